@@ -1,0 +1,60 @@
+"""Per-message analysis: signals with exact evidence, context markers, age cues, language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perisai.grooming.langid import detect_language
+from perisai.grooming.lexicon import ADULT_REGEX, CONTEXT_REGEX, MINOR_REGEX, SIGNAL_REGEX
+from perisai.grooming.models import MAX_MESSAGE_CHARS, Message, Signal
+from perisai.grooming.normalise import normalise
+from perisai.grooming.taxonomy import KIND_STAGE
+
+
+@dataclass(frozen=True, slots=True)
+class MessageAnalysis:
+    lang: str
+    signals: list[Signal]
+    contexts: frozenset[str]
+    minor_cue: bool
+    adult_cue: bool
+    # Signals inside text that talks *about* grooming (news, school talks): counted separately,
+    # never shown as the author's own behaviour.
+    quoted_signals: int
+
+
+def analyse_message(index: int, message: Message) -> MessageAnalysis:
+    text = message.text[:MAX_MESSAGE_CHARS]
+    norm = normalise(text)
+    lang = detect_language(norm.raw_tokens)
+    contexts = frozenset(
+        m.lastgroup for m in CONTEXT_REGEX.finditer(norm.text) if m.lastgroup is not None
+    )
+    found: list[Signal] = []
+    for match in SIGNAL_REGEX.finditer(norm.text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        start, end = norm.original_span(*match.span())
+        found.append(
+            Signal(
+                message=index,
+                kind=kind,
+                stage=KIND_STAGE[kind],
+                evidence=text[start:end],
+                span=(start, end),
+                lang=lang,
+                author=message.author,
+            )
+        )
+    quoted = 0
+    if found and "education" in contexts:
+        quoted, found = len(found), []
+    return MessageAnalysis(
+        lang=lang,
+        signals=found,
+        contexts=contexts,
+        minor_cue=MINOR_REGEX.search(norm.text) is not None,
+        adult_cue=ADULT_REGEX.search(norm.text) is not None,
+        quoted_signals=quoted,
+    )
