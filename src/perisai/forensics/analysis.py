@@ -1,0 +1,70 @@
+"""Per-item work that runs in the worker processes: hashes, content type, PDQ/vPDQ, EXIF.
+
+Everything here takes a local file path and returns plain JSON-ready data, so it can run in a
+process pool; failures become reasons in the result, never exceptions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from perisai.forensics import hashing_adapter
+from perisai.forensics.digests import digest_path
+from perisai.forensics.exif import read_exif
+from perisai.forensics.hashlists import KnownGood
+from perisai.forensics.sniff import kind_of, sniff_path
+
+# Set once per worker process by `init_worker` (a fork inherits it without copying per task).
+_known_good = KnownGood()
+_video_fps = 1.0
+
+
+def init_worker(known_good: KnownGood, video_fps: float) -> None:
+    global _known_good, _video_fps  # noqa: PLW0603 - per-process state of a pool worker
+    _known_good = known_good
+    _video_fps = video_fps
+
+
+def _image_facts(path: Path, result: dict[str, Any]) -> None:
+    damaged = hashing_adapter.media_error_types()
+    try:
+        result["exif"] = read_exif(path)
+    except damaged as exc:
+        result["errors"].append(f"exif unreadable: {exc}")
+    try:
+        pdq_hex, quality = hashing_adapter.pdq_of_image(path)
+        result["pdq"] = {"hex": pdq_hex, "quality": quality}
+    except damaged as exc:
+        result["errors"].append(f"damaged image: {exc}")
+
+
+def _video_facts(path: Path, result: dict[str, Any]) -> None:
+    try:
+        result["vpdq"] = hashing_adapter.vpdq_of_video(path, fps=_video_fps)
+    except hashing_adapter.media_error_types() as exc:
+        result["errors"].append(f"damaged video: {exc}")
+
+
+def analyse_file(path_text: str) -> dict[str, Any]:
+    """Hash, sniff and (unless known-good) analyse one file."""
+    path = Path(path_text)
+    result: dict[str, Any] = {"errors": []}
+    try:
+        digests = digest_path(path)
+        mime = sniff_path(path)
+    except OSError as exc:
+        result["errors"].append(f"unreadable: {exc.strerror or exc}")
+        return result
+    result.update(
+        md5=digests.md5, sha1=digests.sha1, sha256=digests.sha256, size=digests.size, mime=mime
+    )
+    result["kind"] = kind = kind_of(mime)
+    if _known_good.contains(digests.md5, digests.sha1, digests.sha256):
+        result["known_good"] = True
+        return result
+    if kind == "image":
+        _image_facts(path, result)
+    elif kind == "video":
+        _video_facts(path, result)
+    return result

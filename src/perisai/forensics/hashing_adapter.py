@@ -1,0 +1,236 @@
+"""The one seam between forensics and `perisai.media` (PDQ, vPDQ, bank files, PDQ index).
+
+`perisai.media` is written in parallel; when it is importable we use it, otherwise a minimal
+stand-in built on the same libraries (`pdqhash`, Pillow, PyAV) keeps the scan working. Only this
+file changes when the media API settles.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import av
+import numpy as np
+import pdqhash
+from PIL import Image
+
+from perisai.clikit import BadInput
+from perisai.forensics.hashlists import read_hash_list
+
+PDQ_MATCH_DISTANCE = 31  # ThreatExchange's confident-match threshold, inclusive
+PDQ_BITS = 256
+DRAFT_SIZE = (256, 256)  # JPEG DCT-domain downscale target when hashing fast
+
+
+@dataclass(frozen=True, slots=True)
+class BankRecord:
+    signal_type: str
+    signal: str
+    label: str
+    category: str
+    source: str
+    bank: str
+    note: str = ""
+
+
+@dataclass(slots=True)
+class PdqHit:
+    record: BankRecord
+    distance: int
+
+
+def _media(module: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"perisai.media.{module}")
+    except ImportError:
+        return None
+
+
+# --- PDQ and vPDQ -------------------------------------------------------------------------
+
+
+def _fallback_pdq(path: Path) -> tuple[str, int]:
+    with Image.open(path) as image:
+        image.draft("RGB", DRAFT_SIZE)
+        rgb = np.asarray(image.convert("RGB"))
+    bits, quality = pdqhash.compute(rgb)
+    return _bits_to_hex(bits), int(quality)
+
+
+def _bits_to_hex(bits: Any) -> str:
+    packed = np.packbits(np.asarray(bits, dtype=np.uint8))
+    return bytes(packed).hex()
+
+
+def pdq_of_image(path: Path) -> tuple[str, int]:
+    """(hex, quality) of an image; raises ValueError/OSError on damaged images."""
+    media = _media("hashing")
+    if media is None:
+        return _fallback_pdq(path)
+    result = media.pdq_of_image(path, fast=True)
+    return str(result.hex), int(result.quality)
+
+
+def _fallback_vpdq(path: Path, fps: float) -> list[dict[str, Any]]:
+    frames: list[dict[str, Any]] = []
+    next_t = 0.0
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            t = float(frame.time or 0.0)
+            if t + 1e-6 < next_t:
+                continue
+            bits, quality = pdqhash.compute(np.asarray(frame.to_ndarray(format="rgb24")))
+            frames.append({"t": round(t, 3), "pdq": _bits_to_hex(bits), "quality": int(quality)})
+            next_t = t + 1.0 / fps
+    return frames
+
+
+def vpdq_of_video(path: Path, fps: float = 1.0) -> list[dict[str, Any]]:
+    """One PDQ per sampled frame: [{"t", "pdq", "quality"}]."""
+    media = _media("hashing")
+    if media is None:
+        return _fallback_vpdq(path, fps)
+    return [
+        {"t": float(f.t), "pdq": str(f.pdq), "quality": int(f.quality)}
+        for f in media.vpdq_of_video(path, fps=fps)
+    ]
+
+
+def media_error_types() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "this media file is damaged", to record rather than crash."""
+    errors: list[type[BaseException]] = [OSError, ValueError, EOFError, SyntaxError]
+    module = _media("errors")
+    if module is not None:
+        errors.append(module.MediaError)
+    errors.append(av.FFmpegError)
+    errors.append(Image.DecompressionBombError)
+    return tuple(errors)
+
+
+# --- Banks --------------------------------------------------------------------------------
+
+
+def _fallback_csv_bank(path: Path, bank: str) -> list[BankRecord]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        return [
+            BankRecord(
+                signal_type=(row.get("signal_type") or "").strip().lower(),
+                signal=(row.get("signal") or "").strip().lower(),
+                label=row.get("label") or "",
+                category=row.get("category") or "",
+                source=row.get("source") or bank,
+                bank=bank,
+                note=row.get("note") or "",
+            )
+            for row in csv.DictReader(stream)
+        ]
+
+
+def _fallback_vics_bank(path: Path, bank: str) -> list[BankRecord]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    records: list[BankRecord] = []
+    for case in document.get("value", []):
+        for media in case.get("Media", []):
+            for key in ("MD5", "SHA1"):
+                if media.get(key):
+                    records.append(
+                        BankRecord(
+                            key.lower(),
+                            str(media[key]).lower(),
+                            str(media.get("MediaID", "")),
+                            str(media.get("Category", "")),
+                            "vics",
+                            bank,
+                        )
+                    )
+    return records
+
+
+def _fallback_bank(path: Path, bank: str) -> list[BankRecord]:
+    head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
+    if head.startswith("{"):
+        return _fallback_vics_bank(path, bank)
+    if head.lower().startswith("signal_type"):
+        return _fallback_csv_bank(path, bank)
+    return [
+        BankRecord(row.signal_type, row.value, row.name, "", bank, bank)
+        for row in read_hash_list(path)
+    ]
+
+
+def _from_media_entry(entry: Any, bank: str) -> BankRecord:
+    return BankRecord(
+        signal_type=str(entry.signal_type).lower(),
+        signal=str(entry.signal).lower(),
+        label=str(entry.label or ""),
+        category=str(entry.category or ""),
+        source=str(entry.source or bank),
+        bank=bank,
+        note=str(entry.note or ""),
+    )
+
+
+def load_bank(path: Path) -> list[BankRecord]:
+    """Every entry of a bank file (CSV, VICS JSON, hashdeep, md5sum, sha1sum)."""
+    if not path.is_file():
+        raise BadInput(f"bank file not found: {path}")
+    bank = path.name
+    media = _media("banks")
+    reader = getattr(media, "read_bank", None) if media is not None else None
+    try:
+        if reader is not None:
+            return [_from_media_entry(entry, bank) for entry in reader(path)]
+        return _fallback_bank(path, bank)
+    except (ValueError, KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"cannot read bank {path}: {exc}") from exc
+
+
+# --- PDQ index ----------------------------------------------------------------------------
+
+
+@dataclass
+class PdqMatcher:
+    """Finds bank PDQ entries within distance 31 of a hash."""
+
+    records: list[BankRecord] = field(default_factory=list)
+    _index: Any = None
+    _codes: Any = None
+
+    def add(self, record: BankRecord) -> None:
+        self.records.append(record)
+
+    def build(self) -> None:
+        if not self.records:
+            return
+        index_module = _media("index")
+        if index_module is not None:
+            self._index = index_module.PdqIndex()
+            for number, record in enumerate(self.records):
+                self._index.add(number, record.signal, record.bank)
+            return
+        self._codes = np.array(
+            [np.frombuffer(bytes.fromhex(r.signal), dtype=np.uint8) for r in self.records]
+        )
+
+    def query(self, hex_hash: str) -> list[PdqHit]:
+        if not self.records:
+            return []
+        if self._index is not None:
+            return [
+                PdqHit(self.records[int(m.entry_id)], int(m.distance))
+                for m in self._index.query(hex_hash)
+                if int(m.distance) <= PDQ_MATCH_DISTANCE
+            ]
+        probe = np.frombuffer(bytes.fromhex(hex_hash), dtype=np.uint8)
+        distances = np.unpackbits(np.bitwise_xor(self._codes, probe), axis=1).sum(axis=1)
+        return [
+            PdqHit(self.records[int(at)], int(distances[at]))
+            for at in np.flatnonzero(distances <= PDQ_MATCH_DISTANCE)
+        ]
