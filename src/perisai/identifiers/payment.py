@@ -65,7 +65,10 @@ def _duitnow(rest: str, region: str) -> Canonical:
         digits = str(nric.compact(text))
         return f"mykad:{digits}", f"mykad:{masked(digits)}", True
     if _PHONE_LIKE.fullmatch(text):
-        return f"phone:{e164('payment.id', text, region)[0]}", "", False
+        try:
+            return f"phone:{e164('payment.id', text, region)[0]}", "", False
+        except IdentifierError:
+            pass  # digits that are no phone number: a registration number, say
     proxy = re.sub(r"\s", "", text).upper()
     if not _PROXY.fullmatch(proxy):
         raise IdentifierError("payment.id", "not a DuitNow id (phone, MyKad or registration no.)")
