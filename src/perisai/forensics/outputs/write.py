@@ -84,7 +84,7 @@ def write_outputs(outcome: ScanOutcome, options: ScanOptions) -> Path:
     records = outcome.records
     write_items_jsonl(out / "items.jsonl", records)
     write_items_csv(out / "items.csv", records)
-    write_vics(out / "findings.vics.json", records, case_number=out.name)
+    write_vics(out / "findings.vics.json", records, case_number=Path(outcome.state["source"]).name)
     facts = {
         "source": outcome.state["source"],
         "examiner": options.examiner,

@@ -20,6 +20,8 @@ from perisai.forensics.workspace import ExtractionLimitError, Workspace
 
 EWF_SIGNATURE = b"EVF\x09\x0d\x0a\xff\x00"
 READ_BYTES = 1 << 20
+# $OrphanFiles is a virtual directory of deleted files whose names are gone: walk it too.
+DIRECTORY_TYPES = (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR)
 MAX_DIRECTORY_DEPTH = 256  # a corrupt file system can describe endless nesting
 
 
@@ -127,7 +129,7 @@ class _FsWalker:
             name, escaped = escape_name(raw)
             path = f"{parent}/{name}" if parent else name
             meta = tsk_file.info.meta
-            if meta is not None and meta.type == pytsk3.TSK_FS_META_TYPE_DIR:
+            if meta is not None and meta.type in DIRECTORY_TYPES:
                 yield from self._descend(tsk_file, path, depth)
                 continue
             yield self._file(tsk_file, path, escaped)
@@ -166,7 +168,8 @@ class _FsWalker:
             entry.entry_type = "symlink"
             return entry
         if meta.type != pytsk3.TSK_FS_META_TYPE_REG:
-            entry.entry_type = "special"
+            # $MBR, $FAT1 and the like are TSK's views of file system structures.
+            entry.entry_type = "virtual" if meta.type == pytsk3.TSK_FS_META_TYPE_VIRT else "special"
             return entry
         try:
             entry.local_path = _copy_out(tsk_file, entry.size, self.workspace, self.limits)
