@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -95,4 +95,117 @@ def _human(result: dict[str, object]) -> str:
         f"  #{s['message']} {s['kind']} ({s['stage']}, {s['lang']}): {s['evidence']!r}"
         for s in signals
     ]
+    return "\n".join(lines)
+
+
+DEFAULT_DEVSET = Path("tests/data/grooming/devset.jsonl")
+
+
+@app.command("train")
+def train_command(
+    pan_xml: Annotated[Path | None, typer.Option("--pan-xml", help="PAN 2012 XML.")] = None,
+    pan_predators: Annotated[
+        Path | None, typer.Option("--pan-predators", help="PAN 2012 predator-id list.")
+    ] = None,
+    jsonl: Annotated[
+        list[Path] | None, typer.Option("--jsonl", help="Labelled JSONL (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Artefact to write.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Rebuild the model artefact (deterministically) from PAN XML and/or labelled JSONL.
+
+    Records whose `split` is "test" are never trained on.
+    """
+    from perisai.grooming.dataset import load_jsonl, load_pan  # noqa: PLC0415
+    from perisai.grooming.model import PACKAGED_ARTEFACT, save_model  # noqa: PLC0415
+    from perisai.grooming.models import GroomingInputError  # noqa: PLC0415
+    from perisai.grooming.training import train  # noqa: PLC0415
+
+    if (pan_xml is None) != (pan_predators is None):
+        clikit.fail("--pan-xml and --pan-predators go together")
+    if pan_xml is None and not jsonl:
+        clikit.fail("nothing to train on: give --jsonl FILE and/or --pan-xml/--pan-predators")
+    sources: list[str] = []
+    try:
+        items = []
+        if pan_xml is not None and pan_predators is not None:
+            items += load_pan(pan_xml, pan_predators)
+            sources.append(f"pan:{pan_xml.name}")
+        for path in jsonl or []:
+            items += load_jsonl(path)
+            sources.append(f"jsonl:{path.name}")
+        held_out = sum(1 for item in items if item.split == "test")
+        items = [item for item in items if item.split != "test"]
+        model = train(items, source=",".join(sources))
+    except GroomingInputError as exc:
+        clikit.fail(str(exc))
+    target = out or Path(__file__).parent / "data" / PACKAGED_ARTEFACT
+    save_model(model, target)
+    summary = {
+        "out": str(target),
+        "version": model.version,
+        "trained_on": len(items),
+        "held_out_skipped": held_out,
+        "threshold": model.threshold,
+    }
+    if json_output:
+        clikit.emit(summary)
+    else:
+        typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+
+
+@app.command("eval")
+def eval_command(
+    jsonl: Annotated[
+        Path, typer.Option("--jsonl", help="Labelled JSONL to evaluate on.")
+    ] = DEFAULT_DEVSET,
+    split: Annotated[str, typer.Option("--split", help="test, train or all.")] = "test",
+    threshold: Annotated[float | None, typer.Option("--threshold")] = None,
+    model: ModelOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Precision, recall, F0.5, ROC-AUC, per-language figures and early detection."""
+    from perisai.grooming.dataset import load_jsonl  # noqa: PLC0415
+    from perisai.grooming.evaluation import evaluate  # noqa: PLC0415
+    from perisai.grooming.models import GroomingInputError  # noqa: PLC0415
+    from perisai.grooming.scorer import GroomingScorer  # noqa: PLC0415
+
+    if split not in ("test", "train", "all"):
+        clikit.fail("--split must be test, train or all")
+    try:
+        scorer = GroomingScorer.load(model, threshold=threshold)
+        items = [i for i in load_jsonl(jsonl) if split in ("all", i.split)]
+    except GroomingInputError as exc:
+        clikit.fail(str(exc))
+    if not items:
+        clikit.fail(f"no conversations in split {split!r} of {jsonl}")
+    report = evaluate(scorer, items)
+    if json_output:
+        clikit.emit(report)
+        return
+    typer.echo(_human_report(report))
+
+
+def _human_report(r: dict[str, Any]) -> str:
+    early = r["early_detection"]
+    lines = [
+        f"model {r['model']} threshold {r['threshold']} on {r['n']} conversations",
+        f"precision {r['precision']:.3f}  recall {r['recall']:.3f}  F0.5 {r['f0_5']:.3f}  "
+        f"F1 {r['f1']:.3f}  ROC-AUC {r['roc_auc']}",
+        f"flagged by first image/camera/meeting request: "
+        f"{early['flagged_by_first_contact_request']}  median messages indicator->flag: "
+        f"{early['median_messages_from_first_indicator_to_flag']}  latency-weighted F1: "
+        f"{early['latency_weighted_f1']}",
+    ]
+    for lang, m in r["per_language"].items():
+        lines.append(
+            f"  {lang:<10} n={m['n']:<4} P={m['precision']:.3f} R={m['recall']:.3f} "
+            f"F0.5={m['f0_5']:.3f} AUC={m['roc_auc']}"
+        )
+    lines.append(f"false alarms by category: {r['false_alarms_by_category']}")
+    if r["missed"]:
+        lines.append(f"missed: {', '.join(r['missed'])}")
+    if r["false_positives"]:
+        lines.append(f"false positives: {', '.join(r['false_positives'])}")
     return "\n".join(lines)
