@@ -1,0 +1,415 @@
+"""Hashes of files, bytes and streams: MD5 / SHA-1 / SHA-256, PDQ for images, vPDQ for video.
+
+Everything here is pure: no database, no app, no global state changed (Pillow's own pixel limit
+is left alone; ours is a parameter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, UnidentifiedImageError
+
+from perisai.media.errors import (
+    CorruptMedia,
+    EmptyFile,
+    MediaError,
+    MediaTooLarge,
+    UnreadableFile,
+    UnsupportedMedia,
+)
+from perisai.media.pdq import (
+    FrameHash,
+    PdqHash,
+    pdq_dihedral_from_luma,
+    pdq_from_luma,
+)
+from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS, vpdq_of_video
+
+__all__ = [
+    "DEFAULT_MAX_IMAGE_PIXELS",
+    "CryptoHashes",
+    "FileReport",
+    "FrameHash",
+    "Kind",
+    "PdqHash",
+    "crypto_hashes_of_bytes",
+    "crypto_hashes_of_path",
+    "crypto_hashes_of_stream",
+    "hash_file",
+    "pdq_dihedral",
+    "pdq_of_image",
+    "sniff_kind",
+    "vpdq_of_video",
+]
+
+Kind = Literal["image", "video", "other"]
+
+#: Images above this many pixels are refused before decoding (a decompression-bomb guard).
+DEFAULT_MAX_IMAGE_PIXELS: Final = 100_000_000
+#: In fast mode a JPEG is decoded at 1/2, 1/4 or 1/8 scale while its long side stays >= this.
+FAST_MIN_SIDE: Final = 960
+_SNIFF_BYTES: Final = 512
+
+
+# --- cryptographic hashes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CryptoHashes:
+    """MD5, SHA-1 and SHA-256 of some content, as lowercase hex."""
+
+    md5: str
+    sha1: str
+    sha256: str
+
+
+def crypto_hashes_of_stream(stream: BinaryIO, chunk_size: int = 1 << 20) -> CryptoHashes:
+    """Hash a binary stream in one pass with constant memory (one chunk at a time)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    md5 = hashlib.md5(usedforsecurity=False)
+    sha1 = hashlib.sha1(usedforsecurity=False)
+    sha256 = hashlib.sha256()
+    while chunk := stream.read(chunk_size):
+        md5.update(chunk)
+        sha1.update(chunk)
+        sha256.update(chunk)
+    return CryptoHashes(md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest())
+
+
+def crypto_hashes_of_bytes(data: bytes) -> CryptoHashes:
+    return crypto_hashes_of_stream(io.BytesIO(data))
+
+
+def crypto_hashes_of_path(path: Path | str, chunk_size: int = 1 << 20) -> CryptoHashes:
+    with _open_file(Path(path)) as fh:
+        try:
+            return crypto_hashes_of_stream(fh, chunk_size)
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read {Path(path).name}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def _open_file(path: Path) -> Iterator[BinaryIO]:
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError as exc:
+        raise UnreadableFile(f"no such file: {path}") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile(f"is a directory, not a file: {path}") from exc
+    except PermissionError as exc:
+        raise UnreadableFile(f"permission denied: {path}") from exc
+    except OSError as exc:
+        raise UnreadableFile(f"cannot open {path}: {exc.strerror or exc}") from exc
+    with fh:
+        yield fh
+
+
+# --- content sniffing -----------------------------------------------------------------------
+
+_IMAGE_MAGIC: Final = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",  # TIFF little-endian
+    b"MM\x00*",  # TIFF big-endian
+    b"BM",  # BMP
+)
+_VIDEO_MAGIC: Final = (
+    b"\x1a\x45\xdf\xa3",  # Matroska / WebM
+    b"FLV\x01",
+    b"\x00\x00\x01\xba",  # MPEG program stream
+    b"\x00\x00\x01\xb3",  # MPEG-1/2 elementary video
+    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11",  # ASF / WMV
+)
+#: ISO-BMFF major brands of still images (HEIF, AVIF); every other brand is treated as video.
+_HEIF_BRANDS: Final = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+)
+_QUICKTIME_ATOMS: Final = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+
+
+def _kind_of_header(head: bytes) -> Kind:
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video"
+    if head[4:8] == b"ftyp":
+        return "image" if head[8:12] in _HEIF_BRANDS else "video"
+    if head[4:8] in _QUICKTIME_ATOMS:
+        return "video"
+    if head.startswith(_VIDEO_MAGIC):
+        return "video"
+    if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:  # MPEG transport stream
+        return "video"
+    return "other"
+
+
+def sniff_kind(source: Path | str | bytes) -> Kind:
+    """``"image"``, ``"video"`` or ``"other"`` from the content's first bytes, not its name."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _kind_of_header(bytes(source[:_SNIFF_BYTES]))
+    with _open_file(Path(source)) as fh:
+        try:
+            return _kind_of_header(fh.read(_SNIFF_BYTES))
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
+# --- images ---------------------------------------------------------------------------------
+
+_heif_registered = False
+
+
+def _register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (pillow-heif); done once, on the first image opened."""
+    global _heif_registered  # noqa: PLW0603 - a once-only registration flag
+    if not _heif_registered:
+        import pillow_heif  # noqa: PLC0415 - optional codec, loaded on first use
+
+        pillow_heif.register_heif_opener()
+        _heif_registered = True
+
+
+@contextmanager
+def _opened_image(
+    source: Path | str | bytes | BinaryIO, max_pixels: int
+) -> Iterator[Image.Image]:
+    _register_heif()
+    if isinstance(source, Path | str):
+        with _open_file(Path(source)) as fh, _opened_image(fh, max_pixels) as img:
+            yield img
+        return
+    stream: BinaryIO = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        img = Image.open(stream)
+    except UnidentifiedImageError as exc:
+        raise UnsupportedMedia("not an image format that can be decoded") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise CorruptMedia(f"image header cannot be read: {exc}") from exc
+    with img:
+        width, height = img.size
+        if width < 1 or height < 1:
+            raise CorruptMedia(f"image has no pixels ({width}x{height})")
+        if width * height > max_pixels:
+            raise MediaTooLarge(
+                f"image is {width}x{height} ({width * height / 1e6:.1f} Mpx), above the limit "
+                f"of {max_pixels / 1e6:.1f} Mpx (decompression-bomb guard)"
+            )
+        yield img
+
+
+_EXIF_ORIENTATION: Final = 0x0112
+
+
+def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
+    """Apply an EXIF orientation (1-8) to a 2-D array, as ``ImageOps.exif_transpose`` would."""
+    match orientation:
+        case 2:
+            return luma[:, ::-1]
+        case 3:
+            return luma[::-1, ::-1]
+        case 4:
+            return luma[::-1, :]
+        case 5:
+            return luma.T
+        case 6:
+            return np.rot90(luma, -1)
+        case 7:
+            return np.rot90(luma, 2).T
+        case 8:
+            return np.rot90(luma, 1)
+        case _:
+            return luma
+
+
+_HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
+
+
+def _luma_of(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
+    """Decode ``img`` to a 2-D luminance array on the 0-255 scale, EXIF orientation applied."""
+    if fast and img.format == "JPEG":
+        width, height = img.size
+        scale = 1
+        while scale < 8 and max(width, height) // (scale * 2) >= FAST_MIN_SIDE:
+            scale *= 2
+        # Decode only the Y channel, at reduced scale, in the DCT domain.
+        img.draft("L", (math.ceil(width / scale), math.ceil(height / scale)))
+    try:
+        img.load()
+        orientation = int(img.getexif().get(_EXIF_ORIENTATION, 1))
+        luma = _to_luma(img, fast)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
+    except (OSError, SyntaxError, ValueError, IndexError, EOFError) as exc:
+        raise CorruptMedia(f"image cannot be decoded: {exc}") from exc
+    return _orient(luma, orientation)
+
+
+def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
+    mode = img.mode
+    if mode == "L":
+        return np.asarray(img)
+    if mode in _HIGH_DEPTH_MODES:
+        arr = np.asarray(img, dtype=np.float32)
+        top = float(arr.max(initial=0.0))
+        if top > 255.0:  # 16-bit or float data: bring it to the 8-bit scale
+            arr = arr * np.float32(255.0 / (65535.0 if top <= 65535.0 else top))
+        return arr
+    if mode in ("LA", "La", "LAB"):
+        return np.asarray(img.getchannel(0))
+    if mode in ("P", "PA"):
+        img = img.convert("RGBA")  # palette transparency stays in the alpha band
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    if fast:
+        return np.asarray(img.convert("L"))
+    rgb = np.asarray(img)
+    # Exactly the reference binding's float luminance, for bit-exact conformance.
+    return (rgb[:, :, 0] * 0.299 + rgb[:, :, 1] * 0.587 + rgb[:, :, 2] * 0.114).astype(np.float32)
+
+
+def _image_luma(
+    source: Path | str | bytes | BinaryIO, fast: bool, max_pixels: int
+) -> npt.NDArray[Any]:
+    with _opened_image(source, max_pixels) as img:
+        return _luma_of(img, fast)
+
+
+def pdq_of_image(
+    source: Path | str | bytes | BinaryIO,
+    *,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+) -> PdqHash:
+    """PDQ hash and quality of an image (first frame of an animation), EXIF orientation applied.
+
+    ``fast`` decodes large JPEGs at reduced scale (luma only), a few bits from the full decode;
+    ``fast=False`` reproduces the reference implementation bit for bit. Raises a ``MediaError``
+    subclass for empty, corrupt, unsupported or oversized input.
+    """
+    return pdq_from_luma(_image_luma(source, fast, max_pixels))
+
+
+def pdq_dihedral(
+    source: Path | str | bytes | BinaryIO,
+    *,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+) -> dict[str, PdqHash]:
+    """The eight rotation/flip variants of an image's PDQ (keys in ``pdq.DIHEDRAL_NAMES``)."""
+    return pdq_dihedral_from_luma(_image_luma(source, fast, max_pixels))
+
+
+# --- whole files ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Everything ``perisai media hash`` prints for one file.
+
+    A file that could not be hashed fully keeps what was computed (a corrupt JPEG still has an
+    MD5 that can match a bank) and names the problem in ``error``.
+    """
+
+    path: str
+    kind: Kind = "other"
+    size: int | None = None
+    md5: str | None = None
+    sha1: str | None = None
+    sha256: str | None = None
+    pdq: str | None = None
+    pdq_quality: int | None = None
+    vpdq: list[FrameHash] | None = None
+    rotations: dict[str, PdqHash] | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "kind": self.kind,
+            "size": self.size,
+            "md5": self.md5,
+            "sha1": self.sha1,
+            "sha256": self.sha256,
+            "pdq": self.pdq,
+            "pdq_quality": self.pdq_quality,
+        }
+        if self.kind == "video" or self.vpdq is not None:
+            out["vpdq"] = [
+                {"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in (self.vpdq or [])
+            ]
+        if self.rotations is not None:
+            out["rotations"] = {
+                name: {"pdq": h.hex, "quality": h.quality} for name, h in self.rotations.items()
+            }
+        if self.error is not None:
+            out["error"] = self.error
+            out["error_kind"] = self.error_kind
+        return out
+
+
+def hash_file(
+    path: Path | str,
+    *,
+    rotations: bool = False,
+    fps: float = 1.0,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_video_seconds: float = DEFAULT_MAX_VIDEO_SECONDS,
+) -> FileReport:
+    """Hash one file completely; never raises for a bad file, the report carries the error."""
+    p = Path(path)
+    report = FileReport(path=str(path))
+    try:
+        with _open_file(p) as fh:
+            try:
+                report.size = p.stat().st_size
+                head = fh.read(_SNIFF_BYTES)
+                fh.seek(0)
+                crypto = crypto_hashes_of_stream(fh)
+            except OSError as exc:
+                raise UnreadableFile(f"cannot read {p}: {exc.strerror or exc}") from exc
+        report.md5, report.sha1, report.sha256 = crypto.md5, crypto.sha1, crypto.sha256
+        report.kind = _kind_of_header(head)
+        if report.size == 0:
+            raise EmptyFile("empty file (0 bytes)")
+        if report.kind == "image":
+            luma = _image_luma(p, fast, max_pixels)
+            if rotations:
+                report.rotations = pdq_dihedral_from_luma(luma)
+                first = report.rotations["original"]
+            else:
+                first = pdq_from_luma(luma)
+            report.pdq, report.pdq_quality = first.hex, first.quality
+        elif report.kind == "video":
+            report.vpdq = vpdq_of_video(
+                p, fps=fps, max_seconds=max_video_seconds, max_pixels=max_pixels
+            )
+        else:
+            raise UnsupportedMedia("not an image or video (content not recognised)")
+    except MediaError as exc:
+        report.error = str(exc)
+        report.error_kind = exc.kind
+    return report

@@ -1,0 +1,107 @@
+"""vPDQ: a PDQ hash per sampled video frame, decoded with PyAV (FFmpeg inside its wheels).
+
+Speed comes from three choices: FFmpeg's own threads decode, the decoder skips non-reference
+frames (B-frames) that nothing else depends on, and only the sampled frames are converted
+(luma plane only) and hashed. A sample is the first decoded frame at or after each multiple of
+``1 / fps`` seconds, so a skipped B-frame moves a sample by a frame or two at most.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Final
+
+from perisai.media.errors import CorruptMedia, MediaTooLarge, UnreadableFile, UnsupportedMedia
+from perisai.media.pdq import FrameHash, pdq_from_luma
+
+#: Videos declaring (or decoding to) more than this many seconds are refused: 6 hours.
+DEFAULT_MAX_VIDEO_SECONDS: Final = 6 * 3600.0
+#: Frames larger than this are refused (8K is 33 Mpx).
+DEFAULT_MAX_FRAME_PIXELS: Final = 40_000_000
+_MAX_FPS: Final = 60.0
+
+
+def _declared_seconds(container: object, stream: object) -> float | None:
+    duration = getattr(container, "duration", None)
+    if duration:
+        return float(duration) / 1_000_000  # AV_TIME_BASE
+    sdur, base = getattr(stream, "duration", None), getattr(stream, "time_base", None)
+    if sdur and base:
+        return float(sdur * base)
+    return None
+
+
+def vpdq_of_video(
+    path: Path | str,
+    *,
+    fps: float = 1.0,
+    max_seconds: float = DEFAULT_MAX_VIDEO_SECONDS,
+    max_pixels: int = DEFAULT_MAX_FRAME_PIXELS,
+) -> list[FrameHash]:
+    """Hash ``fps`` frames per second of a video's first video stream.
+
+    Raises ``UnreadableFile``, ``UnsupportedMedia`` (no video stream, not a container),
+    ``CorruptMedia`` (nothing decodable) or ``MediaTooLarge`` (declared or decoded duration
+    above ``max_seconds``, frames above ``max_pixels``).
+    """
+    import av  # noqa: PLC0415 - FFmpeg is heavy: load it only when a video is hashed
+
+    if not (0 < fps <= _MAX_FPS) or not math.isfinite(fps):
+        raise ValueError(f"fps must be in (0, {_MAX_FPS:g}]")
+    p = Path(path)
+    if not p.is_file():
+        raise UnreadableFile(f"no such file: {p}" if not p.exists() else f"not a file: {p}")
+    try:
+        container = av.open(str(p), mode="r")
+    except av.error.InvalidDataError as exc:
+        raise UnsupportedMedia("not a video container that can be decoded") from exc
+    except av.error.FFmpegError as exc:
+        raise CorruptMedia(f"video cannot be opened: {exc}") from exc
+    with container:
+        if not container.streams.video:
+            raise UnsupportedMedia("no video stream in the file")
+        stream = container.streams.video[0]
+        declared = _declared_seconds(container, stream)
+        if declared is not None and (not math.isfinite(declared) or declared > max_seconds):
+            raise MediaTooLarge(
+                f"video declares {declared:.0f} s, above the limit of {max_seconds:.0f} s"
+            )
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if width * height > max_pixels:
+            raise MediaTooLarge(f"video frames are {width}x{height}, above the pixel limit")
+        stream.thread_type = "AUTO"
+        stream.codec_context.skip_frame = "NONREF"
+        return _sample(container, stream, 1.0 / fps, max_seconds, max_pixels)
+
+
+def _sample(
+    container: object, stream: object, interval: float, max_seconds: float, max_pixels: int
+) -> list[FrameHash]:
+    import av  # noqa: PLC0415
+
+    out: list[FrameHash] = []
+    next_t = 0.0
+    decoded = 0
+    try:
+        for frame in container.decode(stream):  # type: ignore[attr-defined]
+            t = frame.time
+            if t is None:
+                t = decoded * interval
+            decoded += 1
+            if t > max_seconds:
+                raise MediaTooLarge(f"video runs past the limit of {max_seconds:.0f} s")
+            if t + 1e-6 < next_t:
+                continue
+            if frame.width * frame.height > max_pixels:
+                raise MediaTooLarge(f"a frame is {frame.width}x{frame.height}, above the limit")
+            h = pdq_from_luma(frame.to_ndarray(format="gray"))
+            out.append(FrameHash(t=round(max(t, 0.0), 3), pdq=h.hex, quality=h.quality))
+            next_t = (math.floor(max(t, 0.0) / interval + 1e-9) + 1) * interval
+    except av.error.FFmpegError as exc:
+        if not out:
+            raise CorruptMedia(f"video cannot be decoded: {exc}") from exc
+        raise CorruptMedia(f"video is damaged after {len(out)} sampled frames: {exc}") from exc
+    if not out:
+        raise CorruptMedia("video has no decodable frames")
+    return out
