@@ -40,7 +40,8 @@ def is_unsafe_member(name: str) -> bool:
 
 def clean_member(name: str) -> str:
     """A tidy relative member path for display: no `./`, no duplicate slashes."""
-    return posixpath.normpath(name.replace("\\", "/")).lstrip("/") or "."
+    # Backslashes stay: they are ordinary name characters here (and mark escaped bytes).
+    return posixpath.normpath(name).lstrip("/") or "."
 
 
 def join_inside(container: str, member: str) -> str:

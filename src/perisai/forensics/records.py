@@ -36,6 +36,11 @@ def base_record(entry: Entry, key: str, depth: int) -> dict[str, Any]:
 
 def merge_analysis(record: dict[str, Any], result: dict[str, Any]) -> None:
     errors = result.pop("errors", [])
+    declared, hashed = record.get("size"), result.get("size")
+    if declared is not None and hashed is not None and declared != hashed:
+        # A damaged file system can list more bytes than it can give back.
+        record["declared_size"] = declared
+        errors = [f"only {hashed} of {declared} declared bytes readable", *errors]
     record.update(result)
     record["errors"] = [*record["errors"], *errors]
 

@@ -215,7 +215,8 @@ def run_scan(options: ScanOptions, hooks: ScanHooks | None = None) -> ScanOutcom
         journal.open()
         try:
             walker = walk_source(options.source, kind, workspace, options.limits)
-            scan.source_problems = scan.walk(walker, 0)
+            # An item's depth is the number of containers around it (`!/` in its path).
+            scan.source_problems = scan.walk(walker, 0 if kind in ("directory", "file") else 1)
             scan.drain()
         finally:
             scan.pool.close()
