@@ -50,9 +50,9 @@ def score_command(
 ) -> None:
     """Score conversations; bad lines are reported on stderr (exit 2) while good ones are scored."""
     # Imported here, not at the top, so `perisai --help` does not pay for the model code.
-    from perisai.grooming.models import GroomingInputError  # noqa: PLC0415
-    from perisai.grooming.scorer import GroomingScorer  # noqa: PLC0415
-    from perisai.grooming.serialise import (  # noqa: PLC0415
+    from perisai.grooming.models import GroomingInputError
+    from perisai.grooming.scorer import GroomingScorer
+    from perisai.grooming.serialise import (
         assessment_to_dict,
         conversation_from_dict,
         read_json_objects,
@@ -117,10 +117,10 @@ def train_command(
 
     Records whose `split` is "test" are never trained on.
     """
-    from perisai.grooming.dataset import load_jsonl, load_pan  # noqa: PLC0415
-    from perisai.grooming.model import PACKAGED_ARTEFACT, save_model  # noqa: PLC0415
-    from perisai.grooming.models import GroomingInputError  # noqa: PLC0415
-    from perisai.grooming.training import train  # noqa: PLC0415
+    from perisai.grooming.dataset import load_jsonl, load_pan
+    from perisai.grooming.model import PACKAGED_ARTEFACT, save_model
+    from perisai.grooming.models import GroomingInputError
+    from perisai.grooming.training import train
 
     if (pan_xml is None) != (pan_predators is None):
         clikit.fail("--pan-xml and --pan-predators go together")
@@ -166,10 +166,10 @@ def eval_command(
     json_output: JsonOption = False,
 ) -> None:
     """Precision, recall, F0.5, ROC-AUC, per-language figures and early detection."""
-    from perisai.grooming.dataset import load_jsonl  # noqa: PLC0415
-    from perisai.grooming.evaluation import evaluate  # noqa: PLC0415
-    from perisai.grooming.models import GroomingInputError  # noqa: PLC0415
-    from perisai.grooming.scorer import GroomingScorer  # noqa: PLC0415
+    from perisai.grooming.dataset import load_jsonl
+    from perisai.grooming.evaluation import evaluate
+    from perisai.grooming.models import GroomingInputError
+    from perisai.grooming.scorer import GroomingScorer
 
     if split not in ("test", "train", "all"):
         clikit.fail("--split must be test, train or all")

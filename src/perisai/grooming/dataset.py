@@ -86,8 +86,8 @@ def load_pan(xml_path: Path, predators_path: Path) -> list[Labelled]:
 
 def _iter_pan(xml_path: Path, predators: set[str]) -> Iterator[Labelled]:
     # Imported here: defusedxml is only needed by `train`, not by scoring.
-    from defusedxml import DefusedXmlException  # noqa: PLC0415
-    from defusedxml.ElementTree import ParseError, iterparse  # noqa: PLC0415
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
 
     try:
         for _event, element in iterparse(str(xml_path), events=("end",)):

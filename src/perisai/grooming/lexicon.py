@@ -49,7 +49,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     "location_probe": [
         rf"where (?:do |are )?{_YOU} (?:live|stay|staying|from)",
         r"(?:which|what) school|sekolah (?:mana|apa)|nama sekolah|school (?:name|mana)",
-        r"(?:rumah|tinggal|duduk|stay) (?:kat |dekat |di )?(?:mana|area mana)",
+        r"(?:rumah|tinggal|duduk|stay)(?: you| awak| adik| kau)? (?:kat |dekat |di )?"
+        r"(?:mana|area mana)",
         r"(?:kat|dekat|di) mana (?:rumah|tinggal|duduk|sekolah)",
         rf"where is {_YOUR} (?:house|home|school)",
         r"(?:share|send|hantar|bagi|kongsi)(?: me)?(?: your| awak| you)? "
@@ -61,6 +62,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(?:kat |dekat |at )?(?:rumah|home|bilik|room)",
         rf"{_PARENTS}{_GAP} (?:ada|takde|tak ada|not|out|home|around|there|keluar|balik|"
         r"kerja|working|asleep|tidur|sleep)(?: \w+)?(?: ke| tak| or not| now| sekarang|\?)",
+        rf"{_PARENTS}(?: you| awak| adik| kau)? (?:ada|takde|tak ada|balik|keluar) "
+        r"(?:(?:kat|dekat|di) )?(?:rumah|home)",
         rf"(?:is|are) (?:anyone|anybody|someone|your {_PARENTS}) (?:else )?(?:home|there|around|"
         r"with you)",
         rf"(?:do|does|will) {_YOUR} {_PARENTS} (?:check|read|see|know|look at)",

@@ -50,9 +50,9 @@ def prefix_samples(item: Labelled) -> list[Sample]:
 
 def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
     # scikit-learn is slow to import; only training needs it.
-    import numpy as np  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: PLC0415
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     labels = {item.grooming for item in items}
     if labels != {True, False}:
@@ -100,7 +100,7 @@ def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
 
 def _best_threshold(probabilities: object, labels: object) -> float:
     """The threshold with the best cross-validated F0.5 (precision first), on a 0.05 grid."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     p = np.asarray(probabilities)
     y = np.asarray(labels)

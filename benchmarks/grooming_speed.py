@@ -1,0 +1,93 @@
+"""Grooming engine speed: streaming messages per second on one core, and model load time.
+
+    .venv/bin/python benchmarks/grooming_speed.py [--quick]
+
+Streams the dev-set conversations (English, Malay, Manglish; grooming and hard negatives) through
+`ConversationStream.feed`, one message at a time, as a platform would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from perisai.grooming import GroomingScorer, Message
+
+DEVSET = Path(__file__).resolve().parents[1] / "tests" / "data" / "grooming" / "devset.jsonl"
+TARGET_MSGS_PER_S = 10_000
+TARGET_LOAD_S = 1.0
+
+
+def load_conversations() -> list[tuple[str, list[Message]]]:
+    rows = [json.loads(line) for line in DEVSET.read_text("utf-8").splitlines() if line]
+    return [(r["id"], [Message(m["author"], m["text"]) for m in r["messages"]]) for r in rows]
+
+
+def stream_rate(
+    scorer: GroomingScorer, conversations: list[tuple[str, list[Message]]], seconds: float
+) -> tuple[float, int]:
+    fed = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for cid, messages in conversations:
+            stream = scorer.stream(cid)
+            for message in messages:
+                stream.feed(message)
+            fed += len(messages)
+    return fed / (time.perf_counter() - start), fed
+
+
+def cold_load_seconds() -> float:
+    """Import the library and load the model in a fresh interpreter (what a worker pays)."""
+    code = (
+        "import time; t=time.perf_counter(); from perisai.grooming import GroomingScorer; "
+        "GroomingScorer.load(); print(time.perf_counter()-t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="about 5 seconds instead of 30")
+    args = parser.parse_args()
+    seconds = 3.0 if args.quick else 20.0
+    start = time.perf_counter()
+    scorer = GroomingScorer.load()
+    warm_load = time.perf_counter() - start
+    cold_load = min(cold_load_seconds() for _ in range(1 if args.quick else 3))
+    conversations = load_conversations()
+    rate, fed = stream_rate(scorer, conversations, seconds)
+    rows = [
+        (
+            "streaming messages/s (1 core)",
+            f"{rate:,.0f}",
+            f">= {TARGET_MSGS_PER_S:,}",
+            rate >= TARGET_MSGS_PER_S,
+        ),
+        (
+            "model load, fresh process (s)",
+            f"{cold_load:.3f}",
+            f"<= {TARGET_LOAD_S}",
+            cold_load <= TARGET_LOAD_S,
+        ),
+        (
+            "model load, warm (s)",
+            f"{warm_load:.4f}",
+            f"<= {TARGET_LOAD_S}",
+            warm_load <= TARGET_LOAD_S,
+        ),
+    ]
+    print(f"grooming speed: {len(conversations)} dev-set conversations, {fed:,} messages streamed")
+    print(f"{'figure':<32} {'ours':>12} {'target':>10}  verdict")
+    for name, ours, target, ok in rows:
+        print(f"{name:<32} {ours:>12} {target:>10}  {'PASS' if ok else 'FAIL'}")
+    sys.exit(0 if all(r[3] for r in rows) else 1)
+
+
+if __name__ == "__main__":
+    main()

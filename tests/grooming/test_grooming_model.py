@@ -1,0 +1,93 @@
+"""The packaged artefact, its validation, training determinism and the PAN reader."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from perisai.grooming import GroomingInputError
+from perisai.grooming.dataset import load_jsonl, load_pan
+from perisai.grooming.evaluation import latency_penalty
+from perisai.grooming.features import FEATURE_NAMES
+from perisai.grooming.model import load_model, save_model
+from perisai.grooming.training import train
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "grooming"
+
+
+def test_packaged_artefact_loads_fast_and_matches_the_code() -> None:
+    start = time.perf_counter()
+    model = load_model()
+    assert time.perf_counter() - start < 1.0
+    assert len(model.weights) == len(FEATURE_NAMES)
+    assert 0.0 < model.threshold < 1.0
+    assert model.platt_a > 0  # higher margin must mean higher risk
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("not json", "not JSON"),
+        ('{"format": "other"}', "not a perisai-grooming-model"),
+        ('{"format": "perisai-grooming-model", "format_version": 99}', "format_version"),
+    ],
+)
+def test_bad_artefacts_are_rejected(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(content)
+    with pytest.raises(GroomingInputError, match=fragment):
+        load_model(path)
+
+
+def test_artefact_with_other_features_is_rejected(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(load_model().to_json()))
+    data["features"] = data["features"][:-1]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(GroomingInputError, match="retrain"):
+        load_model(path)
+
+
+def test_training_is_deterministic_and_skips_nothing_it_was_given(tmp_path: Path) -> None:
+    items = [i for i in load_jsonl(DATA / "devset.jsonl") if i.split == "train"]
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    save_model(train(items, source="t"), first)
+    save_model(train(items, source="t"), second)
+    assert first.read_bytes() == second.read_bytes()
+    assert json.loads(first.read_text())["metadata"]["conversations"] == len(items)
+
+
+def test_training_needs_both_classes() -> None:
+    items = [i for i in load_jsonl(DATA / "devset.jsonl") if not i.grooming]
+    with pytest.raises(GroomingInputError, match="both"):
+        train(items, source="t")
+
+
+def test_pan_reader_labels_conversations_by_predator_id() -> None:
+    items = load_pan(DATA / "pan_fixture.xml", DATA / "pan_fixture_predators.txt")
+    assert [(i.conversation.id, i.grooming, i.suspect) for i in items] == [
+        ("pan-a", True, "aa11"),
+        ("pan-b", False, None),
+        ("pan-c", False, None),
+    ]
+    assert items[0].conversation.messages[1].text == "13"
+
+
+def test_pan_reader_rejects_broken_and_hostile_xml(tmp_path: Path) -> None:
+    predators = DATA / "pan_fixture_predators.txt"
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<conversations><conversation id='x'>")
+    with pytest.raises(GroomingInputError, match="cannot parse"):
+        load_pan(broken, predators)
+    entity = tmp_path / "entity.xml"
+    entity.write_text('<!DOCTYPE x [<!ENTITY e "boom">]><conversations>&e;</conversations>')
+    with pytest.raises(GroomingInputError, match="cannot parse"):
+        load_pan(entity, predators)
+
+
+def test_espd_penalty_is_half_at_message_90() -> None:
+    assert latency_penalty(1) == pytest.approx(0.0)
+    assert latency_penalty(90) == pytest.approx(0.5)

@@ -1,0 +1,140 @@
+"""The scorer and the stream: flags, suspects, stages, hints, thresholds, limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from perisai.grooming import (
+    MAX_MESSAGES_PER_CONVERSATION,
+    AuthorHint,
+    Conversation,
+    GroomingInputError,
+    GroomingScorer,
+    Message,
+    assessment_to_dict,
+)
+
+GROOMING = [
+    Message("stranger", "hai dik, main roblox jugak ke?"),
+    Message("kid", "ye"),
+    Message("stranger", "u umur brp?"),
+    Message("kid", "13 thn"),
+    Message("stranger", "u matang dari umur u, lain dari yg lain"),
+    Message("stranger", "u sorang je ke kt rumah? parents u check phone x?"),
+    Message("stranger", "jgn bgtau sape2 tau, rahsia kita"),
+    Message("stranger", "add abg kt wasap"),
+    Message("stranger", "hntr pic u skit"),
+    Message("stranger", "jom jumpa sabtu ni, abg amik u kat sekolah"),
+]
+FAMILY = [
+    Message("aunt", "jgn bgtau mak pasal kek tau, surprise birthday dia"),
+    Message("niece", "ok makcik hehe"),
+    Message("aunt", "hntr gambar baju raya u, nenek nk tgk"),
+    Message("aunt", "makcik amik u kt sekolah pukul 2 ok"),
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> GroomingScorer:
+    return GroomingScorer.load()
+
+
+def test_grooming_chat_is_flagged_with_suspect_and_stage(scorer: GroomingScorer) -> None:
+    a = scorer.score(Conversation("g1", GROOMING))
+    assert a.flag
+    assert a.risk >= scorer.threshold
+    assert a.suspect == "stranger"
+    assert a.stage == "approach"
+    assert a.first_flag_message is not None
+    first_contact = 8  # the picture request
+    assert a.first_flag_message <= first_contact
+    assert {s.author for s in a.signals} == {"stranger"}
+    assert len(a.languages) == len(GROOMING)
+
+
+def test_family_surprise_is_not_flagged(scorer: GroomingScorer) -> None:
+    a = scorer.score(Conversation("f1", FAMILY, {"aunt": AuthorHint(45), "niece": AuthorHint(10)}))
+    assert not a.flag
+    assert a.risk < scorer.threshold
+
+
+def test_news_about_grooming_is_not_flagged(scorer: GroomingScorer) -> None:
+    text = (
+        "Berita: lelaki didakwa bawah Akta 792 selepas minta kanak-kanak padam chat, "
+        "hantar gambar dan jumpa dia, kata polis"
+    )
+    a = scorer.score(Conversation("n1", [Message("news", text), Message("r", "seram")]))
+    assert not a.flag
+    assert a.signals == []
+
+
+def test_stream_matches_batch_and_reports_first_flag(scorer: GroomingScorer) -> None:
+    stream = scorer.stream("g1")
+    flags = [stream.feed(m).flag for m in GROOMING]
+    batch = scorer.score(Conversation("g1", GROOMING))
+    assert stream.assessment() == batch
+    first = flags.index(True)
+    assert batch.first_flag_message == first
+    assert all(flags[first:]), "a raised flag stays raised"
+    assert not any(flags[:first])
+
+
+def test_threshold_is_configurable(scorer: GroomingScorer) -> None:
+    strict = GroomingScorer(scorer.model, threshold=1.0)
+    lax = GroomingScorer(scorer.model, threshold=0.0)
+    family = Conversation("f", FAMILY)
+    assert not strict.score(Conversation("g", GROOMING)).flag
+    assert lax.score(family).flag
+    with pytest.raises(GroomingInputError, match="threshold"):
+        GroomingScorer(scorer.model, threshold=1.5)
+
+
+def test_minor_hint_on_both_sides_lowers_risk(scorer: GroomingScorer) -> None:
+    hinted = {"stranger": AuthorHint(account="minor"), "kid": AuthorHint(account="minor")}
+    plain = scorer.score(Conversation("g", GROOMING[:7]))
+    peers = scorer.score(Conversation("g", GROOMING[:7], hinted))
+    assert peers.risk < plain.risk
+
+
+def test_empty_and_emoji_only_conversations_are_graceful(scorer: GroomingScorer) -> None:
+    for messages in ([], [Message("a", "😀😀😀"), Message("b", "🙏")], [Message("a", "")]):
+        a = scorer.score(Conversation("e", messages))
+        assert not a.flag
+        assert a.suspect is None
+        assert a.stage is None
+        assert 0.0 <= a.risk < scorer.threshold
+
+
+def test_mixed_scripts_do_not_crash(scorer: GroomingScorer) -> None:
+    text = "你好 مرحبا Привет send me a selfie ஹலோ"
+    a = scorer.score(Conversation("m", [Message("a", text)]))
+    assert [s.kind for s in a.signals] == ["image_request"]
+    assert a.signals[0].evidence == "send me a selfie"
+
+
+def test_too_many_messages_is_a_clear_error(scorer: GroomingScorer) -> None:
+    messages = [Message("a", "hi")] * (MAX_MESSAGES_PER_CONVERSATION + 1)
+    with pytest.raises(GroomingInputError, match="limit"):
+        scorer.score(Conversation("big", messages))
+
+
+@pytest.mark.parametrize("author", ["", "x" * 500])
+def test_bad_author_is_a_clear_error(scorer: GroomingScorer, author: str) -> None:
+    with pytest.raises(GroomingInputError, match="author"):
+        scorer.stream("c").feed(Message(author, "hi"))
+
+
+def test_thousands_of_messages_stream_in_linear_time(scorer: GroomingScorer) -> None:
+    messages = [Message("a" if i % 2 else "b", "haha ok, what games u play") for i in range(5000)]
+    start = time.perf_counter()
+    a = scorer.score(Conversation("long", messages))
+    assert time.perf_counter() - start < 5.0
+    assert len(a.languages) == 5000
+
+
+def test_assessment_dict_has_exactly_the_contract_keys(scorer: GroomingScorer) -> None:
+    d = assessment_to_dict(scorer.score(Conversation("g1", GROOMING)))
+    assert set(d) == {"id", "risk", "flag", "stage", "suspect", "first_flag_message", "signals"}
+    assert set(d["signals"][0]) == {"message", "kind", "stage", "evidence", "lang"}
