@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+from typer._click import exceptions as click_exceptions
 
 from perisai import clikit
 from perisai.audit.cli import app as audit_app
@@ -49,16 +49,15 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     try:
         code = command.main(args=argv, prog_name="perisai", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        # click prints help for a bare group; that is information, not an error.
-        sys.stdout.write(exc.ctx.get_help() + "\n")
+    except click_exceptions.NoArgsIsHelpError:
+        # A bare group has printed its help already; that is information, not an error.
         sys.exit(clikit.EXIT_OK)
-    except click.UsageError as exc:
+    except click_exceptions.UsageError as exc:
         sys.stderr.write(f"perisai: error: {' '.join(exc.format_message().split())}\n")
         sys.exit(clikit.EXIT_BAD_INPUT)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("perisai: aborted\n")
         sys.exit(130)
     except clikit.BadInput as exc:

@@ -1,0 +1,75 @@
+"""The FastAPI application factory. Nothing happens at import; `create_app` builds everything."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from perisai.config import Settings, load_settings
+from perisai.http.logging import configure_logging
+from perisai.http.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from perisai.http.problems import install_problem_handlers
+from perisai.runtime import Runtime
+from perisai.web.templating import make_templates
+
+API_PREFIX = "/api/v1"
+
+
+def _routers() -> list[tuple[str, object]]:
+    from perisai.http import ops
+    from perisai.identity import views as identity_views
+
+    return [("", ops.router), ("", identity_views.router)]
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else load_settings())
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "runtime", None) is None:
+            app.state.runtime = Runtime.start(settings)
+        yield
+        if runtime is None:
+            app.state.runtime.db.dispose()
+
+    app = FastAPI(
+        title="Perisai",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.templates = make_templates()
+    for prefix, router in _routers():
+        app.include_router(router, prefix=prefix)  # type: ignore[arg-type]
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
+    )
+    install_problem_handlers(app)
+
+    def body_limit(method: str, path: str) -> int | None:
+        limits: dict[str, int] = getattr(app.state, "body_limits", {})
+        for prefix, limit in limits.items():
+            if path.startswith(prefix) and method in ("PUT", "POST"):
+                return limit
+        return None
+
+    app.add_middleware(
+        BodyLimitMiddleware, default_limit=settings.max_body_bytes, limit_for_path=body_limit
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for `uvicorn --factory perisai.app:app_from_environment`."""
+    return create_app()

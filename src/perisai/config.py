@@ -1,0 +1,130 @@
+"""Typed settings, read once at startup from the environment (prefix ``PERISAI_``).
+
+Nothing here runs at import: call :func:`load_settings` where the process starts. Defaults are the
+safe choice; the ones that only make sense on a developer's machine are refused in production.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is malformed; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Every setting Perisai reads. Each field's description is its documentation (README table)."""
+
+    model_config = SettingsConfigDict(env_prefix="PERISAI_", extra="ignore", frozen=True)
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="`production` refuses demo mode and insecure cookies."
+    )
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL URL of an external server; unset starts the embedded server.",
+    )
+    data_dir: Path = Field(
+        Path("var"), description="Where the embedded database, keys and evidence live."
+    )
+    host: str = Field("127.0.0.1", description="Address `perisai serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `perisai serve` listens on.")
+    demo: bool = Field(
+        False, description="Demo mode: seeded demo users may log in without TOTP; DEMO banner."
+    )
+    cookie_secure: bool = Field(
+        True, description="Mark session cookies Secure (browsers accept them on localhost)."
+    )
+    session_idle_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="A session ends after this long without a request."
+    )
+    session_max_hours: int = Field(
+        12, ge=1, le=7 * 24, description="A session ends this long after login, whatever else."
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins in a row before the account is locked."
+    )
+    lockout_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="How long a locked account stays locked."
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body outside evidence uploads (413)."
+    )
+    max_evidence_bytes: int = Field(
+        512 * 1_048_576, ge=1024, description="Largest evidence file accepted by an upload."
+    )
+    master_key_file: Path | None = Field(
+        None,
+        description="32-byte master key for evidence and victim fields; default "
+        "`DATA_DIR/keys/master.key`, created with mode 0600 on first start.",
+    )
+    signing_key_file: Path | None = Field(
+        None,
+        description="Ed25519 key that signs audit chain heads; default "
+        "`DATA_DIR/keys/audit-ed25519.pem`, created on first start.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Lowest level written to the JSON log on stderr."
+    )
+    worker: bool = Field(
+        True, description="`perisai serve` also runs the background job worker in-process."
+    )
+    ipintel_mmdb: str = Field(
+        "", description="Colon-separated MaxMind-format databases used by IP enrichment."
+    )
+    ipintel_tor_lists: str = Field(
+        "", description="Colon-separated TorDNSEL exit-list snapshots used by IP enrichment."
+    )
+    ipintel_cidr_lists: str = Field(
+        "", description="`flag=path,flag=path` CIDR lists (e.g. `vpn=vpn.txt`) for IP enrichment."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql", "postgres:")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            if self.demo:
+                raise ValueError("demo mode is refused when PERISAI_ENVIRONMENT=production")
+            if not self.cookie_secure:
+                raise ValueError("PERISAI_COOKIE_SECURE must stay true in production")
+        return self
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def master_key_path(self) -> Path:
+        return self.master_key_file or self.keys_dir / "master.key"
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key_file or self.keys_dir / "audit-ed25519.pem"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; a malformed setting raises SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            name = f"PERISAI_{field.upper()}" if field != "settings" else "settings"
+            problems.append(f"{name}: {error['msg']}")
+        raise SettingsError("; ".join(problems)) from None

@@ -1,0 +1,88 @@
+"""Envelope encryption for sensitive values and small blobs (AES-256-GCM, `cryptography`).
+
+Each value gets its own random data key; the data key is wrapped by the deployment's master key.
+The caller binds the value to its owner (e.g. ``b"victim:42:name"``) as associated data, so a
+ciphertext copied onto another row does not decrypt. Rotating the master key means re-wrapping the
+data keys only (the ``key_id`` byte says which master key wrapped a value).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+FORMAT_VERSION = 1
+KEY_BYTES = 32
+NONCE_BYTES = 12
+_WRAPPED_BYTES = KEY_BYTES + 16  # data key + GCM tag
+_HEADER = 2  # version, key id
+
+
+class DecryptionError(Exception):
+    """The ciphertext is damaged, was made for other associated data, or with another key."""
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """Read a 32-byte key file, creating it (mode 0600) when absent."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(KEY_BYTES))
+    key = path.read_bytes()
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"{path}: a master key must be exactly {KEY_BYTES} bytes")
+    return key
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The master key in use (``key_id``) and any older ones kept to read old values."""
+
+    master: bytes
+    key_id: int = 1
+    older: tuple[tuple[int, bytes], ...] = ()
+
+    def _master_for(self, key_id: int) -> bytes:
+        if key_id == self.key_id:
+            return self.master
+        for old_id, key in self.older:
+            if old_id == key_id:
+                return key
+        raise DecryptionError(f"unknown master key id {key_id}")
+
+    def seal(self, plaintext: bytes, associated: bytes) -> bytes:
+        data_key = AESGCM.generate_key(bit_length=256)
+        wrap_nonce, nonce = os.urandom(NONCE_BYTES), os.urandom(NONCE_BYTES)
+        wrapped = AESGCM(self.master).encrypt(wrap_nonce, data_key, associated)
+        body = AESGCM(data_key).encrypt(nonce, plaintext, associated)
+        return bytes([FORMAT_VERSION, self.key_id]) + wrap_nonce + wrapped + nonce + body
+
+    def open(self, sealed: bytes, associated: bytes) -> bytes:
+        minimum = _HEADER + NONCE_BYTES + _WRAPPED_BYTES + NONCE_BYTES + 16
+        if len(sealed) < minimum or sealed[0] != FORMAT_VERSION:
+            raise DecryptionError("not a sealed value of a known format")
+        master = self._master_for(sealed[1])
+        offset = _HEADER
+        wrap_nonce = sealed[offset : offset + NONCE_BYTES]
+        offset += NONCE_BYTES
+        wrapped = sealed[offset : offset + _WRAPPED_BYTES]
+        offset += _WRAPPED_BYTES
+        nonce = sealed[offset : offset + NONCE_BYTES]
+        body = sealed[offset + NONCE_BYTES :]
+        try:
+            data_key = AESGCM(master).decrypt(wrap_nonce, wrapped, associated)
+            return AESGCM(data_key).decrypt(nonce, body, associated)
+        except InvalidTag:
+            raise DecryptionError("authentication failed") from None
+
+    def seal_text(self, text: str, associated: str) -> bytes:
+        return self.seal(text.encode("utf-8"), associated.encode("utf-8"))
+
+    def open_text(self, sealed: bytes, associated: str) -> str:
+        return self.open(sealed, associated.encode("utf-8")).decode("utf-8")

@@ -1,0 +1,100 @@
+"""`perisai demo run`: seed demo agencies' users (and domain demo data), then serve.
+
+Demo mode lets the seeded demo users log in without TOTP and shows a DEMO banner on every page.
+It refuses to start against a database that holds real (non-demo) users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai import clikit
+from perisai.audit.service import SYSTEM
+from perisai.runtime import Runtime
+
+app = typer.Typer(help="Demo mode for trying Perisai locally.", no_args_is_help=True)
+
+DEMO_PASSWORD = "perisai-demo-2026"  # noqa: S105 - printed to the person running the demo
+DEMO_USERS = [
+    ("SECRETARIAT", "analyst", "analyst@demo.perisai.my", "Aisyah (analyst)"),
+    ("PDRM", "investigator", "investigator@demo.perisai.my", "Insp. Rahman (investigator)"),
+    ("SECRETARIAT", "supervisor", "supervisor@demo.perisai.my", "Mei Ling (supervisor)"),
+    ("JKM", "caseworker", "caseworker@demo.perisai.my", "Kavitha (JKM caseworker)"),
+    ("NGO", "caseworker", "ngo@demo.perisai.my", "Farid (NGO caseworker)"),
+    ("SECRETARIAT", "auditor", "auditor@demo.perisai.my", "Tan (auditor)"),
+    ("SECRETARIAT", "admin", "admin@demo.perisai.my", "Admin"),
+]
+
+# Domains add demo data here: each seeder gets the runtime and a session in one transaction.
+DEMO_SEEDERS: list[Callable[[Runtime, Session], None]] = []
+
+
+class DemoRefused(Exception):
+    pass
+
+
+def seed_demo(runtime: Runtime) -> list[str]:
+    """Create the demo users when missing; return the login lines to print."""
+    from perisai.identity.models import User
+    from perisai.identity.service import count_non_demo_users, create_user
+
+    with runtime.db.transaction() as session:
+        if count_non_demo_users(session):
+            raise DemoRefused(
+                "demo mode refused: this database holds non-demo users; use a fresh "
+                "PERISAI_DATA_DIR or database"
+            )
+        existing = set(session.scalars(select(User.email).where(User.is_demo.is_(True))))
+        created = False
+        for agency, role, email, name in DEMO_USERS:
+            if email not in existing:
+                create_user(
+                    session,
+                    keyring=runtime.keyring,
+                    actor=SYSTEM,
+                    agency_short=agency,
+                    role=role,
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    display_name=name,
+                    is_demo=True,
+                )
+                created = True
+        if created:
+            for seeder in DEMO_SEEDERS:
+                seeder(runtime, session)
+    return [
+        f"{email} / {DEMO_PASSWORD}  ({role}, {agency})" for agency, role, email, _ in DEMO_USERS
+    ]
+
+
+@app.command("run")
+def run() -> None:
+    """Seed demo data on an empty database and serve it on http://HOST:PORT."""
+    from perisai.cliruntime import cli_settings
+    from perisai.db.migrate import at_head, upgrade
+    from perisai.serve import run_server
+
+    settings = cli_settings().model_copy(update={"demo": True})
+    if settings.environment == "production":
+        clikit.fail("demo mode is refused when PERISAI_ENVIRONMENT=production")
+    runtime = Runtime.start(settings)
+    try:
+        if not at_head(runtime.db.engine):
+            upgrade(runtime.db.url)
+        logins = seed_demo(runtime)
+    except DemoRefused as exc:
+        clikit.fail(str(exc))
+    finally:
+        runtime.db.dispose()
+    typer.echo("")
+    typer.echo(f"Perisai demo: open http://{settings.host}:{settings.port}/login")
+    typer.echo("Demo logins (email / password), no TOTP needed in demo mode:")
+    for line in logins:
+        typer.echo(f"  {line}")
+    typer.echo("")
+    run_server(settings, demo_accounts=[line.split(" / ")[0] for line in logins])

@@ -1,0 +1,163 @@
+"""FastAPI dependencies: the request's transaction, who is calling, and what the route needs.
+
+Every route declares its access with exactly one of :func:`require` (a logged-in user with a
+permission), :func:`require_scope` (an API key with a scope, or optionally a user session),
+or :data:`Public` (anyone). `tests/identity/test_route_permissions.py` fails on a route without one.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from perisai.audit.service import Actor
+from perisai.identity.models import ApiKey, User, UserSession
+from perisai.identity.permissions import Permission, Scope, role_has
+from perisai.identity.service import (
+    apikey_actor,
+    authenticate_api_key,
+    load_session,
+    user_actor,
+)
+from perisai.runtime import Runtime
+
+SESSION_COOKIE = "perisai_session"
+
+
+class LoginRequired(Exception):
+    """No valid session (pages redirect to the login page; the API answers 401)."""
+
+
+class NotAllowed(Exception):
+    """Authenticated, but without the permission or scope the route needs (403)."""
+
+
+class BadCsrf(Exception):
+    """A form arrived without the session's CSRF token (403)."""
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(runtime: RuntimeDep) -> Iterator[Session]:
+    """The request's transaction: committed when the handler returns, before the response."""
+    with runtime.db.transaction() as session:
+        yield session
+
+
+# scope="function": the commit happens before the response is sent, so an acknowledgement is
+# never sent for a change that did not commit.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def _user_session(request: Request, runtime: Runtime, db: Session) -> UserSession | None:
+    cached: UserSession | None = getattr(request.state, "user_session", None)
+    if cached is not None:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    found = load_session(db, settings=runtime.settings, token=token)
+    if found is not None and found.totp_verified:
+        request.state.user_session = found
+        return found
+    return None
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user (through a session) or an API client."""
+
+    actor: Actor
+    user: User | None = None
+    api_key: ApiKey | None = None
+    user_session: UserSession | None = None
+
+    @property
+    def agency(self) -> str | None:
+        return self.actor.agency
+
+
+class Requires:
+    """Dependency: a logged-in user whose role holds ``permission``."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, request: Request, runtime: RuntimeDep, db: DbDep) -> Principal:
+        found = _user_session(request, runtime, db)
+        if found is None:
+            raise LoginRequired
+        if not role_has(found.user.role, self.permission):
+            raise NotAllowed(self.permission.value)
+        return Principal(actor=user_actor(found.user), user=found.user, user_session=found)
+
+
+class RequiresScope:
+    """Dependency: an API key with ``scope``; optionally a user session with ``or_permission``."""
+
+    def __init__(self, scope: Scope, or_permission: Permission | None = None) -> None:
+        self.scope = scope
+        self.or_permission = or_permission
+
+    def __call__(self, request: Request, runtime: RuntimeDep, db: DbDep) -> Principal:
+        token = _bearer(request)
+        if token is not None:
+            key = authenticate_api_key(db, token)
+            if key is None:
+                raise LoginRequired
+            if self.scope.value not in key.scopes:
+                raise NotAllowed(self.scope.value)
+            return Principal(actor=apikey_actor(key), api_key=key)
+        if self.or_permission is not None:
+            return Requires(self.or_permission)(request, runtime, db)
+        raise LoginRequired
+
+
+class PublicAccess:
+    """Dependency: anyone may call this route (declared, so that it is a decision)."""
+
+    def __call__(self) -> None:
+        return None
+
+
+Public = Depends(PublicAccess())
+
+
+# Typed Any so that both `principal: Principal = require(...)` and `dependencies=[...]` check.
+def require(permission: Permission) -> Any:
+    return Depends(Requires(permission))
+
+
+def require_scope(scope: Scope, *, or_permission: Permission | None = None) -> Any:
+    return Depends(RequiresScope(scope, or_permission))
+
+
+def optional_user(request: Request, runtime: RuntimeDep, db: DbDep) -> User | None:
+    found = _user_session(request, runtime, db)
+    return found.user if found is not None else None
+
+
+async def csrf_token_from_form(request: Request) -> str:
+    form = await request.form()
+    value = form.get("csrf_token")
+    return value if isinstance(value, str) else ""
+
+
+def check_csrf(expected: str, presented: str) -> None:
+    if not presented or not hmac.compare_digest(expected, presented):
+        raise BadCsrf

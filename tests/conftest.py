@@ -1,0 +1,94 @@
+"""Shared fixtures: a real PostgreSQL per xdist worker, one rolled-back transaction per test.
+
+Database fixtures are lazy: tests of the pure libraries never start a server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, create_engine
+from sqlalchemy.orm import Session
+
+from perisai.app import create_app
+from perisai.config import Settings
+from perisai.runtime import Runtime
+from perisai.testing.database import (
+    ConnectionBoundDatabase,
+    drop_database,
+    migrated_database,
+    session_on,
+    test_server_url,
+)
+
+SHARED_TESTDATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "testdata").resolve()
+
+
+@pytest.fixture(scope="session")
+def testdata() -> Path:
+    return SHARED_TESTDATA
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    with test_server_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server: str, worker_id: str) -> Iterator[str]:
+    name = f"perisai_test_{worker_id}_{os.getpid()}"
+    url = migrated_database(pg_server, name)
+    yield url
+    drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[object]:
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: object) -> Iterator[Connection]:
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    """A session inside the test's transaction; services flush, nothing outlives the test."""
+    with session_on(connection) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "var", demo=False)
+
+
+@pytest.fixture
+def runtime(settings: Settings, database_url: str, connection: Connection) -> Iterator[Runtime]:
+    database = ConnectionBoundDatabase(database_url, connection)
+    yield Runtime(settings=settings, db=database)
+    database.dispose()
+
+
+@pytest.fixture
+def app(runtime: Runtime) -> FastAPI:
+    return create_app(runtime.settings, runtime=runtime)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    # https, so that Secure cookies are sent back as a browser would.
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
