@@ -79,7 +79,9 @@ def md5_of(path: Path) -> str:
 
 def write_bank(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     lines = ["signal_type,signal,label,category,source,note"]
-    lines += [f"{kind},{signal},{label},{category},tests," for kind, signal, label, category in rows]
+    lines += [
+        f"{kind},{signal},{label},{category},tests," for kind, signal, label, category in rows
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

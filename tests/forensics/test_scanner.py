@@ -4,18 +4,19 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.forensics.conftest import md5_of, noise_image, write_bank
 
 from perisai.clikit import BadInput
 from perisai.forensics.outputs.write import write_outputs
 from perisai.forensics.scanner import ScanHooks, ScanOptions, run_scan
-from tests.forensics.conftest import md5_of, noise_image, write_bank
 
 OptionsFactory = Callable[..., ScanOptions]
 
 
-def by_path(records: list[dict[str, object]]) -> dict[str, dict[str, object]]:
+def by_path(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(r["path"]): r for r in records}
 
 
@@ -33,15 +34,15 @@ def test_directory_scan_hashes_sniffs_and_analyses(
     assert records["docs/blob.bin"]["mime"] == "application/octet-stream"
     image = records["DCIM/img1.jpg"]
     assert image["mime"] == "image/jpeg"
-    assert len(image["pdq"]["hex"]) == 64  # type: ignore[index]
+    assert len(image["pdq"]["hex"]) == 64
     video = records["clip.mp4"]
     assert video["kind"] == "video"
-    assert len(video["vpdq"]) >= 2  # type: ignore[arg-type]
+    assert len(video["vpdq"]) >= 2
     exif = records["DCIM/gps.jpg"]["exif"]
-    assert exif["make"] == "Perisai Test Camera"  # type: ignore[index]
-    assert exif["original_time"] == "2024:05:06 07:08:09"  # type: ignore[index]
-    assert exif["gps"] == pytest.approx({"lat": 3.14, "lon": 101.686667})  # type: ignore[index]
-    assert "mtime" in image["times"]  # type: ignore[operator]
+    assert exif["make"] == "Perisai Test Camera"
+    assert exif["original_time"] == "2024:05:06 07:08:09"
+    assert exif["gps"] == pytest.approx({"lat": 3.14, "lon": 101.686667})
+    assert "mtime" in image["times"]
 
 
 def test_duplicates_share_one_group(evidence_dir: Path, make_options: OptionsFactory) -> None:
@@ -70,10 +71,10 @@ def test_bank_matches_exact_and_pdq_near_duplicate(
     exact = records["DCIM/img1.jpg"]["matches"]
     assert [(m["label"], m["category"], m["signal_type"]) for m in exact] == [
         ("series-a", "1", "md5")
-    ]  # type: ignore[union-attr]
+    ]
     near = records["DCIM/img2.jpg"]["matches"]
-    assert [(m["label"], m["category"]) for m in near] == [("series-b", "2")]  # type: ignore[union-attr]
-    assert 0 <= near[0]["distance"] <= 31  # type: ignore[index]
+    assert [(m["label"], m["category"]) for m in near] == [("series-b", "2")]
+    assert 0 <= near[0]["distance"] <= 31
     assert records["docs/notes.txt"]["matches"] == []
     assert first["DCIM/img2.jpg"]["md5"] != resized["md5"]
 
@@ -119,9 +120,9 @@ def test_interrupted_scan_resumes_to_the_same_outputs(
     write_outputs(outcome, options)
     assert len(analysed) == len(reference.records) - 4  # done items are not analysed again
     for name in ("items.jsonl", "items.csv", "findings.vics.json"):
-        assert (options.out_dir / name).read_bytes() == (
-            reference.out_dir / name
-        ).read_bytes(), name
+        assert (options.out_dir / name).read_bytes() == (reference.out_dir / name).read_bytes(), (
+            name
+        )
 
 
 def test_parallel_workers_give_the_same_records(
@@ -144,9 +145,7 @@ def test_second_scan_into_the_same_folder_needs_resume(
         run_scan(make_options(other, resume=True))
 
 
-def test_bad_inputs_are_refused_with_a_reason(
-    tmp_path: Path, make_options: OptionsFactory
-) -> None:
+def test_bad_inputs_are_refused_with_a_reason(tmp_path: Path, make_options: OptionsFactory) -> None:
     with pytest.raises(BadInput, match="source not found"):
         run_scan(make_options(tmp_path / "missing"))
     with pytest.raises(BadInput, match="workers"):

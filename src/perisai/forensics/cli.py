@@ -15,7 +15,7 @@ app = typer.Typer(help="Forensic triage of seized media.", no_args_is_help=True)
 
 
 @app.command("scan")
-def scan_command(  # noqa: PLR0917 - a Typer command takes its options
+def scan_command(
     source: Annotated[Path, typer.Argument(help="Directory, archive or disk image (raw/dd, E01).")],
     hashes: Annotated[
         list[Path] | None, typer.Option("--hashes", help="Bank file; repeatable.")
@@ -37,10 +37,10 @@ def scan_command(  # noqa: PLR0917 - a Typer command takes its options
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
 ) -> None:
     """Hash, identify and match every file in SOURCE; write items, VICS, report and manifest."""
-    from perisai.forensics.limits import ScanLimits  # noqa: PLC0415 - lazy
-    from perisai.forensics.outputs.write import write_outputs  # noqa: PLC0415 - lazy
-    from perisai.forensics.progress import terminal_progress  # noqa: PLC0415 - lazy
-    from perisai.forensics.scanner import ScanHooks, ScanOptions, run_scan  # noqa: PLC0415 - lazy
+    from perisai.forensics.limits import ScanLimits
+    from perisai.forensics.outputs.write import write_outputs
+    from perisai.forensics.progress import terminal_progress
+    from perisai.forensics.scanner import ScanHooks, ScanOptions, run_scan
 
     if max_depth < 0 or max_ratio <= 1:
         clikit.fail("--max-depth must be >= 0 and --max-ratio > 1")
@@ -85,8 +85,8 @@ def verify_manifest_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
 ) -> None:
     """Check a custody manifest's Ed25519 signature (exit 0) or say why it fails (exit 1)."""
-    from perisai.forensics.outputs.manifest import ManifestInvalidError  # noqa: PLC0415 - lazy
-    from perisai.forensics.verify import verify_manifest  # noqa: PLC0415 - lazy
+    from perisai.forensics.outputs.manifest import ManifestInvalidError
+    from perisai.forensics.verify import verify_manifest
 
     try:
         summary = verify_manifest(manifest, public_key, check_files)

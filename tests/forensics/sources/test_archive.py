@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import libarchive
+from tests.forensics.conftest import md5_of, noise_image, write_bank
 
 from perisai.forensics.limits import ScanLimits
 from perisai.forensics.scanner import ScanOptions, run_scan
-from tests.forensics.conftest import md5_of, noise_image, write_bank
 
 OptionsFactory = Callable[..., ScanOptions]
 
@@ -113,9 +113,7 @@ def test_nesting_beyond_the_depth_limit_is_not_opened(
     assert not any(path.endswith("core.txt") for path in records)
 
 
-def test_links_and_undecodable_names_are_kept(
-    tmp_path: Path, make_options: OptionsFactory
-) -> None:
+def test_links_and_undecodable_names_are_kept(tmp_path: Path, make_options: OptionsFactory) -> None:
     source = tmp_path / "names.tar"
     with tarfile.open(source, "w", encoding="utf-8", errors="surrogateescape") as archive:
         info = tarfile.TarInfo("caf\udce9.txt")  # Latin-1 byte 0xE9, not valid UTF-8

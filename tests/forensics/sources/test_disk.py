@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.forensics.conftest import ensure_debian_tool, md5_of, noise_image, write_bank
 
 from perisai.forensics.scanner import ScanOptions, run_scan
-from tests.forensics.conftest import ensure_debian_tool, md5_of, noise_image, write_bank
 
 OptionsFactory = Callable[..., ScanOptions]
 

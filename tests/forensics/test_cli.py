@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from perisai.forensics.cli import app
+
+runner = CliRunner()
+
+
+def test_scan_then_verify_in_json(evidence_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(evidence_dir), "--out", str(out), "--json",
+                                 "--examiner", "Sgt. Lim", "--workers", "2"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["items"] == 9
+    assert summary["ok"] is True
+    verified = runner.invoke(
+        app, ["verify-manifest", str(out / "manifest.json"), "--check-files", "--json"]
+    )
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.output)["examiner"] == "Sgt. Lim"
+
+
+def test_verify_reports_tampering_with_exit_1(evidence_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["scan", str(evidence_dir), "--out", str(out)]).exit_code == 0
+    manifest = out / "manifest.json"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("Insp", "X").replace("unknown", "someone"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["verify-manifest", str(manifest), "--json"])
+    assert result.exit_code == 1
+    answer = json.loads(result.output)
+    assert answer["ok"] is False
+    assert "altered" in answer["reason"]
+
+
+def test_bad_arguments_exit_2(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["scan", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 2
+    assert "source not found" in missing.output
+    workers = runner.invoke(
+        app, ["scan", str(tmp_path), "--workers", "0", "--out", str(tmp_path / "o2")]
+    )
+    assert workers.exit_code == 2
+    ratio = runner.invoke(app, ["scan", str(tmp_path), "--max-ratio", "0.5"])
+    assert ratio.exit_code == 2
+
+
+def test_verify_garbage_manifest_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b"\x00garbage")
+    result = runner.invoke(app, ["verify-manifest", str(path)])
+    assert result.exit_code == 1
+    assert "cannot read manifest" in result.output
