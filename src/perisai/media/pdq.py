@@ -9,7 +9,10 @@ images while skipping its full-resolution float conversion, which is most of its
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -56,6 +59,40 @@ class FrameHash:
     t: float
     pdq: str
     quality: int
+
+
+#: Frames of a video serialised in one string: a JSON list of "pdq_hex,quality,seconds"
+#: (the compact form of python-threatexchange's vPDQ signal).
+MAX_VPDQ_FRAMES: Final = 100_000
+
+
+def frames_to_signal(frames: Sequence[FrameHash]) -> str:
+    return json.dumps([f"{f.pdq},{f.quality},{f.t:.3f}" for f in frames], separators=(",", ":"))
+
+
+def frames_from_signal(signal: str) -> list[FrameHash]:
+    """Parse ``frames_to_signal`` output; raises ``InvalidSignal`` naming what is wrong."""
+    try:
+        items = json.loads(signal)
+    except ValueError as exc:
+        raise InvalidSignal(f"vPDQ signal is not a JSON list of frames: {exc}") from exc
+    if not isinstance(items, list) or not items:
+        raise InvalidSignal("vPDQ signal must be a non-empty JSON list of frames")
+    if len(items) > MAX_VPDQ_FRAMES:
+        raise InvalidSignal(f"vPDQ signal has more than {MAX_VPDQ_FRAMES} frames")
+    frames = []
+    for n, item in enumerate(items, 1):
+        parts = item.split(",") if isinstance(item, str) else []
+        if len(parts) != 3:
+            raise InvalidSignal(f"vPDQ frame {n}: expected 'pdq_hex,quality,seconds'")
+        try:
+            quality, t = int(parts[1]), float(parts[2])
+        except ValueError as exc:
+            raise InvalidSignal(f"vPDQ frame {n}: bad quality or time") from exc
+        if not 0 <= quality <= 100 or not math.isfinite(t) or t < 0:
+            raise InvalidSignal(f"vPDQ frame {n}: quality or time out of range")
+        frames.append(FrameHash(t=t, pdq=normalize_pdq_hex(parts[0]), quality=quality))
+    return frames
 
 
 def normalize_pdq_hex(value: str) -> str:
