@@ -29,8 +29,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Migrate a scratch database to head and compare it with the models (fails when they disagree).
 dbcheck: $(STAMP)
-	$(BIN)/python -m perisai.testing.dbcheck
+	@if [ -n "$$PERISAI_TEST_DATABASE_URL" ]; then \
+		PERISAI_DATABASE_URL="$$PERISAI_TEST_DATABASE_URL" $(BIN)/perisai db check; \
+	else \
+		PERISAI_DATA_DIR=$(VENV)/dbcheck-var $(BIN)/perisai db check; \
+	fi
 
 # Debian's chromium drives the browser tests; Playwright's own browser download cannot work here.
 e2e-deps:
@@ -38,7 +43,7 @@ e2e-deps:
 	@dpkg -s libarchive13 >/dev/null 2>&1 || dpkg -s libarchive13t64 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libarchive13 >/dev/null)
 
 pytest: $(STAMP) e2e-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck dbcheck pytest
 

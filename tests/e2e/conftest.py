@@ -1,0 +1,85 @@
+"""A real `perisai demo run` server on a fresh database, and Debian's chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from perisai.testing.database import drop_database, migrated_database
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    database_url: str
+    data_dir: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not become ready")
+
+
+@pytest.fixture(scope="module")
+def live_server(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    name = f"perisai_e2e_{os.getpid()}"
+    database_url = migrated_database(pg_server, name)
+    data_dir = tmp_path_factory.mktemp("e2e-var")
+    port = _free_port()
+    env = {**os.environ, "PERISAI_DATABASE_URL": database_url, "PERISAI_DATA_DIR": str(data_dir),
+           "PERISAI_PORT": str(port), "PERISAI_LOG_LEVEL": "WARNING"}
+    log = (data_dir / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "perisai.cli", "demo", "run"], env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, process)
+        yield LiveServer(url=url, database_url=database_url, data_dir=data_dir)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+        drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -1,0 +1,115 @@
+"""The CLI contract other tools script against, run as a real subprocess on a fresh database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from perisai.testing.database import drop_database, migrated_database
+
+
+@pytest.fixture(scope="module")
+def cli_env(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    name = f"perisai_cli_{os.getpid()}"
+    url = migrated_database(pg_server, name)
+    data_dir = tmp_path_factory.mktemp("cli-var")
+    yield {**os.environ, "PERISAI_DATABASE_URL": url, "PERISAI_DATA_DIR": str(data_dir)}
+    drop_database(pg_server, name)
+
+
+def perisai(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "perisai.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def rows(out: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def test_user_and_key_creation_then_audit(cli_env: dict[str, str]) -> None:
+    made = perisai(cli_env, "identity", "user", "create", "--agency", "JKM", "--role",
+                   "caseworker", "--email", "kw@jkm.gov.my", "--password", "a-long-password-1",
+                   "--json")
+    assert made.returncode == 0, made.stderr
+    (user,) = rows(made.stdout)
+    assert isinstance(user["id"], int) and len(str(user["totp_secret"])) >= 16
+    key = perisai(cli_env, "identity", "apikey", "create", "--name", "ExampleChat", "--scopes",
+                  "reports:submit,media:match", "--agency", "MCMC", "--json")
+    (created,) = rows(key.stdout)
+    assert str(created["key"]).startswith("psk_")
+    revoked = perisai(cli_env, "identity", "apikey", "revoke", str(created["id"]))
+    assert revoked.returncode == 0
+    verify = perisai(cli_env, "audit", "verify", "--json")
+    (result,) = rows(verify.stdout)
+    assert verify.returncode == 0 and result["ok"] is True and result["entries"] == 3
+    head = perisai(cli_env, "audit", "head", "--json")
+    (signed,) = rows(head.stdout)
+    from perisai.audit.signing import verify_signed
+
+    assert verify_signed(signed)
+
+
+def test_audit_verify_fails_on_tampering(cli_env: dict[str, str]) -> None:
+    perisai(cli_env, "identity", "apikey", "create", "--name", "x", "--scopes", "events:read")
+    engine = create_engine(cli_env["PERISAI_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+        first = connection.scalar(text("SELECT min(id) FROM audit_entry"))
+        connection.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE id = :id"),
+                           {"id": first})
+        connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
+    engine.dispose()
+    verify = perisai(cli_env, "audit", "verify", "--json")
+    (result,) = rows(verify.stdout)
+    assert verify.returncode == 1
+    assert result == {"ok": False, "entries": 1, "first_bad_entry": first,
+                      "reason": "content does not match its hash"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("identity", "user", "create", "--agency", "PDRM"),
+        ("identity", "user", "create", "--agency", "NOPE", "--role", "analyst", "--email",
+         "a@b.my", "--password", "a-long-password-1"),
+        ("identity", "apikey", "create", "--name", "x", "--scopes", "root:all"),
+        ("identity", "apikey", "revoke", "not-a-number"),
+        ("no-such-command",),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(cli_env: dict[str, str], args: tuple[str, ...]) -> None:
+    result = perisai(cli_env, *args)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("perisai: error:")
+
+
+def test_malformed_setting_stops_with_its_name(cli_env: dict[str, str]) -> None:
+    result = perisai({**cli_env, "PERISAI_LOGIN_MAX_FAILURES": "many"}, "db", "url")
+    assert result.returncode == 2
+    assert "PERISAI_LOGIN_MAX_FAILURES" in result.stderr
+
+
+def test_db_url_prints_the_database(cli_env: dict[str, str]) -> None:
+    result = perisai(cli_env, "db", "url")
+    assert result.stdout.strip().startswith("postgresql")
+
+
+def test_embedded_server_starts_in_an_empty_data_dir(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
+    env["PERISAI_DATA_DIR"] = str(tmp_path / "var")
+    try:
+        result = perisai(env, "db", "url")
+        assert result.returncode == 0, result.stderr
+        assert "host=" in result.stdout and str(tmp_path) in result.stdout.replace("%2F", "/")
+    finally:
+        from perisai.db.embedded import stop_embedded
+
+        stop_embedded(tmp_path / "var" / "pg")
