@@ -10,6 +10,7 @@ from perisai.db.base import Base
 def load_all_models() -> MetaData:
     # Imported for their side effect of registering tables on Base.metadata.
     import perisai.audit.models
-    import perisai.identity.models  # noqa: F401
+    import perisai.identity.models
+    import perisai.reports.models  # noqa: F401
 
     return Base.metadata

@@ -1,0 +1,152 @@
+"""Reports from platforms and the hotline: the report, its victims, identifiers and files.
+
+The report keeps what the reporter sent (JSONB) next to the columns intake and triage query;
+victim details are sealed (AES-256-GCM, bound to the report and position) and never leave here
+unencrypted; identifiers are normalised at intake into `report_identifier` so that linking can
+query by key.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from perisai.db.base import Base, CreatedAt
+
+
+class ReportStatus(enum.StrEnum):
+    RECEIVED = "received"
+    FINISHED = "finished"
+    RETRACTED = "retracted"
+
+
+class ReporterKind(enum.StrEnum):
+    APIKEY = "apikey"
+    HOTLINE = "hotline"
+
+
+class Report(CreatedAt, Base):
+    __tablename__ = "report"
+    __table_args__ = (
+        UniqueConstraint("client_id", "idempotency_key", name="uq_report_client_idempotency"),
+        CheckConstraint("status IN ('received', 'finished', 'retracted')", name="status"),
+        CheckConstraint("reporter_kind IN ('apikey', 'hotline')", name="reporter_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reporter_kind: Mapped[str] = mapped_column(String(16))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    # Who the idempotency key belongs to: "apikey:<id>" or "hotline".
+    client_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    retracted_at: Mapped[datetime | None]
+
+    incident_type: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime | None]
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    incident_annotations: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    reported_accounts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    conversations: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    urls: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    additional_info: Mapped[str | None] = mapped_column(Text)
+    jurisdiction: Mapped[str | None] = mapped_column(String(8))
+    offence_codes: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    victim_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    victims: Mapped[list[ReportVictim]] = relationship(
+        back_populates="report", order_by="ReportVictim.position"
+    )
+    files: Mapped[list[ReportFile]] = relationship(
+        back_populates="report", order_by="ReportFile.id"
+    )
+
+
+class ReportVictim(Base):
+    """One victim's details as sealed JSON, bound to ``report:<public_id>:victim:<position>``."""
+
+    __tablename__ = "report_victim"
+    __table_args__ = (UniqueConstraint("report_id", "position", name="uq_report_victim_position"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+    report: Mapped[Report] = relationship(back_populates="victims")
+
+
+class ReportIdentifier(Base):
+    """A normalised identifier of a reported account, queried by ``key`` when linking."""
+
+    __tablename__ = "report_identifier"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    account_index: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(600), index=True)
+    original: Mapped[str] = mapped_column(Text)
+
+
+class ReportFile(CreatedAt, Base):
+    """A file declared in a report; its bytes arrive by upload into the encrypted vault."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (UniqueConstraint("report_id", "name", name="uq_report_file_name"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+    declared_md5: Mapped[str | None] = mapped_column(String(32))
+    declared_sha1: Mapped[str | None] = mapped_column(String(40))
+    declared_sha256: Mapped[str | None] = mapped_column(String(64))
+    declared_size: Mapped[int | None] = mapped_column(BigInteger)
+    content_type_declared: Mapped[str | None] = mapped_column(String(255))
+    annotations: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    industry_classification: Mapped[str | None] = mapped_column(String(2))
+    publicly_available: Mapped[bool | None] = mapped_column(Boolean)
+    # Filled by the upload.
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    md5: Mapped[str | None] = mapped_column(String(32))
+    sha1: Mapped[str | None] = mapped_column(String(40))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    content_type_sniffed: Mapped[str | None] = mapped_column(String(255))
+    content_type_mismatch: Mapped[bool | None] = mapped_column(Boolean)
+    blob_path: Mapped[str | None] = mapped_column(String(512))
+    uploaded_at: Mapped[datetime | None]
+
+    report: Mapped[Report] = relationship(back_populates="files")
+
+
+class OffenceCode(Base):
+    """An offence a report may name (Act 792 sections and others): data the deployment edits."""
+
+    __tablename__ = "offence_code"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    act: Mapped[str] = mapped_column(String(128))
+    section: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    title_ms: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
