@@ -25,8 +25,14 @@ def cli_env(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def perisai(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "perisai.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "perisai.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def rows(out: str) -> list[dict[str, object]]:
@@ -34,14 +40,37 @@ def rows(out: str) -> list[dict[str, object]]:
 
 
 def test_user_and_key_creation_then_audit(cli_env: dict[str, str]) -> None:
-    made = perisai(cli_env, "identity", "user", "create", "--agency", "JKM", "--role",
-                   "caseworker", "--email", "kw@jkm.gov.my", "--password", "a-long-password-1",
-                   "--json")
+    made = perisai(
+        cli_env,
+        "identity",
+        "user",
+        "create",
+        "--agency",
+        "JKM",
+        "--role",
+        "caseworker",
+        "--email",
+        "kw@jkm.gov.my",
+        "--password",
+        "a-long-password-1",
+        "--json",
+    )
     assert made.returncode == 0, made.stderr
     (user,) = rows(made.stdout)
     assert isinstance(user["id"], int) and len(str(user["totp_secret"])) >= 16
-    key = perisai(cli_env, "identity", "apikey", "create", "--name", "ExampleChat", "--scopes",
-                  "reports:submit,media:match", "--agency", "MCMC", "--json")
+    key = perisai(
+        cli_env,
+        "identity",
+        "apikey",
+        "create",
+        "--name",
+        "ExampleChat",
+        "--scopes",
+        "reports:submit,media:match",
+        "--agency",
+        "MCMC",
+        "--json",
+    )
     (created,) = rows(key.stdout)
     assert str(created["key"]).startswith("psk_")
     revoked = perisai(cli_env, "identity", "apikey", "revoke", str(created["id"]))
@@ -62,23 +91,39 @@ def test_audit_verify_fails_on_tampering(cli_env: dict[str, str]) -> None:
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
         first = connection.scalar(text("SELECT min(id) FROM audit_entry"))
-        connection.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE id = :id"),
-                           {"id": first})
+        connection.execute(
+            text("UPDATE audit_entry SET action = 'nothing' WHERE id = :id"), {"id": first}
+        )
         connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
     engine.dispose()
     verify = perisai(cli_env, "audit", "verify", "--json")
     (result,) = rows(verify.stdout)
     assert verify.returncode == 1
-    assert result == {"ok": False, "entries": 1, "first_bad_entry": first,
-                      "reason": "content does not match its hash"}
+    assert result == {
+        "ok": False,
+        "entries": 1,
+        "first_bad_entry": first,
+        "reason": "content does not match its hash",
+    }
 
 
 @pytest.mark.parametrize(
     "args",
     [
         ("identity", "user", "create", "--agency", "PDRM"),
-        ("identity", "user", "create", "--agency", "NOPE", "--role", "analyst", "--email",
-         "a@b.my", "--password", "a-long-password-1"),
+        (
+            "identity",
+            "user",
+            "create",
+            "--agency",
+            "NOPE",
+            "--role",
+            "analyst",
+            "--email",
+            "a@b.my",
+            "--password",
+            "a-long-password-1",
+        ),
         ("identity", "apikey", "create", "--name", "x", "--scopes", "root:all"),
         ("identity", "apikey", "revoke", "not-a-number"),
         ("no-such-command",),

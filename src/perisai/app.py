@@ -20,10 +20,11 @@ API_PREFIX = "/api/v1"
 
 
 def _routers() -> list[tuple[str, object]]:
+    from perisai.detection import api as detection_api
     from perisai.http import ops
     from perisai.identity import views as identity_views
 
-    return [("", ops.router), ("", identity_views.router)]
+    return [("", ops.router), ("", identity_views.router), ("", detection_api.router)]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

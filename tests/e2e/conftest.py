@@ -19,8 +19,14 @@ from perisai.testing.database import drop_database, migrated_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -57,11 +63,20 @@ def live_server(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     database_url = migrated_database(pg_server, name)
     data_dir = tmp_path_factory.mktemp("e2e-var")
     port = _free_port()
-    env = {**os.environ, "PERISAI_DATABASE_URL": database_url, "PERISAI_DATA_DIR": str(data_dir),
-           "PERISAI_PORT": str(port), "PERISAI_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PERISAI_DATABASE_URL": database_url,
+        "PERISAI_DATA_DIR": str(data_dir),
+        "PERISAI_PORT": str(port),
+        "PERISAI_LOG_LEVEL": "WARNING",
+    }
     log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "perisai.cli", "demo", "run"], env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "perisai.cli", "demo", "run"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, process)
@@ -78,7 +93,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -31,10 +32,9 @@ class StderrHandler(logging.Handler):
     """Writes to whatever sys.stderr is now (test runners and daemons swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
+        # stderr may already be closed at interpreter exit
+        with contextlib.suppress(ValueError):
             sys.stderr.write(self.format(record) + "\n")
-        except ValueError:  # stderr already closed at interpreter exit
-            pass
 
 
 def configure_logging(level: str) -> None:
