@@ -20,5 +20,3 @@ class ScanLimits:
     ratio_floor_bytes: int = 4 * MIB
     # One extracted entry larger than this is refused (it is still listed).
     max_entry_bytes: int = 16 * GIB
-    # Bytes of a video decoded for vPDQ are bounded by sampling; this bounds the image size.
-    max_image_pixels: int = 200_000_000

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import BarColumn, SpinnerColumn, TextColumn
 from rich.progress import Progress as RichProgress
 
@@ -26,7 +27,8 @@ def terminal_progress(enabled: bool) -> Iterator[Callable[[Progress], None] | No
             "{task.fields[items]} items · {task.fields[size]} · {task.fields[hits]} matches"
         ),
     )
-    with RichProgress(*columns, transient=True) as bar:
+    # stderr: stdout stays clean for whatever the caller prints or pipes.
+    with RichProgress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("scan", total=None, items=0, size="0 B", hits=0)
 
         def update(progress: Progress) -> None:

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.forensics.conftest import SHARED
+
+from perisai.clikit import BadInput
+from perisai.forensics import hashing_adapter
+from perisai.forensics.hashing_adapter import BankRecord, PdqMatcher, load_bank
+
+
+def _distance(a: str, b: str) -> int:
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+def test_pdq_of_shared_reference_images_is_near_the_reference() -> None:
+    rows = (SHARED / "pdq" / "reference-hashes.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    photos = [row.split("\t") for row in rows if row.startswith("reg-test-input/")]
+    assert len(photos) >= 5
+    checked = 0
+    for relative, expected in photos:
+        ours, quality = hashing_adapter.pdq_of_image(SHARED / "pdq" / relative)
+        if quality < 80:  # featureless images are not expected to agree (the README says so)
+            continue
+        checked += 1
+        assert _distance(ours, expected) <= 31, relative  # fast decode: within match distance
+        fallback, _ = hashing_adapter._fallback_pdq(SHARED / "pdq" / relative)
+        assert _distance(fallback, expected) <= 31, relative
+    assert checked >= 3
+
+
+def test_pdq_matcher_equals_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    codes = [rng.bytes(32).hex() for _ in range(50)]
+    probe = bytearray(bytes.fromhex(codes[7]))
+    probe[0] ^= 0xFF  # 8 bits away from entry 7
+    matcher = PdqMatcher()
+    for number, code in enumerate(codes):
+        matcher.add(BankRecord("pdq", code, f"e{number}", "1", "t", "bank"))
+    matcher.build()
+    hits = matcher.query(probe.hex())
+    expected = [c for c in codes if _distance(c, probe.hex()) <= 31]
+    assert sorted(h.record.signal for h in hits) == sorted(expected)
+    assert [h.distance for h in hits if h.record.label == "e7"] == [8]
+
+
+def test_damaged_image_raises_a_recordable_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 50)
+    with pytest.raises(hashing_adapter.media_error_types()):
+        hashing_adapter.pdq_of_image(broken)
+
+
+def test_missing_bank_is_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="bank file not found"):
+        load_bank(tmp_path / "missing.csv")
