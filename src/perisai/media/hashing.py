@@ -178,7 +178,7 @@ def _register_heif() -> None:
     """Let Pillow open HEIC/HEIF (pillow-heif); done once, on the first image opened."""
     global _heif_registered  # noqa: PLW0603 - a once-only registration flag
     if not _heif_registered:
-        import pillow_heif  # noqa: PLC0415 - optional codec, loaded on first use
+        import pillow_heif
 
         pillow_heif.register_heif_opener()
         _heif_registered = True

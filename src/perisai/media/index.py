@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
@@ -665,7 +666,7 @@ class VideoIndex:
             q_pct = 100.0 * len(per_query) / len(hashes)
             b_pct = 100.0 * len(matched_bank[video]) / max(1, sizes[video])
             if q_pct >= need_query and b_pct >= need_bank:
-                distance = int(np.median(list(per_query.values())))
+                distance = int(statistics.median(per_query.values()))
                 out.append(VideoMatch(video, distance, banks[video], round(q_pct, 2), round(b_pct, 2)))
         out.sort(key=lambda m: (-m.query_match_pct, m.distance, m.entry_id))
         return out
