@@ -45,7 +45,7 @@ def time_to_ready(data_dir: Path) -> float:
         while time.perf_counter() - started < 120:
             try:
                 url = f"http://127.0.0.1:{port}/readyz"
-                with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=1) as response:
                     if response.status == 200:
                         return time.perf_counter() - started
             except OSError:
