@@ -74,9 +74,8 @@ def main() -> None:
     print(f"{'case':<24}{'median s':>10}{'max s':>8}{'target s':>10}  verdict")
     for name, values, target in rows:
         verdict = "PASS" if max(values) <= target else "FAIL"
-        print(
-            f"{name:<24}{statistics.median(values):>10.2f}{max(values):>8.2f}{target:>10.1f}  {verdict}"
-        )
+        median = statistics.median(values)
+        print(f"{name:<24}{median:>10.2f}{max(values):>8.2f}{target:>10.1f}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def _human(answer: dict[str, object]) -> str:
 
 
 @app.command("lookup")
-def lookup(  # noqa: PLR0917 - Typer maps each parameter to an option
+def lookup(
     ips: Annotated[list[str], typer.Argument(help="IP addresses; `-` reads one per stdin line.")],
     at: Annotated[
         str | None, typer.Option("--at", help="Event time, ISO 8601 with a zone (Z, +08:00).")

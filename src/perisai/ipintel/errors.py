@@ -7,11 +7,11 @@ class IpIntelError(Exception):
     """Base of every error this package raises on purpose."""
 
 
-class InvalidIp(IpIntelError, ValueError):  # noqa: N818 - the public name others code against
+class InvalidIp(IpIntelError, ValueError):
     """The text given is not an IPv4 or IPv6 address."""
 
 
-class InvalidTime(IpIntelError, ValueError):  # noqa: N818 - reads better beside InvalidIp
+class InvalidTime(IpIntelError, ValueError):
     """A lookup time that cannot be used (unparseable, or without a time zone)."""
 
 
