@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,8 +24,14 @@ def _routers() -> list[tuple[str, object]]:
     from perisai.detection import api as detection_api
     from perisai.http import ops
     from perisai.identity import views as identity_views
+    from perisai.reports import api as reports_api
 
-    return [("", ops.router), ("", identity_views.router), ("", detection_api.router)]
+    return [
+        ("", ops.router),
+        ("", identity_views.router),
+        ("", detection_api.router),
+        ("", reports_api.router),
+    ]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -57,10 +64,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     install_problem_handlers(app)
 
+    # Path patterns (regular expressions matched at the start of the path) → larger limits.
+    app.state.body_limits = {
+        rf"{API_PREFIX}/reports/[^/]+/files/[^/]+$": settings.max_evidence_bytes,
+    }
+
     def body_limit(method: str, path: str) -> int | None:
         limits: dict[str, int] = getattr(app.state, "body_limits", {})
-        for prefix, limit in limits.items():
-            if path.startswith(prefix) and method in ("PUT", "POST"):
+        for pattern, limit in limits.items():
+            if re.match(pattern, path) and method in ("PUT", "POST"):
                 return limit
         return None
 

@@ -1,0 +1,266 @@
+"""`/api/v1/reports`: the platform intake API (scope `reports:submit`).
+
+Submit is idempotent on the `Idempotency-Key` header; the request's transaction (report, its
+identifiers, declared files and first audit entry) commits before the 201 is sent. Each client
+sees only its own reports, and never the victims' details it sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
+
+from perisai.audit.service import record
+from perisai.http.problems import Problem
+from perisai.identity.deps import DbDep, Principal, RuntimeDep, require_scope
+from perisai.identity.permissions import Scope
+from perisai.reports import service
+from perisai.reports.evidence import BlobWriter
+from perisai.reports.identifiers import FieldError
+from perisai.reports.models import Report, ReportFile, ReportStatus
+from perisai.reports.schemas import FileOut, Receipt, ReportIn, ReportOut
+from perisai.reports.sniff import mismatch, sniff
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+SUBMITTER = require_scope(Scope.REPORTS_SUBMIT)
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[!-~]+$")
+]
+
+
+def _client_id(principal: Principal) -> str:
+    if principal.api_key is None:
+        raise Problem(403, "Not allowed", "Reports are submitted with an API key.")
+    return f"apikey:{principal.api_key.id}"
+
+
+def _not_found(report_id: str) -> Problem:
+    return Problem(404, "Report not found", f"No report {report_id[:40]!r} for this client.")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Receipt,
+    responses={200: {"description": "Replay of an earlier submission with the same key"}},
+)
+async def submit_report(
+    report: ReportIn,
+    request: Request,
+    runtime: RuntimeDep,
+    db: DbDep,
+    idempotency_key: IdempotencyKey = None,
+    principal: Principal = SUBMITTER,
+) -> JSONResponse:
+    """Submit a report; the same key and body answer the same receipt, another body 409."""
+    if idempotency_key is None:
+        raise Problem(
+            400,
+            "Idempotency-Key required",
+            "Send an Idempotency-Key header so that a retry cannot create a second report.",
+            errors=[{"field": "Idempotency-Key", "message": "header is required"}],
+        )
+    body_sha256 = service.canonical_sha256(json.loads(await request.body()))
+    client_id = _client_id(principal)
+    try:
+        result = await run_in_threadpool(
+            service.submit,
+            db,
+            keyring=runtime.keyring,
+            actor=principal.actor,
+            data=report,
+            body_sha256=body_sha256,
+            client_id=client_id,
+            idempotency_key=idempotency_key,
+            api_key_id=principal.api_key.id if principal.api_key else None,
+        )
+    except FieldError as exc:
+        raise Problem(
+            422,
+            "Invalid request",
+            "One or more fields are invalid.",
+            errors=[{"field": exc.field, "message": exc.message}],
+            kind="validation",
+        ) from None
+    except service.IdempotencyConflict:
+        raise Problem(
+            409,
+            "Idempotency-Key reused",
+            "This Idempotency-Key was already used for a different report body.",
+            kind="idempotency-conflict",
+        ) from None
+    receipt = result.receipt
+    return JSONResponse(
+        receipt.model_dump(mode="json"),
+        status_code=201 if result.created else 200,
+        headers={"Location": f"{request.url.path}/{receipt.report_id}"},
+    )
+
+
+def _file_out(item: ReportFile) -> FileOut:
+    return FileOut(
+        name=item.name,
+        uploaded=item.uploaded_at is not None,
+        size=item.size,
+        md5=item.md5,
+        sha1=item.sha1,
+        sha256=item.sha256,
+        content_type_declared=item.content_type_declared,
+        content_type_sniffed=item.content_type_sniffed,
+        content_type_mismatch=item.content_type_mismatch,
+        annotations=list(item.annotations),
+        industry_classification=item.industry_classification,
+        publicly_available=item.publicly_available,
+    )
+
+
+def _report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        report_id=report.public_id,
+        status=report.status,
+        received_at=report.received_at,
+        finished_at=report.finished_at,
+        retracted_at=report.retracted_at,
+        incident_type=report.incident_type,
+        victim_count=report.victim_count,
+        reported_account_count=len(report.reported_accounts),
+        files=[_file_out(item) for item in report.files],
+    )
+
+
+@router.get("/{report_id}", response_model=ReportOut)
+def get_report(report_id: str, db: DbDep, principal: Principal = SUBMITTER) -> ReportOut:
+    """The report's status and what the submitting client may see (no victim details)."""
+    found = service.get_for_client(db, public_id=report_id, client_id=_client_id(principal))
+    if found is None:
+        raise _not_found(report_id)
+    return _report_out(found)
+
+
+def _change_status(report_id: str, db: DbDep, principal: Principal, *, finish: bool) -> ReportOut:
+    found = service.lock_for_client(db, public_id=report_id, client_id=_client_id(principal))
+    if found is None:
+        raise _not_found(report_id)
+    change = service.finish if finish else service.retract
+    try:
+        change(db, report=found, actor=principal.actor)
+    except service.StateConflict as exc:
+        raise Problem(409, "Report status conflict", str(exc), kind="status-conflict") from None
+    return _report_out(found)
+
+
+@router.post("/{report_id}/finish", response_model=ReportOut)
+def finish_report(report_id: str, db: DbDep, principal: Principal = SUBMITTER) -> ReportOut:
+    """Declare the report complete: no more files. A retracted report cannot be finished."""
+    return _change_status(report_id, db, principal, finish=True)
+
+
+@router.post("/{report_id}/retract", response_model=ReportOut)
+def retract_report(report_id: str, db: DbDep, principal: Principal = SUBMITTER) -> ReportOut:
+    """Cancel an unfinished report. A finished report cannot be retracted."""
+    return _change_status(report_id, db, principal, finish=False)
+
+
+def _open_declaration(db: DbDep, principal: Principal, report_id: str, name: str) -> ReportFile:
+    report = service.lock_for_client(db, public_id=report_id, client_id=_client_id(principal))
+    if report is None:
+        raise _not_found(report_id)
+    if report.status != ReportStatus.RECEIVED:
+        raise Problem(
+            409, "Report status conflict", f"Files cannot be added to a {report.status} report."
+        )
+    declared = service.declared_file(db, report=report, name=name)
+    if declared is None:
+        raise Problem(
+            404,
+            "File not declared",
+            f"The report declares no file named {name[:80]!r}; declare it in `files` first.",
+        )
+    if declared.uploaded_at is not None:
+        raise Problem(409, "File already uploaded", f"{name[:80]!r} was already uploaded.")
+    return declared
+
+
+def _hash_errors(declared: ReportFile, writer: BlobWriter) -> list[dict[str, str]]:
+    checks = (
+        ("md5", declared.declared_md5, writer.md5),
+        ("sha1", declared.declared_sha1, writer.sha1),
+        ("sha256", declared.declared_sha256, writer.sha256),
+    )
+    errors = [
+        {"field": f"files.{declared.name}.{kind}", "message": f"declared {want}, received {got}"}
+        for kind, want, got in checks
+        if want is not None and want != got
+    ]
+    if declared.declared_size is not None and declared.declared_size != writer.size:
+        errors.append(
+            {
+                "field": f"files.{declared.name}.size",
+                "message": f"declared {declared.declared_size} bytes, received {writer.size}",
+            }
+        )
+    return errors
+
+
+async def _receive(request: Request, writer: BlobWriter, limit: int) -> None:
+    try:
+        async for chunk in request.stream():
+            writer.write(chunk)
+            if writer.size > limit:
+                raise Problem(413, "Evidence file too large", f"The limit is {limit} bytes.")
+    except ClientDisconnect:
+        raise Problem(400, "Upload interrupted", "The body ended early.") from None
+
+
+@router.put("/{report_id}/files/{name}", response_model=FileOut)
+async def upload_file(
+    report_id: str,
+    name: str,
+    request: Request,
+    runtime: RuntimeDep,
+    db: DbDep,
+    principal: Principal = SUBMITTER,
+) -> FileOut:
+    """Stream one declared file; hashes are checked, bytes stored encrypted and fsync'ed."""
+    declared = await run_in_threadpool(_open_declaration, db, principal, report_id, name)
+    writer = BlobWriter(runtime.settings.evidence_dir, runtime.keyring)
+    try:
+        await _receive(request, writer, runtime.settings.max_evidence_bytes)
+        errors = _hash_errors(declared, writer)
+        if errors:
+            raise Problem(
+                422,
+                "Evidence does not match its declaration",
+                "Nothing was stored; check the file and its declared hashes.",
+                errors=errors,
+                kind="hash-mismatch",
+            )
+        stored = await run_in_threadpool(writer.commit)
+    finally:
+        writer.abort()
+    declared.size = stored.size
+    declared.md5, declared.sha1, declared.sha256 = stored.md5, stored.sha1, stored.sha256
+    declared.content_type_declared = declared.content_type_declared or request.headers.get(
+        "content-type"
+    )
+    declared.content_type_sniffed = sniff(stored.head)
+    declared.content_type_mismatch = mismatch(
+        declared.content_type_declared, declared.content_type_sniffed
+    )
+    declared.blob_path = stored.relative_path
+    declared.uploaded_at = service.now()
+    record(
+        db,
+        actor=principal.actor,
+        action="report.file.upload",
+        object_type="report",
+        object_id=report_id,
+        details={"name": name, "sha256": stored.sha256, "size": stored.size},
+    )
+    await run_in_threadpool(db.flush)
+    return _file_out(declared)

@@ -1,0 +1,82 @@
+"""Report fixtures: the issue's example body, a file declaration, and keyed clients."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy.orm import Session
+from tests.identity.factories import make_api_key
+
+from perisai.identity.permissions import Scope
+
+# Issue 5, verbatim: this body must be accepted as is.
+ISSUE_EXAMPLE_JSON = """
+{"incident": {"type": "online_enticement", "occurred_at": "2026-11-20T10:00:00+08:00",
+              "escalation_reason": null, "annotations": ["sextortion"]},
+ "reported_accounts": [{"platform": "ExampleChat", "user_id": "u123", "screen_name": "abang_baik",
+                        "emails": ["Abang.Baik+x@gmail.com"], "phones": ["012-345 6789"],
+                        "ip_events": [{"ip": "81.2.69.160", "event": "login", "at": "2026-11-20T09:58:00+08:00"}]}],
+ "victims": [{"age": 12}],
+ "conversations": [{"messages": [{"author": "u123", "text": "umur berapa?", "sent_at": "2026-11-20T09:59:00+08:00"}]}],
+ "urls": ["https://example.com/p/1"],
+ "additional_info": "free text"}
+"""  # noqa: E501 - kept exactly as written in the issue
+REPORTS = "/api/v1/reports"
+_keys = itertools.count(1)
+
+# A benign 1x1 PNG: real magic bytes, so sniffing has something to find.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def example_body() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(ISSUE_EXAMPLE_JSON)
+    return copy.deepcopy(loaded)
+
+
+def declaration(name: str, data: bytes, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "size": len(data),
+        "md5": hashlib.md5(data).hexdigest(),  # noqa: S324 - reporting hash
+        "sha1": hashlib.sha1(data).hexdigest(),  # noqa: S324 - reporting hash
+        "sha256": hashlib.sha256(data).hexdigest(),
+        **extra,
+    }
+
+
+def bearer(db: Session, scopes: list[Scope] | None = None) -> dict[str, str]:
+    _, secret = make_api_key(db, scopes=scopes if scopes is not None else [Scope.REPORTS_SUBMIT])
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def fresh_key() -> str:
+    return f"test-key-{next(_keys)}"
+
+
+def submit(
+    client: TestClient,
+    headers: dict[str, str],
+    body: dict[str, Any] | None = None,
+    key: str | None = None,
+) -> Response:
+    return client.post(
+        REPORTS,
+        json=example_body() if body is None else body,
+        headers={**headers, "Idempotency-Key": key or fresh_key()},
+    )
+
+
+def submitted_id(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> str:
+    response = submit(client, headers, body)
+    assert response.status_code == 201, response.text
+    report_id: str = response.json()["report_id"]
+    return report_id
