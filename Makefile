@@ -5,7 +5,7 @@ UV := $(VENV)/bin/uv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck dbcheck pytest e2e-deps lock clean bench
+.PHONY: run test lint typecheck dbcheck pytest system-deps lock clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,17 @@ dbcheck: $(STAMP)
 		PERISAI_DATA_DIR=$(VENV)/dbcheck-var $(BIN)/perisai db check; \
 	fi
 
-# Debian's chromium drives the browser tests; Playwright's own browser download cannot work here.
-e2e-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
-	@dpkg -s libarchive13 >/dev/null 2>&1 || dpkg -s libarchive13t64 >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libarchive13 >/dev/null)
+# Debian packages the tests need: chromium for the browser tests (Playwright's own browser
+# download cannot work here), libarchive for archives, and the tools that build disk images.
+SYSTEM_PACKAGES := chromium libarchive13 dosfstools mtools e2fsprogs ewf-tools
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-pytest: $(STAMP) e2e-deps
+pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck dbcheck pytest
