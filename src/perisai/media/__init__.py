@@ -90,7 +90,47 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("SignalIndex", "SignalType", "get_signal_type", "signal_types"), "signals"),
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "BANK_FORMATS",
+    "BankEntry",
+    "BankFormatError",
+    "CorruptMedia",
+    "CryptoHashes",
+    "EmptyFile",
+    "ExactIndex",
+    "FileMatches",
+    "FileReport",
+    "FrameHash",
+    "InvalidSignal",
+    "Match",
+    "MatchResult",
+    "Matcher",
+    "MediaError",
+    "MediaTooLarge",
+    "PdqHash",
+    "PdqIndex",
+    "SignalIndex",
+    "SignalType",
+    "UnknownSignalType",
+    "UnreadableFile",
+    "UnsupportedMedia",
+    "VideoIndex",
+    "VideoMatch",
+    "WriteSummary",
+    "crypto_hashes_of_bytes",
+    "crypto_hashes_of_path",
+    "crypto_hashes_of_stream",
+    "detect_format",
+    "get_signal_type",
+    "hash_file",
+    "pdq_dihedral",
+    "pdq_of_image",
+    "read_bank",
+    "signal_types",
+    "sniff_kind",
+    "vpdq_of_video",
+    "write_bank",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only to *write* XML; reading uses defusedxml
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any, Final, TextIO
 import defusedxml.ElementTree as SafeET
 
 from perisai.media.errors import BankFormatError, MediaError
-from perisai.media.signals import SIGNAL_ORDER, get_signal_type
+from perisai.media.signals import get_signal_type
 
 __all__ = [
     "BANK_FORMATS",
@@ -92,11 +92,12 @@ class _Sink:
             raise error
         self.errors.append(error)
 
-    def entry(self, line: int | None, **fields: Any) -> BankEntry | None:
+    def entry(self, line: int | None, where: str = "", **fields: Any) -> BankEntry | None:
+        """The validated entry, or None after reporting why (``where`` prefixes the reason)."""
         try:
             return BankEntry(**fields).normalized()
         except MediaError as exc:
-            self(str(exc), line)
+            self(f"{where}: {exc}" if where else str(exc), line)
             return None
 
 
@@ -104,7 +105,9 @@ def _check_size(path: Path, max_bytes: int) -> None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise BankFormatError(f"cannot read bank file: {exc.strerror or exc}", file=str(path)) from exc
+        raise BankFormatError(
+            f"cannot read bank file: {exc.strerror or exc}", file=str(path)
+        ) from exc
     if size > max_bytes:
         raise BankFormatError(
             f"bank file is {size} bytes, above the limit of {max_bytes}", file=str(path)
@@ -115,15 +118,23 @@ def _open_text(path: Path) -> TextIO:
     try:
         return path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise BankFormatError(f"cannot open bank file: {exc.strerror or exc}", file=str(path)) from exc
+        raise BankFormatError(
+            f"cannot open bank file: {exc.strerror or exc}", file=str(path)
+        ) from exc
 
 
 # --- detection --------------------------------------------------------------------------------
 
-_SUFFIXES: Final = {".csv": "csv", ".json": "vics", ".xml": "ncmec", ".md5": "md5sum", ".sha1": "sha1sum"}
+_SUFFIXES: Final = {
+    ".csv": "csv",
+    ".json": "vics",
+    ".xml": "ncmec",
+    ".md5": "md5sum",
+    ".sha1": "sha1sum",
+}
 
 
-def detect_format(path: Path | str) -> str:
+def detect_format(path: Path | str) -> str:  # noqa: PLR0911 - a decision table
     """Guess a bank file's format from its first bytes (then its name)."""
     p = Path(path)
     try:
@@ -135,7 +146,7 @@ def detect_format(path: Path | str) -> str:
     first = text.split("\n", 1)[0].strip()
     if first.startswith("%%%% HASHDEEP"):
         return "hashdeep"
-    if text.startswith("{") or text.startswith("["):
+    if text.startswith(("{", "[")):
         return "vics"
     if text.startswith("<"):
         return "ncmec"
@@ -217,7 +228,9 @@ def _sum_reader(kind: str, hex_length: int) -> Callable[[Path, _Sink], Iterator[
                 else:
                     sink(f"not a '{kind.upper()}  filename' line", number)
                     continue
-                entry = sink.entry(number, signal_type=kind, signal=signal, note=name, source=f"{kind}sum")
+                entry = sink.entry(
+                    number, signal_type=kind, signal=signal, note=name, source=f"{kind}sum"
+                )
                 if entry is not None:
                     yield entry
 
@@ -241,15 +254,18 @@ def _sum_writer(kind: str) -> Callable[[list[BankEntry], TextIO], WriteSummary]:
 
 
 def _groups(entries: list[BankEntry]) -> list[dict[str, BankEntry]]:
-    groups: dict[tuple[str, ...], dict[str, BankEntry]] = {}
+    """Runs of adjacent entries describing one file (readers and ``bank build`` keep a
+    file's signals together): a new file starts when the descriptive fields change or a
+    signal type repeats."""
+    groups: list[dict[str, BankEntry]] = []
+    last: tuple[str, ...] | None = None
     for e in entries:
         key = (str(e.metadata.get("group", "")), e.label, e.category, e.source, e.note)
-        group = groups.setdefault(key, {})
-        if e.signal_type in group:  # a second hash of the same type: a different file
-            key = (*key, str(id(e)))
-            group = groups.setdefault(key, {})
-        group[e.signal_type] = e
-    return list(groups.values())
+        if key != last or e.signal_type in groups[-1]:
+            groups.append({})
+            last = key
+        groups[-1][e.signal_type] = e
+    return groups
 
 
 def _first(group: dict[str, BankEntry]) -> BankEntry:
@@ -350,39 +366,40 @@ def _read_vics(path: Path, sink: _Sink) -> Iterator[BankEntry]:
             sink(f"value[{c}]: a case needs a 'Media' list")
             continue
         for m_i, item in enumerate(media):
-            where = f"value[{c}].Media[{m_i}]"
-            if not isinstance(item, dict):
-                sink(f"{where}: not an object")
-                continue
-            md5, sha1 = item.get("MD5"), item.get("SHA1")
-            if not md5 and not sha1:
-                sink(f"{where}: neither MD5 nor SHA1")
-                continue
-            meta = {k: v for k, v in item.items() if k not in _VICS_KEYS}
-            if dialect:
-                meta["vics_dialect"] = dialect
-            media_id = item.get("MediaID")
-            files = item.get("MediaFiles")
-            note = str(item.get("RelativeFilePath") or "")
-            if not note and isinstance(files, list) and files and isinstance(files[0], dict):
-                note = str(files[0].get("FileName") or "")
-            common = {
-                "label": "" if media_id is None else str(media_id),
-                "category": "" if item.get("Category") is None else str(item["Category"]),
-                "source": "vics",
-                "note": note,
-            }
-            for kind, value in (("md5", md5), ("sha1", sha1)):
-                if value:
-                    entry = sink.entry(
-                        None, signal_type=kind, signal=str(value), metadata=dict(meta), **common
-                    )
-                    if entry is None and sink.errors is not None:
-                        sink.errors[-1] = BankFormatError(
-                            f"{where}: {sink.errors[-1].reason}", file=sink.file
-                        )
-                    if entry is not None:
-                        yield entry
+            yield from _vics_item(item, f"value[{c}].Media[{m_i}]", dialect, sink)
+
+
+def _vics_item(item: object, where: str, dialect: str, sink: _Sink) -> Iterator[BankEntry]:
+    if not isinstance(item, dict):
+        sink(f"{where}: not an object")
+        return
+    md5, sha1 = item.get("MD5"), item.get("SHA1")
+    if not md5 and not sha1:
+        sink(f"{where}: neither MD5 nor SHA1")
+        return
+    meta = {k: v for k, v in item.items() if k not in _VICS_KEYS}
+    if dialect:
+        meta["vics_dialect"] = dialect
+    files = item.get("MediaFiles")
+    note = str(item.get("RelativeFilePath") or "")
+    if not note and isinstance(files, list) and files and isinstance(files[0], dict):
+        note = str(files[0].get("FileName") or "")
+    media_id, category = item.get("MediaID"), item.get("Category")
+    for kind, value in (("md5", md5), ("sha1", sha1)):
+        if value:
+            entry = sink.entry(
+                None,
+                where,
+                signal_type=kind,
+                signal=str(value),
+                label="" if media_id is None else str(media_id),
+                category="" if category is None else str(category),
+                source="vics",
+                note=note,
+                metadata=dict(meta),
+            )
+            if entry is not None:
+                yield entry
 
 
 def _write_vics(entries: list[BankEntry], out: TextIO) -> WriteSummary:
@@ -432,47 +449,49 @@ def _read_ncmec(path: Path, sink: _Sink) -> Iterator[BankEntry]:
         sink(f"refused unsafe XML: {exc}")
         return
     for section in root:
-        if _local(section.tag) not in ("images", "videos"):
-            continue
-        for n, item in enumerate(section, 1):
-            kind = _local(item.tag)
-            if kind.startswith("deleted") or kind not in ("image", "video"):
-                continue
-            children = {_local(c.tag): c for c in item}
-            ident = (children["id"].text or "").strip() if "id" in children else ""
-            where = f"{kind} {ident or '#' + str(n)}"
-            prints = children.get("fingerprints")
-            if prints is None or not ident:
-                sink(f"{where}: needs an id and fingerprints")
-                continue
-            member = children.get("member")
-            meta: dict[str, Any] = {"ncmec_type": kind, "group": f"ncmec:{kind}:{ident}"}
-            if member is not None:
-                meta["member_id"] = member.get("id", "")
-                meta["member"] = (member.text or "").strip()
-            if "timestamp" in children:
-                meta["timestamp"] = (children["timestamp"].text or "").strip()
-            classification = children.get("classification")
-            for fp in prints:
-                signal_type = _NCMEC_FINGERPRINTS.get(_local(fp.tag))
-                if signal_type is None or not (fp.text or "").strip():
-                    continue  # fingerprints fetched by link (TMK, Videntifier): not inline
-                entry = sink.entry(
-                    None,
-                    signal_type=signal_type,
-                    signal=fp.text or "",
-                    label=ident,
-                    category="" if classification is None else (classification.text or "").strip(),
-                    source="ncmec",
-                    note=str(meta.get("member", "")),
-                    metadata=dict(meta),
-                )
-                if entry is None and sink.errors is not None:
-                    sink.errors[-1] = BankFormatError(
-                        f"{where}: {sink.errors[-1].reason}", file=sink.file
-                    )
-                if entry is not None:
-                    yield entry
+        if _local(section.tag) in ("images", "videos"):
+            for n, item in enumerate(section, 1):
+                yield from _ncmec_item(item, n, sink)
+
+
+def _text(element: ET.Element | None) -> str:
+    return "" if element is None else (element.text or "").strip()
+
+
+def _ncmec_item(item: ET.Element, n: int, sink: _Sink) -> Iterator[BankEntry]:
+    kind = _local(item.tag)
+    if kind not in ("image", "video"):  # deletedImage / deletedVideo: nothing to match
+        return
+    children = {_local(c.tag): c for c in item}
+    ident = _text(children.get("id"))
+    where = f"{kind} {ident or '#' + str(n)}"
+    prints = children.get("fingerprints")
+    if prints is None or not ident:
+        sink(f"{where}: needs an id and fingerprints")
+        return
+    meta: dict[str, Any] = {"ncmec_type": kind, "group": f"ncmec:{kind}:{ident}"}
+    if (member := children.get("member")) is not None:
+        meta["member_id"] = member.get("id", "")
+        meta["member"] = _text(member)
+    if "timestamp" in children:
+        meta["timestamp"] = _text(children["timestamp"])
+    for fp in prints:
+        signal_type = _NCMEC_FINGERPRINTS.get(_local(fp.tag))
+        if signal_type is None or not _text(fp):
+            continue  # fingerprints fetched by link (TMK, Videntifier): not inline
+        entry = sink.entry(
+            None,
+            where,
+            signal_type=signal_type,
+            signal=_text(fp),
+            label=ident,
+            category=_text(children.get("classification")),
+            source="ncmec",
+            note=str(meta.get("member", "")),
+            metadata=dict(meta),
+        )
+        if entry is not None:
+            yield entry
 
 
 def _write_ncmec(entries: list[BankEntry], out: TextIO) -> WriteSummary:
@@ -493,7 +512,9 @@ def _write_ncmec(entries: list[BankEntry], out: TextIO) -> WriteSummary:
         if not usable:
             continue
         item = ET.SubElement(sections[str(kind)], f"{{{NCMEC_NS}}}{kind}")
-        member = ET.SubElement(item, f"{{{NCMEC_NS}}}member", id=str(first.metadata.get("member_id", "0")))
+        member = ET.SubElement(
+            item, f"{{{NCMEC_NS}}}member", id=str(first.metadata.get("member_id", "0"))
+        )
         member.text = str(first.metadata.get("member", first.source or "perisai"))
         if first.metadata.get("timestamp"):
             ET.SubElement(item, f"{{{NCMEC_NS}}}timestamp").text = str(first.metadata["timestamp"])
@@ -564,19 +585,6 @@ def write_bank(entries: Iterable[BankEntry], path: Path | str, fmt: str = "csv")
     """Write entries in ``fmt``; entries the format cannot hold are counted as skipped."""
     name = _check_format(fmt)
     buffer = io.StringIO()
-    summary = _WRITERS[name](_file_order(list(entries)), buffer)
+    summary = _WRITERS[name](list(entries), buffer)
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")
     return summary
-
-
-def _file_order(entries: list[BankEntry]) -> list[BankEntry]:
-    """Each file's signals together (files in first-seen order), in ``SIGNAL_ORDER``."""
-    files: dict[tuple[str, ...], int] = {}
-    for e in entries:
-        files.setdefault((e.label, e.category, e.source, e.note), len(files))
-
-    def key(e: BankEntry) -> tuple[int, int]:
-        rank = SIGNAL_ORDER.index(e.signal_type) if e.signal_type in SIGNAL_ORDER else 99
-        return files[(e.label, e.category, e.source, e.note)], rank
-
-    return sorted(entries, key=key)

@@ -45,8 +45,8 @@ def _short(value: str | None, keep: int = 16) -> str:
 
 
 def _print_reports(reports: list[FileReport]) -> None:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+    from rich.console import Console
+    from rich.table import Table
 
     table = Table(show_lines=False)
     for column in ("file", "kind", "md5", "pdq", "quality", "frames / problem"):
@@ -78,7 +78,7 @@ def hash_command(
     A file that cannot be read or decoded gets an "error" and the others go on; the exit code
     is 2 at the end if any file failed.
     """
-    from perisai.media.hashing import hash_file  # noqa: PLC0415
+    from perisai.media.hashing import hash_file
 
     reports = []
     failed = 0
@@ -96,8 +96,8 @@ def hash_command(
 
 
 def _entries_of(report: FileReport, label: str, category: str, source: str) -> list[BankEntry]:
-    from perisai.media.banks import BankEntry  # noqa: PLC0415
-    from perisai.media.pdq import frames_to_signal  # noqa: PLC0415
+    from perisai.media.banks import BankEntry
+    from perisai.media.pdq import frames_to_signal
 
     note = Path(report.path).name
     signals: list[tuple[str, str | None]] = [
@@ -108,9 +108,7 @@ def _entries_of(report: FileReport, label: str, category: str, source: str) -> l
         ("vpdq", frames_to_signal(report.vpdq) if report.vpdq else None),
     ]
     return [
-        BankEntry(kind, value, label, category, source, note)
-        for kind, value in signals
-        if value
+        BankEntry(kind, value, label, category, source, note) for kind, value in signals if value
     ]
 
 
@@ -129,8 +127,8 @@ def bank_build(
     A file that cannot be decoded still contributes its MD5/SHA-1/SHA-256; it is named on
     stderr and the exit code is 2.
     """
-    from perisai.media.banks import write_bank  # noqa: PLC0415
-    from perisai.media.hashing import hash_file  # noqa: PLC0415
+    from perisai.media.banks import write_bank
+    from perisai.media.hashing import hash_file
 
     entries: list[BankEntry] = []
     failed = 0
@@ -151,8 +149,8 @@ def bank_build(
 
 
 def _load_bank(path: Path, fmt: str | None) -> list[BankEntry]:
-    from perisai.media.banks import read_bank  # noqa: PLC0415
-    from perisai.media.errors import BankFormatError  # noqa: PLC0415
+    from perisai.media.banks import read_bank
+    from perisai.media.errors import BankFormatError
 
     errors: list[BankFormatError] = []
     try:
@@ -193,7 +191,7 @@ def match_command(
     Exit 0 when every file was read and decoded, 2 when any could not be (its exact hashes
     are still matched). Malformed bank rows are skipped with a warning.
     """
-    from perisai.media.matcher import Matcher  # noqa: PLC0415
+    from perisai.media.matcher import Matcher
 
     matcher = Matcher(pdq_threshold=threshold, rotations=rotations, fps=fps)
     for path in bank_file:
@@ -213,8 +211,8 @@ def match_command(
 
 
 def _print_matches(results: list[Any]) -> None:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+    from rich.console import Console
+    from rich.table import Table
 
     table = Table()
     for column in ("file", "signal", "distance", "label", "category", "video %", "problem"):
@@ -248,8 +246,8 @@ def bank_convert(
     json_out: JsonFlag = False,
 ) -> None:
     """Convert a hash list between formats (signals a format cannot hold are counted)."""
-    from perisai.media.banks import read_bank, write_bank  # noqa: PLC0415
-    from perisai.media.errors import BankFormatError  # noqa: PLC0415
+    from perisai.media.banks import read_bank, write_bank
+    from perisai.media.errors import BankFormatError
 
     errors: list[BankFormatError] = []
     try:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Final, Literal
+from typing import Any, BinaryIO, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,7 @@ from perisai.media.pdq import (
     pdq_dihedral_from_luma,
     pdq_from_luma,
 )
+from perisai.media.sniff import SNIFF_BYTES, Kind, kind_of_header
 from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS, vpdq_of_video
 
 __all__ = [
@@ -52,13 +53,11 @@ __all__ = [
     "vpdq_of_video",
 ]
 
-Kind = Literal["image", "video", "other"]
 
 #: Images above this many pixels are refused before decoding (a decompression-bomb guard).
 DEFAULT_MAX_IMAGE_PIXELS: Final = 100_000_000
 #: In fast mode a JPEG is decoded at 1/2, 1/4 or 1/8 scale while its long side stays >= this.
 FAST_MIN_SIDE: Final = 960
-_SNIFF_BYTES: Final = 512
 
 
 # --- cryptographic hashes -------------------------------------------------------------------
@@ -117,54 +116,14 @@ def _open_file(path: Path) -> Iterator[BinaryIO]:
 
 # --- content sniffing -----------------------------------------------------------------------
 
-_IMAGE_MAGIC: Final = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",
-    b"GIF87a",
-    b"GIF89a",
-    b"II*\x00",  # TIFF little-endian
-    b"MM\x00*",  # TIFF big-endian
-    b"BM",  # BMP
-)
-_VIDEO_MAGIC: Final = (
-    b"\x1a\x45\xdf\xa3",  # Matroska / WebM
-    b"FLV\x01",
-    b"\x00\x00\x01\xba",  # MPEG program stream
-    b"\x00\x00\x01\xb3",  # MPEG-1/2 elementary video
-    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11",  # ASF / WMV
-)
-#: ISO-BMFF major brands of still images (HEIF, AVIF); every other brand is treated as video.
-_HEIF_BRANDS: Final = frozenset(
-    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
-)
-_QUICKTIME_ATOMS: Final = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
-
-
-def _kind_of_header(head: bytes) -> Kind:
-    if head.startswith(_IMAGE_MAGIC):
-        return "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return "video"
-    if head[4:8] == b"ftyp":
-        return "image" if head[8:12] in _HEIF_BRANDS else "video"
-    if head[4:8] in _QUICKTIME_ATOMS:
-        return "video"
-    if head.startswith(_VIDEO_MAGIC):
-        return "video"
-    if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:  # MPEG transport stream
-        return "video"
-    return "other"
-
 
 def sniff_kind(source: Path | str | bytes) -> Kind:
     """``"image"``, ``"video"`` or ``"other"`` from the content's first bytes, not its name."""
     if isinstance(source, bytes | bytearray | memoryview):
-        return _kind_of_header(bytes(source[:_SNIFF_BYTES]))
+        return kind_of_header(bytes(source[:SNIFF_BYTES]))
     with _open_file(Path(source)) as fh:
         try:
-            return _kind_of_header(fh.read(_SNIFF_BYTES))
+            return kind_of_header(fh.read(SNIFF_BYTES))
         except OSError as exc:
             raise UnreadableFile(f"cannot read {source}: {exc.strerror or exc}") from exc
 
@@ -185,9 +144,7 @@ def _register_heif() -> None:
 
 
 @contextmanager
-def _opened_image(
-    source: Path | str | bytes | BinaryIO, max_pixels: int
-) -> Iterator[Image.Image]:
+def _opened_image(source: Path | str | bytes | BinaryIO, max_pixels: int) -> Iterator[Image.Image]:
     _register_heif()
     if isinstance(source, Path | str):
         with _open_file(Path(source)) as fh, _opened_image(fh, max_pixels) as img:
@@ -217,25 +174,21 @@ def _opened_image(
 _EXIF_ORIENTATION: Final = 0x0112
 
 
+_ORIENTATIONS: Final[dict[int, Callable[[npt.NDArray[Any]], npt.NDArray[Any]]]] = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1, :],
+    5: lambda a: a.T,
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: np.rot90(a, 2).T,
+    8: lambda a: np.rot90(a, 1),
+}
+
+
 def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
     """Apply an EXIF orientation (1-8) to a 2-D array, as ``ImageOps.exif_transpose`` would."""
-    match orientation:
-        case 2:
-            return luma[:, ::-1]
-        case 3:
-            return luma[::-1, ::-1]
-        case 4:
-            return luma[::-1, :]
-        case 5:
-            return luma.T
-        case 6:
-            return np.rot90(luma, -1)
-        case 7:
-            return np.rot90(luma, 2).T
-        case 8:
-            return np.rot90(luma, 1)
-        case _:
-            return luma
+    turn = _ORIENTATIONS.get(orientation)
+    return luma if turn is None else turn(luma)
 
 
 _HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
@@ -386,13 +339,13 @@ def hash_file(
         with _open_file(p) as fh:
             try:
                 report.size = p.stat().st_size
-                head = fh.read(_SNIFF_BYTES)
+                head = fh.read(SNIFF_BYTES)
                 fh.seek(0)
                 crypto = crypto_hashes_of_stream(fh)
             except OSError as exc:
                 raise UnreadableFile(f"cannot read {p}: {exc.strerror or exc}") from exc
         report.md5, report.sha1, report.sha256 = crypto.md5, crypto.sha1, crypto.sha256
-        report.kind = _kind_of_header(head)
+        report.kind = kind_of_header(head)
         if report.size == 0:
             raise EmptyFile("empty file (0 bytes)")
         if report.kind == "image":

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perisai.media.errors import InvalidSignal
-from perisai.media.pdq import PDQ_MATCH_THRESHOLD, normalize_pdq_hex
+from perisai.media.pdq import PDQ_MATCH_THRESHOLD, FrameHash, normalize_pdq_hex
 
 _CHUNKS: Final = 16
 _BUCKETS: Final = 1 << 16
@@ -81,7 +81,7 @@ def _distances(
     """Hamming distances from ``code`` to ``codes[rows]`` (``np.take`` and per-word sums are
     several times faster than fancy indexing and ``sum(axis=1)`` at these sizes)."""
     words = np.bitwise_count(np.take(codes.view(np.uint64), rows, axis=0) ^ code.view(np.uint64))
-    out = words[:, 0].astype(np.int64)
+    out: npt.NDArray[np.int64] = words[:, 0].astype(np.int64)
     for w in range(1, 4):
         out += words[:, w]
     return out
@@ -289,11 +289,7 @@ class PdqIndex:
     ) -> None:
         """Add many entries of one bank; large batches are filed with one vectorised pass."""
         ids = np.asarray(entry_ids, dtype=np.int64).reshape(-1)
-        codes = (
-            hashes
-            if isinstance(hashes, np.ndarray)
-            else parse_pdq_codes(list(hashes))
-        )
+        codes = hashes if isinstance(hashes, np.ndarray) else parse_pdq_codes(list(hashes))
         if codes.dtype != np.uint8 or codes.shape != (ids.size, 32):
             raise ValueError("need one 32-byte code per entry id")
         if np.unique(ids).size != ids.size:
@@ -370,9 +366,7 @@ class PdqIndex:
             ids = self._ids[rows]
             names = self._bank_names
         order = np.lexsort((ids, distances))
-        return [
-            Match(int(ids[i]), int(distances[i]), names[int(banks[i])]) for i in order.tolist()
-        ]
+        return [Match(int(ids[i]), int(distances[i]), names[int(banks[i])]) for i in order.tolist()]
 
     def _candidates(self, code: npt.NDArray[np.uint8], flips: int) -> npt.NDArray[np.int64]:
         chunks = code.view(">u2").astype(np.int64)
@@ -439,7 +433,7 @@ class PdqIndex:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **arrays)  # type: ignore[arg-type]
+                np.savez(fh, **arrays)
             Path(tmp).replace(target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -667,7 +661,9 @@ class VideoIndex:
             b_pct = 100.0 * len(matched_bank[video]) / max(1, sizes[video])
             if q_pct >= need_query and b_pct >= need_bank:
                 distance = int(statistics.median(per_query.values()))
-                out.append(VideoMatch(video, distance, banks[video], round(q_pct, 2), round(b_pct, 2)))
+                out.append(
+                    VideoMatch(video, distance, banks[video], round(q_pct, 2), round(b_pct, 2))
+                )
         out.sort(key=lambda m: (-m.query_match_pct, m.distance, m.entry_id))
         return out
 

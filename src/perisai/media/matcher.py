@@ -161,8 +161,8 @@ class Matcher:
                 pdq_ids.append(entry_id)
                 pdq_hashes.append(clean.signal)
                 ids.append(entry_id)
-            elif (entry_id := self.add_entry(clean, bank=bank)) is not None:
-                ids.append(entry_id)
+            elif (added := self.add_entry(clean, bank=bank)) is not None:
+                ids.append(added)
         self._pdq.add_many(pdq_ids, pdq_hashes, bank)
         return ids
 
@@ -187,7 +187,9 @@ class Matcher:
 
     # --- matching ---------------------------------------------------------------------------
 
-    def _results(self, signal_type: str, hits: Sequence[Match], variant: str | None = None) -> list[MatchResult]:
+    def _results(
+        self, signal_type: str, hits: Sequence[Match | VideoMatch], variant: str | None = None
+    ) -> list[MatchResult]:
         out = []
         for m in hits:
             entry = self._entries.get(m.entry_id)
@@ -226,7 +228,13 @@ class Matcher:
         list or its serialised form.
         """
         given: dict[str, Any] = dict(signals or {})
-        for name, value in (("md5", md5), ("sha1", sha1), ("sha256", sha256), ("pdq", pdq), ("vpdq", vpdq)):
+        for name, value in (
+            ("md5", md5),
+            ("sha1", sha1),
+            ("sha256", sha256),
+            ("pdq", pdq),
+            ("vpdq", vpdq),
+        ):
             if value is not None:
                 given[name] = value
         results: list[MatchResult] = []

@@ -40,27 +40,34 @@ Entry = tuple[int, str, str]
 class SignalIndex(Protocol):
     """What every signal type's fast index offers (``PdqIndex``, ``ExactIndex``, ...)."""
 
-    def add(self, entry_id: int, signal: str, bank: str = "default") -> None: ...
+    def add(self, entry_id: int, signal: str, bank: str = "default", /) -> None: ...
 
-    def remove(self, entry_id: int) -> bool: ...
+    def remove(self, entry_id: int, /) -> bool: ...
 
-    def query(self, signal: str, max_distance: int | None = None) -> Sequence[Match]: ...
+    def query(
+        self, signal: str, max_distance: int | None = None, /
+    ) -> Sequence[Match | VideoMatch]: ...
 
     def __len__(self) -> int: ...
 
 
 class SignalType(Protocol):
-    name: str
-    #: ``False`` for a reserved slot (PhotoDNA): listed, never computed or matched.
-    implemented: bool
-    default_threshold: int
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def implemented(self) -> bool:
+        """``False`` for a reserved slot (PhotoDNA): listed, never computed or matched."""
+
+    @property
+    def default_threshold(self) -> int: ...
 
     def normalize(self, signal: str) -> str:
         """Canonical form of a signal; raises ``InvalidSignal`` when malformed."""
 
     def brute_force(
         self, query: str, entries: Iterable[Entry], threshold: int | None = None
-    ) -> list[Match]:
+    ) -> Sequence[Match | VideoMatch]:
         """Reference answer: compare ``query`` with every entry, sorted like the index."""
 
     def new_index(self) -> SignalIndex: ...
@@ -201,24 +208,17 @@ class VpdqSignal:
 
     def brute_force(
         self, query: str, entries: Iterable[Entry], threshold: int | None = None
-    ) -> list[Match]:
+    ) -> list[VideoMatch]:
         limit = self.default_threshold if threshold is None else threshold
         frames = frames_from_signal(query)
-        out: list[Match] = []
+        out: list[VideoMatch] = []
         for entry_id, signal, bank in entries:
             q_pct, b_pct, distance = vpdq_compare(
                 frames, frames_from_signal(signal), frame_threshold=limit
             )
             if q_pct >= self.query_match_pct and b_pct >= self.bank_match_pct and q_pct > 0:
                 out.append(VideoMatch(entry_id, distance, bank, q_pct, b_pct))
-        return sorted(
-            out,
-            key=lambda m: (
-                -m.query_match_pct if isinstance(m, VideoMatch) else 0.0,
-                m.distance,
-                m.entry_id,
-            ),
-        )
+        return sorted(out, key=lambda m: (-m.query_match_pct, m.distance, m.entry_id))
 
     def new_index(self) -> _VideoSignalIndex:
         return _VideoSignalIndex()

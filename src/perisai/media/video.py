@@ -16,6 +16,7 @@ from typing import Final
 
 from perisai.media.errors import CorruptMedia, MediaTooLarge, UnreadableFile, UnsupportedMedia
 from perisai.media.pdq import FrameHash, pdq_from_luma
+from perisai.media.sniff import SNIFF_BYTES, kind_of_header
 
 #: Videos declaring (or decoding to) more than this many seconds are refused: 6 hours.
 DEFAULT_MAX_VIDEO_SECONDS: Final = 6 * 3600.0
@@ -57,6 +58,10 @@ def vpdq_of_video(
     try:
         container = av.open(str(p), mode="r")
     except av.error.InvalidDataError as exc:
+        with p.open("rb") as fh:
+            looks_like_video = kind_of_header(fh.read(SNIFF_BYTES)) == "video"
+        if looks_like_video:
+            raise CorruptMedia(f"video container is damaged or truncated: {exc}") from exc
         raise UnsupportedMedia("not a video container that can be decoded") from exc
     except av.error.FFmpegError as exc:
         raise CorruptMedia(f"video cannot be opened: {exc}") from exc
