@@ -15,10 +15,12 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     IPvAnyAddress,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -43,6 +45,18 @@ def _safe_file_name(value: str) -> str:
 
 
 FileName = Annotated[Short, AfterValidator(_safe_file_name)]
+
+
+def _iso_text(value: object) -> object:
+    # Numbers would be read as Unix times; a report's times must be written out with their zone.
+    if isinstance(value, (int, float)):
+        raise ValueError(
+            "a time must be an ISO 8601 string with a zone, e.g. 2026-11-20T10:00+08:00"
+        )
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class IncidentType(enum.StrEnum):
@@ -96,7 +110,7 @@ class Strict(BaseModel):
 
 class Incident(Strict):
     type: IncidentType
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Time | None = None
     escalation_reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
     annotations: list[IncidentAnnotation] = Field(default_factory=list, max_length=10)
 
@@ -105,7 +119,7 @@ class IpEvent(Strict):
     ip: IPvAnyAddress
     port: int | None = Field(None, ge=0, le=65535)
     event: IpEventName = IpEventName.UNKNOWN
-    at: AwareDatetime | None = None
+    at: Time | None = None
     possible_proxy: bool | None = None
 
 
@@ -152,7 +166,7 @@ class Victim(Strict):
 class Message(Strict):
     author: Short | None = None
     text: Text
-    sent_at: AwareDatetime | None = None
+    sent_at: Time | None = None
 
 
 class Conversation(Strict):
@@ -195,12 +209,13 @@ class ReportIn(Strict):
     jurisdiction: Jurisdiction | None = None
     offence_codes: list[OffenceCodeText] = Field(default_factory=list, max_length=20)
 
-    @model_validator(mode="after")
-    def _unique_file_names(self) -> ReportIn:
-        names = [item.name for item in self.files]
+    @field_validator("files")
+    @classmethod
+    def _unique_file_names(cls, files: list[FileDeclaration]) -> list[FileDeclaration]:
+        names = [item.name for item in files]
         if len(names) != len(set(names)):
             raise ValueError("file names must be unique within a report")
-        return self
+        return files
 
 
 class Receipt(BaseModel):
