@@ -210,14 +210,23 @@ def _hash_errors(declared: ReportFile, writer: BlobWriter) -> list[dict[str, str
 async def _receive(request: Request, writer: BlobWriter, limit: int) -> None:
     try:
         async for chunk in request.stream():
-            writer.write(chunk)
+            # Encrypting and writing happen off the event loop.
+            await run_in_threadpool(writer.write, chunk)
             if writer.size > limit:
                 raise Problem(413, "Evidence file too large", f"The limit is {limit} bytes.")
     except ClientDisconnect:
         raise Problem(400, "Upload interrupted", "The body ended early.") from None
 
 
-@router.put("/{report_id}/files/{name}", response_model=FileOut)
+_BINARY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.put("/{report_id}/files/{name}", response_model=FileOut, openapi_extra=_BINARY_BODY)
 async def upload_file(
     report_id: str,
     name: str,
