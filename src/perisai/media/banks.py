@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 
 from perisai.media.errors import BankFormatError, MediaError
 from perisai.media.signals import get_signal_type
@@ -445,7 +446,7 @@ def _read_ncmec(path: Path, sink: _Sink) -> Iterator[BankEntry]:
     except ET.ParseError as exc:
         sink(f"not well-formed XML: {exc}", exc.position[0])
         return
-    except SafeET.DefusedXmlException as exc:  # entities, external references: refused
+    except DefusedXmlException as exc:  # entities, external references: refused
         sink(f"refused unsafe XML: {exc}")
         return
     for section in root:

@@ -1,0 +1,231 @@
+"""PdqIndex against brute force (hypothesis), edge sizes, persistence, threads, memory."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perisai.media.errors import InvalidSignal
+from perisai.media.index import ExactIndex, Match, PdqIndex
+
+HEX = st.binary(min_size=32, max_size=32).map(bytes.hex)
+
+
+def brute(entries: dict[int, tuple[str, str]], query: str, limits: dict[str, int]) -> list[Match]:
+    out = []
+    for entry_id, (signal, bank) in entries.items():
+        d = (int(signal, 16) ^ int(query, 16)).bit_count()
+        if d <= limits[bank]:
+            out.append(Match(entry_id, d, bank))
+    return sorted(out, key=lambda m: (m.distance, m.entry_id))
+
+
+def near(signal: str, bits: list[int]) -> str:
+    value = int(signal, 16)
+    for b in bits:
+        value ^= 1 << b
+    return f"{value:064x}"
+
+
+@st.composite
+def operations(draw: st.DrawFn) -> list[tuple[str, int, str, str]]:
+    """Adds (often near an earlier hash: clustered like real banks), removes and re-adds."""
+    ops: list[tuple[str, int, str, str]] = []
+    seen: list[str] = []
+    for _ in range(draw(st.integers(0, 60))):
+        kind = draw(st.sampled_from(["add", "add", "add", "remove"]))
+        entry_id = draw(st.integers(0, 40))
+        bank = draw(st.sampled_from(["a", "b"]))
+        if draw(st.booleans()) and seen:
+            flips = draw(st.lists(st.integers(0, 255), max_size=40))
+            signal = near(draw(st.sampled_from(seen)), flips)
+        else:
+            signal = draw(HEX)
+        seen.append(signal)
+        ops.append((kind, entry_id, signal, bank))
+    return ops
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ops=operations(),
+    queries=st.lists(st.tuples(st.integers(0, 1000), st.lists(st.integers(0, 255), max_size=48))),
+    threshold_b=st.integers(0, 70),
+)
+def test_index_equals_brute_force(
+    ops: list[tuple[str, int, str, str]],
+    queries: list[tuple[int, list[int]]],
+    threshold_b: int,
+) -> None:
+    index = PdqIndex(scan_below=0)  # always through the tables, never the scan shortcut
+    index.set_threshold("b", threshold_b)
+    model: dict[int, tuple[str, str]] = {}
+    for kind, entry_id, signal, bank in ops:
+        if kind == "add":
+            index.add(entry_id, signal, bank)
+            model[entry_id] = (signal, bank)
+        else:
+            assert index.remove(entry_id) == (entry_id in model)
+            model.pop(entry_id, None)
+    assert len(index) == len(model)
+    limits = {"a": 31, "b": threshold_b}
+    pool = [s for s, _ in model.values()] or ["0" * 64]
+    for pick, flips in queries:
+        query = near(pool[pick % len(pool)], flips)
+        assert index.query(query) == brute(model, query, limits)
+        radius = len(flips)
+        assert index.query(query, max_distance=radius) == brute(
+            model, query, {"a": radius, "b": radius}
+        )
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 17])
+def test_sizes_survive_save_and_load(tmp_path: Path, size: int) -> None:
+    """Including the single-hash bank that faiss-cpu 1.15.1's multi-hash index loses."""
+    rng = np.random.default_rng(size)
+    hashes = [rng.bytes(32).hex() for _ in range(size)]
+    index = PdqIndex(scan_below=0)
+    for i, h in enumerate(hashes):
+        index.add(100 + i, h, "bank")
+    index.save(tmp_path / "index.npz")
+    loaded = PdqIndex.load(tmp_path / "index.npz", scan_below=0)
+    assert len(loaded) == size
+    for i, h in enumerate(hashes):
+        assert loaded.query(h) == [Match(100 + i, 0, "bank")]
+        assert loaded.query(near(h, [1, 2, 3, 200]))[0] == Match(100 + i, 4, "bank")
+    if size == 0:
+        assert loaded.query("f" * 64) == []
+
+
+def test_single_hash_bank_after_reload_with_thresholds(tmp_path: Path) -> None:
+    index = PdqIndex(scan_below=0)
+    signal = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+    index.add(7, signal, "one")
+    index.set_threshold("one", 10)
+    index.save(tmp_path / "one.npz")
+    loaded = PdqIndex.load(tmp_path / "one.npz", scan_below=0)
+    assert loaded.threshold("one") == 10
+    assert loaded.query(near(signal, list(range(10)))) == [Match(7, 10, "one")]
+    assert loaded.query(near(signal, list(range(11)))) == []
+    loaded.add(8, near(signal, [0]), "one")
+    assert [m.entry_id for m in loaded.query(signal)] == [7, 8]
+
+
+def test_load_refuses_other_files(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.npz"
+    bogus.write_bytes(b"\x80\x04K\x01.")  # a pickle
+    with pytest.raises(ValueError, match="not a PDQ index"):
+        PdqIndex.load(bogus)
+    arrays = tmp_path / "arrays.npz"
+    np.savez(arrays, meta=np.frombuffer(b'{"format": "other"}', dtype=np.uint8))
+    with pytest.raises(ValueError, match="not a PDQ index"):
+        PdqIndex.load(arrays)
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, meta=np.array([{"format": "perisai.pdq-index"}], dtype=object))
+    with pytest.raises(ValueError, match="not a PDQ index"):
+        PdqIndex.load(objects)
+
+
+def test_add_replaces_and_ids_of_any_size() -> None:
+    index = PdqIndex(scan_below=0)
+    a, b = "0" * 64, "f" * 64
+    index.add(1, a)
+    index.add(1, b)
+    assert len(index) == 1
+    assert index.query(a) == []
+    big, negative = 2**40, -5
+    index.add(big, a, "x")
+    index.add(negative, near(a, [3]), "y")
+    assert index.query(a) == [Match(big, 0, "x"), Match(negative, 1, "y")]
+    assert index.remove(big)
+    assert not index.remove(big)
+    assert big not in index
+    assert negative in index
+
+
+def test_bulk_add_then_incremental_changes() -> None:
+    rng = np.random.default_rng(5)
+    codes = rng.integers(0, 256, size=(5000, 32), dtype=np.uint8)
+    index = PdqIndex(scan_below=0)
+    index.add_many(np.arange(5000), codes, "bulk")
+    probe = codes[1234].tobytes().hex()
+    assert index.query(probe)[0] == Match(1234, 0, "bulk")
+    for i in range(5000, 5400):  # enough single adds to move buckets and grow the tables
+        index.add(i, near(probe, [i % 256, (i * 7) % 256]), "new")
+    assert len(index.query(probe)) == 1 + 400
+    for i in range(5000, 5400, 2):
+        index.remove(i)
+    index.compact()
+    assert len(index.query(probe)) == 1 + 200
+    assert len(index) == 5200
+
+
+def test_memory_per_hash_is_under_100_bytes() -> None:
+    n = 200_000
+    codes = np.random.default_rng(0).integers(0, 256, size=(n, 32), dtype=np.uint8)
+    index = PdqIndex()
+    index.add_many(np.arange(n), codes)
+    fixed = 12 * (1 << 20)  # bucket heads: 16 tables x 65,536 buckets x 12 bytes
+    per_hash = (index.memory_bytes() - fixed) / n
+    assert per_hash <= 85  # 32 hash + 48 table slots + 4 id + 1 bank
+    assert per_hash + fixed / 1_000_000 <= 100  # at one million hashes
+
+
+def test_reads_run_while_another_thread_adds() -> None:
+    rng = np.random.default_rng(9)
+    index = PdqIndex(scan_below=0)
+    base = [rng.bytes(32).hex() for _ in range(200)]
+    for i, h in enumerate(base):
+        index.add(i, h)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for i in range(200, 3000):
+                index.add(i, rng.bytes(32).hex())
+                if i % 3 == 0:
+                    index.remove(i - 1)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    checks = 0
+    while not done.is_set() or checks < 50:
+        i = checks % 200
+        assert index.query(base[i])[0] == Match(i, 0, "default")
+        checks += 1
+    thread.join()
+    assert not errors
+
+
+def test_bad_input_is_refused() -> None:
+    index = PdqIndex()
+    with pytest.raises(InvalidSignal):
+        index.add(1, "xyz")
+    with pytest.raises(InvalidSignal):
+        index.query("0" * 63)
+    with pytest.raises(ValueError, match="threshold"):
+        index.set_threshold("a", 300)
+    with pytest.raises(ValueError, match="duplicate"):
+        index.add_many([1, 1], ["0" * 64, "1" * 64])
+    assert index.query("0" * 64, max_distance=-1) == []
+
+
+def test_exact_index() -> None:
+    index = ExactIndex(32)
+    index.add(1, "D41D8CD98F00B204E9800998ECF8427E", "a")
+    index.add(2, "d41d8cd98f00b204e9800998ecf8427e", "b")
+    assert index.query("d41d8cd98f00b204e9800998ecf8427e") == [Match(1, 0, "a"), Match(2, 0, "b")]
+    assert index.remove(1)
+    assert len(index) == 1
+    with pytest.raises(InvalidSignal):
+        index.add(3, "abc")
