@@ -7,19 +7,22 @@ sees only its own reports, and never the victims' details it sent.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
-from perisai.http.problems import Problem
+from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require_scope
 from perisai.identity.permissions import Scope
 from perisai.reports import service
+from perisai.reports.cybertip import CybertipError, parse_report_xml
 from perisai.reports.evidence import BlobWriter
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import Report, ReportFile, ReportStatus
@@ -58,6 +61,63 @@ async def submit_report(
     principal: Principal = SUBMITTER,
 ) -> JSONResponse:
     """Submit a report; the same key and body answer the same receipt, another body 409."""
+    body_sha256 = service.canonical_sha256(json.loads(await request.body()))
+    return await _store(runtime, db, principal, idempotency_key, report, body_sha256)
+
+
+_XML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post(
+    "/cybertip",
+    status_code=201,
+    response_model=Receipt,
+    responses={200: {"description": "Replay of an earlier submission with the same key"}},
+    openapi_extra=_XML_BODY,
+)
+async def submit_cybertip_report(
+    request: Request,
+    runtime: RuntimeDep,
+    db: DbDep,
+    idempotency_key: IdempotencyKey = None,
+    principal: Principal = SUBMITTER,
+) -> JSONResponse:
+    """Submit a CyberTipline report XML; the receipt's sha256 is that of the XML bytes."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type not in ("application/xml", "text/xml"):
+        raise Problem(415, "Unsupported media type", "Send CyberTipline XML as application/xml.")
+    raw = await request.body()
+    try:
+        report = ReportIn.model_validate(parse_report_xml(raw))
+    except CybertipError as exc:
+        raise _invalid([{"field": exc.field, "message": exc.message}]) from None
+    except ValidationError as exc:
+        raise _invalid(
+            [{"field": field_path(err["loc"]), "message": err["msg"]} for err in exc.errors()]
+        ) from None
+    body_sha256 = hashlib.sha256(raw).hexdigest()
+    return await _store(runtime, db, principal, idempotency_key, report, body_sha256)
+
+
+def _invalid(errors: list[dict[str, str]]) -> Problem:
+    return Problem(
+        422, "Invalid request", "One or more fields are invalid.", errors=errors, kind="validation"
+    )
+
+
+async def _store(
+    runtime: RuntimeDep,
+    db: DbDep,
+    principal: Principal,
+    idempotency_key: str | None,
+    report: ReportIn,
+    body_sha256: str,
+) -> JSONResponse:
     if idempotency_key is None:
         raise Problem(
             400,
@@ -65,7 +125,6 @@ async def submit_report(
             "Send an Idempotency-Key header so that a retry cannot create a second report.",
             errors=[{"field": "Idempotency-Key", "message": "header is required"}],
         )
-    body_sha256 = service.canonical_sha256(json.loads(await request.body()))
     client_id = _client_id(principal)
     try:
         result = await run_in_threadpool(
@@ -80,13 +139,7 @@ async def submit_report(
             api_key_id=principal.api_key.id if principal.api_key else None,
         )
     except FieldError as exc:
-        raise Problem(
-            422,
-            "Invalid request",
-            "One or more fields are invalid.",
-            errors=[{"field": exc.field, "message": exc.message}],
-            kind="validation",
-        ) from None
+        raise _invalid([{"field": exc.field, "message": exc.message}]) from None
     except service.IdempotencyConflict:
         raise Problem(
             409,
@@ -98,7 +151,7 @@ async def submit_report(
     return JSONResponse(
         receipt.model_dump(mode="json"),
         status_code=201 if result.created else 200,
-        headers={"Location": f"{request.url.path}/{receipt.report_id}"},
+        headers={"Location": f"{router.prefix}/{receipt.report_id}"},
     )
 
 
