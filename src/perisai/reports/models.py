@@ -39,6 +39,7 @@ class ReportStatus(enum.StrEnum):
 class ReporterKind(enum.StrEnum):
     APIKEY = "apikey"
     HOTLINE = "hotline"
+    IMPORT = "import"  # e.g. a CyberTipline report forwarded by NCMEC
 
 
 class Report(CreatedAt, Base):
@@ -46,7 +47,7 @@ class Report(CreatedAt, Base):
     __table_args__ = (
         UniqueConstraint("client_id", "idempotency_key", name="uq_report_client_idempotency"),
         CheckConstraint("status IN ('received', 'finished', 'retracted')", name="status"),
-        CheckConstraint("reporter_kind IN ('apikey', 'hotline')", name="reporter_kind"),
+        CheckConstraint("reporter_kind IN ('apikey', 'hotline', 'import')", name="reporter_kind"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
@@ -54,7 +55,7 @@ class Report(CreatedAt, Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     reporter_kind: Mapped[str] = mapped_column(String(16))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
-    # Who the idempotency key belongs to: "apikey:<id>" or "hotline".
+    # Who the idempotency key belongs to: "apikey:<id>", "hotline" or "import:<source>".
     client_id: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str] = mapped_column(String(255))
     body_sha256: Mapped[str] = mapped_column(String(64))

@@ -92,7 +92,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "reporter_kind IN ('apikey', 'hotline')", name=op.f("ck_report_reporter_kind")
+            "reporter_kind IN ('apikey', 'hotline', 'import')", name=op.f("ck_report_reporter_kind")
         ),
         sa.CheckConstraint(
             "status IN ('received', 'finished', 'retracted')", name=op.f("ck_report_status")
