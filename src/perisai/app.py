@@ -25,12 +25,14 @@ def _routers() -> list[tuple[str, object]]:
     from perisai.http import ops
     from perisai.identity import views as identity_views
     from perisai.reports import api as reports_api
+    from perisai.reports import hotline as reports_hotline
 
     return [
         ("", ops.router),
         ("", identity_views.router),
         ("", detection_api.router),
         ("", reports_api.router),
+        ("", reports_hotline.router),
     ]
 
 

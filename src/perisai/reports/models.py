@@ -74,6 +74,10 @@ class Report(CreatedAt, Base):
     jurisdiction: Mapped[str | None] = mapped_column(String(8))
     offence_codes: Mapped[list[str]] = mapped_column(JSONB, default=list)
     victim_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Hotline only: SHA-256 of the receipt code the reporter keeps (the code itself is not kept),
+    # and the optional contact, sealed and bound to ``report:<public_id>:contact``.
+    receipt_code_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    contact_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     victims: Mapped[list[ReportVictim]] = relationship(
         back_populates="report", order_by="ReportVictim.position"

@@ -66,6 +66,18 @@ def new_public_id(now: datetime) -> str:
     return f"R-{now.year}-{token}"
 
 
+@dataclass(frozen=True)
+class HotlineExtras:
+    """What only a hotline report has: the receipt code's hash and an optional contact."""
+
+    receipt_code_sha256: str
+    contact: dict[str, str]
+
+
+def contact_binding(public_id: str) -> str:
+    return f"report:{public_id}:contact"
+
+
 def victim_binding(public_id: str, position: int) -> str:
     return f"report:{public_id}:victim:{position}"
 
@@ -120,6 +132,7 @@ def _build_report(
     client_id: str,
     idempotency_key: str,
     body_sha256: str,
+    hotline: HotlineExtras | None,
 ) -> Report:
     now = datetime.now(UTC)
     public_id = new_public_id(now)
@@ -155,6 +168,12 @@ def _build_report(
         for position, victim in enumerate(dumped["victims"])
     ]
     report.files = [_file_row(declared) for declared in data.files]
+    if hotline is not None:
+        report.receipt_code_sha256 = hotline.receipt_code_sha256
+        if hotline.contact:
+            report.contact_sealed = keyring.seal_text(
+                json.dumps(hotline.contact, sort_keys=True), contact_binding(public_id)
+            )
     return report
 
 
@@ -169,6 +188,7 @@ def submit(
     idempotency_key: str,
     api_key_id: int | None = None,
     reporter_kind: ReporterKind = ReporterKind.APIKEY,
+    hotline: HotlineExtras | None = None,
 ) -> Submitted:
     """Store a report (or find the one this key already stored) and queue its audit entry."""
     existing = find_by_idempotency_key(session, client_id=client_id, key=idempotency_key)
@@ -184,6 +204,7 @@ def submit(
         client_id=client_id,
         idempotency_key=idempotency_key,
         body_sha256=body_sha256,
+        hotline=hotline,
     )
     try:
         with session.begin_nested():
@@ -277,6 +298,10 @@ def retract(session: Session, *, report: Report, actor: Actor) -> Report:
         )
         session.flush()
     return report
+
+
+def find_by_receipt_code(session: Session, *, code_sha256: str) -> Report | None:
+    return session.scalars(select(Report).where(Report.receipt_code_sha256 == code_sha256)).first()
 
 
 def declared_file(session: Session, *, report: Report, name: str) -> ReportFile | None:

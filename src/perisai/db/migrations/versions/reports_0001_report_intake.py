@@ -85,6 +85,8 @@ def upgrade() -> None:
         sa.Column("jurisdiction", sa.String(length=8), nullable=True),
         sa.Column("offence_codes", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("victim_count", sa.Integer(), nullable=False),
+        sa.Column("receipt_code_sha256", sa.String(length=64), nullable=True),
+        sa.Column("contact_sealed", sa.LargeBinary(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -103,6 +105,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report")),
         sa.UniqueConstraint("client_id", "idempotency_key", name="uq_report_client_idempotency"),
         sa.UniqueConstraint("public_id", name=op.f("uq_report_public_id")),
+        sa.UniqueConstraint("receipt_code_sha256", name=op.f("uq_report_receipt_code_sha256")),
     )
     op.create_index(op.f("ix_report_api_key_id"), "report", ["api_key_id"], unique=False)
     op.create_index(op.f("ix_report_incident_type"), "report", ["incident_type"], unique=False)
