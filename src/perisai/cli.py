@@ -19,6 +19,7 @@ from perisai.forensics.cli import app as forensics_app
 from perisai.grooming.cli import app as grooming_app
 from perisai.identity.cli import app as identity_app
 from perisai.ipintel.cli import app as ipintel_app
+from perisai.jobs.cli import worker_command
 from perisai.media.bank_cli import app as bank_app
 from perisai.media.cli import app as media_app
 from perisai.reports.cli import app as reports_app
@@ -32,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve", help="Serve the web app and API.")(serve_command)
+app.command("worker", help="Run background jobs.")(worker_command)
 app.add_typer(db_app, name="db")
 app.add_typer(identity_app, name="identity")
 app.add_typer(audit_app, name="audit")

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Lowest level written to the JSON log on stderr."
     )
+    worker_in_process: bool = Field(
+        True, description="`perisai serve` also runs the background job worker in a thread."
+    )
     ipintel_mmdb: str = Field(
         "", description="Colon-separated MaxMind-format databases used by IP enrichment."
     )

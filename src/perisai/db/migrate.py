@@ -50,11 +50,18 @@ def at_head(engine: Engine) -> bool:
     return script_heads() <= implied
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave out objects owned by others: procrastinate's job queue tables."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def differences(engine: Engine) -> list[str]:
     """What the models have that the migrated schema lacks, or the other way round."""
     metadata = load_all_models()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return [repr(diff) for diff in compare_metadata(context, metadata)]
 
 

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from perisai.config import Settings
+from perisai.db.engine import Database
+from perisai.jobs.queue import defer
+from perisai.jobs.worker import JOBS, job, run_worker
+from perisai.runtime import Runtime
+from perisai.testing.database import drop_database, migrated_database
+
+RAN: list[dict[str, object]] = []
+_lock = threading.Lock()
+
+
+@job("test.remember")
+def remember(**kwargs: object) -> None:
+    with _lock:
+        RAN.append(kwargs)
+
+
+def _jobs(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(text("procrastinate_jobs"))) or 0
+
+
+def test_defer_joins_the_callers_transaction(db: Session) -> None:
+    before = _jobs(db)
+    with db.begin_nested() as savepoint:
+        defer(db, task="test.remember", args={"n": 1})
+        assert _jobs(db) == before + 1
+        savepoint.rollback()
+    assert _jobs(db) == before, "a rolled-back transaction must not leave its jobs behind"
+
+
+def test_worker_runs_committed_jobs(pg_server: str, tmp_path: object) -> None:
+    url = migrated_database(pg_server, "perisai_test_jobs")
+    database = Database(url)
+    runtime = Runtime(settings=Settings(data_dir=str(tmp_path)), db=database)
+    try:
+        with database.transaction() as session:
+            defer(session, task="test.remember", args={"report_id": 7})
+        RAN.clear()
+        run_worker(runtime, concurrency=1, wait=False, install_signal_handlers=False)
+        assert RAN == [{"report_id": 7}]
+        assert "test.remember" in JOBS
+    finally:
+        database.dispose()
+        drop_database(pg_server, "perisai_test_jobs")
