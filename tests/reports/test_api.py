@@ -214,3 +214,14 @@ def test_retract_then_finish_is_refused(client: TestClient, db: Session) -> None
 
 def test_unknown_report_is_404(client: TestClient, db: Session) -> None:
     assert client.get(f"{REPORTS}/R-2026-NOPE", headers=bearer(db)).status_code == 404
+
+
+def test_openapi_describes_the_intake_endpoints(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert set(paths["/api/v1/reports"]) == {"post"}
+    assert "application/json" in paths["/api/v1/reports"]["post"]["requestBody"]["content"]
+    upload = paths["/api/v1/reports/{report_id}/files/{name}"]["put"]["requestBody"]
+    assert "application/octet-stream" in upload["content"]
+    assert "application/xml" in paths["/api/v1/reports/cybertip"]["post"]["requestBody"]["content"]
+    assert "/lapor" not in paths  # the hotline is a web page, not part of the API
