@@ -1,0 +1,46 @@
+"""Emitting domain events: an outbox row in the caller's transaction, announced at commit.
+
+Consumers (the SSE stream, the webhook dispatcher) read the outbox by id; the NOTIFY only wakes
+them, so a missed notification delays an event but never loses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from perisai.sharing.models import OutboxEvent, Tlp
+
+NOTIFY_CHANNEL = "perisai_events"
+
+
+def emit(
+    session: Session,
+    *,
+    type: str,  # the event type, as in CloudEvents
+    subject_type: str,
+    subject_id: str | int,
+    payload: dict[str, Any],
+    audience: list[str] | None = None,
+    case_id: int | None = None,
+    tlp: Tlp = Tlp.AMBER,
+) -> OutboxEvent:
+    """Write an event to the outbox; it becomes visible when the transaction commits."""
+    event = OutboxEvent(
+        type=type,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        payload=payload,
+        audience=sorted(set(audience or [])),
+        case_id=case_id,
+        tlp=tlp,
+    )
+    session.add(event)
+    session.flush()
+    # Delivered by PostgreSQL only if and when the transaction commits.
+    session.execute(
+        text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}
+    )
+    return event
