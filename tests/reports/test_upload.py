@@ -162,3 +162,17 @@ def test_get_lists_uploaded_files(client: TestClient, db: Session) -> None:
     assert [(item["name"], item["uploaded"]) for item in files] == [("a.png", True)]
     report = db.scalars(select(Report).where(Report.public_id == report_id)).one()
     assert report.files[0].sha256 == files[0]["sha256"]
+
+
+def test_an_overlong_content_type_header_is_cut_not_fatal(client: TestClient, db: Session) -> None:
+    headers = bearer(db)
+    report_id = submitted_id(client, headers, _with_files(declaration("a.png", PNG_BYTES)))
+    long_type = "image/png; x=" + "y" * 400
+    response = client.put(
+        f"{REPORTS}/{report_id}/files/a.png",
+        content=PNG_BYTES,
+        headers={**headers, "Content-Type": long_type},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["content_type_declared"] == long_type[:255]
+    assert response.json()["content_type_mismatch"] is False

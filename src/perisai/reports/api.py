@@ -307,9 +307,8 @@ async def upload_file(
         writer.abort()
     declared.size = stored.size
     declared.md5, declared.sha1, declared.sha256 = stored.md5, stored.sha1, stored.sha256
-    declared.content_type_declared = declared.content_type_declared or request.headers.get(
-        "content-type"
-    )
+    header_type = request.headers.get("content-type", "")[:255] or None
+    declared.content_type_declared = declared.content_type_declared or header_type
     declared.content_type_sniffed = sniff(stored.head)
     declared.content_type_mismatch = mismatch(
         declared.content_type_declared, declared.content_type_sniffed
