@@ -10,7 +10,10 @@ from perisai.db.base import Base
 def load_all_models() -> MetaData:
     # Imported for their side effect of registering tables on Base.metadata.
     import perisai.audit.models
+    import perisai.banks.models
+    import perisai.enrichment.models
     import perisai.identity.models
-    import perisai.reports.models  # noqa: F401
+    import perisai.reports.models
+    import perisai.sharing.models  # noqa: F401
 
     return Base.metadata

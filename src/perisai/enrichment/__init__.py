@@ -1,0 +1,1 @@
+"""Report enrichment: what local intelligence sources say about a report's details."""
