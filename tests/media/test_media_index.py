@@ -229,3 +229,23 @@ def test_exact_index() -> None:
     assert len(index) == 1
     with pytest.raises(InvalidSignal):
         index.add(3, "abc")
+
+
+def test_faiss_loses_a_single_code_bank_after_reload_and_we_do_not(tmp_path: Path) -> None:
+    """Why PdqIndex is not a FAISS wrapper: faiss-cpu 1.15.1's IndexBinaryMultiHash holding
+    exactly one code finds nothing once serialised and deserialised (HMA's single-hash bank)."""
+    faiss = pytest.importorskip("faiss")
+    code = np.random.default_rng(3).integers(0, 256, size=(1, 32), dtype=np.uint8)
+    multi = faiss.IndexBinaryMultiHash(256, 16, 16)
+    multi.nflip = 1
+    multi.add(code)
+    assert len(multi.range_search(code, 32)[2]) == 1
+    reloaded = faiss.deserialize_index_binary(faiss.serialize_index_binary(multi))
+    if faiss.__version__ == "1.15.1":
+        assert len(reloaded.range_search(code, 32)[2]) == 0  # the bug, as measured
+    ours = PdqIndex(scan_below=0)
+    ours.add(1, code.tobytes().hex())
+    ours.save(tmp_path / "one.npz")
+    assert PdqIndex.load(tmp_path / "one.npz", scan_below=0).query(code.tobytes().hex()) == [
+        Match(1, 0, "default")
+    ]

@@ -57,7 +57,7 @@ __all__ = [
 #: Images above this many pixels are refused before decoding (a decompression-bomb guard).
 DEFAULT_MAX_IMAGE_PIXELS: Final = 100_000_000
 #: In fast mode a JPEG is decoded at 1/2, 1/4 or 1/8 scale while its long side stays >= this.
-FAST_MIN_SIDE: Final = 960
+FAST_MIN_SIDE: Final = 480
 
 
 # --- cryptographic hashes -------------------------------------------------------------------
@@ -185,6 +185,9 @@ _ORIENTATIONS: Final[dict[int, Callable[[npt.NDArray[Any]], npt.NDArray[Any]]]] 
 }
 
 
+_TRANSPOSING: Final = frozenset({5, 6, 7, 8})
+
+
 def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
     """Apply an EXIF orientation (1-8) to a 2-D array, as ``ImageOps.exif_transpose`` would."""
     turn = _ORIENTATIONS.get(orientation)
@@ -194,10 +197,11 @@ def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
 _HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 
 
-def _luma_of(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
-    """Decode ``img`` to a 2-D luminance array on the 0-255 scale, EXIF orientation applied."""
+def _luma_of(img: Image.Image, fast: bool) -> tuple[npt.NDArray[Any], tuple[int, int]]:
+    """Decode ``img`` to a 2-D luminance array on the 0-255 scale, EXIF orientation applied,
+    with the (rows, columns) the image really has (more than the array's after a draft)."""
+    width, height = img.size
     if fast and img.format == "JPEG":
-        width, height = img.size
         scale = 1
         while scale < 8 and max(width, height) // (scale * 2) >= FAST_MIN_SIDE:
             scale *= 2
@@ -211,7 +215,8 @@ def _luma_of(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
         raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
     except (OSError, SyntaxError, ValueError, IndexError, EOFError) as exc:
         raise CorruptMedia(f"image cannot be decoded: {exc}") from exc
-    return _orient(luma, orientation)
+    full = (width, height) if orientation in _TRANSPOSING else (height, width)
+    return _orient(luma, orientation), full
 
 
 def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
@@ -239,7 +244,7 @@ def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
 
 def _image_luma(
     source: Path | str | bytes | BinaryIO, fast: bool, max_pixels: int
-) -> npt.NDArray[Any]:
+) -> tuple[npt.NDArray[Any], tuple[int, int]]:
     with _opened_image(source, max_pixels) as img:
         return _luma_of(img, fast)
 
@@ -256,7 +261,7 @@ def pdq_of_image(
     ``fast=False`` reproduces the reference implementation bit for bit. Raises a ``MediaError``
     subclass for empty, corrupt, unsupported or oversized input.
     """
-    return pdq_from_luma(_image_luma(source, fast, max_pixels))
+    return pdq_from_luma(*_image_luma(source, fast, max_pixels))
 
 
 def pdq_dihedral(
@@ -266,7 +271,7 @@ def pdq_dihedral(
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
 ) -> dict[str, PdqHash]:
     """The eight rotation/flip variants of an image's PDQ (keys in ``pdq.DIHEDRAL_NAMES``)."""
-    return pdq_dihedral_from_luma(_image_luma(source, fast, max_pixels))
+    return pdq_dihedral_from_luma(*_image_luma(source, fast, max_pixels))
 
 
 # --- whole files ----------------------------------------------------------------------------
@@ -349,12 +354,12 @@ def hash_file(
         if report.size == 0:
             raise EmptyFile("empty file (0 bytes)")
         if report.kind == "image":
-            luma = _image_luma(p, fast, max_pixels)
+            luma, full_size = _image_luma(p, fast, max_pixels)
             if rotations:
-                report.rotations = pdq_dihedral_from_luma(luma)
+                report.rotations = pdq_dihedral_from_luma(luma, full_size)
                 first = report.rotations["original"]
             else:
-                first = pdq_from_luma(luma)
+                first = pdq_from_luma(luma, full_size)
             report.pdq, report.pdq_quality = first.hex, first.quality
         elif report.kind == "video":
             report.vpdq = vpdq_of_video(

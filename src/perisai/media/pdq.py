@@ -159,6 +159,39 @@ def _decimator(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
     return index, out_weights
 
 
+@lru_cache(maxsize=128)
+def _folded_decimator(
+    full: int, reduced: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+    """The decimator of a ``full``-sample axis, folded onto the same axis decoded at a
+    reduced size (a JPEG decoded at 1/2, 1/4, 1/8 scale in the DCT domain).
+
+    Each reduced sample stands for the block of full samples it averages, so it gets their
+    summed weights: the hash then follows the full-resolution reference within a bit or two,
+    where hashing the reduced image as an image of its own drifts by four or more.
+    """
+    index, weights = _decimator(full)
+    if reduced == full:
+        return index, weights
+    scale = full / reduced
+    dense = np.zeros((64, reduced), dtype=np.float64)
+    rows = np.repeat(np.arange(64), index.shape[1])
+    np.add.at(
+        dense,
+        (rows, np.minimum((index / scale).astype(np.intp), reduced - 1).ravel()),
+        weights.ravel(),
+    )
+    nonzero = dense != 0
+    first = nonzero.argmax(axis=1)
+    width = int((reduced - nonzero[:, ::-1].argmax(axis=1) - first).max())
+    starts = np.minimum(first, reduced - width)
+    out_index = starts[:, None] + np.arange(width)[None, :]
+    out_weights = np.take_along_axis(dense, out_index, axis=1).astype(np.float32)
+    out_index.setflags(write=False)
+    out_weights.setflags(write=False)
+    return out_index, out_weights
+
+
 _k = np.arange(64)
 _DCT: Final = (
     np.sqrt(2.0 / 64) * np.cos(np.pi / 128 * np.outer(np.arange(1, 17), 2 * _k + 1))
@@ -179,32 +212,43 @@ def _bits_to_hex(coefficients: npt.NDArray[np.float32]) -> str:
     return np.packbits(bits).tobytes().hex()
 
 
-def _dct16(luma: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], int]:
+def _dct16(
+    luma: npt.NDArray[np.float32], full_size: tuple[int, int] | None = None
+) -> tuple[npt.NDArray[np.float32], int]:
     if luma.ndim != 2 or luma.shape[0] < 1 or luma.shape[1] < 1:
         raise ValueError("luma must be a non-empty 2-D array")
     rows, cols = luma.shape
-    row_index, row_weights = _decimator(rows)
-    col_index, col_weights = _decimator(cols)
+    full_rows, full_cols = full_size or (rows, cols)
+    row_index, row_weights = _folded_decimator(full_rows, rows)
+    col_index, col_weights = _folded_decimator(full_cols, cols)
     tall = np.einsum("ik,ikw->iw", row_weights, luma[row_index])  # 64 x cols
     block = np.einsum("jk,ijk->ij", col_weights, tall[:, col_index])  # 64 x 64
     return _DCT @ block @ _DCT.T, _quality(block)
 
 
-def pdq_from_luma(luma: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> PdqHash:
-    """PDQ of a 2-D luminance array (0–255 scale)."""
-    coefficients, quality = _dct16(np.asarray(luma, dtype=np.float32))
+def pdq_from_luma(
+    luma: npt.NDArray[np.floating] | npt.NDArray[np.integer],
+    full_size: tuple[int, int] | None = None,
+) -> PdqHash:
+    """PDQ of a 2-D luminance array (0–255 scale).
+
+    ``full_size`` (rows, columns): the size the image really has when ``luma`` was decoded
+    at a reduced scale; the filter is then the full-resolution one, folded onto ``luma``.
+    """
+    coefficients, quality = _dct16(np.asarray(luma, dtype=np.float32), full_size)
     return PdqHash(_bits_to_hex(coefficients), quality)
 
 
 def pdq_dihedral_from_luma(
     luma: npt.NDArray[np.floating] | npt.NDArray[np.integer],
+    full_size: tuple[int, int] | None = None,
 ) -> dict[str, PdqHash]:
     """The eight rotation/flip variants from one DCT (the reference's dihedral trick).
 
     Mirroring the image negates the DCT coefficients of odd frequency along that axis, and
     transposing it transposes the block, so every variant is a signed permutation.
     """
-    c, quality = _dct16(np.asarray(luma, dtype=np.float32))
+    c, quality = _dct16(np.asarray(luma, dtype=np.float32), full_size)
     sign = np.where(np.arange(16) % 2 == 0, -1.0, 1.0).astype(np.float32)  # (-1)^(index+1)
     flip_x = c * sign[None, :]
     flip_y = c * sign[:, None]
