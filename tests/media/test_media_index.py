@@ -55,7 +55,7 @@ def operations(draw: st.DrawFn) -> list[tuple[str, int, str, str]]:
 @given(
     ops=operations(),
     queries=st.lists(st.tuples(st.integers(0, 1000), st.lists(st.integers(0, 255), max_size=48))),
-    threshold_b=st.integers(0, 70),
+    threshold_b=st.integers(-1, 70),
 )
 def test_index_equals_brute_force(
     ops: list[tuple[str, int, str, str]],
@@ -79,8 +79,9 @@ def test_index_equals_brute_force(
         query = near(pool[pick % len(pool)], flips)
         assert index.query(query) == brute(model, query, limits)
         radius = len(flips)
+        radius_b = radius if threshold_b >= 0 else -1  # a disabled bank stays disabled
         assert index.query(query, max_distance=radius) == brute(
-            model, query, {"a": radius, "b": radius}
+            model, query, {"a": radius, "b": radius_b}
         )
 
 
@@ -129,6 +130,19 @@ def test_load_refuses_other_files(tmp_path: Path) -> None:
     np.savez(objects, meta=np.array([{"format": "perisai.pdq-index"}], dtype=object))
     with pytest.raises(ValueError, match="not a PDQ index"):
         PdqIndex.load(objects)
+
+
+def test_a_disabled_bank_never_matches() -> None:
+    index = PdqIndex(scan_below=0)
+    index.add(1, "0" * 64, "on")
+    index.add(2, "0" * 64, "off")
+    index.set_threshold("off", -1)
+    assert index.query("0" * 64) == [Match(1, 0, "on")]
+    assert index.query("0" * 64, max_distance=50) == [Match(1, 0, "on")]
+    index.set_threshold("on", -1)
+    assert index.query("0" * 64) == []
+    index.set_threshold("off", 0)
+    assert index.query("0" * 64) == [Match(2, 0, "off")]
 
 
 def test_add_replaces_and_ids_of_any_size() -> None:
@@ -215,6 +229,8 @@ def test_bad_input_is_refused() -> None:
         index.query("0" * 63)
     with pytest.raises(ValueError, match="threshold"):
         index.set_threshold("a", 300)
+    with pytest.raises(ValueError, match="threshold"):
+        index.set_threshold("a", -2)
     with pytest.raises(ValueError, match="duplicate"):
         index.add_many([1, 1], ["0" * 64, "1" * 64])
     assert index.query("0" * 64, max_distance=-1) == []

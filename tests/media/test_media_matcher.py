@@ -86,3 +86,14 @@ def test_reserved_signal_types_are_counted_not_matched() -> None:
     matcher = Matcher([BankEntry("photodna", "AAECAw=="), BankEntry("md5", "0" * 32)])
     assert len(matcher) == 1
     assert matcher.skipped_unimplemented == 1
+
+
+def test_a_bank_can_be_switched_off_and_on(pdq_data: Path) -> None:
+    original = pdq_data / "bridge-mods/aaa-orig.jpg"
+    matcher = Matcher(_entries_of(original, "bridge"), bank="ncmec")
+    matcher.add_entries(_entries_of(original, "bridge"), bank="local")
+    assert {m.bank for m in matcher.match_file(original)} == {"ncmec", "local"}
+    matcher.set_bank_enabled("ncmec", False)
+    assert {m.bank for m in matcher.match_file(original)} == {"local"}
+    matcher.set_bank_enabled("ncmec", True)
+    assert len(matcher.match_file(original)) == 8

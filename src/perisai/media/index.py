@@ -252,9 +252,13 @@ class PdqIndex:
         return self._bank_names[1:]
 
     def set_threshold(self, bank: str, threshold: int) -> None:
-        """Per-bank match distance (inclusive), used when a query gives no ``max_distance``."""
-        if not 0 <= threshold <= 256:
-            raise ValueError("threshold must be within 0..256")
+        """Per-bank match distance (inclusive), used when a query gives no ``max_distance``.
+
+        ``-1`` disables the bank: its entries stay indexed but never match, whatever the query
+        asks (a bank switched off, or quarantined, without losing its place).
+        """
+        if not -1 <= threshold <= 256:
+            raise ValueError("threshold must be within -1..256 (-1 disables the bank)")
         with self._lock:
             number = self._bank_number(bank)  # may grow the thresholds array
             self._thresholds[number] = threshold
@@ -347,6 +351,8 @@ class PdqIndex:
             if self._live == 0:
                 return []
             radius = int(self._thresholds.max()) if max_distance is None else max_distance
+            if radius < 0:
+                return []
             flips = radius // _CHUNKS
             if self._rows < self.scan_below or flips >= len(_MASKS):
                 rows = np.arange(self._rows)
@@ -354,11 +360,9 @@ class PdqIndex:
                 rows = self._candidates(code, flips)
             distances = _distances(self._codes, rows, code)
             banks = np.take(self._bank, rows)
-            limit = (
-                np.take(self._thresholds, banks)
-                if max_distance is None
-                else np.where(banks != _FREE, max_distance, -1)
-            )
+            limit = np.take(self._thresholds, banks)
+            if max_distance is not None:
+                limit = np.where(limit >= 0, max_distance, -1)
             hit = distances <= limit
             rows, distances, banks = rows[hit], distances[hit], banks[hit]
             rows, first = np.unique(rows, return_index=True)
@@ -486,6 +490,17 @@ class ExactIndex:
         self._lock = threading.Lock()
         self._by_value: dict[bytes, dict[int, str]] = {}
         self._by_entry: dict[int, bytes] = {}
+        self._disabled: set[str] = set()
+
+    def set_threshold(self, bank: str, threshold: int) -> None:
+        """Exact hashes have no distance: only ``-1`` (disable the bank) or not matters."""
+        if not -1 <= threshold <= 256:
+            raise ValueError("threshold must be within -1..256 (-1 disables the bank)")
+        with self._lock:
+            if threshold < 0:
+                self._disabled.add(bank)
+            else:
+                self._disabled.discard(bank)
 
     def _key(self, value: str) -> bytes:
         text = value.strip().lower()
@@ -526,7 +541,12 @@ class ExactIndex:
         key = self._key(value)
         with self._lock:
             holders = dict(self._by_value.get(key, {}))
-        return [Match(entry_id, 0, bank) for entry_id, bank in sorted(holders.items())]
+            disabled = set(self._disabled)
+        return [
+            Match(entry_id, 0, bank)
+            for entry_id, bank in sorted(holders.items())
+            if bank not in disabled
+        ]
 
     def entries(self) -> Iterable[tuple[int, str, str]]:
         with self._lock:
@@ -597,6 +617,13 @@ class VideoIndex:
 
     def __len__(self) -> int:
         return len(self._videos)
+
+    def set_threshold(self, bank: str, threshold: int) -> None:
+        """``-1`` disables a bank's videos; other values set nothing (use ``frame_threshold``)."""
+        if threshold < 0:
+            self._frames.set_threshold(bank, -1)
+        elif self._frames.threshold(bank) < 0:
+            self._frames.set_threshold(bank, self.frame_threshold)
 
     def add(self, entry_id: int, frames: Sequence[FrameHash], bank: str = "default") -> None:
         """Add (or replace) a bank video; frames below ``min_quality`` are not indexed."""

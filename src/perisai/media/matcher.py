@@ -123,7 +123,18 @@ class Matcher:
         return len(self._entries)
 
     def set_pdq_threshold(self, bank: str, threshold: int) -> None:
+        """PDQ match distance for one bank (``-1`` disables its PDQ entries)."""
         self._pdq.set_threshold(bank, threshold)
+
+    def set_bank_enabled(self, bank: str, enabled: bool) -> None:
+        """Switch a whole bank off (or on again) for every signal type, keeping its entries."""
+        for index in self._indexes.values():
+            index.set_threshold(bank, 0 if enabled else -1)
+        self._videos.set_threshold(bank, 0 if enabled else -1)
+        if not enabled:
+            self._pdq.set_threshold(bank, -1)
+        elif self._pdq.threshold(bank) < 0:
+            self._pdq.set_threshold(bank, self._pdq.default_threshold)
 
     def add_entry(
         self, entry: BankEntry, *, bank: str = "default", entry_id: int | None = None

@@ -48,6 +48,9 @@ class SignalIndex(Protocol):
         self, signal: str, max_distance: int | None = None, /
     ) -> Sequence[Match | VideoMatch]: ...
 
+    def set_threshold(self, bank: str, threshold: int, /) -> None:
+        """Per-bank match distance; ``-1`` disables the bank."""
+
     def __len__(self) -> int: ...
 
 
@@ -164,6 +167,9 @@ class _VideoSignalIndex:
 
     def query(self, signal: str, max_distance: int | None = None) -> list[VideoMatch]:
         return self.videos.query(frames_from_signal(signal), frame_threshold=max_distance)
+
+    def set_threshold(self, bank: str, threshold: int) -> None:
+        self.videos.set_threshold(bank, threshold)
 
     def __len__(self) -> int:
         return len(self.videos)
