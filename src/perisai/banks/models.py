@@ -1,0 +1,106 @@
+"""Banks of known media signals and their entries; `bank_change` is the change feed.
+
+The tables are the source of truth. Every change to a bank or an entry appends a row to
+`bank_change` in the same transaction (ids in commit order, see `service._lock_changes`), and
+each server process's :class:`~perisai.banks.index_follower.IndexFollower` replays the feed
+from the last id it applied.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from perisai.db.base import Base, CreatedAt
+
+DEFAULT_PDQ_THRESHOLD = 31
+SIGNAL_TYPES = ("pdq", "vpdq", "md5", "sha1", "sha256")
+
+
+class BankKind(enum.StrEnum):
+    POSITIVE = "positive"
+    #: Known-benign content: a match here suppresses the positive matches of the same query.
+    NEGATIVE = "negative"
+
+
+class Bank(CreatedAt, Base):
+    __tablename__ = "bank"
+    __table_args__ = (
+        CheckConstraint("kind IN ('positive', 'negative')", name="kind"),
+        CheckConstraint("pdq_threshold BETWEEN 0 AND 256", name="pdq_threshold"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, Identity(always=True), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16), default=BankKind.POSITIVE.value)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    pdq_threshold: Mapped[int] = mapped_column(SmallInteger, default=DEFAULT_PDQ_THRESHOLD)
+    source: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class BankEntry(CreatedAt, Base):
+    __tablename__ = "bank_entry"
+    __table_args__ = (
+        # One signal once per bank; an import that repeats it counts a duplicate.
+        UniqueConstraint("bank_id", "signal_type", "signal_key", name="uq_bank_entry_signal"),
+        # Exact lookups (md5/sha1/sha256 and "is this hash banked anywhere").
+        Index("ix_bank_entry_signal_type_signal_key", "signal_type", "signal_key"),
+        # Entry listings page through one bank in id order.
+        Index("ix_bank_entry_bank_id_id", "bank_id", "id"),
+        CheckConstraint(
+            "signal_type IN ('pdq', 'vpdq', 'md5', 'sha1', 'sha256')", name="signal_type"
+        ),
+        CheckConstraint("(signal_type = 'vpdq') = (frames IS NOT NULL)", name="frames_for_vpdq"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id", ondelete="CASCADE"))
+    signal_type: Mapped[str] = mapped_column(String(16))
+    # The canonical hash hex; for vPDQ the SHA-256 of the canonical frame list (a btree key
+    # must stay small), with the frames themselves in `frames`.
+    signal_key: Mapped[str] = mapped_column(String(64))
+    frames: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB(none_as_null=True))
+    label: Mapped[str] = mapped_column(String(255), default="")
+    category: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, default=dict)
+    added_by: Mapped[str] = mapped_column(String(128))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why an entry was disabled (quarantine of a noisy entry), shown in listings.
+    disabled_reason: Mapped[str] = mapped_column(String(255), default="")
+
+
+class BankChange(Base):
+    """One change to replay: an entry to reconcile (`entry_id`) or a bank's settings."""
+
+    __tablename__ = "bank_change"
+    __table_args__ = (CheckConstraint("op IN ('entry', 'bank')", name="op"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    op: Mapped[str] = mapped_column(String(8))
+    # No foreign keys: the feed outlives deleted banks and entries (a delete is a change too).
+    bank_id: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
