@@ -7,6 +7,7 @@ Heavy imports (NumPy, Pillow, PyAV) happen inside the commands, so `perisai --he
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,6 +37,17 @@ FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum or ncmec"
 
 def _warn(message: str) -> None:
     sys.stderr.write(f"perisai: warning: {' '.join(message.split())}\n")
+
+
+def _each(files: list[Path], what: str) -> Iterator[Path]:
+    """The files, with a progress bar on stderr when it is a terminal and there are several."""
+    if len(files) < 2 or not sys.stderr.isatty():
+        yield from files
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(files, description=what, console=Console(stderr=True), transient=True)
 
 
 def _short(value: str | None, keep: int = 16) -> str:
@@ -82,7 +94,7 @@ def hash_command(
 
     reports = []
     failed = 0
-    for path in files:
+    for path in _each(files, "hashing"):
         report = hash_file(path, rotations=rotations, fps=fps)
         failed += report.error is not None
         if json_out:
@@ -132,7 +144,7 @@ def bank_build(
 
     entries: list[BankEntry] = []
     failed = 0
-    for path in files:
+    for path in _each(files, "hashing"):
         report = hash_file(path, fps=fps)
         if report.error:
             failed += 1
@@ -199,7 +211,7 @@ def match_command(
     if matcher.skipped_unimplemented:
         _warn(f"{matcher.skipped_unimplemented} PhotoDNA entries cannot be matched (licensed)")
     results = []
-    for path in files:
+    for path in _each(files, "matching"):
         found = matcher.scan_file(path)
         if json_out:
             clikit.emit(found.to_dict())
