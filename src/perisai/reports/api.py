@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
+from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require_scope
 from perisai.identity.permissions import Scope
@@ -29,6 +31,7 @@ from perisai.reports.models import Report, ReportFile, ReportStatus
 from perisai.reports.schemas import FileOut, Receipt, ReportIn, ReportOut
 from perisai.reports.sniff import mismatch, sniff
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 SUBMITTER = require_scope(Scope.REPORTS_SUBMIT)
 IdempotencyKey = Annotated[
@@ -147,12 +150,23 @@ async def _store(
             "This Idempotency-Key was already used for a different report body.",
             kind="idempotency-conflict",
         ) from None
+    if result.created and result.report is not None:
+        await run_in_threadpool(_enrich, db, runtime, result.report)
     receipt = result.receipt
     return JSONResponse(
         receipt.model_dump(mode="json"),
         status_code=201 if result.created else 200,
         headers={"Location": f"{router.prefix}/{receipt.report_id}"},
     )
+
+
+def _enrich(db: DbDep, runtime: RuntimeDep, report: Report) -> None:
+    """Best-effort enrichment in a savepoint: its failure never costs the report."""
+    try:
+        with db.begin_nested():
+            enrich_ip_events(db, runtime, report)
+    except Exception:
+        log.exception("enrichment of %s failed; the report is kept", report.public_id)
 
 
 def _file_out(item: ReportFile) -> FileOut:

@@ -48,6 +48,7 @@ class StateConflict(Exception):
 class Submitted:
     receipt: Receipt
     created: bool
+    report: Report | None = None
 
 
 def now() -> datetime:
@@ -239,13 +240,13 @@ def submit(
             "files_declared": len(report.files),
         },
     )
-    return Submitted(receipt=receipt_of(report), created=True)
+    return Submitted(receipt=receipt_of(report), created=True, report=report)
 
 
 def _replay(report: Report, body_sha256: str) -> Submitted:
     if report.body_sha256 != body_sha256:
         raise IdempotencyConflict(report.public_id)
-    return Submitted(receipt=receipt_of(report), created=False)
+    return Submitted(receipt=receipt_of(report), created=False, report=report)
 
 
 def get_for_client(session: Session, *, public_id: str, client_id: str) -> Report | None:
