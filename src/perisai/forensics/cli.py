@@ -101,3 +101,21 @@ def verify_manifest_command(
         typer.echo(
             f"manifest OK: {summary['items']} items, signed by key {summary['key_fingerprint']}"
         )
+
+
+@app.command("links")
+def links_command(
+    identifier: Annotated[str, typer.Argument(help="Email, phone, username, device, URL, IP…")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="email|phone|username|device|payment|url|ip (else guessed)."),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Platform of a username (part of its key).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Reports, connected identifiers, shared media and a timeline around IDENTIFIER (audited)."""
+    from perisai.linkage.cli import run_links
+
+    run_links(identifier, kind=kind, platform=platform, as_json=as_json)
