@@ -1,0 +1,522 @@
+"""The one redaction layer: who may see a case, a report, an event, and which of their fields.
+
+Every outlet (API, pages, SSE, webhooks, exports) calls these functions and nothing else decides.
+The rules (docs/sharing.md, SECURITY.md):
+
+- Deny by default. A viewer sees nothing unless a rule below grants it; a field is dropped
+  unless it is classified in a schema here; a case-scoped item whose case cannot be loaded is
+  hidden from everyone but the system.
+- A case is visible to the agencies it is assigned or referred to, plus the secretariat, and only
+  to roles that read cases (users) or to agency systems (API clients with ``events:read``,
+  webhook subscriptions). TLP never widens need-to-know; RED narrows a case to its assigned users.
+- Field sensitivity: ``public`` (whoever sees the item), ``restricted`` (task-force members on the
+  case), ``victim`` (only the assigned JKM caseworker and the assigned police investigator),
+  ``evidence`` (never inline: bytes only through :func:`authorize_reveal`, audited).
+- Events: TLP RED → only users named in the audience (``user:<id>``); AMBER → the audience's
+  agencies and the secretariat; GREEN → every task-force agency; CLEAR → anyone authenticated.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypeAlias
+
+from sqlalchemy.orm import Session
+
+from perisai.audit.service import Actor, record
+from perisai.identity.models import ApiKey, Role, User
+from perisai.identity.permissions import Permission, Scope, role_has
+from perisai.sharing.models import OutboxEvent, Tlp
+
+SECRETARIAT = "SECRETARIAT"
+WELFARE_AGENCY = "JKM"
+POLICE_AGENCY = "PDRM"
+# Every agency of the task force (core_0001 seeds them); GREEN items reach all of them.
+TASK_FORCE_AGENCIES = frozenset({"PDRM", "CSM", "MCMC", "MOE", "JKM", "NGO", SECRETARIAT})
+
+
+class NotVisible(LookupError):
+    """The viewer may not see this item; outlets answer 404 (not 403: existence is secret)."""
+
+
+class ViewerKind(enum.StrEnum):
+    USER = "user"
+    API_CLIENT = "apikey"  # an agency system: an API key or a webhook subscription
+    SYSTEM = "system"  # our own jobs; never used to answer an outside party
+
+
+class Sensitivity(enum.StrEnum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+    VICTIM = "victim"
+    EVIDENCE = "evidence"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as plain data (outlets build it once per request or stream)."""
+
+    kind: ViewerKind
+    agency: str | None
+    role: Role | None = None
+    user_id: int | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def system(cls) -> Viewer:
+        return cls(kind=ViewerKind.SYSTEM, agency=None)
+
+    @classmethod
+    def for_user(cls, user: User) -> Viewer:
+        active = user.is_active
+        return cls(
+            kind=ViewerKind.USER,
+            agency=user.agency.short_name if active else None,
+            role=user.role if active else None,
+            user_id=user.id,
+        )
+
+    @classmethod
+    def for_api_key(cls, key: ApiKey) -> Viewer:
+        agency = key.agency.short_name if key.agency is not None else None
+        if key.revoked_at is not None:
+            return cls(kind=ViewerKind.API_CLIENT, agency=None)
+        return cls(kind=ViewerKind.API_CLIENT, agency=agency, scopes=frozenset(key.scopes))
+
+    @classmethod
+    def for_subscription(cls, agency: str) -> Viewer:
+        """A webhook subscription reads as its agency's system with ``events:read``."""
+        return cls(
+            kind=ViewerKind.API_CLIENT, agency=agency, scopes=frozenset({Scope.EVENTS_READ.value})
+        )
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind is ViewerKind.SYSTEM
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.agency == SECRETARIAT
+
+    @property
+    def reads_cases(self) -> bool:
+        """Whether this viewer reads case material at all (before need-to-know)."""
+        if self.is_system:
+            return True
+        if self.agency not in TASK_FORCE_AGENCIES:
+            return False
+        if self.kind is ViewerKind.USER:
+            return self.role is not None and role_has(self.role, Permission.CASES_READ)
+        return Scope.EVENTS_READ.value in self.scopes
+
+    def has(self, permission: Permission) -> bool:
+        return (
+            self.kind is ViewerKind.USER
+            and self.role is not None
+            and role_has(self.role, permission)
+        )
+
+    def as_actor(self) -> Actor:
+        if self.is_system:
+            return Actor.system()
+        return Actor(
+            kind=self.kind.value,
+            id=str(self.user_id) if self.user_id is not None else None,
+            agency=self.agency,
+            role=self.role.value if self.role is not None else None,
+        )
+
+
+class CaseAccess(Protocol):
+    """What need-to-know reads from a case; engineer A's Case satisfies it."""
+
+    @property
+    def agencies(self) -> Collection[str]:
+        """Short names of the agencies the case is assigned or referred to."""
+        ...
+
+    @property
+    def assigned_caseworker_id(self) -> int | None: ...
+
+    @property
+    def assigned_investigator_id(self) -> int | None: ...
+
+    @property
+    def tlp(self) -> Tlp: ...
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """A plain CaseAccess (tests, adapters, and callers that have only the facts)."""
+
+    agencies: frozenset[str]
+    assigned_caseworker_id: int | None = None
+    assigned_investigator_id: int | None = None
+    tlp: Tlp = Tlp.AMBER
+
+
+# --- who may see what -------------------------------------------------------------------------
+
+
+def _is_assigned_user(viewer: Viewer, case: CaseAccess) -> bool:
+    return (
+        viewer.kind is ViewerKind.USER
+        and viewer.user_id is not None
+        and viewer.user_id
+        in (
+            case.assigned_caseworker_id,
+            case.assigned_investigator_id,
+        )
+    )
+
+
+def can_see_case(viewer: Viewer, case: CaseAccess) -> bool:
+    if viewer.is_system:
+        return True
+    if not viewer.reads_cases:
+        return False
+    if Tlp(case.tlp) is Tlp.RED:
+        return _is_assigned_user(viewer, case) and viewer.agency in case.agencies
+    return viewer.is_secretariat or viewer.agency in case.agencies
+
+
+def can_see_victim(viewer: Viewer, case: CaseAccess) -> bool:
+    """Only the assigned JKM caseworker and the assigned police investigator."""
+    if viewer.is_system:
+        return True
+    if not can_see_case(viewer, case) or not viewer.has(Permission.VICTIMS_READ):
+        return False
+    if viewer.user_id is None:
+        return False
+    is_caseworker = (
+        viewer.user_id == case.assigned_caseworker_id
+        and viewer.role is Role.CASEWORKER
+        and viewer.agency == WELFARE_AGENCY
+    )
+    is_investigator = (
+        viewer.user_id == case.assigned_investigator_id
+        and viewer.role is Role.INVESTIGATOR
+        and viewer.agency == POLICE_AGENCY
+    )
+    return is_caseworker or is_investigator
+
+
+def can_reveal_evidence(viewer: Viewer, case: CaseAccess) -> bool:
+    """Investigators of an agency the case is assigned to (the secretariat only if assigned)."""
+    return (
+        not viewer.is_system
+        and can_see_case(viewer, case)
+        and viewer.has(Permission.EVIDENCE_REVEAL)
+        and viewer.agency in case.agencies
+    )
+
+
+def can_see_unassigned_report(viewer: Viewer) -> bool:
+    """A report in no case yet: the secretariat's triage desk only."""
+    return viewer.is_system or (viewer.is_secretariat and viewer.has(Permission.REPORTS_READ))
+
+
+def authorize_reveal(
+    session: Session,
+    viewer: Viewer,
+    case: CaseAccess,
+    *,
+    object_type: str,
+    object_id: str | int,
+    case_id: int | None = None,
+) -> None:
+    """The evidence "reveal": allowed or NotVisible, and audited either way."""
+    allowed = can_reveal_evidence(viewer, case)
+    record(
+        session,
+        actor=viewer.as_actor(),
+        action="evidence.reveal" if allowed else "evidence.reveal_denied",
+        object_type=object_type,
+        object_id=object_id,
+        details={"case_id": case_id},
+    )
+    if not allowed:
+        raise NotVisible(f"{object_type} {object_id}")
+
+
+# --- field schemas ----------------------------------------------------------------------------
+# A schema maps a field to a sensitivity (the whole value) or to a nested schema (applied to a
+# dict value, or to each dict in a list value). Fields not named here are dropped.
+
+Schema: TypeAlias = Mapping[str, "Sensitivity | Schema"]
+
+P, R, V, E = (
+    Sensitivity.PUBLIC,
+    Sensitivity.RESTRICTED,
+    Sensitivity.VICTIM,
+    Sensitivity.EVIDENCE,
+)
+
+FILE_FIELDS: Schema = {
+    "id": P,
+    "name": R,
+    "uploaded": P,
+    "size": R,
+    "md5": R,
+    "sha1": R,
+    "sha256": R,
+    "pdq": R,
+    "content_type_declared": R,
+    "content_type_sniffed": R,
+    "content_type_mismatch": R,
+    "annotations": R,
+    "industry_classification": R,
+    "publicly_available": R,
+    "media_matches": R,
+    # The bytes, their location and any unblurred rendering: only through an audited reveal.
+    "content": E,
+    "blob_path": E,
+    "original_url": E,
+}
+
+REPORT_FIELDS: Schema = {
+    "id": P,
+    "report_id": P,
+    "public_id": P,
+    "status": P,
+    "priority": P,
+    "sla_due_at": P,
+    "sla_state": P,
+    "received_at": P,
+    "finished_at": P,
+    "retracted_at": P,
+    "incident_type": P,
+    "victim_count": P,
+    "case_id": P,
+    "case_public_id": P,
+    "reasons": R,
+    "priority_reasons": R,
+    "occurred_at": R,
+    "escalation_reason": R,
+    "incident_annotations": R,
+    "reported_accounts": R,
+    "reported_account_count": R,
+    "conversations": R,
+    "grooming_signals": R,
+    "urls": R,
+    "additional_info": R,
+    "jurisdiction": R,
+    "offence_codes": R,
+    "links": R,
+    "linked_reports": R,
+    "ip_intelligence": R,
+    "reporter_kind": R,
+    "files": FILE_FIELDS,
+    "victims": V,
+    "contact": V,
+}
+
+CASE_FIELDS: Schema = {
+    "id": P,
+    "case_id": P,
+    "public_id": P,
+    "status": P,
+    "priority": P,
+    "tlp": P,
+    "outcome": P,
+    "created_at": P,
+    "updated_at": P,
+    "closed_at": P,
+    "sla_due_at": P,
+    "title": R,
+    "summary": R,
+    "agencies": R,
+    "assignments": R,
+    "referrals": R,
+    "timeline": R,
+    "tasks": R,
+    "notes": R,
+    "takedowns": R,
+    "reports": REPORT_FIELDS,
+    "report_ids": R,
+    "assigned_caseworker_id": R,
+    "assigned_investigator_id": R,
+    "victims": V,
+    "victim": V,
+}
+
+EVENT_PAYLOAD_FIELDS: Schema = {
+    **{name: rule for name, rule in REPORT_FIELDS.items() if name not in ("files", "victims")},
+    **{name: rule for name, rule in CASE_FIELDS.items() if name not in ("reports",)},
+    "report": REPORT_FIELDS,
+    "case": CASE_FIELDS,
+    "report_public_id": P,
+    "from_status": P,
+    "to_status": P,
+    "agency": P,
+    "accepted": P,
+    "declined": P,
+    "reason": R,
+    "task": R,
+    "note": R,
+    "takedown": R,
+    "due_at": P,
+    "elapsed_fraction": P,
+    "files": FILE_FIELDS,
+    "victims": V,
+}
+
+
+def _allowed(
+    viewer: Viewer, *, visible: bool, restricted: bool, victim: bool
+) -> frozenset[Sensitivity]:
+    if not visible:
+        return frozenset()
+    granted = {Sensitivity.PUBLIC}
+    if restricted:
+        granted.add(Sensitivity.RESTRICTED)
+    if victim:
+        granted.add(Sensitivity.VICTIM)
+    # EVIDENCE is never granted inline, not even to the system: bytes leave only by reveal.
+    return frozenset(granted)
+
+
+def apply_schema(
+    schema: Schema, view: Mapping[str, Any], allowed: frozenset[Sensitivity]
+) -> dict[str, Any]:
+    """Keep the fields of ``view`` the schema classifies with an allowed sensitivity."""
+    out: dict[str, Any] = {}
+    for key, value in view.items():
+        rule = schema.get(key)
+        if rule is None:
+            continue
+        if isinstance(rule, Sensitivity):
+            if rule in allowed:
+                out[key] = value
+        elif value is None:
+            out[key] = None
+        elif isinstance(value, Mapping):
+            out[key] = apply_schema(rule, value, allowed)
+        elif isinstance(value, list):
+            out[key] = [
+                apply_schema(rule, item, allowed) for item in value if isinstance(item, Mapping)
+            ]
+        # A scalar where a structure was expected is not classified: dropped.
+    return out
+
+
+def redact_case(viewer: Viewer, case_view: Mapping[str, Any], case: CaseAccess) -> dict[str, Any]:
+    """The case as this viewer may see it; NotVisible if not at all."""
+    if not can_see_case(viewer, case):
+        raise NotVisible("case")
+    allowed = _allowed(viewer, visible=True, restricted=True, victim=can_see_victim(viewer, case))
+    return apply_schema(CASE_FIELDS, case_view, allowed)
+
+
+def redact_report(
+    viewer: Viewer, report_view: Mapping[str, Any], case: CaseAccess | None = None
+) -> dict[str, Any]:
+    """The report as this viewer may see it (``case``: the case holding it, if any)."""
+    if case is None:
+        if not can_see_unassigned_report(viewer):
+            raise NotVisible("report")
+        # Victim identity belongs to the assigned users of a case; there are none yet.
+        allowed = _allowed(viewer, visible=True, restricted=True, victim=viewer.is_system)
+    else:
+        if not can_see_case(viewer, case):
+            raise NotVisible("report")
+        victim = can_see_victim(viewer, case)
+        allowed = _allowed(viewer, visible=True, restricted=True, victim=victim)
+    return apply_schema(REPORT_FIELDS, report_view, allowed)
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def _named_users(audience: Collection[str]) -> set[int]:
+    users = set()
+    for entry in audience:
+        kind, _, value = entry.partition(":")
+        if kind == "user" and value.isdigit():
+            users.add(int(value))
+    return users
+
+
+def _event_tlp_allows(viewer: Viewer, tlp: Tlp, audience: Collection[str]) -> tuple[bool, bool]:
+    """(may see the event, may see its restricted fields) under the event's TLP alone."""
+    on_audience = viewer.is_secretariat or viewer.agency in audience
+    if tlp is Tlp.RED:
+        named = viewer.kind is ViewerKind.USER and viewer.user_id in _named_users(audience)
+        return named, named
+    if tlp is Tlp.AMBER:
+        return on_audience, on_audience
+    if tlp is Tlp.GREEN:
+        return viewer.agency in TASK_FORCE_AGENCIES, on_audience
+    return True, on_audience  # CLEAR: anyone authenticated (outlets authenticate)
+
+
+def redact_event(
+    viewer: Viewer, event: OutboxEvent, case: CaseAccess | None = None
+) -> dict[str, Any] | None:
+    """The event as this viewer may receive it, or None if not at all.
+
+    A case-scoped event (``case_id`` set) needs its case (``case``), loaded by the outlet; the
+    viewer must see the case now, and the event's TLP must also allow it.
+    """
+    tlp = Tlp(event.tlp)
+    audience = list(event.audience or [])
+    if viewer.is_system:
+        visible, restricted, victim = True, True, True
+    elif not viewer.reads_cases:
+        return None
+    elif event.case_id is not None:
+        if case is None or not can_see_case(viewer, case):
+            return None
+        visible, _ = _event_tlp_allows(viewer, tlp, [*audience, *case.agencies])
+        restricted, victim = True, can_see_victim(viewer, case)
+    else:
+        visible, restricted = _event_tlp_allows(viewer, tlp, audience)
+        victim = False
+    if not visible:
+        return None
+    allowed = _allowed(viewer, visible=True, restricted=restricted, victim=victim)
+    return {
+        "id": str(event.id),
+        "type": event.type,
+        "subject": f"{event.subject_type}/{event.subject_id}",
+        "case_id": event.case_id,
+        "tlp": tlp.value,
+        "time": _iso(event.created_at),
+        "data": apply_schema(EVENT_PAYLOAD_FIELDS, event.payload or {}, allowed),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def redact_for_export(
+    session: Session,
+    viewer: Viewer,
+    *,
+    kind: str,
+    view: Mapping[str, Any],
+    case: CaseAccess | None,
+    object_id: str | int,
+) -> dict[str, Any]:
+    """An export (court bundle, CSV row…): redacted like any outlet, and audited."""
+    if kind == "case":
+        if case is None:
+            raise NotVisible("case")
+        out = redact_case(viewer, view, case)
+    elif kind == "report":
+        out = redact_report(viewer, view, case)
+    else:
+        raise ValueError(f"unknown export kind {kind!r}")
+    record(
+        session,
+        actor=viewer.as_actor(),
+        action="export",
+        object_type=kind,
+        object_id=object_id,
+        details={"fields": sorted(out)},
+    )
+    return out
