@@ -1,0 +1,220 @@
+"""The in-memory match indexes of one server process, kept in step with the `bank_change` feed.
+
+:class:`BankIndexes` holds one index per signal type (the media library's ``PdqIndex``,
+``ExactIndex`` and ``VideoIndex``), filed by bank id, plus each bank's settings. It loads every
+enabled entry once, in batches, then applies the feed incrementally: a change names an entry,
+and the entry's *current* row decides (present and enabled → in the index, else out), so
+replaying a change twice or late is harmless. No change ever rebuilds an index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol
+
+from sqlalchemy import TextClause, text
+
+from perisai.banks.models import DEFAULT_PDQ_THRESHOLD, BankKind
+from perisai.media.index import ExactIndex, Match, PdqIndex, VideoIndex, VideoMatch
+from perisai.media.pdq import FrameHash
+
+EXACT_LENGTHS: Final = {"md5": 32, "sha1": 40, "sha256": 64}
+LOAD_BATCH: Final = 20_000
+
+_BANKS_SQL = text("SELECT id, name, kind, enabled, pdq_threshold FROM bank")
+_LAST_CHANGE_SQL = text("SELECT coalesce(max(id), 0) FROM bank_change")
+_LOAD_SQL = text(
+    "SELECT e.id, e.bank_id, e.signal_type, e.signal_key, e.frames, e.enabled FROM bank_entry e"
+    " WHERE e.enabled AND e.id > :after ORDER BY e.id LIMIT :limit"
+)
+_FEED_SQL = text(
+    "SELECT c.id, c.entry_id, e.id, e.bank_id, e.signal_type, e.signal_key, e.frames, e.enabled"
+    " FROM bank_change c LEFT JOIN bank_entry e ON e.id = c.entry_id"
+    " WHERE c.id > :after ORDER BY c.id LIMIT :limit"
+)
+
+
+class Executor(Protocol):
+    """A SQLAlchemy ``Connection`` or ``Session``: anything that runs a text statement."""
+
+    def execute(self, statement: TextClause, params: dict[str, Any] | None = ...) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BankState:
+    id: int
+    name: str
+    kind: str
+    enabled: bool
+    pdq_threshold: int
+
+    @property
+    def negative(self) -> bool:
+        return self.kind == BankKind.NEGATIVE.value
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    """An index hit: the entry, its bank, the distance (and vPDQ's percentages)."""
+
+    entry_id: int
+    bank: BankState
+    distance: int
+    query_match_pct: float | None = None
+    bank_match_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    entry_id: int
+    bank_id: int
+    signal_type: str
+    signal_key: str
+    frames: list[dict[str, Any]] | None
+
+
+def _row(values: Sequence[Any]) -> _Row:
+    entry_id, bank_id, signal_type, signal_key, frames = values
+    return _Row(int(entry_id), int(bank_id), str(signal_type), str(signal_key), frames)
+
+
+def _frames(stored: list[dict[str, Any]]) -> list[FrameHash]:
+    return [FrameHash(float(f["t"]), str(f["pdq"]), int(f["quality"])) for f in stored]
+
+
+class BankIndexes:
+    """Every enabled entry of every bank, indexed; safe to query while changes are applied."""
+
+    def __init__(self) -> None:
+        self.pdq = PdqIndex(default_threshold=DEFAULT_PDQ_THRESHOLD)
+        self.exact = {name: ExactIndex(length) for name, length in EXACT_LENGTHS.items()}
+        self.video = VideoIndex()
+        self._banks: dict[int, BankState] = {}
+        #: The id of the last feed change applied; everything up to it is reflected.
+        self.last_change_id = 0
+        self.loaded = False
+        # One applier at a time (the follower thread, or a request catching up): a later
+        # applier reads later rows, so state never goes backwards.
+        self._apply_lock = threading.Lock()
+
+    # --- loading and following ---------------------------------------------------------------
+
+    def load(self, db: Executor, *, batch: int = LOAD_BATCH) -> int:
+        """Load every enabled entry (in batches); returns how many (0 when loaded already)."""
+        with self._apply_lock:
+            if self.loaded:
+                return 0
+            # The feed position first: changes after it are replayed by sync, which is
+            # harmless for those the load below already saw.
+            last = int(db.execute(_LAST_CHANGE_SQL).scalar_one())
+            self._load_banks(db)
+            total, after = 0, 0
+            while True:
+                rows = [
+                    _row(tuple(r)[:5])
+                    for r in db.execute(_LOAD_SQL, {"after": after, "limit": batch})
+                ]
+                self._add_rows(rows)
+                total += len(rows)
+                if len(rows) < batch:
+                    break
+                after = rows[-1].entry_id
+            self.last_change_id = last
+            self.loaded = True
+            return total
+
+    def sync(self, db: Executor, *, batch: int = LOAD_BATCH) -> int:
+        """Apply the feed after ``last_change_id`` (loading first if needed); returns how many
+        changes were applied."""
+        self.load(db, batch=batch)
+        with self._apply_lock:
+            applied = 0
+            while True:
+                params = {"after": self.last_change_id, "limit": batch}
+                changes = list(db.execute(_FEED_SQL, params))
+                if not changes:
+                    return applied
+                self._load_banks(db)
+                self._apply(changes)
+                self.last_change_id = int(changes[-1][0])
+                applied += len(changes)
+                if len(changes) < batch:
+                    return applied
+
+    def _load_banks(self, db: Executor) -> None:
+        banks: dict[int, BankState] = {}
+        for bank_id, name, kind, enabled, threshold in db.execute(_BANKS_SQL):
+            banks[int(bank_id)] = BankState(int(bank_id), name, kind, bool(enabled), int(threshold))
+        for bank in banks.values():
+            self.pdq.set_threshold(str(bank.id), bank.pdq_threshold)
+        self._banks = banks
+
+    def _apply(self, changes: Sequence[Any]) -> None:
+        # The entry's current row decides; each entry once per batch, whatever its history.
+        final: dict[int, _Row | None] = {}
+        for change in changes:
+            entry_id = change[1]
+            if entry_id is None:
+                continue
+            present = change[2] is not None and bool(change[7])
+            final[int(entry_id)] = _row(tuple(change)[2:7]) if present else None
+        for entry_id, row in final.items():
+            if row is None:
+                self._remove(entry_id)
+        self._add_rows([row for row in final.values() if row is not None])
+
+    def _add_rows(self, rows: Sequence[_Row]) -> None:
+        pdq_by_bank: dict[int, list[_Row]] = defaultdict(list)
+        for row in rows:
+            bank = str(row.bank_id)
+            if row.signal_type == "pdq":
+                pdq_by_bank[row.bank_id].append(row)
+            elif row.signal_type == "vpdq" and row.frames is not None:
+                self.video.add(row.entry_id, _frames(row.frames), bank)
+            elif row.signal_type in self.exact:
+                self.exact[row.signal_type].add(row.entry_id, row.signal_key, bank)
+        for bank_id, group in pdq_by_bank.items():
+            ids = [r.entry_id for r in group]
+            self.pdq.add_many(ids, [r.signal_key for r in group], str(bank_id))
+
+    def _remove(self, entry_id: int) -> None:
+        # A deleted row no longer says its type: try each index (a removal is rare).
+        self.pdq.remove(entry_id)
+        self.video.remove(entry_id)
+        for index in self.exact.values():
+            index.remove(entry_id)
+
+    # --- matching -----------------------------------------------------------------------------
+
+    def bank(self, bank_id: int) -> BankState | None:
+        return self._banks.get(bank_id)
+
+    def banks(self) -> list[BankState]:
+        return list(self._banks.values())
+
+    def __len__(self) -> int:
+        return len(self.pdq) + len(self.video) + sum(len(i) for i in self.exact.values())
+
+    def query(self, signal_type: str, signal: str | Sequence[FrameHash]) -> list[RawMatch]:
+        """Hits in enabled banks, each within its bank's PDQ threshold (signal: canonical)."""
+        hits: Sequence[Match | VideoMatch]
+        if signal_type == "pdq" and isinstance(signal, str):
+            hits = self.pdq.query(signal)
+        elif signal_type == "vpdq" and not isinstance(signal, str):
+            hits = self.video.query(signal)
+        elif signal_type in self.exact and isinstance(signal, str):
+            hits = self.exact[signal_type].query(signal)
+        else:
+            raise ValueError(f"cannot match signal type {signal_type!r} with {type(signal)}")
+        out = []
+        for hit in hits:
+            bank = self._banks.get(int(hit.bank))
+            if bank is None or not bank.enabled:
+                continue
+            q_pct = hit.query_match_pct if isinstance(hit, VideoMatch) else None
+            b_pct = hit.bank_match_pct if isinstance(hit, VideoMatch) else None
+            out.append(RawMatch(hit.entry_id, bank, hit.distance, q_pct, b_pct))
+        return out
