@@ -11,9 +11,12 @@ def load_all_models() -> MetaData:
     # Imported for their side effect of registering tables on Base.metadata.
     import perisai.audit.models
     import perisai.banks.models
+    import perisai.cases.models
     import perisai.enrichment.models
+    import perisai.enrichment.results
     import perisai.identity.models
     import perisai.reports.models
-    import perisai.sharing.models  # noqa: F401
+    import perisai.sharing.models
+    import perisai.triage.models  # noqa: F401
 
     return Base.metadata

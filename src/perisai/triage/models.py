@@ -1,0 +1,82 @@
+"""Triage of a report (priority, reasons, SLA clocks, override) and links between reports.
+
+One `triage_record` per report, rewritten each time triage runs; the rules' reasons are stored as
+shown to analysts. `report_link` holds one row per direction, so a report's links are one indexed
+read and each row's reason reads from that report's point of view.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from perisai.db.base import Base, CreatedAt
+
+
+class TriageRecord(Base):
+    __tablename__ = "triage_record"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
+        CheckConstraint("computed_priority BETWEEN 1 AND 4", name="computed_priority"),
+        # The queue: priority, then the review clock, then id (keyset pagination).
+        Index("ix_triage_record_queue", "priority", "review_due_at", "report_id"),
+    )
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    # What analysts work with (the override when there is one, else the computed priority).
+    priority: Mapped[int] = mapped_column(SmallInteger)
+    computed_priority: Mapped[int] = mapped_column(SmallInteger)
+    # [{"priority": 1, "rule": "grooming.meeting", "text": "P1: meeting request at message 14"}]
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # Grooming assessments triage computed itself when enrichment had stored none.
+    grooming: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    received_at: Mapped[datetime]
+    review_due_at: Mapped[datetime]
+    action_due_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    actioned_at: Mapped[datetime | None]
+    override_priority: Mapped[int | None] = mapped_column(SmallInteger)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(String(128))
+    overridden_at: Mapped[datetime | None]
+    review_warned_at: Mapped[datetime | None]
+    review_breached_at: Mapped[datetime | None]
+    action_warned_at: Mapped[datetime | None]
+    action_breached_at: Mapped[datetime | None]
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    triaged_at: Mapped[datetime]
+
+
+class ReportLink(CreatedAt, Base):
+    """`report_id` shares `key` with `other_report_id`; `reason` is written for `report_id`."""
+
+    __tablename__ = "report_link"
+    __table_args__ = (
+        UniqueConstraint("report_id", "other_report_id", "key", name="uq_report_link_pair_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    other_report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(600))
+    reason: Mapped[str] = mapped_column(Text)
