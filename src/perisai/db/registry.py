@@ -13,6 +13,7 @@ def load_all_models() -> MetaData:
     import perisai.banks.models
     import perisai.cases.models
     import perisai.enrichment.models
+    import perisai.enrichment.results
     import perisai.identity.models
     import perisai.reports.models
     import perisai.sharing.models

@@ -89,7 +89,8 @@ def _load_task_modules() -> None:
         __import__(module)
 
 
-TASK_MODULES: list[str] = []
+# Modules whose import registers jobs (each domain that has jobs adds its module here).
+TASK_MODULES: list[str] = ["perisai.enrichment.pipeline"]
 
 
 async def _serve(app: procrastinate.App, stop: asyncio.Event | None, **options: Any) -> None:

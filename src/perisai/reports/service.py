@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.crypto import Keyring
+from perisai.enrichment.queue import queue_enrichment
 from perisai.reports.identifiers import FieldError, account_identifiers
 from perisai.reports.models import (
     OffenceCode,
@@ -228,6 +229,8 @@ def submit(
         if winner is None:
             raise
         return _replay(winner, body_sha256)
+    # The enrichment job commits with the report: acknowledged means queued too.
+    queue_enrichment(session, report_id=report.id)
     record(
         session,
         actor=actor,
@@ -272,6 +275,8 @@ def finish(session: Session, *, report: Report, actor: Actor) -> Report:
     if report.status == ReportStatus.RECEIVED:
         report.status = ReportStatus.FINISHED
         report.finished_at = datetime.now(UTC)
+        # Files are complete now: enrich again so their media signals are computed.
+        queue_enrichment(session, report_id=report.id)
         record(
             session,
             actor=actor,

@@ -1,0 +1,150 @@
+"""The report enrichment job: grooming scores, media signals, IP intelligence, then triage.
+
+Intake defers `enrich.report` in the same transaction that stores the report (and again when the
+report is finished, for its uploaded files). The job owns its own transaction, is idempotent (it
+replaces the report's previous results) and is retried with backoff by the worker when it fails;
+failed jobs stay visible to operators in `procrastinate_jobs`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from perisai.enrichment.ipintel import enrich_ip_events
+from perisai.enrichment.queue import ENRICH_TASK
+from perisai.enrichment.results import ReportFileSignal, ReportGrooming
+from perisai.grooming import GroomingInputError, GroomingScorer, conversation_from_dict
+from perisai.jobs.queue import defer
+from perisai.jobs.worker import JOBS, current_runtime, job
+from perisai.media import MediaError, hash_file
+from perisai.reports.evidence import read_blob
+from perisai.reports.models import Report, ReportFile
+from perisai.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TRIAGE_TASK = "triage.report"
+
+
+@lru_cache(maxsize=1)
+def _scorer() -> GroomingScorer:
+    return GroomingScorer.load()
+
+
+def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
+    """Score every conversation of the report; store one row per conversation."""
+    session.execute(delete(ReportGrooming).where(ReportGrooming.report_id == report.id))
+    scorer = _scorer()
+    rows = []
+    for index, conversation in enumerate(report.conversations):
+        messages = [
+            {**message, "author": message.get("author") or "unknown"}
+            for message in conversation.get("messages", [])
+        ]
+        body = {"id": f"{report.public_id}#{index}", "messages": messages}
+        try:
+            assessment = scorer.score(conversation_from_dict(body))
+        except GroomingInputError as exc:
+            log.warning("conversation not scored", extra={"fields": {"reason": str(exc)}})
+            continue
+        rows.append(
+            ReportGrooming(
+                report_id=report.id,
+                conversation_index=index,
+                risk=assessment.risk,
+                flag=assessment.flag,
+                stage=assessment.stage,
+                suspect=assessment.suspect,
+                first_flag_message=assessment.first_flag_message,
+                signals=[
+                    {
+                        "message": s.message,
+                        "kind": s.kind,
+                        "stage": s.stage,
+                        "evidence": s.evidence,
+                        "span": list(s.span),
+                        "lang": s.lang,
+                        "author": s.author,
+                    }
+                    for s in assessment.signals
+                ],
+                model_version=scorer.model.version,
+                scored_at=datetime.now(UTC),
+            )
+        )
+    session.add_all(rows)
+    return rows
+
+
+def _plaintext_copy(runtime: Runtime, item: ReportFile, folder: Path) -> Path:
+    """Decrypt an evidence blob into a private scratch file (removed by the caller's folder)."""
+    assert item.blob_path is not None
+    target = folder / "evidence"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in read_blob(runtime.settings.evidence_dir / item.blob_path, runtime.keyring):
+            handle.write(chunk)
+    return target
+
+
+def hash_files(session: Session, runtime: Runtime, report: Report) -> list[ReportFileSignal]:
+    """PDQ / video PDQ of every uploaded file, stored beside the file's cryptographic hashes."""
+    rows = []
+    for item in report.files:
+        if item.blob_path is None:
+            continue
+        session.execute(delete(ReportFileSignal).where(ReportFileSignal.report_file_id == item.id))
+        row = ReportFileSignal(report_file_id=item.id, kind="other", hashed_at=datetime.now(UTC))
+        # Plaintext exists only for the length of the hashing, in a private folder.
+        scratch_root = runtime.settings.data_dir / "tmp"
+        scratch_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.TemporaryDirectory(dir=scratch_root) as folder:
+            try:
+                hashed = hash_file(_plaintext_copy(runtime, item, Path(folder)))
+            except MediaError as exc:
+                row.error = str(exc)
+            else:
+                row.kind = hashed.kind
+                row.pdq = hashed.pdq
+                row.pdq_quality = hashed.pdq_quality
+                row.error = hashed.error
+                if hashed.vpdq:
+                    row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
+    """Run every enrichment step for one report inside the caller's transaction."""
+    report = session.get(Report, report_id, with_for_update=True)
+    if report is None or report.status == "retracted":
+        return
+    score_conversations(session, report)
+    hash_files(session, runtime, report)
+    enrich_ip_events(session, runtime, report)
+    session.flush()
+    if TRIAGE_TASK in JOBS:
+        defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
+
+
+@job(ENRICH_TASK, queue="enrichment")
+def enrich_report_job(report_id: int) -> None:
+    runtime = current_runtime()
+    with runtime.db.transaction() as session:
+        enrich_report(session, runtime, report_id)
+
+
+def reports_needing_enrichment(session: Session) -> list[int]:
+    """Reports with conversations but no grooming rows (for operators re-queuing by hand)."""
+    scored = select(ReportGrooming.report_id)
+    stmt = select(Report.id).where(Report.id.not_in(scored), Report.status != "retracted")
+    return list(session.scalars(stmt))

@@ -1,0 +1,51 @@
+"""What enrichment found for a report: grooming assessments and media signals.
+
+Re-enrichment replaces a report's rows, so the stored results always reflect one run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Identity, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from perisai.db.base import Base
+
+
+class ReportGrooming(Base):
+    """The grooming engine's assessment of one conversation of a report."""
+
+    __tablename__ = "report_grooming"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    conversation_index: Mapped[int] = mapped_column(Integer)
+    risk: Mapped[float] = mapped_column(Float)
+    flag: Mapped[bool] = mapped_column(Boolean)
+    stage: Mapped[str | None] = mapped_column(String(64))
+    suspect: Mapped[str | None] = mapped_column(String(256))
+    first_flag_message: Mapped[int | None] = mapped_column(Integer)
+    # Signals with message index, kind, stage, evidence span and language (engine output).
+    signals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    model_version: Mapped[str] = mapped_column(String(64))
+    scored_at: Mapped[datetime]
+
+
+class ReportFileSignal(Base):
+    """Perceptual signals of an uploaded evidence file (its cryptographic hashes are on the file)."""
+
+    __tablename__ = "report_file_signal"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_file_id: Mapped[int] = mapped_column(
+        ForeignKey("report_file.id", ondelete="CASCADE"), unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # image | video | other
+    pdq: Mapped[str | None] = mapped_column(String(64), index=True)
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    error: Mapped[str | None] = mapped_column(Text)
+    hashed_at: Mapped[datetime]
