@@ -24,8 +24,10 @@ def _routers() -> list[tuple[str, object]]:
     from perisai.detection import api as detection_api
     from perisai.http import ops
     from perisai.identity import views as identity_views
+    from perisai.linkage.routes import router as linkage_router
     from perisai.reports import api as reports_api
     from perisai.reports import hotline as reports_hotline
+    from perisai.workspace import views as workspace_views
 
     return [
         ("", ops.router),
@@ -33,6 +35,8 @@ def _routers() -> list[tuple[str, object]]:
         ("", detection_api.router),
         ("", reports_api.router),
         ("", reports_hotline.router),
+        ("", workspace_views.router),
+        ("", linkage_router),
     ]
 
 
@@ -58,7 +62,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     app.state.settings = settings
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(
+        extra_dirs=[Path(__file__).parent / "workspace" / "templates"]
+    )
     for prefix, router in _routers():
         app.include_router(router, prefix=prefix)  # type: ignore[arg-type]
     app.mount(
