@@ -47,7 +47,7 @@ def test_csv_bad_rows_name_file_and_line(tmp_path: Path) -> None:
     path.write_text(
         "signal_type,signal,label,category,source,note,case\n"
         f"md5,{MD5},ok,,,,C-1\n"
-        "tmk,abcd,bad type,,,,\n"
+        "videntifier,abcd,bad type,,,,\n"
         "md5,not-hex,bad hash,,,,\n"
         f"pdq,{PDQ},too,many,cells,here,x,y\n"
         "\n"

@@ -125,3 +125,31 @@ def test_bad_bank_files(tmp_path: Path, pdq_data: Path) -> None:
     assert f"{bank}:2:" in partial.stderr
     converted = runner.invoke(app, ["bank", "convert", str(bank), str(tmp_path / "o.csv")])
     assert converted.exit_code == 2
+
+
+def test_tmk_bank_matches_the_hard_edit(tmp_path: Path, video_data: Path) -> None:
+    bank = tmp_path / "chairs.csv"
+    built = runner.invoke(
+        app,
+        [
+            "bank",
+            "build",
+            "--tmk",
+            "--out",
+            str(bank),
+            str(video_data / "chair-orig-22-sd-bar.mp4"),
+        ],
+    )
+    assert built.exit_code == 0, built.output
+    assert sum(line.startswith("tmk,tmk1:") for line in bank.read_text().splitlines()) == 1
+    probes = [video_data / "chair-19-sd-bar.mp4", video_data / "doorknob-hd-no-bar.mp4"]
+    result = runner.invoke(app, ["match", "--bank-file", str(bank), "--json", *map(str, probes)])
+    assert result.exit_code == 0, result.output
+    rows = {Path(r["path"]).name: r for r in _rows(result.stdout)}
+    (hit,) = rows["chair-19-sd-bar.mp4"]["matches"]
+    assert hit["signal_type"] == "tmk"
+    assert hit["level1"] >= 0.7
+    assert hit["level2"] >= 0.7
+    assert rows["doorknob-hd-no-bar.mp4"]["matches"] == []
+    hashed = _rows(runner.invoke(app, ["hash", "--json", "--tmk", str(probes[1])]).stdout)
+    assert hashed[0]["tmk"].startswith("tmk1:")

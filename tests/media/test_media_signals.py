@@ -57,8 +57,8 @@ def test_every_signal_type_index_equals_brute_force(kind: SignalType, seed: int)
 def test_registry() -> None:
     assert {"pdq", "vpdq", "md5", "sha1", "sha256", "photodna"} <= set(signal_type_names())
     assert get_signal_type(" PDQ ").name == "pdq"
-    with pytest.raises(UnknownSignalType, match="unknown signal type 'tmk'"):
-        get_signal_type("tmk")
+    with pytest.raises(UnknownSignalType, match="unknown signal type 'videntifier'"):
+        get_signal_type("videntifier")
     with pytest.raises(ValueError, match="already registered"):
         register_signal_type(get_signal_type("md5"))
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from perisai.media.errors import CorruptMedia, MediaTooLarge, UnreadableFile, UnsupportedMedia
+from perisai.media.errors import (
+    CorruptMedia,
+    InvalidSignal,
+    MediaTooLarge,
+    UnreadableFile,
+    UnsupportedMedia,
+)
 from perisai.media.hashing import hash_file, vpdq_of_video
 from perisai.media.index import VideoIndex
 from perisai.media.pdq import FrameHash, frames_from_signal, frames_to_signal
 from perisai.media.signals import vpdq_compare
+from perisai.media.tmk import TmkHash, TmkIndex, level1_score, tmk_compare
+from perisai.media.video import tmk_of_video
 
 CHAIR = "chair-orig-22-sd-bar.mp4"
 
@@ -122,3 +131,40 @@ def test_broken_videos_give_media_errors(tmp_path: Path, video_data: Path) -> No
         vpdq_of_video(text)
     with pytest.raises(ValueError, match="fps"):
         vpdq_of_video(video_data / CHAIR, fps=0)
+
+
+@pytest.fixture(scope="module")
+def signatures(video_data: Path) -> dict[str, TmkHash]:
+    return {p.name: tmk_of_video(p) for p in sorted(video_data.glob("*.mp4"))}
+
+
+def test_tmk_finds_the_hard_chair_edit_that_per_frame_pdq_misses(
+    video_data: Path, chair_index: VideoIndex, signatures: dict[str, TmkHash]
+) -> None:
+    hard = "chair-19-sd-bar.mp4"
+    assert chair_index.query(vpdq_of_video(video_data / hard)) == []  # vPDQ misses it
+    index = TmkIndex()
+    index.add(1, signatures[CHAIR].to_signal(), "chairs")
+    (match,) = index.query(signatures[hard])
+    assert match.entry_id == 1
+    assert match.level1 >= 0.7
+    assert match.level2 >= 0.7
+
+
+def test_tmk_makes_no_false_match_among_the_shared_videos(
+    signatures: dict[str, TmkHash],
+) -> None:
+    chairs = {n for n in signatures if n.startswith("chair")}
+    for a, b in itertools.combinations(signatures, 2):
+        matched = tmk_compare(signatures[a], signatures[b]) is not None
+        assert matched == (a in chairs and b in chairs), (a, b)
+
+
+def test_tmk_signal_round_trips_and_rejects_garbage(signatures: dict[str, TmkHash]) -> None:
+    value = signatures[CHAIR]
+    again = TmkHash.from_signal(value.to_signal())
+    assert level1_score(value, again) > 0.9999
+    with pytest.raises(InvalidSignal):
+        TmkHash.from_signal("tmk1:AAAA")
+    with pytest.raises(InvalidSignal):
+        TmkHash.from_signal("not base64 at all")

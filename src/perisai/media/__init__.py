@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from perisai.media.index import ExactIndex, Match, PdqIndex, VideoIndex, VideoMatch
     from perisai.media.matcher import FileMatches, Matcher, MatchResult
     from perisai.media.signals import SignalIndex, SignalType, get_signal_type, signal_types
+    from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch
+    from perisai.media.video import VideoSignals, tmk_of_video, video_signals
 
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(
@@ -88,6 +90,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ExactIndex", "Match", "PdqIndex", "VideoIndex", "VideoMatch"), "index"),
     **dict.fromkeys(("FileMatches", "MatchResult", "Matcher"), "matcher"),
     **dict.fromkeys(("SignalIndex", "SignalType", "get_signal_type", "signal_types"), "signals"),
+    **dict.fromkeys(("TmkHash", "TmkIndex", "TmkMatch"), "tmk"),
+    **dict.fromkeys(("VideoSignals", "tmk_of_video", "video_signals"), "video"),
 }
 
 __all__ = [
@@ -111,11 +115,15 @@ __all__ = [
     "PdqIndex",
     "SignalIndex",
     "SignalType",
+    "TmkHash",
+    "TmkIndex",
+    "TmkMatch",
     "UnknownSignalType",
     "UnreadableFile",
     "UnsupportedMedia",
     "VideoIndex",
     "VideoMatch",
+    "VideoSignals",
     "WriteSummary",
     "crypto_hashes_of_bytes",
     "crypto_hashes_of_path",
@@ -128,6 +136,8 @@ __all__ = [
     "read_bank",
     "signal_types",
     "sniff_kind",
+    "tmk_of_video",
+    "video_signals",
     "vpdq_of_video",
     "write_bank",
 ]

@@ -32,6 +32,9 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="One JSON object per line
 FpsOption = Annotated[
     float, typer.Option("--fps", min=0.01, max=60.0, help="Video frames hashed per second.")
 ]
+TmkFlag = Annotated[
+    bool, typer.Option("--tmk", help="Also the TMK-like whole-video signature (slower).")
+]
 FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum or ncmec"
 
 
@@ -84,6 +87,7 @@ def hash_command(
         bool, typer.Option("--rotations", help="Also the 8 rotation/flip PDQ variants.")
     ] = False,
     fps: FpsOption = 1.0,
+    tmk: TmkFlag = False,
 ) -> None:
     """Print MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames (videos) of each file.
 
@@ -95,7 +99,7 @@ def hash_command(
     reports = []
     failed = 0
     for path in _each(files, "hashing"):
-        report = hash_file(path, rotations=rotations, fps=fps)
+        report = hash_file(path, rotations=rotations, fps=fps, tmk=tmk)
         failed += report.error is not None
         if json_out:
             clikit.emit(report.to_dict())
@@ -118,6 +122,7 @@ def _entries_of(report: FileReport, label: str, category: str, source: str) -> l
         ("sha256", report.sha256),
         ("pdq", report.pdq),
         ("vpdq", frames_to_signal(report.vpdq) if report.vpdq else None),
+        ("tmk", report.tmk),
     ]
     return [
         BankEntry(kind, value, label, category, source, note) for kind, value in signals if value
@@ -132,6 +137,7 @@ def bank_build(
     category: Annotated[str, typer.Option("--category", help="Category of every entry.")] = "",
     source: Annotated[str, typer.Option("--source", help="Source of every entry.")] = "",
     fps: FpsOption = 1.0,
+    tmk: TmkFlag = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a bank CSV with every signal of each file (a video's frames in one cell).
@@ -145,7 +151,7 @@ def bank_build(
     entries: list[BankEntry] = []
     failed = 0
     for path in _each(files, "hashing"):
-        report = hash_file(path, fps=fps)
+        report = hash_file(path, fps=fps, tmk=tmk)
         if report.error:
             failed += 1
             _warn(f"{path}: {report.error}")

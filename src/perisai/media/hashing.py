@@ -34,7 +34,7 @@ from perisai.media.pdq import (
     pdq_from_luma,
 )
 from perisai.media.sniff import SNIFF_BYTES, Kind, kind_of_header
-from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS, vpdq_of_video
+from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS, video_signals, vpdq_of_video
 
 __all__ = [
     "DEFAULT_MAX_IMAGE_PIXELS",
@@ -295,6 +295,7 @@ class FileReport:
     pdq_quality: int | None = None
     vpdq: list[FrameHash] | None = None
     rotations: dict[str, PdqHash] | None = None
+    tmk: str | None = None
     error: str | None = None
     error_kind: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -318,6 +319,8 @@ class FileReport:
             out["vpdq"] = [
                 {"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in (self.vpdq or [])
             ]
+        if self.tmk is not None:
+            out["tmk"] = self.tmk
         if self.rotations is not None:
             out["rotations"] = {
                 name: {"pdq": h.hex, "quality": h.quality} for name, h in self.rotations.items()
@@ -333,6 +336,7 @@ def hash_file(
     *,
     rotations: bool = False,
     fps: float = 1.0,
+    tmk: bool = False,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
     max_video_seconds: float = DEFAULT_MAX_VIDEO_SECONDS,
@@ -362,9 +366,11 @@ def hash_file(
                 first = pdq_from_luma(luma, full_size)
             report.pdq, report.pdq_quality = first.hex, first.quality
         elif report.kind == "video":
-            report.vpdq = vpdq_of_video(
-                p, fps=fps, max_seconds=max_video_seconds, max_pixels=max_pixels
+            found = video_signals(
+                p, fps=fps, tmk=tmk, max_seconds=max_video_seconds, max_pixels=max_pixels
             )
+            report.vpdq = found.frames
+            report.tmk = found.tmk.to_signal() if found.tmk else None
         else:
             raise UnsupportedMedia("not an image or video (content not recognised)")
     except MediaError as exc:

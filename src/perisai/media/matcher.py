@@ -20,6 +20,7 @@ from perisai.media.hashing import DEFAULT_MAX_IMAGE_PIXELS, FileReport, hash_fil
 from perisai.media.index import Match, PdqIndex, VideoIndex, VideoMatch
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, FrameHash, frames_from_signal
 from perisai.media.signals import SIGNAL_ORDER, SignalIndex, get_signal_type
+from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch
 from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS
 
 __all__ = ["FileMatches", "MatchResult", "Matcher"]
@@ -39,6 +40,7 @@ class MatchResult:
     query_match_pct: float | None = None
     bank_match_pct: float | None = None
     variant: str | None = None  # the rotation/flip of the query that matched, if not original
+    scores: dict[str, float] | None = None  # TMK: level1, level2, offset_s
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -55,6 +57,8 @@ class MatchResult:
             out["bank_match_pct"] = self.bank_match_pct
         if self.variant is not None:
             out["variant"] = self.variant
+        if self.scores is not None:
+            out.update(self.scores)
         return out
 
 
@@ -111,8 +115,10 @@ class Matcher:
             query_match_pct=vpdq_query_match_pct,
             bank_match_pct=vpdq_bank_match_pct,
         )
+        self._tmk = TmkIndex()
         self._indexes: dict[str, SignalIndex] = {
-            name: get_signal_type(name).new_index() for name in _CRYPTO
+            **{name: get_signal_type(name).new_index() for name in _CRYPTO},
+            "tmk": self._tmk,
         }
         self.skipped_unimplemented = 0
         self.add_entries(entries, bank=bank)
@@ -128,7 +134,7 @@ class Matcher:
 
     def set_bank_enabled(self, bank: str, enabled: bool) -> None:
         """Switch a whole bank off (or on again) for every signal type, keeping its entries."""
-        for index in self._indexes.values():
+        for index in self._indexes.values():  # exact hashes and TMK signatures
             index.set_threshold(bank, 0 if enabled else -1)
         self._videos.set_threshold(bank, 0 if enabled else -1)
         if not enabled:
@@ -199,7 +205,10 @@ class Matcher:
     # --- matching ---------------------------------------------------------------------------
 
     def _results(
-        self, signal_type: str, hits: Sequence[Match | VideoMatch], variant: str | None = None
+        self,
+        signal_type: str,
+        hits: Sequence[Match | VideoMatch | TmkMatch],
+        variant: str | None = None,
     ) -> list[MatchResult]:
         out = []
         for m in hits:
@@ -207,6 +216,11 @@ class Matcher:
             if entry is None:  # removed while we looked
                 continue
             video = m if isinstance(m, VideoMatch) else None
+            scores = (
+                {"level1": m.level1, "level2": m.level2, "offset_s": m.offset_s}
+                if isinstance(m, TmkMatch)
+                else None
+            )
             out.append(
                 MatchResult(
                     signal_type,
@@ -217,6 +231,7 @@ class Matcher:
                     video.query_match_pct if video else None,
                     video.bank_match_pct if video else None,
                     variant,
+                    scores,
                 )
             )
         return out
@@ -231,6 +246,7 @@ class Matcher:
         pdq: str | Mapping[str, str] | None = None,
         pdq_quality: int | None = None,
         vpdq: str | Sequence[FrameHash] | None = None,
+        tmk: str | TmkHash | None = None,
     ) -> list[MatchResult]:
         """Match hashes already computed (by keyword, or a mapping of signal type to value).
 
@@ -245,6 +261,7 @@ class Matcher:
             ("sha256", sha256),
             ("pdq", pdq),
             ("vpdq", vpdq),
+            ("tmk", tmk),
         ):
             if value is not None:
                 given[name] = value
@@ -266,6 +283,9 @@ class Matcher:
         if frames:
             parsed = frames_from_signal(frames) if isinstance(frames, str) else list(frames)
             results += self._results("vpdq", self._videos.query(parsed))
+        signature = given.get("tmk")
+        if signature:
+            results += self._results("tmk", self._tmk.query(signature))
         return sorted(results, key=lambda r: (SIGNAL_ORDER.index(r.signal_type), r.distance))
 
     def match_report(self, report: FileReport) -> list[MatchResult]:
@@ -280,6 +300,7 @@ class Matcher:
             pdq=pdq,
             pdq_quality=report.pdq_quality,
             vpdq=report.vpdq,
+            tmk=report.tmk,
         )
 
     def scan_file(self, path: Path | str) -> FileMatches:
@@ -288,6 +309,7 @@ class Matcher:
             path,
             rotations=self.rotations,
             fps=self.fps,
+            tmk=len(self._tmk) > 0,  # the signature costs a second look: only when useful
             max_pixels=self.max_pixels,
             max_video_seconds=self.max_video_seconds,
         )

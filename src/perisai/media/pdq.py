@@ -239,6 +239,14 @@ def pdq_from_luma(
     return PdqHash(_bits_to_hex(coefficients), quality)
 
 
+def pdq_float_from_luma(
+    luma: npt.NDArray[np.floating] | npt.NDArray[np.integer],
+) -> npt.NDArray[np.float32]:
+    """The 16x16 real DCT coefficients PDQ thresholds into bits ("PDQF"), for TMK pooling."""
+    coefficients, _quality = _dct16(np.asarray(luma, dtype=np.float32))
+    return coefficients
+
+
 def pdq_dihedral_from_luma(
     luma: npt.NDArray[np.floating] | npt.NDArray[np.integer],
     full_size: tuple[int, int] | None = None,

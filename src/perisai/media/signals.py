@@ -1,7 +1,8 @@
-"""Signal types by name: ``pdq``, ``vpdq``, ``md5``, ``sha1``, ``sha256`` (and a reserved
-``photodna`` slot). Each has a validator, a brute-force reference comparison and a fast index,
-and can make sample signals and near variants, so that one conformance test (index == brute
-force) runs over every registered type, as python-threatexchange's signal-type helper does.
+"""Signal types by name: ``pdq``, ``vpdq``, ``tmk``, ``md5``, ``sha1``, ``sha256`` (and a
+reserved ``photodna`` slot). Each has a validator, a brute-force reference comparison and a
+fast index, and can make sample signals and near variants, so that one conformance test
+(index == brute force) runs over every registered type, as python-threatexchange's
+signal-type helper does.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, runtime_checkable
+
+import numpy as np
 
 from perisai.media.errors import InvalidSignal, UnknownSignalType
 from perisai.media.index import ExactIndex, Match, PdqIndex, VideoIndex, VideoMatch
@@ -22,6 +25,7 @@ from perisai.media.pdq import (
     hamming_hex,
     normalize_pdq_hex,
 )
+from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch, tmk_compare
 
 __all__ = [
     "SignalIndex",
@@ -46,7 +50,7 @@ class SignalIndex(Protocol):
 
     def query(
         self, signal: str, max_distance: int | None = None, /
-    ) -> Sequence[Match | VideoMatch]: ...
+    ) -> Sequence[Match | VideoMatch | TmkMatch]: ...
 
     def set_threshold(self, bank: str, threshold: int, /) -> None:
         """Per-bank match distance; ``-1`` disables the bank."""
@@ -70,7 +74,7 @@ class SignalType(Protocol):
 
     def brute_force(
         self, query: str, entries: Iterable[Entry], threshold: int | None = None
-    ) -> Sequence[Match | VideoMatch]:
+    ) -> Sequence[Match | VideoMatch | TmkMatch]:
         """Reference answer: compare ``query`` with every entry, sorted like the index."""
 
     def new_index(self) -> SignalIndex: ...
@@ -247,6 +251,53 @@ class VpdqSignal:
 
 
 @dataclass(frozen=True)
+class TmkSignal:
+    """The TMK-like whole-video signature (``tmk.py``): level-1 and level-2 cosines >= 0.7."""
+
+    name: str = "tmk"
+    implemented: bool = True
+    default_threshold: int = 30  # distance = 100 * (1 - level 2 score)
+
+    def normalize(self, signal: str) -> str:
+        return TmkHash.from_signal(signal).to_signal()
+
+    def brute_force(
+        self, query: str, entries: Iterable[Entry], threshold: int | None = None
+    ) -> list[TmkMatch]:
+        q = TmkHash.from_signal(query)
+        out = []
+        for entry_id, signal, bank in entries:
+            found = tmk_compare(q, TmkHash.from_signal(signal))
+            if found is not None:
+                first, second, shift = found
+                distance = round(100 * (1 - second))
+                if threshold is None or distance <= threshold:
+                    out.append(
+                        TmkMatch(entry_id, distance, bank, round(first, 4), round(second, 4), shift)
+                    )
+        return sorted(out, key=lambda m: (m.distance, m.entry_id))
+
+    def new_index(self) -> TmkIndex:
+        return TmkIndex()
+
+    def sample(self, rng: random.Random) -> str:
+        values = np.random.default_rng(rng.getrandbits(32)).normal(0, 100, size=(13, 2, 256))
+        accumulator = TmkHash(
+            values[0, 0].astype(np.float32),
+            values[1:].reshape(2, 6, 2, 256).astype(np.float32),
+        )
+        return accumulator.to_signal()
+
+    def variant(self, signal: str, rng: random.Random) -> str:
+        base = TmkHash.from_signal(signal)
+        noise = np.random.default_rng(rng.getrandbits(32))
+        return TmkHash(
+            base.level1 + noise.normal(0, 10, size=base.level1.shape).astype(np.float32),
+            base.level2 + noise.normal(0, 5, size=base.level2.shape).astype(np.float32),
+        ).to_signal()
+
+
+@dataclass(frozen=True)
 class ReservedSignal:
     """A registered name with no implementation (PhotoDNA is licensed, never reimplemented)."""
 
@@ -295,12 +346,13 @@ for _builtin in (
     CryptoSignal("sha256", 64),
     PdqSignal(),
     VpdqSignal(),
+    TmkSignal(),
     ReservedSignal("photodna"),
 ):
     register_signal_type(_builtin)
 
 #: The order signals are listed in bank files and reports.
-SIGNAL_ORDER: Final = ("md5", "sha1", "sha256", "pdq", "vpdq", "photodna")
+SIGNAL_ORDER: Final = ("md5", "sha1", "sha256", "pdq", "vpdq", "tmk", "photodna")
 
 
 def get_signal_type(name: str) -> SignalType:
