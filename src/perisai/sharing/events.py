@@ -11,9 +11,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from perisai.jobs.queue import defer
 from perisai.sharing.models import OutboxEvent, Tlp
 
 NOTIFY_CHANNEL = "perisai_events"
+# The webhook dispatcher (perisai.sharing.jobs); one job per event, run one at a time (lock).
+DISPATCH_TASK = "sharing.dispatch"
 
 
 def emit(
@@ -43,4 +46,6 @@ def emit(
     session.execute(
         text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}
     )
+    # Webhooks: the dispatcher turns the event into deliveries once it has committed.
+    defer(session, task=DISPATCH_TASK, args={}, lock=DISPATCH_TASK, queue="sharing")
     return event

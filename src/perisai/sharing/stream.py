@@ -1,0 +1,154 @@
+"""Reading committed outbox events in order, redacted for one viewer, as server-sent events.
+
+Identity values are handed out before commit, so a reader that simply followed ``id`` could pass
+a smaller id that commits later and never see it. Readers therefore take only events whose
+writing transaction is older than every transaction still running (``xact_id`` below the
+snapshot's xmin): from then on no smaller id can appear.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import anyio
+import psycopg
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from perisai.db.engine import Database
+from perisai.jobs.worker import conninfo
+from perisai.sharing.caseaccess import load_cases
+from perisai.sharing.events import NOTIFY_CHANNEL
+from perisai.sharing.models import OutboxEvent
+from perisai.sharing.redaction import Viewer, redact_event
+
+log = logging.getLogger(__name__)
+
+SETTLED = text("outbox_event.xact_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+BATCH = 200
+
+
+def settled_after(session: Session, after_id: int, *, limit: int = BATCH) -> Sequence[OutboxEvent]:
+    """Committed events after ``after_id`` that no running transaction can precede any more."""
+    return session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.id > after_id, SETTLED)
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+    ).all()
+
+
+def latest_event_id(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(OutboxEvent.id), 0))) or 0)
+
+
+def sse_frame(redacted: dict[str, object]) -> str:
+    data = json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {redacted['id']}\nevent: {redacted['type']}\ndata: {data}\n\n"
+
+
+@dataclass(frozen=True)
+class Batch:
+    frames: list[str]
+    cursor: int
+    full: bool
+
+
+def read_batch(db: Database, viewer: Viewer, after_id: int) -> Batch:
+    """One short transaction: the next events redacted for ``viewer`` (hidden ones skipped)."""
+    with db.transaction() as session:
+        events = settled_after(session, after_id)
+        cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
+        frames = []
+        for event in events:
+            case = cases.get(event.case_id) if event.case_id is not None else None
+            redacted = redact_event(viewer, event, case)
+            if redacted is not None:
+                frames.append(sse_frame(redacted))
+        cursor = events[-1].id if events else after_id
+        return Batch(frames=frames, cursor=cursor, full=len(events) == BATCH)
+
+
+class Waker:
+    """One LISTEN connection per process; wakes every waiting stream on each notification."""
+
+    def __init__(self, sqlalchemy_url: str) -> None:
+        self._conninfo = conninfo(sqlalchemy_url)
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._listen, name="perisai-sse-waker", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    for _ in connection.notifies():
+                        self._wake_all()
+            except psycopg.Error as exc:  # reconnect; streams keep polling meanwhile
+                log.warning("sse waker lost its connection: %s", exc)
+                threading.Event().wait(1.0)
+
+    def _wake_all(self) -> None:
+        with self._lock:
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            loop.call_soon_threadsafe(event.set)
+
+    async def wait(self, timeout: float) -> None:
+        event = asyncio.Event()
+        waiter = (asyncio.get_running_loop(), event)
+        with self._lock:
+            self._waiters.add(waiter)
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._lock:
+                self._waiters.discard(waiter)
+
+
+_wakers: dict[str, Waker] = {}
+_wakers_lock = threading.Lock()
+
+
+def waker_for(db: Database) -> Waker:
+    with _wakers_lock:
+        if db.url not in _wakers:
+            _wakers[db.url] = Waker(db.url)
+        return _wakers[db.url]
+
+
+async def event_stream(
+    db: Database,
+    viewer: Viewer,
+    after_id: int,
+    *,
+    poll_seconds: float = 0.5,
+    heartbeat_seconds: float = 15.0,
+) -> AsyncIterator[str]:
+    """Frames for ``viewer`` after ``after_id``, forever; a comment line keeps proxies open."""
+    waker = waker_for(db)
+    yield "retry: 2000\n\n"
+    cursor, quiet = after_id, 0.0
+    while True:
+        batch = await anyio.to_thread.run_sync(read_batch, db, viewer, cursor)
+        cursor = batch.cursor
+        for frame in batch.frames:
+            yield frame
+        if batch.frames:
+            quiet = 0.0
+        if batch.full:
+            continue
+        await waker.wait(poll_seconds)
+        quiet += poll_seconds
+        if quiet >= heartbeat_seconds:
+            quiet = 0.0
+            yield ": keep-alive\n\n"

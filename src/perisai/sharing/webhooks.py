@@ -1,0 +1,373 @@
+"""Webhooks: subscriptions, signing, dispatch of outbox events into deliveries, delivery, replay.
+
+Delivery is at least once: a delivery row is written in the dispatcher's transaction together
+with its job; a failed attempt schedules the next one with exponential backoff in the same
+transaction that records the failure; after the last attempt the delivery is dead (the
+dead-letter view) until replayed. Every body is redacted at send time for the subscription's
+agency, so a case withdrawn from an agency stops reaching it even for retries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from perisai.crypto import Keyring
+from perisai.identity.models import Agency
+from perisai.jobs.queue import defer
+from perisai.sharing import events
+from perisai.sharing.caseaccess import load_cases
+from perisai.sharing.models import (
+    DeliveryStatus,
+    DispatchCursor,
+    OutboxEvent,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from perisai.sharing.redaction import Viewer, redact_event
+from perisai.sharing.stream import latest_event_id, settled_after
+
+DISPATCH_TASK = events.DISPATCH_TASK
+DELIVER_TASK = "sharing.deliver"
+SIGNATURE_HEADER = "Perisai-Signature"
+TIMESTAMP_HEADER = "Perisai-Timestamp"
+EVENT_ID_HEADER = "Perisai-Event-Id"
+DELIVERY_ID_HEADER = "Perisai-Delivery-Id"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+@dataclass
+class RetryPolicy:
+    base_seconds: float = 2.0
+    max_attempts: int = 8
+    cap_seconds: float = 3600.0
+    timeout_seconds: float = 10.0
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1, 2, …)."""
+        return float(min(self.cap_seconds, self.base_seconds * 2 ** (attempt - 1)))
+
+
+RETRY = RetryPolicy()
+
+
+class WebhookError(ValueError):
+    """A subscription request that cannot be accepted (bad URL, unknown agency…)."""
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """``v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>``."""
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256)
+    return f"v1={mac.hexdigest()}"
+
+
+def verify(
+    secret: str, *, timestamp: str, body: bytes, signature: str, now: float | None = None
+) -> bool:
+    """What a receiver checks: the signature, and a timestamp within five minutes."""
+    if not timestamp.isdigit():
+        return False
+    moment = int(timestamp)
+    if abs((now if now is not None else time.time()) - moment) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    return hmac.compare_digest(sign(secret, moment, body), signature)
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise WebhookError("the URL must be http(s)://host/…")
+    if len(url) > 2000:
+        raise WebhookError("the URL is longer than 2000 characters")
+    return url.strip()
+
+
+def _secret_binding(subscription_id: int) -> str:
+    return f"webhook:{subscription_id}"
+
+
+def create_subscription(
+    session: Session,
+    keyring: Keyring,
+    *,
+    agency: str,
+    url: str,
+    event_types: list[str] | None = None,
+    description: str = "",
+) -> tuple[WebhookSubscription, str]:
+    """A new subscription and its secret (shown once; stored sealed)."""
+    if session.scalar(select(Agency.id).where(Agency.short_name == agency)) is None:
+        raise WebhookError(f"unknown agency {agency!r}")
+    types = sorted({t.strip() for t in event_types or [] if t.strip()})
+    if any(len(t) > 64 for t in types):
+        raise WebhookError("an event type is longer than 64 characters")
+    secret = secrets.token_urlsafe(32)
+    subscription = WebhookSubscription(
+        agency=agency,
+        url=_check_url(url),
+        description=description[:200],
+        event_types=types,
+        secret_sealed=b"",
+        active=True,
+        starts_after_event_id=latest_event_id(session),
+    )
+    session.add(subscription)
+    session.flush()
+    subscription.secret_sealed = keyring.seal_text(secret, _secret_binding(subscription.id))
+    session.flush()
+    return subscription, secret
+
+
+def subscription_secret(keyring: Keyring, subscription: WebhookSubscription) -> str:
+    return keyring.open_text(subscription.secret_sealed, _secret_binding(subscription.id))
+
+
+def wants(subscription: WebhookSubscription, event_type: str) -> bool:
+    if not subscription.event_types:
+        return True
+    for pattern in subscription.event_types:
+        if pattern == event_type or (
+            pattern.endswith(".*") and event_type.startswith(pattern[:-1])
+        ):
+            return True
+    return False
+
+
+# --- dispatch ---------------------------------------------------------------------------------
+
+
+def _queue_delivery(session: Session, subscription_id: int, event_id: int) -> int | None:
+    delivery_id = session.scalar(
+        insert(WebhookDelivery)
+        .values(
+            subscription_id=subscription_id,
+            event_id=event_id,
+            status=DeliveryStatus.PENDING.value,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(constraint="uq_webhook_delivery_event")
+        .returning(WebhookDelivery.id)
+    )
+    if delivery_id is not None:
+        defer(session, task=DELIVER_TASK, args={"delivery_id": delivery_id})
+    return delivery_id
+
+
+def _offer(
+    session: Session, events: list[OutboxEvent], subscriptions: list[WebhookSubscription]
+) -> list[int]:
+    cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
+    queued = []
+    for event in events:
+        case = cases.get(event.case_id) if event.case_id is not None else None
+        for sub in subscriptions:
+            if event.id <= sub.starts_after_event_id or not wants(sub, event.type):
+                continue
+            # Redaction decides here too: nothing the agency may not see is even queued.
+            if redact_event(Viewer.for_subscription(sub.agency), event, case) is None:
+                continue
+            delivery_id = _queue_delivery(session, sub.id, event.id)
+            if delivery_id is not None:
+                queued.append(delivery_id)
+    return queued
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    events_read: int
+    queued: list[int]
+
+
+def dispatch(session: Session, *, limit: int = 500) -> Dispatched:
+    """Turn settled outbox events after the cursor into deliveries."""
+    session.execute(
+        insert(DispatchCursor)
+        .values(name="webhooks", last_event_id=0)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    cursor = session.scalars(
+        select(DispatchCursor).where(DispatchCursor.name == "webhooks").with_for_update()
+    ).one()
+    events = list(settled_after(session, cursor.last_event_id, limit=limit))
+    if not events:
+        return Dispatched(events_read=0, queued=[])
+    subscriptions = session.scalars(
+        select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+    ).all()
+    queued = _offer(session, events, list(subscriptions))
+    cursor.last_event_id = events[-1].id
+    return Dispatched(events_read=len(events), queued=queued)
+
+
+def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int:
+    """Send again every event from ``from_event_id`` on (that the agency may see); return count."""
+    subscription = session.get(WebhookSubscription, subscription_id)
+    if subscription is None:
+        raise WebhookError(f"no webhook subscription {subscription_id}")
+    count, after = 0, from_event_id - 1
+    while True:
+        events = list(settled_after(session, after))
+        if not events:
+            return count
+        cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
+        viewer = Viewer.for_subscription(subscription.agency)
+        for event in events:
+            case = cases.get(event.case_id) if event.case_id is not None else None
+            if not wants(subscription, event.type) or redact_event(viewer, event, case) is None:
+                continue
+            session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.subscription_id == subscription.id,
+                    WebhookDelivery.event_id == event.id,
+                )
+                .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=None)
+            )
+            delivery_id = session.scalar(
+                select(WebhookDelivery.id).where(
+                    WebhookDelivery.subscription_id == subscription.id,
+                    WebhookDelivery.event_id == event.id,
+                )
+            )
+            if delivery_id is None:
+                _queue_delivery(session, subscription.id, event.id)
+            else:
+                defer(session, task=DELIVER_TASK, args={"delivery_id": delivery_id})
+            count += 1
+        after = events[-1].id
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    delivery_id: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def prepare(session: Session, keyring: Keyring, delivery_id: int) -> Outgoing | None:
+    """The signed request for a pending delivery, or None (already done, or now withheld)."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
+        return None
+    subscription = delivery.subscription
+    event = session.get(OutboxEvent, delivery.event_id)
+    cases = load_cases(session, [event.case_id] if event and event.case_id is not None else [])
+    redacted = (
+        redact_event(
+            Viewer.for_subscription(subscription.agency),
+            event,
+            cases.get(event.case_id) if event.case_id is not None else None,
+        )
+        if event is not None and subscription.active
+        else None
+    )
+    if redacted is None:
+        delivery.status = DeliveryStatus.WITHHELD.value
+        return None
+    body = json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Perisai-Webhooks/1",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(subscription_secret(keyring, subscription), timestamp, body),
+        EVENT_ID_HEADER: redacted["id"],
+        DELIVERY_ID_HEADER: str(delivery.id),
+    }
+    return Outgoing(delivery_id=delivery.id, url=subscription.url, body=body, headers=headers)
+
+
+def send(outgoing: Outgoing, *, timeout: float) -> tuple[int | None, str | None]:
+    """POST it; (status code, error text). Redirects are not followed (a moved URL is an error)."""
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+            response = client.post(outgoing.url, content=outgoing.body, headers=outgoing.headers)
+    except httpx.HTTPError as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    if 200 <= response.status_code < 300:
+        return response.status_code, None
+    return response.status_code, f"HTTP {response.status_code}"
+
+
+def record_attempt(
+    session: Session,
+    delivery_id: int,
+    *,
+    status_code: int | None,
+    error: str | None,
+    policy: RetryPolicy = RETRY,
+) -> str:
+    """Store an attempt's result; schedule the next one or give up. Returns the new status."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        return DeliveryStatus.WITHHELD.value
+    now = datetime.now(UTC)
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    delivery.last_status_code = status_code
+    delivery.last_error = error
+    if error is None:
+        delivery.status = DeliveryStatus.DELIVERED.value
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= policy.max_attempts:
+        delivery.status = DeliveryStatus.DEAD.value
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=policy.backoff(delivery.attempts))
+        defer(
+            session,
+            task=DELIVER_TASK,
+            args={"delivery_id": delivery.id},
+            scheduled_at=delivery.next_attempt_at,
+        )
+    return delivery.status
+
+
+def delivery_view(delivery: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "subscription_id": delivery.subscription_id,
+        "event_id": delivery.event_id,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "last_status_code": delivery.last_status_code,
+        "last_error": delivery.last_error,
+        "last_attempt_at": delivery.last_attempt_at,
+        "next_attempt_at": delivery.next_attempt_at,
+        "delivered_at": delivery.delivered_at,
+    }
+
+
+def subscription_view(subscription: WebhookSubscription) -> dict[str, Any]:
+    return {
+        "id": subscription.id,
+        "agency": subscription.agency,
+        "url": subscription.url,
+        "description": subscription.description,
+        "event_types": subscription.event_types,
+        "active": subscription.active,
+        "created_at": subscription.created_at,
+    }
