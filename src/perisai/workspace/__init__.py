@@ -1,0 +1,1 @@
+"""The analyst workspace: queue, report, case, evidence and dashboard pages (Jinja2 + HTMX)."""

@@ -1,0 +1,35 @@
+"""The workspace's bridge to need-to-know: every page asks `perisai.sharing.redaction`.
+
+This module only finds the case a report belongs to (with what need-to-know reads, loaded
+eagerly so a page's query count does not grow with the case) and builds the viewer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perisai.cases.models import Case, CaseReport
+from perisai.identity.deps import Principal
+from perisai.sharing.redaction import CaseAccess, CaseFacts, Viewer
+
+# A report in no case: nobody is assigned, so nobody may reveal its evidence.
+NO_CASE = CaseFacts(agencies=frozenset())
+
+
+def viewer_of(principal: Principal) -> Viewer:
+    assert principal.user is not None
+    return Viewer.for_user(principal.user)
+
+
+def case_of_report(session: Session, report_id: int) -> Case | None:
+    return session.scalars(
+        select(Case)
+        .join(CaseReport, CaseReport.case_id == Case.id)
+        .where(CaseReport.report_id == report_id)
+        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+    ).first()
+
+
+def access_of(case: Case | None) -> CaseAccess:
+    return case if case is not None else NO_CASE

@@ -1,0 +1,206 @@
+"""What the report page shows, gathered in a fixed number of queries and redacted for the viewer.
+
+Victim details are never read here: the page shows how many victims a report names, and the
+case page asks the redaction layer for identity. Grooming signals are recomputed from the stored
+conversation with the pure scorer, because only it gives each signal's exact character span.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from perisai.enrichment.models import ReportIpIntel
+from perisai.grooming import (
+    Conversation,
+    GroomingInputError,
+    GroomingScorer,
+    Message,
+)
+from perisai.reports.models import Report, ReportFile, ReportIdentifier
+from perisai.triage.models import ReportLink, TriageRecord
+from perisai.workspace.highlight import Mark, Segment, segments
+
+
+@dataclass(frozen=True)
+class MessageView:
+    index: int
+    author: str
+    sent_at: str | None
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    platform: str | None
+    messages: list[MessageView]
+    risk: float | None
+    stage: str | None
+    signal_count: int
+
+
+@dataclass(frozen=True)
+class LinkView:
+    other_public_id: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IntelView:
+    ip: str
+    event: str
+    at: datetime
+    answer: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """The report's row ids (for access checks) and its view, to pass through redaction."""
+
+    id: int
+    public_id: str
+    view: dict[str, Any]
+
+
+@functools.cache
+def _scorer() -> GroomingScorer:
+    return GroomingScorer.load()
+
+
+def _conversation_view(index: int, raw: dict[str, Any]) -> ConversationView:
+    messages = raw.get("messages") or []
+    authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
+    texts = [str(m.get("text") or "") for m in messages]
+    marks: dict[int, list[Mark]] = {}
+    risk: float | None = None
+    stage: str | None = None
+    count = 0
+    try:
+        conversation = Conversation(
+            id=f"c{index}",
+            messages=[Message(author=a, text=t) for a, t in zip(authors, texts, strict=True)],
+        )
+        assessment = _scorer().score(conversation)
+        risk, stage, count = assessment.risk, assessment.stage, len(assessment.signals)
+        for signal in assessment.signals:
+            marks.setdefault(signal.message, []).append(
+                Mark(signal.span[0], signal.span[1], signal.kind, signal.stage)
+            )
+    except GroomingInputError:
+        pass  # shown without highlights rather than not at all
+    return ConversationView(
+        platform=raw.get("platform"),
+        messages=[
+            MessageView(
+                index=i,
+                author=authors[i],
+                sent_at=messages[i].get("sent_at"),
+                segments=segments(texts[i], marks.get(i, [])),
+            )
+            for i in range(len(messages))
+        ],
+        risk=risk,
+        stage=stage,
+        signal_count=count,
+    )
+
+
+def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
+    if record is None:
+        return {"priority": None, "reasons": []}
+    reasons = [dict(item) for item in record.reasons or []]
+    if record.override_priority is not None:
+        reasons.insert(
+            0,
+            {
+                "priority": record.override_priority,
+                "rule": "override",
+                "text": f"P{record.override_priority} (override): {record.override_reason or ''}",
+            },
+        )
+    return {
+        "priority": record.priority,
+        "sla_due_at": record.review_due_at,
+        "sla_state": "reviewed" if record.reviewed_at is not None else "open",
+        "reasons": reasons,
+    }
+
+
+def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ReportFile).where(ReportFile.report_id == report_id).order_by(ReportFile.id)
+    )
+    return [
+        {
+            "id": f.id,
+            "name": f.name,
+            "uploaded": f.blob_path is not None,
+            "sha256": f.sha256 or f.declared_sha256,
+            "content_type_sniffed": f.content_type_sniffed or f.content_type_declared,
+            "annotations": list(f.annotations or []),
+        }
+        for f in rows
+    ]
+
+
+def _links(session: Session, report_id: int) -> list[LinkView]:
+    other = aliased(Report)
+    rows = session.execute(
+        select(other.public_id, ReportLink.kind, ReportLink.reason)
+        .join(other, other.id == ReportLink.other_report_id)
+        .where(ReportLink.report_id == report_id)
+        .order_by(ReportLink.id)
+    )
+    return [LinkView(other_public_id=pid, kind=kind, reason=reason) for pid, kind, reason in rows]
+
+
+def _intel(session: Session, report_id: int) -> list[IntelView]:
+    rows = session.scalars(
+        select(ReportIpIntel)
+        .where(ReportIpIntel.report_id == report_id)
+        .order_by(ReportIpIntel.account_index, ReportIpIntel.event_index)
+    )
+    return [IntelView(row.ip, row.event, row.at, dict(row.answer or {})) for row in rows]
+
+
+def _identifiers(session: Session, report_id: int) -> list[tuple[str, str]]:
+    rows = session.scalars(
+        select(ReportIdentifier)
+        .where(ReportIdentifier.report_id == report_id)
+        .order_by(ReportIdentifier.id)
+    )
+    return [(row.kind, row.original) for row in rows]
+
+
+def load_report(session: Session, public_id: str) -> LoadedReport | None:
+    """The report page's data in seven queries, whatever the report's size."""
+    report = session.scalars(select(Report).where(Report.public_id == public_id)).first()
+    if report is None:
+        return None
+    view: dict[str, Any] = {
+        "public_id": report.public_id,
+        "status": report.status,
+        "incident_type": report.incident_type,
+        "received_at": report.received_at,
+        "occurred_at": report.occurred_at,
+        "escalation_reason": report.escalation_reason,
+        "incident_annotations": list(report.incident_annotations or []),
+        "urls": list(report.urls or []),
+        "additional_info": report.additional_info,
+        "victim_count": report.victim_count,
+        **_triage_fields(session.get(TriageRecord, report.id)),
+        "reported_accounts": _identifiers(session, report.id),
+        "files": _files(session, report.id),
+        "links": _links(session, report.id),
+        "ip_intelligence": _intel(session, report.id),
+        "conversations": [
+            _conversation_view(i, raw) for i, raw in enumerate(report.conversations or [])
+        ],
+    }
+    return LoadedReport(id=report.id, public_id=report.public_id, view=view)

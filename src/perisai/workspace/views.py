@@ -1,0 +1,225 @@
+"""Workspace pages: the triage queue (live), a report, evidence previews and the dashboard."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from starlette.responses import Response
+
+from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.permissions import Permission
+from perisai.identity.views import add_home_link
+from perisai.reports.evidence import EvidenceError, read_blob
+from perisai.reports.models import ReportFile
+from perisai.sharing.redaction import (
+    NotVisible,
+    authorize_reveal,
+    can_reveal_evidence,
+    can_see_unassigned_report,
+    redact_report,
+)
+from perisai.web.templating import render
+from perisai.workspace import text as _text  # noqa: F401 - registers the strings
+from perisai.workspace.access import access_of, case_of_report, viewer_of
+from perisai.workspace.charts import Series, bar_chart
+from perisai.workspace.dashboard import priority_figures
+from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
+from perisai.workspace.queue import PAGE_SIZE, queue_page
+from perisai.workspace.report import LoadedReport, load_report
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+router = APIRouter(include_in_schema=False, prefix="/workspace")
+CsrfField = Annotated[str, Form(max_length=128)]
+Cursor = Annotated[str | None, Query(max_length=64)]
+
+add_home_link(Permission.REPORTS_READ, "/workspace/queue", "home.ws.queue")
+add_home_link(Permission.DASHBOARD_VIEW, "/workspace/dashboard", "home.ws.dashboard")
+
+
+def _page_context(principal: Principal) -> dict[str, object]:
+    assert principal.user is not None and principal.user_session is not None
+    return {"user": principal.user, "csrf_token": principal.user_session.csrf_token}
+
+
+@router.get("/queue")
+def queue(
+    request: Request,
+    db: DbDep,
+    cursor: Cursor = None,
+    principal: Principal = require(Permission.REPORTS_READ),
+) -> Response:
+    if not can_see_unassigned_report(viewer_of(principal)):
+        raise HTTPException(404)
+    rows = queue_page(db, cursor=cursor)
+    return render(
+        request,
+        "workspace/queue.html",
+        {
+            **_page_context(principal),
+            "rows": rows,
+            "now": datetime.now(UTC),
+            "page_size": PAGE_SIZE,
+            "cursor": cursor,
+        },
+    )
+
+
+@router.get("/queue/rows")
+def queue_rows(
+    request: Request,
+    db: DbDep,
+    cursor: Cursor = None,
+    principal: Principal = require(Permission.REPORTS_READ),
+) -> Response:
+    """The table body alone, for HTMX refreshes (live updates swap it in place)."""
+    if not can_see_unassigned_report(viewer_of(principal)):
+        raise HTTPException(404)
+    rows = queue_page(db, cursor=cursor)
+    return render(
+        request,
+        "workspace/_queue_rows.html",
+        {"rows": rows, "now": datetime.now(UTC), "page_size": PAGE_SIZE},
+    )
+
+
+def _visible_report(
+    db: DbDep, principal: Principal, public_id: str
+) -> tuple[LoadedReport, dict[str, object], bool]:
+    """The report redacted for the viewer, and whether they may reveal its evidence; else 404."""
+    loaded = load_report(db, public_id[:32])
+    if loaded is None:
+        raise HTTPException(404)
+    viewer = viewer_of(principal)
+    case = case_of_report(db, loaded.id)
+    try:
+        shown = redact_report(viewer, loaded.view, case)
+    except NotVisible:
+        raise HTTPException(404) from None
+    return loaded, shown, can_reveal_evidence(viewer, access_of(case))
+
+
+@router.get("/reports/{public_id}")
+def report_page(
+    request: Request,
+    db: DbDep,
+    public_id: str,
+    principal: Principal = require(Permission.REPORTS_READ),
+) -> Response:
+    _, shown, may_reveal = _visible_report(db, principal, public_id)
+    return render(
+        request,
+        "workspace/report.html",
+        {**_page_context(principal), "report": shown, "can_reveal": may_reveal},
+    )
+
+
+def _file_of(db: DbDep, report_id: int, file_id: int) -> ReportFile:
+    found = db.get(ReportFile, file_id)
+    if found is None or found.blob_path is None or found.report_id != report_id:
+        raise HTTPException(404)
+    return found
+
+
+def _png(body: bytes) -> Response:
+    return Response(
+        body,
+        media_type="image/png",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/reports/{public_id}/files/{file_id}/preview.png")
+def evidence_preview(
+    db: DbDep,
+    runtime: RuntimeDep,
+    public_id: str,
+    file_id: int,
+    principal: Principal = require(Permission.REPORTS_READ),
+) -> Response:
+    """The blurred greyscale thumbnail, made in memory on each request and not cached."""
+    loaded, _, _ = _visible_report(db, principal, public_id)
+    stored = _file_of(db, loaded.id, file_id)
+    assert stored.blob_path is not None
+    try:
+        chunks = read_blob(runtime.settings.evidence_dir / stored.blob_path, runtime.keyring)
+        return _png(blurred_preview(chunks))
+    except (PreviewError, EvidenceError, OSError):
+        raise HTTPException(422) from None
+
+
+@router.post("/reports/{public_id}/files/{file_id}/reveal")
+def evidence_reveal(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    public_id: str,
+    file_id: int,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.REPORTS_READ),
+) -> Response:
+    """An audited reveal: answers an HTML fragment holding the greyscale image as a data URI."""
+    assert principal.user_session is not None
+    check_csrf(principal.user_session.csrf_token, csrf_token)
+    loaded, _, _ = _visible_report(db, principal, public_id)
+    stored = _file_of(db, loaded.id, file_id)
+    case = case_of_report(db, loaded.id)
+    try:
+        authorize_reveal(
+            db,
+            viewer_of(principal),
+            access_of(case),
+            object_type="report_file",
+            object_id=stored.id,
+            case_id=case.id if case is not None else None,
+        )
+    except NotVisible:
+        # Answered, not raised, so that the audited denial commits with the request.
+        return Response(status_code=403)
+    assert stored.blob_path is not None
+    try:
+        chunks = read_blob(runtime.settings.evidence_dir / stored.blob_path, runtime.keyring)
+        body = revealed_view(chunks)
+    except (PreviewError, EvidenceError, OSError):
+        raise HTTPException(422) from None
+    data_uri = "data:image/png;base64," + base64.b64encode(body).decode("ascii")
+    response = render(request, "workspace/_revealed.html", {"file": stored, "data_uri": data_uri})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    db: DbDep,
+    principal: Principal = require(Permission.DASHBOARD_VIEW),
+) -> Response:
+    figures = priority_figures(db)
+    categories = [f"P{f.priority}" for f in figures]
+    review = bar_chart(
+        categories,
+        [
+            Series("p50", [f.review_p50 for f in figures]),
+            Series("p90", [f.review_p90 for f in figures]),
+        ],
+    )
+    action = bar_chart(
+        categories,
+        [
+            Series("p50", [f.action_p50 for f in figures]),
+            Series("p90", [f.action_p90 for f in figures]),
+        ],
+    )
+    return render(
+        request,
+        "workspace/dashboard.html",
+        {
+            **_page_context(principal),
+            "figures": figures,
+            "review_chart": review,
+            "action_chart": action,
+        },
+    )

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from tests.workspace.factories import csrf_of, log_in, store_report, triage
+from tests.workspace.querycount import count_queries
+
+from perisai.audit.models import AuditEntry
+from perisai.reports.models import ReportFile
+from perisai.runtime import Runtime
+from perisai.workspace.queue import queue_page
+
+
+def _analyst(client: TestClient, runtime: Runtime, db: Session) -> None:
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+
+
+def _queue_ids(html: str) -> list[str]:
+    return re.findall(r'<tr data-report="([^"]+)"', html)
+
+
+def test_queue_sorts_by_priority_then_review_due(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    p3 = store_report(runtime, db)
+    p1_late = store_report(runtime, db)
+    p2 = store_report(runtime, db)
+    p1_soon = store_report(runtime, db)
+    triage(db, p3, priority=3, review_in=timedelta(minutes=1))
+    triage(db, p1_late, priority=1, review_in=timedelta(minutes=14))
+    triage(db, p2, priority=2, review_in=timedelta(minutes=2))
+    triage(db, p1_soon, priority=1, review_in=timedelta(minutes=-3))
+    _analyst(client, runtime, db)
+    page = client.get("/workspace/queue?lang=en")
+    assert page.status_code == 200
+    expected = [p1_soon.public_id, p1_late.public_id, p2.public_id, p3.public_id]
+    assert _queue_ids(page.text) == expected
+    assert "overdue" in page.text  # p1_soon's review clock has run out
+    assert 'aria-live="polite"' in page.text and "<caption>" in page.text
+    rows = client.get("/workspace/queue/rows")
+    assert _queue_ids(rows.text) == expected
+    assert "<html" not in rows.text
+
+
+def test_queue_pages_with_a_keyset_cursor(runtime: Runtime, db: Session) -> None:
+    stored = [store_report(runtime, db) for _ in range(5)]
+    for index, report in enumerate(stored):
+        triage(db, report, priority=2, review_in=timedelta(minutes=index))
+    first = queue_page(db, limit=2)
+    second = queue_page(db, limit=2, cursor=first[-1].cursor)
+    third = queue_page(db, limit=2, cursor=second[-1].cursor)
+    seen = [row.public_id for row in [*first, *second, *third]]
+    assert seen == [r.public_id for r in stored]
+    for garbage in ("garbage_x_y", "1_2", "", "9_1e400_1", "1_nan_x"):
+        assert [r.public_id for r in queue_page(db, limit=2, cursor=garbage)] == seen[:2]
+
+
+def test_queue_query_count_does_not_grow_with_rows(
+    client: TestClient, runtime: Runtime, db: Session, engine: Engine
+) -> None:
+    _analyst(client, runtime, db)
+    triage(db, store_report(runtime, db), priority=1)
+    with count_queries(engine) as few:
+        assert client.get("/workspace/queue").status_code == 200
+    for _ in range(20):
+        triage(db, store_report(runtime, db), priority=2)
+    with count_queries(engine) as many:
+        assert client.get("/workspace/queue").status_code == 200
+    assert few.count == many.count
+    assert many.count <= 4, many.statements
+
+
+def test_queue_is_the_secretariat_desk_only(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    log_in(client, runtime, db, role="analyst", agency="PDRM")
+    assert client.get("/workspace/queue").status_code == 404
+    client.cookies.clear()
+    log_in(client, runtime, db, role="caseworker", agency="NGO")
+    assert client.get("/workspace/queue").status_code == 403
+
+
+def test_report_page_shows_reasons_and_highlights_without_victim_identity(
+    client: TestClient, runtime: Runtime, db: Session, engine: Engine
+) -> None:
+    report = store_report(runtime, db)
+    triage(db, report, priority=1, reasons=["P1: meeting request at message 3"])
+    _analyst(client, runtime, db)
+    with count_queries(engine) as counted:
+        page = client.get(f"/workspace/reports/{report.public_id}?lang=en")
+    assert page.status_code == 200
+    assert "P1: meeting request at message 3" in page.text
+    marks = re.findall(r'<mark class="signal"[^>]*>([^<]+)<', page.text)
+    assert marks, "no grooming signal highlighted"
+    assert 'id="c1-m3"' in page.text
+    assert "Nur Contoh" not in page.text  # the victim's name is sealed and never on this page
+    assert "Victims named: 1" in page.text
+    assert counted.count <= 12, counted.statements
+
+
+def test_report_page_hides_unassigned_reports_from_other_agencies(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    report = store_report(runtime, db)
+    log_in(client, runtime, db, role="analyst", agency="PDRM")
+    assert client.get(f"/workspace/reports/{report.public_id}").status_code == 404
+    assert client.get("/workspace/reports/R-2026-NOPE").status_code == 404
+
+
+def test_reveal_needs_csrf_and_an_assigned_investigator_and_is_audited(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    report = store_report(runtime, db)
+    stored_file = ReportFile(report_id=report.id, name="a.png", blob_path="missing.bin")
+    db.add(stored_file)
+    db.flush()
+    log_in(client, runtime, db, role="investigator", agency="SECRETARIAT")
+    page = client.get(f"/workspace/reports/{report.public_id}")
+    url = f"/workspace/reports/{report.public_id}/files/{stored_file.id}/reveal"
+    assert client.post(url, data={"csrf_token": "forged"}).status_code == 403
+    denied = client.post(url, data={"csrf_token": csrf_of(page.text)})
+    assert denied.status_code == 403  # in no case: nobody is assigned, nobody may reveal
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_id == str(stored_file.id))
+    ).all()
+    assert "evidence.reveal_denied" in actions
+    assert "Reveal" not in page.text and "Dedahkan" not in page.text
+
+
+def test_dashboard_draws_percentiles_as_svg(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    triage(db, store_report(runtime, db), priority=1, reviewed_after=timedelta(minutes=10))
+    triage(db, store_report(runtime, db), priority=1, reviewed_after=timedelta(minutes=30))
+    triage(db, store_report(runtime, db), priority=3, review_in=timedelta(hours=1))
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get("/workspace/dashboard?lang=en")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 2
+    assert "p50: 10.0 min" in page.text or "p50: 10 min" in page.text
+    assert "p90: 30 min" in page.text
+    assert 'style="' not in page.text
+    client.cookies.clear()
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    assert client.get("/workspace/dashboard").status_code == 403
