@@ -1,19 +1,18 @@
-"""The triage queue: triaged reports by priority, then review due time, then id (one query).
+"""The triage queue page's rows, read through triage's `queue` (one query, keyset pages).
 
-Reads `triage_record` (A's table, indexed for exactly this order) joined to the report's few
-columns the row shows, with keyset pagination so that page N costs the same as page 1.
+Triage decides what is open and which reports the viewer's agency may see (its own cases' reports;
+the secretariat also sees reports in no case); this module only shapes rows for the template.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from perisai.reports.models import Report
-from perisai.triage.models import TriageRecord
+from perisai.sharing.redaction import Viewer
+from perisai.triage.service import TriageError, queue
 
 PAGE_SIZE = 50
 
@@ -25,82 +24,45 @@ class QueueRow:
     incident_type: str
     received_at: datetime
     review_due_at: datetime
-    action_due_at: datetime | None
     reviewed: bool
     first_reason: str
     reason_count: int
-    cursor: str
+    case_public_id: str | None
+    overridden: bool
 
     def review_overdue(self, now: datetime) -> bool:
         return not self.reviewed and self.review_due_at <= now
 
 
-def encode_cursor(priority: int, due: datetime, report_id: int) -> str:
-    return f"{priority}_{due.timestamp():.6f}_{report_id}"
-
-
-def decode_cursor(text: str | None) -> tuple[int, datetime, int] | None:
-    """`None` for no cursor or a malformed one (the first page is the safe answer)."""
-    if not text:
-        return None
-    parts = text.split("_")
-    if len(parts) != 3:
-        return None
-    try:
-        priority = int(parts[0])
-        due = datetime.fromtimestamp(float(parts[1]), UTC)
-        report_id = int(parts[2])
-    except (ValueError, OverflowError, OSError):
-        return None
-    return priority, due, report_id
-
-
-def _first_reason(reasons: list[dict[str, object]]) -> str:
-    for reason in reasons:
-        text = reason.get("text")
-        if isinstance(text, str):
-            return text
-    return ""
+@dataclass(frozen=True)
+class QueueView:
+    rows: list[QueueRow]
+    next_cursor: str | None
 
 
 def queue_page(
-    session: Session, *, limit: int = PAGE_SIZE, cursor: str | None = None
-) -> list[QueueRow]:
-    """One page of the queue, open reports first by priority and SLA review due time."""
-    query = (
-        select(
-            Report.public_id,
-            Report.incident_type,
-            TriageRecord.report_id,
-            TriageRecord.priority,
-            TriageRecord.received_at,
-            TriageRecord.review_due_at,
-            TriageRecord.action_due_at,
-            TriageRecord.reviewed_at,
-            TriageRecord.reasons,
-        )
-        .join(Report, Report.id == TriageRecord.report_id)
-        .order_by(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
-        .limit(limit)
+    session: Session, *, viewer: Viewer, limit: int = PAGE_SIZE, cursor: str | None = None
+) -> QueueView:
+    """One page of the open queue; a cursor the queue did not give out means the first page."""
+    try:
+        page = queue(session, viewer=viewer, limit=limit, cursor=cursor or None)
+    except TriageError:
+        page = queue(session, viewer=viewer, limit=limit, cursor=None)
+    return QueueView(
+        rows=[
+            QueueRow(
+                public_id=item.public_id,
+                priority=int(item.priority),
+                incident_type=item.incident_type,
+                received_at=item.received_at,
+                review_due_at=item.review_due_at,
+                reviewed=item.reviewed_at is not None,
+                first_reason=item.reasons[0] if item.reasons else "",
+                reason_count=len(item.reasons),
+                case_public_id=item.case_public_id,
+                overridden=item.overridden,
+            )
+            for item in page.items
+        ],
+        next_cursor=page.next_cursor,
     )
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(
-            tuple_(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
-            > tuple_(*after)
-        )
-    return [
-        QueueRow(
-            public_id=row.public_id,
-            priority=row.priority,
-            incident_type=row.incident_type,
-            received_at=row.received_at,
-            review_due_at=row.review_due_at,
-            action_due_at=row.action_due_at,
-            reviewed=row.reviewed_at is not None,
-            first_reason=_first_reason(row.reasons or []),
-            reason_count=len(row.reasons or []),
-            cursor=encode_cursor(row.priority, row.review_due_at, row.report_id),
-        )
-        for row in session.execute(query)
-    ]

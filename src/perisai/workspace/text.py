@@ -24,6 +24,7 @@ register(
         "ws.col.received": {"ms": "Diterima", "en": "Received"},
         "ws.col.review_due": {"ms": "Semakan sebelum", "en": "Review due"},
         "ws.overdue": {"ms": "lewat", "en": "overdue"},
+        "ws.overridden": {"ms": "diubah", "en": "overridden"},
         "ws.reviewed": {"ms": "disemak", "en": "reviewed"},
         "ws.report.title": {"ms": "Laporan {id}", "en": "Report {id}"},
         "ws.report.not_triaged": {

@@ -19,7 +19,6 @@ from perisai.sharing.redaction import (
     NotVisible,
     authorize_reveal,
     can_reveal_evidence,
-    can_see_unassigned_report,
     redact_report,
 )
 from perisai.web.templating import render
@@ -28,13 +27,13 @@ from perisai.workspace.access import access_of, case_of_report, viewer_of
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
-from perisai.workspace.queue import PAGE_SIZE, queue_page
+from perisai.workspace.queue import queue_page
 from perisai.workspace.report import LoadedReport, load_report
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 router = APIRouter(include_in_schema=False, prefix="/workspace")
 CsrfField = Annotated[str, Form(max_length=128)]
-Cursor = Annotated[str | None, Query(max_length=64)]
+Cursor = Annotated[str | None, Query(max_length=200)]
 
 add_home_link(Permission.REPORTS_READ, "/workspace/queue", "home.ws.queue")
 add_home_link(Permission.DASHBOARD_VIEW, "/workspace/dashboard", "home.ws.dashboard")
@@ -52,17 +51,15 @@ def queue(
     cursor: Cursor = None,
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
-    if not can_see_unassigned_report(viewer_of(principal)):
-        raise HTTPException(404)
-    rows = queue_page(db, cursor=cursor)
+    page = queue_page(db, viewer=viewer_of(principal), cursor=cursor)
     return render(
         request,
         "workspace/queue.html",
         {
             **_page_context(principal),
-            "rows": rows,
+            "rows": page.rows,
+            "next_cursor": page.next_cursor,
             "now": datetime.now(UTC),
-            "page_size": PAGE_SIZE,
             "cursor": cursor,
         },
     )
@@ -76,13 +73,9 @@ def queue_rows(
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
     """The table body alone, for HTMX refreshes (live updates swap it in place)."""
-    if not can_see_unassigned_report(viewer_of(principal)):
-        raise HTTPException(404)
-    rows = queue_page(db, cursor=cursor)
+    page = queue_page(db, viewer=viewer_of(principal), cursor=cursor)
     return render(
-        request,
-        "workspace/_queue_rows.html",
-        {"rows": rows, "now": datetime.now(UTC), "page_size": PAGE_SIZE},
+        request, "workspace/_queue_rows.html", {"rows": page.rows, "now": datetime.now(UTC)}
     )
 
 

@@ -39,9 +39,12 @@
 
   if (window.EventSource) {
     var source = new EventSource("/api/v1/events");
+    // The stream names each event by its type; these change what the queue shows.
+    [
+      "report.triaged", "report.priority_overridden", "report.reviewed",
+      "case.created", "case.referred", "case.assigned", "sla.warning", "sla.breached"
+    ].forEach(function (type) { source.addEventListener(type, refresh); });
     source.onmessage = refresh;
-    source.addEventListener("report.triaged", refresh);
-    source.addEventListener("triage.updated", refresh);
     source.onerror = function () {
       // No stream (not deployed yet, or dropped): fall back to polling; SSE retries by itself.
       poll();
