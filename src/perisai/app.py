@@ -21,12 +21,14 @@ API_PREFIX = "/api/v1"
 
 
 def _routers() -> list[tuple[str, object]]:
+    from perisai.banks import api as banks_api
     from perisai.detection import api as detection_api
     from perisai.http import ops
     from perisai.identity import views as identity_views
     from perisai.linkage.routes import router as linkage_router
     from perisai.reports import api as reports_api
     from perisai.reports import hotline as reports_hotline
+    from perisai.sharing import api as sharing_api
     from perisai.workspace import views as workspace_views
 
     return [
@@ -34,7 +36,9 @@ def _routers() -> list[tuple[str, object]]:
         ("", identity_views.router),
         ("", detection_api.router),
         ("", reports_api.router),
+        ("", banks_api.router),
         ("", reports_hotline.router),
+        ("", sharing_api.router),
         ("", workspace_views.router),
         ("", linkage_router),
     ]

@@ -358,12 +358,14 @@ def export_entries(session: Session, *, bank: Bank, batch: int = 5000) -> Iterat
 
 @dataclass
 class ImportSummary:
+    format: str = ""
     added: int = 0
     duplicates: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "format": self.format,
             "added": self.added,
             "duplicates": self.duplicates,
             "rejected": len(self.errors),
@@ -383,6 +385,7 @@ def import_entries(
     """Add entries in batches: a bad one is an error naming its place in the file (``entry``,
     1-based), a signal the bank holds already a duplicate. One audit entry for the import."""
     summary = summary or ImportSummary()
+    summary.format = fmt
     batch: list[dict[str, Any]] = []
     added_by = actor_label(actor)
 

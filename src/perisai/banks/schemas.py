@@ -1,0 +1,163 @@
+"""Request and response bodies of the bank and media-matching API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from perisai.banks.models import DEFAULT_PDQ_THRESHOLD
+from perisai.banks.service import BANK_NAME_PATTERN
+
+SignalTypeName = Literal["pdq", "vpdq", "md5", "sha1", "sha256"]
+BankKindName = Literal["positive", "negative"]
+MAX_FRAMES = 100_000
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class BankIn(_In):
+    name: str = Field(pattern=BANK_NAME_PATTERN, description="Lower case, digits, `.`, `_`, `-`.")
+    description: str = Field("", max_length=2000)
+    kind: BankKindName = Field(
+        "positive", description="`negative`: known-benign; its matches suppress positive ones."
+    )
+    enabled: bool = True
+    pdq_threshold: int = Field(DEFAULT_PDQ_THRESHOLD, ge=0, le=256)
+    source: str = Field("", max_length=255)
+
+
+class BankPatch(_In):
+    description: str | None = Field(None, max_length=2000)
+    kind: BankKindName | None = None
+    enabled: bool | None = None
+    pdq_threshold: int | None = Field(None, ge=0, le=256)
+    source: str | None = Field(None, max_length=255)
+
+
+class BankOut(BaseModel):
+    name: str
+    description: str
+    kind: str
+    enabled: bool
+    pdq_threshold: int
+    source: str
+    created_by: str
+    created_at: datetime
+    entries: int | None = None
+
+
+class FrameIn(_In):
+    t: float = Field(ge=0)
+    pdq: str = Field(min_length=64, max_length=64)
+    quality: int = Field(ge=0, le=100)
+
+
+class EntryIn(_In):
+    signal_type: SignalTypeName
+    signal: str | list[FrameIn] = Field(
+        description="Hash hex; for `vpdq` a list of frames `{t, pdq, quality}`."
+    )
+    label: str = Field("", max_length=255)
+    category: str = Field("", max_length=64)
+    source: str = Field("", max_length=255)
+    note: str = Field("", max_length=10_000)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class EntryOut(BaseModel):
+    id: int
+    bank: str
+    signal_type: str
+    signal: str | list[dict[str, Any]]
+    label: str
+    category: str
+    source: str
+    note: str
+    metadata: dict[str, Any]
+    added_by: str
+    enabled: bool
+    disabled_reason: str
+    created_at: datetime
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: end.")
+
+
+class DisableIn(_In):
+    reason: str = Field("", max_length=255, description="Why (e.g. noisy: matches stock photo).")
+
+
+class RowError(BaseModel):
+    line: int | None = None
+    entry: int | None = None
+    field: str | None = None
+    message: str
+
+
+class ImportOut(BaseModel):
+    bank: str
+    format: str
+    added: int
+    duplicates: int
+    rejected: int
+    errors: list[RowError]
+
+
+class MatchIn(_In):
+    signal_type: SignalTypeName
+    signal: str | list[FrameIn] = Field(max_length=MAX_FRAMES)
+    banks: list[str] | None = Field(None, max_length=100, description="Only these banks.")
+
+
+class MatchedBank(BaseModel):
+    name: str
+    kind: str
+    pdq_threshold: int
+
+
+class MatchedEntry(BaseModel):
+    id: int
+    label: str
+    category: str
+    source: str
+    note: str
+    metadata: dict[str, Any]
+    added_by: str
+    created_at: datetime
+
+
+class MatchItem(BaseModel):
+    signal_type: str
+    distance: int
+    query_match_pct: float | None = None
+    bank_match_pct: float | None = None
+    bank: MatchedBank
+    entry: MatchedEntry
+
+
+class MatchOut(BaseModel):
+    matched: bool = Field(description="True when a positive match stands (none suppressed it).")
+    matches: list[MatchItem]
+    negative_matches: list[MatchItem] = Field(description="Matches in known-benign banks.")
+    suppressed: list[MatchItem] = Field(description="Positive matches a negative match voided.")
+    hashes: dict[str, Any] | None = Field(None, description="The upload's hashes (uploads only).")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class HashOut(BaseModel):
+    kind: str
+    size: int | None
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
+    pdq: str | None
+    pdq_quality: int | None
+    vpdq: list[dict[str, Any]] | None = None
+    error: str | None = None
+    error_kind: str | None = None
