@@ -1,0 +1,211 @@
+"""Gathering the facts triage rules read: the report, its victims' ages, grooming, media, links.
+
+Grooming: enrichment's stored assessments (`report_grooming`) when it has run; otherwise triage
+scores the report's conversations itself with the packaged model and keeps the result on the
+triage record, so triage works whether or not enrichment exists or has finished.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session
+
+from perisai.banks.models import BankEntry
+from perisai.crypto import Keyring
+from perisai.grooming import (
+    Conversation,
+    GroomingInputError,
+    GroomingScorer,
+    Message,
+    assessment_to_dict,
+)
+from perisai.reports.models import Report, ReportIdentifier
+from perisai.reports.service import victim_binding
+from perisai.triage.policy import Facts, GroomingFacts, GroomingSignal, LinkFact
+
+log = logging.getLogger(__name__)
+UNKNOWN_AUTHOR = "unknown"
+
+
+@lru_cache(maxsize=1)
+def _scorer() -> GroomingScorer:
+    return GroomingScorer.load()
+
+
+def _conversation(report: Report, index: int, raw: dict[str, Any]) -> Conversation:
+    messages = [
+        Message(author=str(m.get("author") or UNKNOWN_AUTHOR), text=str(m.get("text") or ""))
+        for m in raw.get("messages") or []
+        if isinstance(m, dict)
+    ]
+    return Conversation(id=f"{report.public_id}:{index}", messages=messages)
+
+
+def score_conversations(report: Report) -> list[dict[str, Any]]:
+    """Score each conversation of the report; the engine's JSON shape plus its index."""
+    scored: list[dict[str, Any]] = []
+    for index, raw in enumerate(report.conversations or []):
+        try:
+            assessment = _scorer().score(_conversation(report, index, raw))
+        except GroomingInputError as exc:
+            log.warning("triage: conversation %s of %s not scored: %s", index, report.id, exc)
+            continue
+        scored.append({"conversation": index, **assessment_to_dict(assessment)})
+    return scored
+
+
+def stored_grooming(session: Session, report_id: int) -> list[dict[str, Any]] | None:
+    """Enrichment's assessments in the engine's shape, or None when enrichment stored none.
+
+    Read by table name: the enrichment domain may not be deployed, and triage must not need it.
+    """
+    if session.scalar(text("SELECT to_regclass('report_grooming')")) is None:
+        return None
+    rows = session.execute(
+        text(
+            "SELECT conversation_index, risk, flag, stage, signals FROM report_grooming "
+            "WHERE report_id = :id ORDER BY conversation_index"
+        ),
+        {"id": report_id},
+    ).all()
+    if not rows:
+        return None
+    return [
+        {
+            "conversation": row.conversation_index,
+            "risk": row.risk,
+            "flag": row.flag,
+            "stage": row.stage,
+            "signals": list(row.signals or []),
+        }
+        for row in rows
+    ]
+
+
+def grooming_facts(assessments: list[dict[str, Any]]) -> tuple[GroomingFacts, ...]:
+    facts: list[GroomingFacts] = []
+    for item in assessments:
+        conversation = int(item.get("conversation", 0))
+        signals = tuple(
+            GroomingSignal(conversation, int(s["message"]), str(s["kind"]), str(s["stage"]))
+            for s in item.get("signals") or []
+            if isinstance(s, dict) and {"message", "kind", "stage"} <= s.keys()
+        )
+        facts.append(
+            GroomingFacts(
+                conversation=conversation,
+                flagged=bool(item.get("flag")),
+                stage=item.get("stage"),
+                risk=float(item.get("risk") or 0.0),
+                signals=signals,
+            )
+        )
+    return tuple(facts)
+
+
+def victim_ages(report: Report, keyring: Keyring | None) -> tuple[tuple[int, ...], bool]:
+    """Stated ages (or the top of a stated range) and whether any victim has identifying detail.
+
+    Victim details are sealed; only the age and whether details exist leave this function.
+    """
+    if keyring is None:
+        return (), False
+    ages: list[int] = []
+    detailed = False
+    for victim in report.victims:
+        details = json.loads(
+            keyring.open_text(victim.sealed, victim_binding(report.public_id, victim.position))
+        )
+        if isinstance(details.get("age"), int):
+            ages.append(details["age"])
+        elif isinstance(details.get("age_range"), dict):
+            ages.append(int(details["age_range"]["max"]))
+        detailed = detailed or any(
+            details.get(name)
+            for name in ("name", "screen_names", "emails", "phones", "school_name")
+        )
+    return tuple(ages), detailed
+
+
+def known_file_count(session: Session, report: Report) -> int:
+    """Files of the report whose SHA-256 or MD5 is an enabled entry of some bank."""
+    count = 0
+    for file in report.files:
+        sha256 = (file.sha256 or file.declared_sha256 or "").lower()
+        md5 = (file.md5 or file.declared_md5 or "").lower()
+        conditions = []
+        if sha256:
+            conditions.append(
+                (BankEntry.signal_type == "sha256") & (BankEntry.signal_key == sha256)
+            )
+        if md5:
+            conditions.append((BankEntry.signal_type == "md5") & (BankEntry.signal_key == md5))
+        if conditions and session.scalar(
+            select(func.count()).where(BankEntry.enabled, or_(*conditions)).limit(1)
+        ):
+            count += 1
+    return count
+
+
+def _texts(report: Report) -> tuple[str, ...]:
+    texts = [report.additional_info or "", report.escalation_reason or ""]
+    for conversation in report.conversations or []:
+        for message in conversation.get("messages") or [] if isinstance(conversation, dict) else []:
+            if isinstance(message, dict) and isinstance(message.get("text"), str):
+                texts.append(message["text"])
+    return tuple(t for t in texts if t)
+
+
+def duplicate_of(session: Session, report: Report) -> str | None:
+    """An earlier live report with the same canonical body."""
+    return session.scalar(
+        select(Report.public_id)
+        .where(
+            Report.body_sha256 == report.body_sha256,
+            Report.id < report.id,
+            Report.status != "retracted",
+        )
+        .order_by(Report.id)
+        .limit(1)
+    )
+
+
+def gather(
+    session: Session,
+    report: Report,
+    *,
+    keyring: Keyring | None,
+    grooming: list[dict[str, Any]],
+    links: list[LinkFact],
+) -> Facts:
+    ages, detailed = victim_ages(report, keyring)
+    file_annotations = frozenset(a for f in report.files for a in (f.annotations or []))
+    identifier_count = session.scalar(
+        select(func.count()).where(ReportIdentifier.report_id == report.id)
+    )
+    return Facts(
+        public_id=report.public_id,
+        incident_type=report.incident_type,
+        escalation_reason=report.escalation_reason,
+        annotations=frozenset(report.incident_annotations or []),
+        victim_ages=ages,
+        has_victim_details=detailed,
+        texts=_texts(report),
+        grooming=grooming_facts(grooming),
+        files=len(report.files),
+        files_known=known_file_count(session, report),
+        file_annotations=file_annotations,
+        prepubescent_files=sum(
+            1 for f in report.files if (f.industry_classification or "").startswith("A")
+        ),
+        identifiers=identifier_count or 0,
+        urls=len(report.urls or []),
+        jurisdiction=report.jurisdiction,
+        duplicate_of=duplicate_of(session, report),
+        links=tuple(links),
+    )

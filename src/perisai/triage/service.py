@@ -1,0 +1,525 @@
+"""Triage a report: link it, gather facts, apply the policy, store priority, reasons and SLA due
+times, attach it to an open case it links to, and re-triage the reports it newly links to.
+
+Public interface (kept stable for the workspace and other domains):
+:func:`triage_report`, :func:`override_priority`, :func:`mark_reviewed`, :func:`queue`,
+:func:`get_triage`. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import and_, exists, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from perisai.audit.service import Actor, record
+from perisai.cases import service as cases
+from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
+from perisai.crypto import Keyring
+from perisai.identity.models import Agency
+from perisai.jobs.queue import defer
+from perisai.reports.models import Report, ReportStatus
+from perisai.sharing.events import emit
+from perisai.sharing.models import Tlp
+from perisai.triage import facts as gathering
+from perisai.triage.linking import Match, find_matches, store_links
+from perisai.triage.models import ReportLink, TriageRecord
+from perisai.triage.policy import LinkFact, Priority, Reason, due_times, evaluate
+from perisai.triage.sla import SECRETARIAT, record_review, schedule_checks
+
+TRIAGE_TASK = "triage.report"
+MIN_OVERRIDE_REASON = 10
+MAX_OVERRIDE_REASON = 2000
+
+
+class ReportNotFound(LookupError):
+    pass
+
+
+class TriageError(ValueError):
+    """Bad input to a triage action (message says what)."""
+
+
+@dataclass(frozen=True)
+class LinkView:
+    other_report_id: int
+    other_public_id: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    report_id: int
+    public_id: str
+    priority: Priority
+    computed_priority: Priority
+    reasons: list[Reason]
+    review_due_at: datetime
+    action_due_at: datetime | None
+    links: list[LinkView] = field(default_factory=list)
+    new_links: int = 0
+    attached_case_public_id: str | None = None
+    overridden: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _load_report(session: Session, report_id: int | str) -> Report:
+    if isinstance(report_id, int):
+        report = session.get(Report, report_id)
+    else:
+        report = session.scalar(select(Report).where(Report.public_id == report_id))
+    if report is None:
+        raise ReportNotFound(f"report {str(report_id)[:40]}")
+    return report
+
+
+def _case_links(session: Session, matches: list[Match]) -> dict[int, Case]:
+    """Open cases holding the linked reports, by linked report id."""
+    if not matches:
+        return {}
+    rows = session.execute(
+        select(CaseReport.report_id, Case)
+        .join(Case, Case.id == CaseReport.case_id)
+        .where(
+            CaseReport.report_id.in_({m.other_id for m in matches}),
+            Case.status != "closed",
+        )
+    ).all()
+    return {row.report_id: row.Case for row in rows}
+
+
+def _link_facts(matches: list[Match], open_cases: dict[int, Case]) -> list[LinkFact]:
+    facts: list[LinkFact] = []
+    for match in matches:
+        case = open_cases.get(match.other_id)
+        facts.append(
+            LinkFact(
+                other_public_id=match.other_public_id,
+                kind=match.kind,
+                display=match.display,
+                case_public_id=case.public_id if case else None,
+                case_priority=Priority(case.priority) if case else None,
+            )
+        )
+    return facts
+
+
+def _grooming(
+    session: Session, report: Report, existing: TriageRecord | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Assessments to use, and whether triage computed them (then they are kept on the record)."""
+    stored = gathering.stored_grooming(session, report.id)
+    if stored is not None:
+        return stored, False
+    if existing is not None and existing.grooming is not None:
+        return existing.grooming, True  # conversations do not change after intake
+    return gathering.score_conversations(report), True
+
+
+def _attach_to_open_case(
+    session: Session,
+    report: Report,
+    matches: list[Match],
+    open_cases: dict[int, Case],
+    actor: Actor,
+) -> str | None:
+    if not open_cases or cases.case_of_report(session, report.id) is not None:
+        return None
+    # The most urgent case, then the oldest: a report sits in one case only.
+    match = min(
+        (m for m in matches if m.other_id in open_cases),
+        key=lambda m: (open_cases[m.other_id].priority, open_cases[m.other_id].id),
+    )
+    case = open_cases[match.other_id]
+    cases.attach_report(
+        session,
+        case_id=case.id,
+        report_id=report.id,
+        reason=match.reason(),
+        actor=actor,
+        needs_review=True,
+    )
+    return case.public_id
+
+
+def _store(
+    session: Session,
+    report: Report,
+    existing: TriageRecord | None,
+    priority: Priority,
+    reasons: list[Reason],
+    grooming: list[dict[str, Any]] | None,
+    now: datetime,
+) -> tuple[TriageRecord, bool]:
+    """Write the record; return it and whether its due times changed."""
+    record_ = existing or TriageRecord(report_id=report.id, received_at=report.received_at, runs=0)
+    effective = Priority(record_.override_priority) if record_.override_priority else priority
+    review_due, action_due = due_times(effective, report.received_at)
+    moved = existing is None or (record_.review_due_at, record_.action_due_at) != (
+        review_due,
+        action_due,
+    )
+    record_.computed_priority = priority.value
+    record_.priority = effective.value
+    record_.reasons = [reason.to_dict() for reason in reasons]
+    record_.grooming = grooming
+    record_.review_due_at, record_.action_due_at = review_due, action_due
+    record_.runs += 1
+    record_.triaged_at = now
+    if existing is None:
+        session.add(record_)
+    session.flush()
+    return record_, moved
+
+
+def triage_report(
+    session: Session,
+    *,
+    report_id: int | str,
+    actor: Actor,
+    keyring: Keyring | None = None,
+    now: datetime | None = None,
+) -> TriageResult:
+    """(Re-)triage one report (by id or public id) and return the outcome.
+
+    ``keyring`` lets the rules read the victims' stated ages (sealed at intake); without it,
+    age rules cannot fire. Reports newly linked to this one are queued for re-triage.
+    """
+    now = now or _now()
+    report = _load_report(session, report_id)
+    if report.status == ReportStatus.RETRACTED.value:
+        raise TriageError(f"report {report.public_id} was retracted")
+    existing = session.get(TriageRecord, report.id, with_for_update=True)
+    matches = find_matches(session, report)
+    new_links = store_links(session, report, matches)
+    open_cases = _case_links(session, matches)
+    grooming, own_grooming = _grooming(session, report, existing)
+    facts = gathering.gather(
+        session,
+        report,
+        keyring=keyring,
+        grooming=grooming,
+        links=_link_facts(matches, open_cases),
+    )
+    priority, reasons = evaluate(facts)
+    before = existing.priority if existing else None
+    record_, moved = _store(
+        session, report, existing, priority, reasons, grooming if own_grooming else None, now
+    )
+    if moved:
+        schedule_checks(session, record_)
+    attached = _attach_to_open_case(session, report, matches, open_cases, actor)
+    for match in new_links:
+        defer(session, task=TRIAGE_TASK, args={"report_id": match.other_id})
+    holding = cases.case_of_report(session, report.id)
+    if holding is not None:
+        cases.refresh_priority(session, holding)
+    _announce(session, report, record_, before, holding, actor, len(new_links))
+    return _result(session, report, record_, reasons, len(new_links), attached)
+
+
+def _announce(
+    session: Session,
+    report: Report,
+    record_: TriageRecord,
+    before: int | None,
+    case: Case | None,
+    actor: Actor,
+    new_links: int,
+) -> None:
+    priority = Priority(record_.priority)
+    emit(
+        session,
+        type="report.triaged",
+        subject_type="report",
+        subject_id=report.public_id,
+        payload={
+            "report_public_id": report.public_id,
+            "priority": priority.label,
+            "sla_due_at": record_.review_due_at.isoformat(),
+            "reasons": [r["text"] for r in record_.reasons],
+            "case_public_id": case.public_id if case else None,
+        },
+        audience=sorted({SECRETARIAT, *(case.agencies if case else ())}),
+        case_id=case.id if case else None,
+        tlp=case.tlp if case else Tlp.AMBER,
+    )
+    record(
+        session,
+        actor=actor,
+        action="report.triage",
+        object_type="report",
+        object_id=report.public_id,
+        details={
+            "priority": priority.label,
+            "previous": Priority(before).label if before else None,
+            "rules": [r["rule"] for r in record_.reasons],
+            "new_links": new_links,
+        },
+    )
+
+
+def _result(
+    session: Session,
+    report: Report,
+    record_: TriageRecord,
+    reasons: list[Reason],
+    new_links: int,
+    attached: str | None,
+) -> TriageResult:
+    return TriageResult(
+        report_id=report.id,
+        public_id=report.public_id,
+        priority=Priority(record_.priority),
+        computed_priority=Priority(record_.computed_priority),
+        reasons=reasons,
+        review_due_at=record_.review_due_at,
+        action_due_at=record_.action_due_at,
+        links=link_views(session, report.id),
+        new_links=new_links,
+        attached_case_public_id=attached,
+        overridden=record_.override_priority is not None,
+    )
+
+
+def link_views(session: Session, report_id: int) -> list[LinkView]:
+    rows = session.execute(
+        select(ReportLink, Report.public_id)
+        .join(Report, Report.id == ReportLink.other_report_id)
+        .where(ReportLink.report_id == report_id)
+        .order_by(ReportLink.id)
+    ).all()
+    return [
+        LinkView(
+            other_report_id=link.other_report_id,
+            other_public_id=public_id,
+            kind=link.kind,
+            reason=link.reason,
+        )
+        for link, public_id in rows
+    ]
+
+
+def get_triage(session: Session, *, report_id: int | str) -> TriageRecord | None:
+    report = _load_report(session, report_id)
+    return session.get(TriageRecord, report.id)
+
+
+def override_priority(
+    session: Session,
+    *,
+    report_id: int | str,
+    priority: Priority | str | int,
+    reason: str,
+    actor: Actor,
+    now: datetime | None = None,
+) -> TriageRecord:
+    """An analyst sets the priority with a written reason (audited); counts as first review."""
+    now = now or _now()
+    try:
+        chosen = priority if isinstance(priority, Priority) else Priority.parse(priority)
+    except ValueError as exc:
+        raise TriageError(str(exc)) from None
+    reason = " ".join(reason.split())
+    if not MIN_OVERRIDE_REASON <= len(reason) <= MAX_OVERRIDE_REASON:
+        raise TriageError(
+            f"the reason must be {MIN_OVERRIDE_REASON} to {MAX_OVERRIDE_REASON} characters"
+        )
+    report = _load_report(session, report_id)
+    record_ = session.get(TriageRecord, report.id, with_for_update=True)
+    if record_ is None:
+        raise TriageError(f"report {report.public_id} has not been triaged yet")
+    before = Priority(record_.priority)
+    record_.override_priority = chosen.value
+    record_.override_reason = reason
+    record_.override_by = f"{actor.kind}:{actor.id or '-'}"
+    record_.overridden_at = now
+    record_.priority = chosen.value
+    review_due, action_due = due_times(chosen, record_.received_at)
+    moved = (record_.review_due_at, record_.action_due_at) != (review_due, action_due)
+    record_.review_due_at, record_.action_due_at = review_due, action_due
+    session.flush()
+    record_review(session, [report.id], now)
+    session.refresh(record_)
+    if moved:
+        schedule_checks(session, record_)
+    holding = cases.case_of_report(session, report.id)
+    if holding is not None:
+        cases.refresh_priority(session, holding)
+    emit(
+        session,
+        type="report.priority_overridden",
+        subject_type="report",
+        subject_id=report.public_id,
+        payload={
+            "report_public_id": report.public_id,
+            "priority": chosen.label,
+            "from_status": before.label,
+            "reason": reason,
+        },
+        audience=sorted({SECRETARIAT, *(holding.agencies if holding else ())}),
+        case_id=holding.id if holding else None,
+    )
+    record(
+        session,
+        actor=actor,
+        action="report.priority_override",
+        object_type="report",
+        object_id=report.public_id,
+        details={"from": before.label, "to": chosen.label, "reason": reason},
+    )
+    return record_
+
+
+def mark_reviewed(
+    session: Session, *, report_id: int | str, actor: Actor, now: datetime | None = None
+) -> TriageRecord:
+    """First human review: stops the review clock (idempotent; audited the first time)."""
+    report = _load_report(session, report_id)
+    record_ = session.get(TriageRecord, report.id, with_for_update=True)
+    if record_ is None:
+        raise TriageError(f"report {report.public_id} has not been triaged yet")
+    if record_.reviewed_at is None:
+        record_.reviewed_at = now or _now()
+        record(
+            session,
+            actor=actor,
+            action="report.reviewed",
+            object_type="report",
+            object_id=report.public_id,
+        )
+    return record_
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+class HasAgency(Protocol):
+    """A viewer as far as the queue needs one (`sharing.redaction.Viewer`, a Principal)."""
+
+    @property
+    def agency(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    report_id: int
+    public_id: str
+    priority: Priority
+    incident_type: str
+    received_at: datetime
+    review_due_at: datetime
+    action_due_at: datetime | None
+    reviewed_at: datetime | None
+    reasons: list[str]
+    case_public_id: str | None
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    next_cursor: str | None
+
+
+def encode_cursor(item: QueueItem) -> str:
+    raw = f"{item.priority.value}|{item.review_due_at.isoformat()}|{item.report_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        priority, due, report_id = base64.urlsafe_b64decode(padded).decode().split("|")
+        parsed = (int(priority), datetime.fromisoformat(due), int(report_id))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise TriageError("the cursor is not one this queue gave out") from None
+    if parsed[1].tzinfo is None:
+        raise TriageError("the cursor is not one this queue gave out")
+    return parsed
+
+
+def _visible_to(agency: str | None) -> Any:
+    """Reports in no case: the secretariat's desk; reports in a case: that case's agencies."""
+    if agency == SECRETARIAT:
+        return True
+    mine = (
+        exists()
+        .where(CaseReport.report_id == TriageRecord.report_id)
+        .where(
+            or_(
+                exists()
+                .where(CaseAssignment.case_id == CaseReport.case_id)
+                .where(CaseAssignment.ended_at.is_(None))
+                .where(CaseAssignment.agency_id == Agency.id, Agency.short_name == agency),
+                exists()
+                .where(CaseReferral.case_id == CaseReport.case_id)
+                .where(CaseReferral.status != "declined")
+                .where(CaseReferral.agency_id == Agency.id, Agency.short_name == agency),
+            )
+        )
+    )
+    return mine if agency else False
+
+
+def queue(
+    session: Session, *, viewer: HasAgency, limit: int = 50, cursor: str | None = None
+) -> QueuePage:
+    """Open triaged reports the viewer's agency may see, by priority, then review due, then id.
+
+    Open: awaiting first review, or first action when the priority has an action target.
+    """
+    limit = max(1, min(limit, 200))
+    open_ = or_(
+        TriageRecord.reviewed_at.is_(None),
+        and_(TriageRecord.actioned_at.is_(None), TriageRecord.action_due_at.is_not(None)),
+    )
+    query = (
+        select(
+            TriageRecord,
+            Report.public_id,
+            Report.incident_type,
+            select(Case.public_id)
+            .join(CaseReport, CaseReport.case_id == Case.id)
+            .where(CaseReport.report_id == TriageRecord.report_id)
+            .scalar_subquery()
+            .label("case_public_id"),
+        )
+        .join(Report, Report.id == TriageRecord.report_id)
+        .where(open_, Report.status != ReportStatus.RETRACTED.value, _visible_to(viewer.agency))
+        .order_by(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
+        .limit(limit + 1)
+    )
+    if cursor:
+        query = query.where(
+            tuple_(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
+            > tuple_(*decode_cursor(cursor))
+        )
+    rows = session.execute(query).all()
+    items = [
+        QueueItem(
+            report_id=row.TriageRecord.report_id,
+            public_id=row.public_id,
+            priority=Priority(row.TriageRecord.priority),
+            incident_type=row.incident_type,
+            received_at=row.TriageRecord.received_at,
+            review_due_at=row.TriageRecord.review_due_at,
+            action_due_at=row.TriageRecord.action_due_at,
+            reviewed_at=row.TriageRecord.reviewed_at,
+            reasons=[r["text"] for r in row.TriageRecord.reasons],
+            case_public_id=row.case_public_id,
+            overridden=row.TriageRecord.override_priority is not None,
+        )
+        for row in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return QueuePage(items=items, next_cursor=encode_cursor(items[-1]) if more else None)

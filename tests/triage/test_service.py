@@ -1,0 +1,228 @@
+"""Triage on a real database: stored reasons and due times, links with reasons, attachment to an
+open case, re-triage of newly linked reports, override, review, the queue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from tests.triage.factories import MEETING_CHAT, make_report
+
+from perisai.audit.service import SYSTEM, Actor, flush_pending
+from perisai.cases import service as cases
+from perisai.runtime import Runtime
+from perisai.sharing.models import OutboxEvent
+from perisai.triage import service
+from perisai.triage.models import ReportLink, TriageRecord
+from perisai.triage.policy import Priority
+
+ANALYST = Actor(kind="user", id="7", agency="SECRETARIAT", role="analyst")
+
+
+def jobs(db: Session, task: str) -> list[dict[str, object]]:
+    rows = db.execute(
+        text("SELECT args FROM procrastinate_jobs WHERE task_name = :t ORDER BY id"), {"t": task}
+    )
+    return [row.args for row in rows]
+
+
+def test_meeting_request_and_young_victim_give_p1_with_stored_reasons(
+    db: Session, runtime: Runtime
+) -> None:
+    report = make_report(db, runtime.keyring, messages=MEETING_CHAT, victim_age=12)
+    result = service.triage_report(db, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
+    assert result.priority is Priority.P1
+    texts = [r.text for r in result.reasons]
+    assert "P1: meeting request at message 5" in texts
+    assert "P1: victim stated age 12" in texts
+    stored = db.get(TriageRecord, report.id)
+    assert stored is not None
+    assert [r["text"] for r in stored.reasons] == texts
+    assert stored.review_due_at - report.received_at == timedelta(minutes=15)
+    assert stored.action_due_at is not None
+    assert stored.action_due_at - report.received_at == timedelta(hours=1)
+    # No enrichment result stored: triage scored the chat itself and kept the assessment.
+    assert stored.grooming is not None
+    assert stored.grooming[0]["stage"] == "approach"
+    event = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "report.triaged")).one()
+    assert event.payload["priority"] == "P1"
+    assert "SECRETARIAT" in event.audience
+
+
+def test_without_keyring_age_is_not_read(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, victim_age=12, phone="0123456789")
+    result = service.triage_report(db, report_id=report.public_id, actor=SYSTEM)
+    assert all("age" not in r.rule for r in result.reasons)
+
+
+def test_sla_checks_are_scheduled_at_75_and_100_percent(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, escalation="child in danger tonight")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    checks = jobs(db, "triage.sla_check")
+    assert {(c["clock"], c["level"]) for c in checks} == {
+        ("review", "warning"),
+        ("review", "breached"),
+        ("action", "warning"),
+        ("action", "breached"),
+    }
+    scheduled = db.execute(
+        text(
+            "SELECT scheduled_at, args FROM procrastinate_jobs WHERE task_name='triage.sla_check' "
+            "AND args->>'clock' = 'review' AND args->>'level' = 'warning'"
+        )
+    ).one()
+    assert scheduled.scheduled_at - report.received_at == timedelta(minutes=15) * 0.75
+
+
+def test_same_phone_links_both_ways_with_reason_and_retriages_the_other(
+    db: Session, runtime: Runtime
+) -> None:
+    first = make_report(db, runtime.keyring, phone="012-345 6789")
+    service.triage_report(db, report_id=first.id, actor=SYSTEM)
+    second = make_report(db, runtime.keyring, phone="+60 12 345 6789")
+    result = service.triage_report(db, report_id=second.id, actor=SYSTEM)
+    assert result.new_links == 1
+    assert [link.reason for link in result.links] == [
+        f"same phone +60123456789 as report {first.public_id}"
+    ]
+    back = db.scalars(select(ReportLink).where(ReportLink.report_id == first.id)).one()
+    assert back.reason == f"same phone +60123456789 as report {second.public_id}"
+    assert result.priority is Priority.P2
+    assert any(r.rule == "link.suspect" for r in result.reasons)
+    assert {"report_id": first.id} in jobs(db, "triage.report")
+    # Running again finds no new link and queues nothing more.
+    again = service.triage_report(db, report_id=second.id, actor=SYSTEM)
+    assert again.new_links == 0
+    assert jobs(db, "triage.report").count({"report_id": first.id}) == 1
+
+
+def test_same_media_hash_links(db: Session, runtime: Runtime) -> None:
+    digest = "a" * 64
+    decl = [{"name": "a.png", "sha256": digest}]
+    first = make_report(db, runtime.keyring, files=decl)
+    second = make_report(db, runtime.keyring, files=decl)
+    result = service.triage_report(db, report_id=second.id, actor=SYSTEM)
+    assert [(link.kind, link.other_public_id) for link in result.links] == [
+        ("sha256", first.public_id)
+    ]
+    assert result.links[0].reason.startswith("same file (SHA-256) aaaaaaaaaaaaaaaa…")
+
+
+def test_ip_links_only_within_the_time_window(db: Session, runtime: Runtime) -> None:
+    first = make_report(db, runtime.keyring, ip="81.2.69.160", ip_at="2026-11-20T09:00:00+08:00")
+    near = make_report(db, runtime.keyring, ip="81.2.69.160", ip_at="2026-11-20T09:40:00+08:00")
+    far = make_report(db, runtime.keyring, ip="81.2.69.160", ip_at="2026-11-21T09:00:00+08:00")
+    near_result = service.triage_report(db, report_id=near.id, actor=SYSTEM)
+    assert [link.other_public_id for link in near_result.links] == [first.public_id]
+    assert near_result.links[0].reason == f"same IP address 81.2.69.160 as report {first.public_id}"
+    far_result = service.triage_report(db, report_id=far.id, actor=SYSTEM)
+    assert far_result.links == []
+
+
+def test_retracted_reports_are_not_linked_or_triaged(db: Session, runtime: Runtime) -> None:
+    first = make_report(db, runtime.keyring, phone="0123456789")
+    first.status = "retracted"
+    db.flush()
+    second = make_report(db, runtime.keyring, phone="0123456789")
+    assert service.triage_report(db, report_id=second.id, actor=SYSTEM).links == []
+    with pytest.raises(service.TriageError, match="retracted"):
+        service.triage_report(db, report_id=first.id, actor=SYSTEM)
+
+
+def test_link_to_open_p1_case_attaches_for_review_and_raises(db: Session, runtime: Runtime) -> None:
+    urgent = make_report(db, runtime.keyring, phone="0123456789", escalation="danger tonight")
+    service.triage_report(db, report_id=urgent.id, actor=SYSTEM)
+    case = cases.create_case(db, title="Suspect A", report_ids=[urgent.id], actor=ANALYST)
+    assert case.priority == 1
+    tip = make_report(db, runtime.keyring, phone="0123456789", incident="child_pornography")
+    result = service.triage_report(db, report_id=tip.id, actor=SYSTEM)
+    assert result.attached_case_public_id == case.public_id
+    assert result.priority is Priority.P2
+    assert any("open P1 case" in r.text for r in result.reasons)
+    attached = next(r for r in case.reports if r.report_id == tip.id)
+    assert attached.needs_review
+    assert attached.reason == f"same phone +60123456789 as report {urgent.public_id}"
+
+
+def test_override_needs_a_reason_is_audited_and_moves_due_times(
+    db: Session, runtime: Runtime
+) -> None:
+    report = make_report(db, runtime.keyring, phone="0123456789", incident="child_pornography")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    with pytest.raises(service.TriageError, match="reason"):
+        service.override_priority(
+            db, report_id=report.id, priority="P1", reason="short", actor=ANALYST
+        )
+    with pytest.raises(service.TriageError, match="P1, P2"):
+        service.override_priority(
+            db, report_id=report.id, priority="P9", reason="a long enough reason", actor=ANALYST
+        )
+    record = service.override_priority(
+        db,
+        report_id=report.id,
+        priority="P1",
+        reason="caller says the child is meeting him today",
+        actor=ANALYST,
+    )
+    assert record.priority == 1
+    assert record.computed_priority == 4
+    assert record.review_due_at - report.received_at == timedelta(minutes=15)
+    assert record.reviewed_at is not None
+    # Re-triage keeps the analyst's priority.
+    assert service.triage_report(db, report_id=report.id, actor=SYSTEM).priority is Priority.P1
+    flush_pending(db)
+    audit = db.execute(
+        text("SELECT details FROM audit_entry WHERE action = 'report.priority_override'")
+    ).one()
+    assert audit.details["to"] == "P1"
+
+
+def test_unknown_report_raises(db: Session) -> None:
+    with pytest.raises(service.ReportNotFound):
+        service.triage_report(db, report_id=10**12, actor=SYSTEM)
+    with pytest.raises(service.ReportNotFound):
+        service.triage_report(db, report_id="R-NOPE", actor=SYSTEM)
+
+
+def test_queue_sorted_by_priority_then_due_and_paged(db: Session, runtime: Runtime) -> None:
+    p4 = make_report(db, runtime.keyring, phone="0123456781", incident="child_pornography")
+    p1 = make_report(db, runtime.keyring, escalation="danger")
+    p2 = make_report(db, runtime.keyring, annotations=["csam_solicitation"], phone="0123456782")
+    for report in (p4, p1, p2):
+        service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    mine = {p1.id, p2.id, p4.id}
+    viewer = ANALYST
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = service.queue(db, viewer=viewer, limit=2, cursor=cursor)
+        seen += [item.report_id for item in page.items if item.report_id in mine]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [p1.id, p2.id, p4.id]
+    with pytest.raises(service.TriageError, match="cursor"):
+        service.queue(db, viewer=viewer, cursor="garbage!!")
+
+
+def test_queue_hides_reports_in_cases_of_other_agencies(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, escalation="danger")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    jkm = Actor(kind="user", id="9", agency="JKM", role="caseworker")
+    assert report.id not in [i.report_id for i in service.queue(db, viewer=jkm).items]
+    case = cases.create_case(db, title="x", report_ids=[report.id], actor=ANALYST)
+    cases.refer(db, case_id=case.id, agency="JKM", reason="victim support needed", actor=ANALYST)
+    items = service.queue(db, viewer=jkm).items
+    assert report.id not in [i.report_id for i in items]  # referral is a first action
+    ngo = Actor(kind="user", id="10", agency="NGO", role="caseworker")
+    assert report.id not in [i.report_id for i in service.queue(db, viewer=ngo).items]
+
+
+def test_mark_reviewed_stops_the_review_clock_once(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, phone="0123456789")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    first = service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at
+    assert first is not None
+    assert service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at == first
