@@ -317,9 +317,10 @@ def record_attempt(
     *,
     status_code: int | None,
     error: str | None,
-    policy: RetryPolicy = RETRY,
+    policy: RetryPolicy | None = None,
 ) -> str:
     """Store an attempt's result; schedule the next one or give up. Returns the new status."""
+    policy = policy or RETRY
     delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
     if delivery is None:
         return DeliveryStatus.WITHHELD.value

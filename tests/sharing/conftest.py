@@ -1,0 +1,121 @@
+"""Live fixtures for sharing: a database that really commits, a real HTTP server and receiver."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from perisai.app import create_app
+from perisai.config import Settings
+from perisai.db.engine import Database
+from perisai.runtime import Runtime
+from perisai.testing.database import drop_database, migrated_database
+
+
+@pytest.fixture(scope="session")
+def live_runtime(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """A migrated database of its own: SSE and webhooks need real commits and NOTIFY."""
+    name = f"perisai_test_sharing_{os.getpid()}"
+    url = migrated_database(pg_server, name)
+    database = Database(url, pool_size=4)
+    data_dir: Path = tmp_path_factory.mktemp("sharing-var")
+    runtime = Runtime(settings=Settings(data_dir=data_dir, demo=False), db=database)
+    yield runtime
+    database.dispose()
+    drop_database(pg_server, name)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(live_runtime: Runtime) -> Iterator[str]:
+    """`create_app` served by uvicorn on loopback in a thread; yields its base URL."""
+    port = free_port()
+    app = create_app(live_runtime.settings, runtime=live_runtime)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A real HTTP peer: answers the scripted statuses in turn (then 200) and keeps what came."""
+
+    url: str
+    script: list[int] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_status(self) -> int:
+        with self.lock:
+            return self.script.pop(0) if self.script else 200
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.02)
+        with self.lock:
+            return list(self.received)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            with state.lock:
+                state.received.append(
+                    Received(path=self.path, headers=dict(self.headers.items()), body=body)
+                )
+            status = state.next_status()
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -1,0 +1,165 @@
+"""Webhooks end to end: real commits, a real worker run, a real receiver answering 500 then 200."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from tests.sharing.conftest import Receiver
+
+from perisai.jobs.worker import run_worker
+from perisai.runtime import Runtime
+from perisai.sharing import webhooks
+from perisai.sharing.events import emit
+from perisai.sharing.models import DeliveryStatus, Tlp, WebhookDelivery, WebhookSubscription
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webhooks, "RETRY", webhooks.RetryPolicy(base_seconds=0.2, max_attempts=3))
+
+
+def subscribe(
+    runtime: Runtime, agency: str, url: str, types: list[str] | None = None
+) -> tuple[int, str]:
+    with runtime.db.transaction() as session:
+        sub, secret = webhooks.create_subscription(
+            session, runtime.keyring, agency=agency, url=url, event_types=types
+        )
+        return sub.id, secret
+
+
+def emit_committed(runtime: Runtime, *, audience: list[str], payload: dict[str, object]) -> int:
+    with runtime.db.transaction() as session:
+        event = emit(
+            session,
+            type="report.prioritised",
+            subject_type="report",
+            subject_id="R-W",
+            payload=payload,
+            audience=audience,
+            tlp=Tlp.AMBER,
+        )
+        return event.id
+
+
+def work_until(runtime: Runtime, done: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run_worker(runtime, concurrency=2, wait=False, install_signal_handlers=False)
+        if done():
+            return
+        time.sleep(0.1)
+
+
+def deliveries(runtime: Runtime, subscription_id: int) -> list[WebhookDelivery]:
+    with runtime.db.transaction() as session:
+        return list(
+            session.scalars(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.subscription_id == subscription_id)
+                .order_by(WebhookDelivery.id)
+            )
+        )
+
+
+@pytest.mark.slow
+def test_signed_event_is_delivered_again_after_a_500(
+    live_runtime: Runtime, receiver: Receiver
+) -> None:
+    receiver.script = [500]
+    sub_id, secret = subscribe(live_runtime, "MCMC", receiver.url)
+    hidden = emit_committed(live_runtime, audience=["NGO"], payload={"status": "x"})
+    shown = emit_committed(
+        live_runtime,
+        audience=["MCMC"],
+        payload={"priority": "P1", "victims": [{"name": "Nur"}], "unclassified": 1},
+    )
+
+    work_until(live_runtime, lambda: len(receiver.received) >= 2)
+
+    got = receiver.wait_for(2)
+    assert len(got) == 2, "one failed attempt (500) and one retry"
+    assert {r.headers["Perisai-Event-Id"] for r in got} == {str(shown)}
+    for request in got:
+        assert webhooks.verify(
+            secret,
+            timestamp=request.headers["Perisai-Timestamp"],
+            body=request.body,
+            signature=request.headers["Perisai-Signature"],
+        )
+        assert not webhooks.verify(
+            "another-secret",
+            timestamp=request.headers["Perisai-Timestamp"],
+            body=request.body,
+            signature=request.headers["Perisai-Signature"],
+        )
+        body = json.loads(request.body)
+        assert body["data"] == {"priority": "P1"}, "victims and unknown fields never leave"
+    [delivery] = deliveries(live_runtime, sub_id)
+    assert (delivery.event_id, delivery.status, delivery.attempts) == (
+        shown,
+        DeliveryStatus.DELIVERED.value,
+        2,
+    )
+    assert delivery.event_id != hidden
+
+
+@pytest.mark.slow
+def test_dead_letter_then_replay_from_an_event_id(
+    live_runtime: Runtime, receiver: Receiver
+) -> None:
+    receiver.script = [500, 503, 500]
+    sub_id, _ = subscribe(live_runtime, "MOE", receiver.url, types=["report.*"])
+    event_id = emit_committed(live_runtime, audience=["MOE"], payload={"priority": "P2"})
+
+    def dead() -> bool:
+        return [d.status for d in deliveries(live_runtime, sub_id)] == ["dead"]
+
+    work_until(live_runtime, dead)
+    assert dead(), "three failures with max_attempts=3 leave a dead letter"
+    assert len(receiver.received) == 3
+
+    with live_runtime.db.transaction() as session:
+        assert webhooks.replay(session, subscription_id=sub_id, from_event_id=event_id) == 1
+    work_until(live_runtime, lambda: len(receiver.received) >= 4)
+    [delivery] = deliveries(live_runtime, sub_id)
+    assert delivery.status == DeliveryStatus.DELIVERED.value
+    assert json.loads(receiver.received[-1].body)["id"] == str(event_id)
+
+
+def test_verify_refuses_a_stale_timestamp_and_garbage() -> None:
+    body = b'{"id":"1"}'
+    signature = webhooks.sign("s", 1_000, body)
+    assert webhooks.verify("s", timestamp="1000", body=body, signature=signature, now=1_100)
+    assert not webhooks.verify("s", timestamp="1000", body=body, signature=signature, now=2_000)
+    assert not webhooks.verify("s", timestamp="abc", body=body, signature=signature)
+    assert not webhooks.verify(
+        "s", timestamp="1000", body=body + b" ", signature=signature, now=1_000
+    )
+
+
+@pytest.mark.parametrize("url", ["ftp://x/y", "not a url", "https://", "http:///path"])
+def test_subscription_refuses_bad_urls(live_runtime: Runtime, url: str) -> None:
+    with pytest.raises(webhooks.WebhookError), live_runtime.db.transaction() as session:
+        webhooks.create_subscription(session, live_runtime.keyring, agency="PDRM", url=url)
+
+
+def test_subscription_refuses_an_unknown_agency(live_runtime: Runtime) -> None:
+    with pytest.raises(webhooks.WebhookError), live_runtime.db.transaction() as session:
+        webhooks.create_subscription(
+            session, live_runtime.keyring, agency="NOPE", url="https://example.test/h"
+        )
+
+
+def test_secret_is_sealed_at_rest(live_runtime: Runtime) -> None:
+    sub_id, secret = subscribe(live_runtime, "CSM", "https://example.test/h")
+    with live_runtime.db.transaction() as session:
+        sub = session.get(WebhookSubscription, sub_id)
+        assert sub is not None
+        assert secret.encode() not in sub.secret_sealed
+        assert webhooks.subscription_secret(live_runtime.keyring, sub) == secret
+        sub.active = False
