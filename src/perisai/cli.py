@@ -13,6 +13,7 @@ from typer._click import exceptions as click_exceptions
 
 from perisai import clikit
 from perisai.audit.cli import app as audit_app
+from perisai.banks.cli import app as bank_app
 from perisai.db.cli import app as db_app
 from perisai.demo import app as demo_app
 from perisai.forensics.cli import app as forensics_app
@@ -20,7 +21,6 @@ from perisai.grooming.cli import app as grooming_app
 from perisai.identity.cli import app as identity_app
 from perisai.ipintel.cli import app as ipintel_app
 from perisai.jobs.cli import worker_command
-from perisai.media.bank_cli import app as bank_app
 from perisai.media.cli import app as media_app
 from perisai.reports.cli import app as reports_app
 from perisai.serve import serve_command
