@@ -18,17 +18,15 @@ from perisai.reports.models import ReportFile
 from perisai.sharing.redaction import (
     NotVisible,
     authorize_reveal,
-    can_reveal_evidence,
-    redact_report,
 )
 from perisai.web.templating import render
+from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
-from perisai.workspace.access import access_of, case_of_report, viewer_of
+from perisai.workspace.access import access_of, case_of_report, viewer_of, visible_report
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
 from perisai.workspace.queue import queue_page
-from perisai.workspace.report import LoadedReport, load_report
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 router = APIRouter(include_in_schema=False, prefix="/workspace")
@@ -37,6 +35,7 @@ Cursor = Annotated[str | None, Query(max_length=200)]
 
 add_home_link(Permission.REPORTS_READ, "/workspace/queue", "home.ws.queue")
 add_home_link(Permission.DASHBOARD_VIEW, "/workspace/dashboard", "home.ws.dashboard")
+router.include_router(caseviews.router)
 
 
 def _page_context(principal: Principal) -> dict[str, object]:
@@ -79,22 +78,6 @@ def queue_rows(
     )
 
 
-def _visible_report(
-    db: DbDep, principal: Principal, public_id: str
-) -> tuple[LoadedReport, dict[str, object], bool]:
-    """The report redacted for the viewer, and whether they may reveal its evidence; else 404."""
-    loaded = load_report(db, public_id[:32])
-    if loaded is None:
-        raise HTTPException(404)
-    viewer = viewer_of(principal)
-    case = case_of_report(db, loaded.id)
-    try:
-        shown = redact_report(viewer, loaded.view, case)
-    except NotVisible:
-        raise HTTPException(404) from None
-    return loaded, shown, can_reveal_evidence(viewer, access_of(case))
-
-
 @router.get("/reports/{public_id}")
 def report_page(
     request: Request,
@@ -102,11 +85,16 @@ def report_page(
     public_id: str,
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
-    _, shown, may_reveal = _visible_report(db, principal, public_id)
+    _, shown, may_reveal = visible_report(db, principal, public_id)
     return render(
         request,
         "workspace/report.html",
-        {**_page_context(principal), "report": shown, "can_reveal": may_reveal},
+        {
+            **_page_context(principal),
+            "report": shown,
+            "can_reveal": may_reveal,
+            "refer_to": caseviews.REFER_TO,
+        },
     )
 
 
@@ -134,7 +122,7 @@ def evidence_preview(
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
     """The blurred greyscale thumbnail, made in memory on each request and not cached."""
-    loaded, _, _ = _visible_report(db, principal, public_id)
+    loaded, _, _ = visible_report(db, principal, public_id)
     stored = _file_of(db, loaded.id, file_id)
     assert stored.blob_path is not None
     try:
@@ -157,7 +145,7 @@ def evidence_reveal(
     """An audited reveal: answers an HTML fragment holding the greyscale image as a data URI."""
     assert principal.user_session is not None
     check_csrf(principal.user_session.csrf_token, csrf_token)
-    loaded, _, _ = _visible_report(db, principal, public_id)
+    loaded, _, _ = visible_report(db, principal, public_id)
     stored = _file_of(db, loaded.id, file_id)
     case = case_of_report(db, loaded.id)
     try:

@@ -1,0 +1,213 @@
+"""What the case page shows, in a fixed number of queries, redacted by the sharing layer.
+
+Victim identity is unsealed only when need-to-know says this viewer may see it, and that read is
+audited; otherwise the sealed rows are not even opened.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from perisai.audit.service import record
+from perisai.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseNote,
+    CaseReferral,
+    CaseReport,
+    CaseTask,
+    ReferralStatus,
+    TakedownNotice,
+)
+from perisai.cases.service import case_timeline
+from perisai.crypto import Keyring
+from perisai.identity.models import Agency, User
+from perisai.reports.models import Report, ReportVictim
+from perisai.reports.service import victim_binding
+from perisai.sharing.redaction import (
+    NotVisible,
+    Viewer,
+    can_see_case,
+    can_see_victim,
+    redact_case,
+)
+from perisai.triage.models import TriageRecord
+
+TIMELINE_LIMIT = 200
+LIST_LIMIT = 100
+
+
+def load_case(session: Session, public_id: str) -> Case | None:
+    return session.scalars(
+        select(Case)
+        .where(Case.public_id == public_id)
+        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+    ).first()
+
+
+def _reports(session: Session, case_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Report.public_id, Report.incident_type, TriageRecord.priority, CaseReport.reason)
+        .join(CaseReport, CaseReport.report_id == Report.id)
+        .outerjoin(TriageRecord, TriageRecord.report_id == Report.id)
+        .where(CaseReport.case_id == case_id)
+        .order_by(CaseReport.id)
+    )
+    return [
+        {"public_id": pid, "incident_type": kind, "priority": prio, "status": reason}
+        for pid, kind, prio, reason in rows
+    ]
+
+
+def _victims(
+    session: Session, keyring: Keyring, case: Case, viewer: Viewer
+) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Report.public_id, ReportVictim.position, ReportVictim.sealed)
+        .join(CaseReport, CaseReport.report_id == ReportVictim.report_id)
+        .join(Report, Report.id == ReportVictim.report_id)
+        .where(CaseReport.case_id == case.id)
+        .order_by(ReportVictim.report_id, ReportVictim.position)
+    ).all()
+    victims = []
+    for public_id, position, sealed in rows:
+        opened: dict[str, Any] = json.loads(
+            keyring.open_text(sealed, victim_binding(public_id, position))
+        )
+        victims.append({"report": public_id, **opened})
+    if rows:
+        record(
+            session,
+            actor=viewer.as_actor(),
+            action="victim.read",
+            object_type="case",
+            object_id=case.public_id,
+            details={"victims": len(rows), "outlet": "workspace"},
+        )
+    return victims
+
+
+def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def _people(session: Session, case: Case) -> dict[str, Any]:
+    names = _user_names(session, {a.user_id for a in case.assignments if a.user_id is not None})
+    return {
+        "assignments": [
+            {
+                "agency": a.agency.short_name,
+                "user": names.get(a.user_id) if a.user_id is not None else None,
+                "role": a.user_role,
+                "ended": a.ended_at is not None,
+            }
+            for a in case.assignments
+        ],
+        "referrals": [
+            {
+                "id": r.id,
+                "agency": r.agency.short_name,
+                "status": r.status,
+                "reason": r.reason,
+                "pending": r.status == ReferralStatus.PENDING.value,
+                "note": r.response_note,
+                "at": r.created_at,
+            }
+            for r in case.referrals
+        ],
+    }
+
+
+def _work(session: Session, case_id: int) -> dict[str, Any]:
+    tasks = session.scalars(
+        select(CaseTask).where(CaseTask.case_id == case_id).order_by(CaseTask.id)
+    ).all()
+    notes = session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.id)
+    ).all()
+    takedowns = session.scalars(
+        select(TakedownNotice).where(TakedownNotice.case_id == case_id).order_by(TakedownNotice.id)
+    ).all()
+    return {
+        "tasks": [
+            {"title": t.title, "due_at": t.due_at, "done": t.done_at is not None} for t in tasks
+        ],
+        "notes": [
+            {"author": n.author, "agency": n.author_agency, "body": n.body, "at": n.created_at}
+            for n in notes
+        ],
+        "takedowns": [
+            {
+                "url": d.url,
+                "platform": d.platform,
+                "status": d.status,
+                "deadline_at": d.deadline_at,
+                "notices_sent": d.notices_sent,
+                "removed_at": d.removed_at,
+            }
+            for d in takedowns
+        ],
+    }
+
+
+def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) -> dict[str, Any]:
+    """The case for this viewer; NotVisible when need-to-know says no."""
+    view: dict[str, Any] = {
+        "public_id": case.public_id,
+        "title": case.title,
+        "status": case.status,
+        "outcome": case.outcome,
+        "priority": case.priority,
+        "tlp": case.tlp.value if hasattr(case.tlp, "value") else str(case.tlp),
+        "created_at": case.created_at,
+        "agencies": sorted(case.agencies),
+        **_people(session, case),
+        **_work(session, case.id),
+        "reports": _reports(session, case.id),
+        "timeline": [
+            {"at": e.at, "type": e.type, "payload": e.payload}
+            for e in case_timeline(session, case.id, limit=TIMELINE_LIMIT)
+        ],
+    }
+    if not can_see_case(viewer, case):
+        raise NotVisible("case")  # before anything is unsealed
+    if can_see_victim(viewer, case):
+        view["victims"] = _victims(session, keyring, case, viewer)
+    return redact_case(viewer, view, case)
+
+
+def visible_cases(session: Session, viewer: Viewer) -> list[Case]:
+    """Cases the viewer's agency works or was referred to (all of them, for the secretariat)."""
+    query = (
+        select(Case)
+        .where(Case.merged_into_id.is_(None))
+        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .order_by(Case.priority, Case.created_at.desc())
+        .limit(LIST_LIMIT)
+    )
+    if not viewer.is_secretariat:
+        agency = (
+            select(Agency.id).where(Agency.short_name == (viewer.agency or "")).scalar_subquery()
+        )
+        query = query.where(
+            or_(
+                exists().where(
+                    CaseAssignment.case_id == Case.id,
+                    CaseAssignment.ended_at.is_(None),
+                    CaseAssignment.agency_id == agency,
+                ),
+                exists().where(
+                    CaseReferral.case_id == Case.id,
+                    CaseReferral.status != ReferralStatus.DECLINED.value,
+                    CaseReferral.agency_id == agency,
+                ),
+            )
+        )
+    # The query narrows by agency; need-to-know still decides (e.g. TLP RED names its users).
+    return [case for case in session.scalars(query).all() if can_see_case(viewer, case)]

@@ -1,0 +1,210 @@
+"""Case pages and actions: refer a report to an agency, answer a referral, notes and tasks.
+
+Every action is a POST with the session's CSRF token; the case services check state and emit the
+events; need-to-know (perisai.sharing.redaction) decides who sees what.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from perisai.cases import service as cases
+from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
+from perisai.cases.models import Case
+from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.permissions import Permission
+from perisai.identity.views import add_home_link
+from perisai.sharing.redaction import NotVisible, can_see_case
+from perisai.triage.service import mark_reviewed
+from perisai.web.templating import render
+from perisai.workspace.access import case_of_report, viewer_of, visible_report
+from perisai.workspace.casepage import case_view, load_case, visible_cases
+
+router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py
+CsrfField = Annotated[str, Form(max_length=128)]
+Agency = Annotated[str, Form(max_length=32)]
+Reason = Annotated[str, Form(min_length=1, max_length=4000)]
+Text = Annotated[str, Form(min_length=1, max_length=4000)]
+Title = Annotated[str, Form(min_length=1, max_length=300)]
+Due = Annotated[str, Form(max_length=40)]
+Choice = Annotated[str, Form(pattern="^(accept|decline)$")]
+REFER_TO = ("JKM", "PDRM", "CSM", "MCMC", "MOE", "NGO")
+
+add_home_link(Permission.CASES_READ, "/workspace/cases", "home.ws.cases")
+
+
+def _csrf(principal: Principal, presented: str) -> None:
+    assert principal.user_session is not None
+    check_csrf(principal.user_session.csrf_token, presented)
+
+
+def _visible_case(db: DbDep, principal: Principal, public_id: str) -> Case:
+    case = load_case(db, public_id[:32])
+    if case is None or not can_see_case(viewer_of(principal), case):
+        raise HTTPException(404)
+    return case
+
+
+def _to_case(case: Case) -> RedirectResponse:
+    return RedirectResponse(f"/workspace/cases/{case.public_id}", status_code=303)
+
+
+@router.get("/cases")
+def case_list(
+    request: Request, db: DbDep, principal: Principal = require(Permission.CASES_READ)
+) -> Response:
+    assert principal.user_session is not None
+    return render(
+        request,
+        "workspace/cases.html",
+        {
+            "user": principal.user,
+            "csrf_token": principal.user_session.csrf_token,
+            "cases": visible_cases(db, viewer_of(principal)),
+        },
+    )
+
+
+@router.get("/cases/{public_id}")
+def case_page(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    public_id: str,
+    principal: Principal = require(Permission.CASES_READ),
+) -> Response:
+    case = _visible_case(db, principal, public_id)
+    viewer = viewer_of(principal)
+    try:
+        shown = case_view(db, runtime.keyring, case, viewer)
+    except NotVisible:
+        raise HTTPException(404) from None
+    assert principal.user_session is not None
+    return render(
+        request,
+        "workspace/case.html",
+        {
+            "user": principal.user,
+            "csrf_token": principal.user_session.csrf_token,
+            "case": shown,
+            "my_agency": viewer.agency,
+            "can_write": principal.user is not None and viewer.has(Permission.CASES_WRITE),
+            "refer_to": REFER_TO,
+        },
+    )
+
+
+@router.post("/reports/{public_id}/refer")
+def refer_report(
+    db: DbDep,
+    public_id: str,
+    agency: Agency,
+    reason: Reason,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    """Refer a report's case to an agency, opening a case for the report if it has none."""
+    _csrf(principal, csrf_token)
+    if agency not in REFER_TO:
+        raise HTTPException(422, "unknown agency")
+    loaded, _, _ = visible_report(db, principal, public_id)
+    case = case_of_report(db, loaded.id)
+    try:
+        if case is None:
+            case = cases.create_case(
+                db,
+                title=f"{loaded.public_id}",
+                report_ids=[loaded.id],
+                actor=principal.actor,
+            )
+        cases.refer(db, case_id=case.id, agency=agency, reason=reason, actor=principal.actor)
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _to_case(case)
+
+
+@router.post("/reports/{public_id}/reviewed")
+def report_reviewed(
+    db: DbDep,
+    public_id: str,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.REPORTS_TRIAGE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    loaded, _, _ = visible_report(db, principal, public_id)
+    mark_reviewed(db, report_id=loaded.id, actor=principal.actor)
+    return RedirectResponse(f"/workspace/reports/{loaded.public_id}", status_code=303)
+
+
+@router.post("/cases/{public_id}/referrals/{referral_id}")
+def answer_referral(
+    db: DbDep,
+    public_id: str,
+    referral_id: int,
+    choice: Choice,
+    csrf_token: CsrfField,
+    note: Annotated[str, Form(max_length=4000)] = "",
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    if referral_id not in {r.id for r in case.referrals}:
+        raise HTTPException(404)
+    try:
+        cases.respond_to_referral(
+            db, referral_id=referral_id, accept=choice == "accept", actor=principal.actor, note=note
+        )
+    except NotPermitted:
+        raise HTTPException(403) from None
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
+    if choice == "decline":
+        return RedirectResponse("/workspace/cases", status_code=303)
+    return _to_case(case)
+
+
+@router.post("/cases/{public_id}/notes")
+def add_note(
+    db: DbDep,
+    public_id: str,
+    body: Text,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    cases.add_note(db, case_id=case.id, body=body, actor=principal.actor)
+    return _to_case(case)
+
+
+def _due(text: str) -> datetime | None:
+    if not text.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise HTTPException(422, "due date must be YYYY-MM-DD or an ISO time") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+@router.post("/cases/{public_id}/tasks")
+def add_task(
+    db: DbDep,
+    public_id: str,
+    title: Title,
+    csrf_token: CsrfField,
+    due: Due = "",
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    try:
+        cases.add_task(db, case_id=case.id, title=title, due_at=_due(due), actor=principal.actor)
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _to_case(case)

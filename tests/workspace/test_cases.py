@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from tests.workspace.factories import csrf_of, log_in, store_report, triage
+from tests.workspace.querycount import count_queries
+
+from perisai.audit.models import AuditEntry
+from perisai.runtime import Runtime
+
+
+def _client(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url="https://testserver")
+
+
+def _refer(client: TestClient, public_id: str, agency: str) -> str:
+    page = client.get(f"/workspace/reports/{public_id}")
+    done = client.post(
+        f"/workspace/reports/{public_id}/refer",
+        data={"agency": agency, "reason": "victim support", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    location: str = done.headers["location"]
+    return location
+
+
+def _answer(client: TestClient, case_url: str, choice: str) -> None:
+    page = client.get(case_url)
+    match = re.search(r'action="(/workspace/cases/[^"]+/referrals/\d+)"', page.text)
+    assert match, "no referral to answer on the page"
+    done = client.post(
+        match.group(1),
+        data={"choice": choice, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+
+
+def test_refer_to_jkm_then_only_the_accepting_caseworker_sees_the_victim(
+    app: FastAPI, runtime: Runtime, db: Session, engine: Engine
+) -> None:
+    report = store_report(runtime, db)
+    triage(db, report, priority=1)
+    with _client(app) as analyst, _client(app) as jkm, _client(app) as ngo:
+        log_in(analyst, runtime, db, role="analyst", agency="SECRETARIAT")
+        log_in(jkm, runtime, db, role="caseworker", agency="JKM")
+        log_in(ngo, runtime, db, role="caseworker", agency="NGO")
+        case_url = _refer(analyst, report.public_id, "JKM")
+        assert ngo.get(case_url).status_code == 404  # not referred: not visible at all
+        listed = jkm.get("/workspace/cases")
+        assert case_url.rsplit("/", 1)[1] in listed.text
+        before = jkm.get(f"{case_url}?lang=en")
+        assert "Nur Contoh" not in before.text  # referred, not yet accepted
+        assert "Accept referral" in before.text
+        _answer(jkm, case_url, "accept")
+        with count_queries(engine) as counted:
+            after = jkm.get(f"{case_url}?lang=en")
+        assert "Nur Contoh" in after.text
+        assert counted.count <= 20, counted.statements
+        _refer(analyst, report.public_id, "NGO")
+        _answer(ngo, case_url, "accept")
+        ngo_page = ngo.get(f"{case_url}?lang=en")
+        assert ngo_page.status_code == 200
+        assert "Nur Contoh" not in ngo_page.text
+        assert 'id="victims-hidden"' in ngo_page.text
+        analyst_page = analyst.get(case_url)
+        assert "Nur Contoh" not in analyst_page.text
+    reads = db.scalars(select(AuditEntry.action).where(AuditEntry.action == "victim.read")).all()
+    assert reads  # JKM's read of the identity was audited
+
+
+def test_refer_refuses_forged_csrf_and_unknown_agencies(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    report = store_report(runtime, db)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    page = client.get(f"/workspace/reports/{report.public_id}")
+    url = f"/workspace/reports/{report.public_id}/refer"
+    forged = client.post(url, data={"agency": "JKM", "reason": "x", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    token = csrf_of(page.text)
+    unknown = client.post(url, data={"agency": "FBI", "reason": "x", "csrf_token": token})
+    assert unknown.status_code == 422
+    empty = client.post(url, data={"agency": "JKM", "reason": "", "csrf_token": token})
+    assert empty.status_code == 422
+    huge = client.post(url, data={"agency": "JKM", "reason": "x" * 5000, "csrf_token": token})
+    assert huge.status_code == 422
+
+
+def test_notes_and_tasks_on_the_case_page(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    report = store_report(runtime, db)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    case_url = _refer(client, report.public_id, "PDRM")
+    token = csrf_of(client.get(case_url).text)
+    client.post(f"{case_url}/notes", data={"body": "called the platform", "csrf_token": token})
+    client.post(
+        f"{case_url}/tasks",
+        data={"title": "request subscriber info", "due": "2026-12-01", "csrf_token": token},
+    )
+    bad = client.post(
+        f"{case_url}/tasks", data={"title": "x", "due": "tomorrow-ish", "csrf_token": token}
+    )
+    assert bad.status_code == 422
+    page = client.get(f"{case_url}?lang=en")
+    assert "called the platform" in page.text
+    assert "request subscriber info" in page.text and "2026-12-01" in page.text
+    assert "case.referred" in page.text  # the timeline
