@@ -18,6 +18,7 @@ from perisai.app import create_app
 from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.runtime import Runtime
+from perisai.sharing.stream import close_waker
 from perisai.testing.database import drop_database, migrated_database
 
 
@@ -30,6 +31,7 @@ def live_runtime(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> It
     data_dir: Path = tmp_path_factory.mktemp("sharing-var")
     runtime = Runtime(settings=Settings(data_dir=data_dir, demo=False), db=database)
     yield runtime
+    close_waker(database)
     database.dispose()
     drop_database(pg_server, name)
 

@@ -81,19 +81,27 @@ class Waker:
         self._conninfo = conninfo(sqlalchemy_url)
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._lock = threading.Lock()
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="perisai-sse-waker", daemon=True)
         self._thread.start()
 
     def _listen(self) -> None:
-        while True:
+        while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as connection:
                     connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    for _ in connection.notifies():
-                        self._wake_all()
+                    while not self._stop.is_set():
+                        # Bounded waits, so that close() is noticed within a second.
+                        for _ in connection.notifies(timeout=1.0, stop_after=1):
+                            self._wake_all()
             except psycopg.Error as exc:  # reconnect; streams keep polling meanwhile
-                log.warning("sse waker lost its connection: %s", exc)
-                threading.Event().wait(1.0)
+                if not self._stop.is_set():
+                    log.warning("sse waker lost its connection: %s", exc)
+                    self._stop.wait(1.0)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
     def _wake_all(self) -> None:
         with self._lock:
@@ -124,6 +132,14 @@ def waker_for(db: Database) -> Waker:
         if db.url not in _wakers:
             _wakers[db.url] = Waker(db.url)
         return _wakers[db.url]
+
+
+def close_waker(db: Database) -> None:
+    """Stop the process's listener for ``db`` (tests, before dropping a database)."""
+    with _wakers_lock:
+        waker = _wakers.pop(db.url, None)
+    if waker is not None:
+        waker.close()
 
 
 async def event_stream(
