@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from perisai import clikit
 from perisai.audit.service import SYSTEM
 from perisai.runtime import Runtime
+from perisai.workspace.demo import seed_workspace
 
 app = typer.Typer(help="Demo mode for trying Perisai locally.", no_args_is_help=True)
 
@@ -30,7 +31,7 @@ DEMO_USERS = [
 ]
 
 # Domains add demo data here: each seeder gets the runtime and a session in one transaction.
-DEMO_SEEDERS: list[Callable[[Runtime, Session], None]] = []
+DEMO_SEEDERS: list[Callable[[Runtime, Session], None]] = [seed_workspace]
 
 
 class DemoRefused(Exception):
