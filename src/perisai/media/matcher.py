@@ -145,8 +145,13 @@ class Matcher:
     def add_entry(
         self, entry: BankEntry, *, bank: str = "default", entry_id: int | None = None
     ) -> int | None:
-        """Index one entry (validated); returns its id, or None for a reserved signal type."""
-        clean = entry.normalized()
+        """Index one entry (validated); returns its id, or None for a reserved signal type.
+
+        ``entry_id`` (a database row id, say) replaces any entry already under that id.
+        """
+        return self._add_clean(entry.normalized(), bank, entry_id)
+
+    def _add_clean(self, clean: BankEntry, bank: str, entry_id: int | None) -> int | None:
         if not get_signal_type(clean.signal_type).implemented:
             self.skipped_unimplemented += 1
             return None
@@ -165,23 +170,21 @@ class Matcher:
         return entry_id
 
     def add_entries(self, entries: Iterable[BankEntry], *, bank: str = "default") -> list[int]:
-        ids = []
-        pdq_ids: list[int] = []
-        pdq_hashes: list[str] = []
-        for entry in entries:
-            clean = entry.normalized()
-            if clean.signal_type == "pdq":  # batched: one vectorised filing for big banks
-                with self._lock:
-                    entry_id = self._next_id
-                    self._next_id += 1
-                    self._entries[entry_id] = clean
-                pdq_ids.append(entry_id)
-                pdq_hashes.append(clean.signal)
-                ids.append(entry_id)
-            elif (added := self.add_entry(clean, bank=bank)) is not None:
-                ids.append(added)
-        self._pdq.add_many(pdq_ids, pdq_hashes, bank)
-        return ids
+        """Index many entries under new ids; all are validated before any is added."""
+        cleaned = [entry.normalized() for entry in entries]
+        pdq = [e for e in cleaned if e.signal_type == "pdq"]
+        with self._lock:  # PDQ entries are filed in one vectorised batch (big banks)
+            pdq_ids = list(range(self._next_id, self._next_id + len(pdq)))
+            self._next_id += len(pdq)
+            self._entries.update(zip(pdq_ids, pdq, strict=True))
+        self._pdq.add_many(pdq_ids, [e.signal for e in pdq], bank)
+        ids = iter(pdq_ids)
+        out = []
+        for clean in cleaned:
+            added = next(ids) if clean.signal_type == "pdq" else self._add_clean(clean, bank, None)
+            if added is not None:
+                out.append(added)
+        return out
 
     def remove_entry(self, entry_id: int) -> bool:
         with self._lock:
