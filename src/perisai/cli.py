@@ -24,6 +24,7 @@ from perisai.jobs.cli import worker_command
 from perisai.media.cli import app as media_app
 from perisai.reports.cli import app as reports_app
 from perisai.serve import serve_command
+from perisai.sharing.cli import app as sharing_app
 
 app = typer.Typer(
     name="perisai",
@@ -44,6 +45,7 @@ app.add_typer(grooming_app, name="grooming")
 app.add_typer(reports_app, name="reports")
 app.add_typer(forensics_app, name="forensics")
 app.add_typer(ipintel_app, name="ipintel")
+app.add_typer(sharing_app, name="sharing")
 
 
 def main(argv: list[str] | None = None) -> None:
