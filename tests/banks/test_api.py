@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.banks.factories import flip_bits, random_pdq
-from tests.identity.factories import make_api_key
+from tests.identity.factories import PASSWORD, make_api_key, make_user
 
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import flush_pending
 from perisai.identity.permissions import Scope
+from perisai.runtime import Runtime
 
 RNG = random.Random(3)
 BANKS = "/api/v1/banks"
@@ -336,3 +340,46 @@ def test_uploads_of_garbage_are_reported_not_crashed(
     assert no_file.status_code == 422
     wrong_type = client.post("/api/v1/media/hash", content=b"raw", headers=matcher)
     assert wrong_type.status_code == 415
+
+
+def test_an_import_over_the_size_limit_is_refused(
+    app: FastAPI, client: TestClient, admin: dict[str, str]
+) -> None:
+    _bank(client, admin, "limited")
+    app.state.body_limits[rf"{BANKS}/[^/]+/import$"] = 2048  # registered by the lifespan
+    response = client.post(
+        f"{BANKS}/limited/import?format=md5sum",
+        content=(f"{'a' * 32}  f.jpg\n" * 100).encode(),
+        headers=admin,
+    )
+    assert response.status_code == 413
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def _log_in(client: TestClient, runtime: Runtime, db: Session, role: str) -> None:
+    user, secret = make_user(db, runtime.keyring, role=role)
+    page = client.get("/login")
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": _csrf(page.text)}
+    )
+    totp = client.get("/login/totp")
+    client.post(
+        "/login/totp", data={"code": pyotp.TOTP(secret).now(), "csrf_token": _csrf(totp.text)}
+    )
+
+
+def test_an_investigator_session_may_manage_banks_an_analyst_may_not(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    _log_in(client, runtime, db, "investigator")
+    assert client.post(BANKS, json={"name": "by-session"}).status_code == 201
+    assert client.get(BANKS).status_code == 200
+    client.cookies.clear()
+    _log_in(client, runtime, db, "analyst")
+    assert client.get(BANKS).status_code == 403
+    assert client.post(BANKS, json={"name": "refused"}).status_code == 403

@@ -1,32 +1,21 @@
-"""`/api/v1/media/hash`, `/api/v1/media/match` and `/api/v1/banks`: hashing, matching, banks.
+"""`/api/v1/banks`: banks, entries and imports; mounts `/api/v1/media` (media_api.py).
 
-Matching reads this process's in-memory indexes (an :class:`IndexFollower` started with the
-app keeps them fresh from the change feed); before answering, a request also replays any feed
-change it can already see, so a client reads its own writes at once. Writes need the
-`banks:write` scope (API key) or the `banks:manage` permission (session); every change and
-every match is audited.
+Access: the `banks:write` scope (API key) or the `banks:manage` permission (session). Every
+change is audited by the service. The router's lifespan starts this process's
+:class:`IndexFollower`, which keeps the match indexes fresh from the change feed.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import tempfile
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
-from pathlib import Path
-from typing import Annotated, Any, Final
+from contextlib import asynccontextmanager, contextmanager
+from typing import Annotated, Final
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
-from starlette.datastructures import UploadFile
-from starlette.requests import ClientDisconnect
 
-from perisai.audit.service import record
-from perisai.banks import matching, service
+from perisai.banks import media_api, service
 from perisai.banks.index_follower import IndexFollower
-from perisai.banks.indexes import BankIndexes
 from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.schemas import (
@@ -37,37 +26,28 @@ from perisai.banks.schemas import (
     EntryIn,
     EntryOut,
     EntryPage,
-    HashOut,
     ImportOut,
-    MatchIn,
-    MatchOut,
+    signal_text,
 )
-from perisai.http.problems import Problem, field_path
+from perisai.banks.uploads import FILE_BODY, body_to, temp_path
+from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require_scope
 from perisai.identity.permissions import Permission, Scope
 from perisai.media.banks import BANK_FORMATS, BankEntry
-from perisai.media.pdq import FrameHash, frames_from_signal, frames_to_signal
 
-log = logging.getLogger(__name__)
-MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 MAX_IMPORT_BYTES: Final = 256 * 1_048_576
-MIN_PDQ_QUALITY: Final = 50
 BANKS = "/api/v1/banks"
 
-MATCHER = require_scope(Scope.MEDIA_MATCH)
 BANK_ADMIN = require_scope(Scope.BANKS_WRITE, or_permission=Permission.BANKS_MANAGE)
 Cursor = Annotated[str | None, Query(pattern=r"^[0-9]{1,19}$", description="From next_cursor.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-BankFilter = Annotated[
-    list[str] | None, Query(max_length=100, description="Only these positive banks.")
-]
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start this process's follower (after the app's own lifespan set the runtime)."""
     limits: dict[str, int] = getattr(app.state, "body_limits", {})
-    limits[r"/api/v1/media/(hash|match)$"] = MAX_UPLOAD_BYTES
+    limits[r"/api/v1/media/(hash|match)$"] = media_api.MAX_UPLOAD_BYTES
     limits[rf"{BANKS}/[^/]+/import$"] = MAX_IMPORT_BYTES
     follower = IndexFollower(app.state.runtime.db.url)
     app.state.bank_indexes = follower.indexes
@@ -79,13 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(tags=["banks"], lifespan=lifespan)
-
-
-def _indexes(request: Request) -> BankIndexes:
-    indexes: BankIndexes | None = getattr(request.app.state, "bank_indexes", None)
-    if indexes is None:  # an app started without the lifespan: the request loads it
-        indexes = request.app.state.bank_indexes = BankIndexes()
-    return indexes
+router.include_router(media_api.router)
 
 
 def _problem(exc: service.BankProblem) -> Problem:
@@ -137,12 +111,6 @@ def _entry_out(bank: Bank, row: EntryRow) -> EntryOut:
         disabled_reason=row.disabled_reason,
         created_at=row.created_at,
     )
-
-
-def _signal_text(signal: str | list[Any]) -> str:
-    if isinstance(signal, str):
-        return signal
-    return frames_to_signal([FrameHash(f.t, f.pdq, f.quality) for f in signal])
 
 
 # --- banks ------------------------------------------------------------------------------------
@@ -222,7 +190,7 @@ def add_entry(
     bank = _bank(db, name)
     entry = BankEntry(
         body.signal_type,
-        _signal_text(body.signal),
+        signal_text(body.signal),
         body.label,
         body.category,
         body.source,
@@ -283,196 +251,8 @@ def delete_entry(
     return Response(status_code=204)
 
 
-# --- uploads ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def _temp_path(suffix: str = "") -> Iterator[Path]:
-    handle, name = tempfile.mkstemp(prefix="perisai-bank-", suffix=suffix)
-    os.close(handle)
-    try:
-        yield Path(name)
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(name)
-
-
-async def _body_to(request: Request, path: Path, limit: int) -> int:
-    size = 0
-    try:
-        with path.open("wb") as out:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise Problem(413, "Body too large", f"The limit is {limit} bytes.")
-                out.write(chunk)
-    except ClientDisconnect:
-        raise Problem(400, "Upload interrupted", "The client went away mid-upload.") from None
-    return size
-
-
-async def _upload_to(request: Request, path: Path) -> None:
-    """The multipart part named `file` into ``path`` (one file, a few small fields at most)."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise Problem(415, "Unsupported media type", "Send multipart/form-data with a `file`.")
-    async with request.form(max_files=1, max_fields=5) as form:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Problem(
-                422,
-                "Invalid request",
-                "A file is needed.",
-                [{"field": "file", "message": "missing"}],
-                "validation",
-            )
-        with path.open("wb") as out:
-            while chunk := await upload.read(1 << 20):
-                out.write(chunk)
-
-
-_UPLOAD_CONTENT: dict[str, Any] = {
-    "multipart/form-data": {
-        "schema": {
-            "type": "object",
-            "properties": {"file": {"type": "string", "format": "binary"}},
-            "required": ["file"],
-        }
-    }
-}
-_UPLOAD_BODY = {"requestBody": {"required": True, "content": _UPLOAD_CONTENT}}
-
-
-def _hash_path(path: Path) -> HashOut:
-    from perisai.media import hash_file
-
-    report = hash_file(path).to_dict()
-    report.pop("path", None)
-    return HashOut(**report)
-
-
-@router.post("/api/v1/media/hash", response_model=HashOut, openapi_extra=_UPLOAD_BODY)
-async def hash_upload(request: Request, db: DbDep, principal: Principal = MATCHER) -> HashOut:
-    """The upload's MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames (videos)."""
-    with _temp_path() as path:
-        await _upload_to(request, path)
-        hashes = await run_in_threadpool(_hash_path, path)
-    record(
-        db,
-        actor=principal.actor,
-        action="media.hash",
-        object_type="media",
-        details={"sha256": hashes.sha256, "kind": hashes.kind},
-    )
-    return hashes
-
-
-_MATCH_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": MatchIn.model_json_schema()},
-            **_UPLOAD_CONTENT,
-        },
-    }
-}
-
-
-def _upload_queries(hashes: HashOut) -> tuple[list[matching.Query], list[str]]:
-    queries: list[matching.Query] = []
-    warnings = []
-    for kind in ("md5", "sha1", "sha256"):
-        value = getattr(hashes, kind)
-        if value:
-            queries.append((kind, value))
-    if hashes.pdq is not None:
-        if (hashes.pdq_quality or 0) >= MIN_PDQ_QUALITY:
-            queries.append(("pdq", hashes.pdq))
-        else:
-            warnings.append(
-                f"PDQ quality {hashes.pdq_quality} is below {MIN_PDQ_QUALITY}: "
-                "too featureless to match, only exact hashes were compared"
-            )
-    if hashes.vpdq:
-        frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in hashes.vpdq]
-        queries.append(("vpdq", frames))
-    if hashes.error:
-        warnings.append(hashes.error)
-    return queries, warnings
-
-
-def _signal_query(body: MatchIn) -> matching.Query:
-    from perisai.media import get_signal_type
-    from perisai.media.errors import MediaError
-
-    try:
-        canonical = get_signal_type(body.signal_type).normalize(_signal_text(body.signal))
-    except MediaError as exc:
-        raise Problem(
-            422,
-            "Invalid request",
-            "The signal is malformed.",
-            [{"field": "signal", "message": str(exc)}],
-            "validation",
-        ) from None
-    if body.signal_type != "vpdq":
-        return body.signal_type, canonical
-    return "vpdq", frames_from_signal(canonical)
-
-
-async def _match_body(request: Request) -> MatchIn:
-    raw = await request.body()
-    try:
-        return MatchIn.model_validate_json(raw)
-    except ValidationError as exc:
-        errors = [{"field": field_path(e["loc"]), "message": e["msg"]} for e in exc.errors()]
-        raise Problem(
-            422, "Invalid request", "One or more fields are invalid.", errors, "validation"
-        ) from None
-
-
-@router.post("/api/v1/media/match", response_model=MatchOut, openapi_extra=_MATCH_BODY)
-async def match_media(
-    request: Request,
-    db: DbDep,
-    banks: BankFilter = None,
-    principal: Principal = MATCHER,
-) -> MatchOut:
-    """Match an upload (multipart `file`) or a signal (JSON `{"signal_type", "signal"}`)."""
-    hashes: HashOut | None = None
-    warnings: list[str] = []
-    if request.headers.get("content-type", "").startswith("application/json"):
-        body = await _match_body(request)
-        queries = [_signal_query(body)]
-        banks = body.banks if body.banks is not None else banks
-    else:
-        with _temp_path() as path:
-            await _upload_to(request, path)
-            hashes = await run_in_threadpool(_hash_path, path)
-        queries, warnings = _upload_queries(hashes)
-    indexes = _indexes(request)
-    await run_in_threadpool(indexes.sync, db)
-    outcome = matching.match(db, indexes, queries, banks=set(banks) if banks else None)
-    outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
-    outcome.warnings = warnings
-    details = {"banks": banks, "sha256": hashes.sha256 if hashes else None}
-    matching.audit_match(
-        db,
-        actor=principal.actor,
-        outcome=outcome,
-        queried=[q[0] for q in queries],
-        details=details,
-    )
-    return outcome
-
-
 # --- import -----------------------------------------------------------------------------------
 
-_FILE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
 FormatName = Annotated[
     str | None,
     Query(
@@ -483,7 +263,7 @@ FormatName = Annotated[
 ]
 
 
-@router.post(BANKS + "/{name}/import", response_model=ImportOut, openapi_extra=_FILE_BODY)
+@router.post(BANKS + "/{name}/import", response_model=ImportOut, openapi_extra=FILE_BODY)
 async def import_bank(
     name: str,
     request: Request,
@@ -493,8 +273,8 @@ async def import_bank(
 ) -> ImportOut:
     """Import a bank file sent as the body; malformed rows are listed with their line."""
     bank = _bank(db, name)
-    with _temp_path(suffix=f".{fmt or 'bank'}") as path:
-        if await _body_to(request, path, MAX_IMPORT_BYTES) == 0:
+    with temp_path(suffix=f".{fmt or 'bank'}") as path:
+        if await body_to(request, path, MAX_IMPORT_BYTES) == 0:
             raise Problem(400, "Empty file", "The body holds no bank file.")
         try:
             summary = await run_in_threadpool(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from perisai.banks.models import DEFAULT_PDQ_THRESHOLD
 from perisai.banks.service import BANK_NAME_PATTERN
+from perisai.media.pdq import FrameHash, frames_to_signal
 
 SignalTypeName = Literal["pdq", "vpdq", "md5", "sha1", "sha256"]
 BankKindName = Literal["positive", "negative"]
@@ -161,3 +162,10 @@ class HashOut(BaseModel):
     vpdq: list[dict[str, Any]] | None = None
     error: str | None = None
     error_kind: str | None = None
+
+
+def signal_text(signal: str | list[FrameIn]) -> str:
+    """A signal as the media library spells it (a vPDQ frame list becomes its JSON string)."""
+    if isinstance(signal, str):
+        return signal
+    return frames_to_signal([FrameHash(f.t, f.pdq, f.quality) for f in signal])

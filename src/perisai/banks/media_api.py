@@ -1,0 +1,175 @@
+"""`/api/v1/media/hash` and `/api/v1/media/match` (scope `media:match`).
+
+Matching reads this process's in-memory indexes, kept fresh by its ``IndexFollower``; before
+answering, a request also replays any feed change it can already see, so a client reads its
+own writes at once. Every hash and every match is audited (hashes and entry ids, never the
+upload).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Final
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from perisai.audit.service import record
+from perisai.banks import matching
+from perisai.banks.indexes import BankIndexes
+from perisai.banks.schemas import HashOut, MatchIn, MatchOut, signal_text
+from perisai.banks.uploads import UPLOAD_BODY, UPLOAD_CONTENT, temp_path, upload_to
+from perisai.http.problems import Problem, field_path
+from perisai.identity.deps import DbDep, Principal, require_scope
+from perisai.identity.permissions import Scope
+from perisai.media.pdq import FrameHash, frames_from_signal
+
+MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
+MIN_PDQ_QUALITY: Final = 50
+MATCHER = require_scope(Scope.MEDIA_MATCH)
+BankFilter = Annotated[
+    list[str] | None, Query(max_length=100, description="Only these positive banks.")
+]
+MATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": MatchIn.model_json_schema()},
+            **UPLOAD_CONTENT,
+        },
+    }
+}
+
+router = APIRouter(prefix="/api/v1/media", tags=["media"])
+
+
+def bank_indexes(request: Request) -> BankIndexes:
+    indexes: BankIndexes | None = getattr(request.app.state, "bank_indexes", None)
+    if indexes is None:  # an app started without the lifespan: requests load it
+        indexes = request.app.state.bank_indexes = BankIndexes()
+    return indexes
+
+
+def _hash_path(path: Path) -> HashOut:
+    from perisai.media import hash_file
+
+    report = hash_file(path).to_dict()
+    report.pop("path", None)
+    return HashOut(**report)
+
+
+async def _hash_upload(request: Request) -> HashOut:
+    with temp_path() as path:
+        await upload_to(request, path)
+        return await run_in_threadpool(_hash_path, path)
+
+
+@router.post("/hash", response_model=HashOut, openapi_extra=UPLOAD_BODY)
+async def hash_upload(request: Request, db: DbDep, principal: Principal = MATCHER) -> HashOut:
+    """The upload's MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames (videos)."""
+    hashes = await _hash_upload(request)
+    record(
+        db,
+        actor=principal.actor,
+        action="media.hash",
+        object_type="media",
+        details={"sha256": hashes.sha256, "kind": hashes.kind},
+    )
+    return hashes
+
+
+def _upload_queries(hashes: HashOut) -> tuple[list[matching.Query], list[str]]:
+    queries: list[matching.Query] = [
+        (kind, value)
+        for kind in ("md5", "sha1", "sha256")
+        if (value := getattr(hashes, kind)) is not None
+    ]
+    warnings = []
+    if hashes.pdq is not None:
+        if (hashes.pdq_quality or 0) >= MIN_PDQ_QUALITY:
+            queries.append(("pdq", hashes.pdq))
+        else:
+            warnings.append(
+                f"PDQ quality {hashes.pdq_quality} is below {MIN_PDQ_QUALITY}: "
+                "too featureless to match, only exact hashes were compared"
+            )
+    if hashes.vpdq:
+        frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in hashes.vpdq]
+        queries.append(("vpdq", frames))
+    if hashes.error:
+        warnings.append(hashes.error)
+    return queries, warnings
+
+
+def _invalid(errors: list[dict[str, str]], detail: str) -> Problem:
+    return Problem(422, "Invalid request", detail, errors, "validation")
+
+
+def _signal_query(body: MatchIn) -> matching.Query:
+    from perisai.media import get_signal_type
+    from perisai.media.errors import MediaError
+
+    try:
+        canonical = get_signal_type(body.signal_type).normalize(signal_text(body.signal))
+    except MediaError as exc:
+        raise _invalid(
+            [{"field": "signal", "message": str(exc)}], "The signal is malformed."
+        ) from None
+    if body.signal_type == "vpdq":
+        return "vpdq", frames_from_signal(canonical)
+    return body.signal_type, canonical
+
+
+async def _match_body(request: Request) -> MatchIn:
+    try:
+        return MatchIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = [{"field": field_path(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        raise _invalid(errors, "One or more fields are invalid.") from None
+
+
+def _match_and_audit(
+    db: Session,
+    indexes: BankIndexes,
+    queries: list[matching.Query],
+    banks: list[str] | None,
+    principal: Principal,
+    hashes: HashOut | None,
+) -> MatchOut:
+    indexes.sync(db)  # read-your-writes: replay what this transaction can already see
+    outcome = matching.match(db, indexes, queries, banks=set(banks) if banks else None)
+    outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
+    matching.audit_match(
+        db,
+        actor=principal.actor,
+        outcome=outcome,
+        queried=[kind for kind, _ in queries],
+        details={"banks": banks, "sha256": hashes.sha256 if hashes else None},
+    )
+    return outcome
+
+
+@router.post("/match", response_model=MatchOut, openapi_extra=MATCH_BODY)
+async def match_media(
+    request: Request,
+    db: DbDep,
+    banks: BankFilter = None,
+    principal: Principal = MATCHER,
+) -> MatchOut:
+    """Match an upload (multipart `file`) or a signal (JSON `{"signal_type", "signal"}`)."""
+    hashes: HashOut | None = None
+    warnings: list[str] = []
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await _match_body(request)
+        queries = [_signal_query(body)]
+        banks = body.banks if body.banks is not None else banks
+    else:
+        hashes = await _hash_upload(request)
+        queries, warnings = _upload_queries(hashes)
+    outcome = await run_in_threadpool(
+        _match_and_audit, db, bank_indexes(request), queries, banks, principal, hashes
+    )
+    outcome.warnings = warnings
+    return outcome
