@@ -22,6 +22,7 @@ API_PREFIX = "/api/v1"
 
 def _routers() -> list[tuple[str, object]]:
     from perisai.banks import api as banks_api
+    from perisai.cases import api as cases_api
     from perisai.detection import api as detection_api
     from perisai.http import ops
     from perisai.identity import views as identity_views
@@ -29,6 +30,7 @@ def _routers() -> list[tuple[str, object]]:
     from perisai.reports import api as reports_api
     from perisai.reports import hotline as reports_hotline
     from perisai.sharing import api as sharing_api
+    from perisai.triage import api as triage_api
     from perisai.workspace import views as workspace_views
 
     return [
@@ -41,6 +43,8 @@ def _routers() -> list[tuple[str, object]]:
         ("", sharing_api.router),
         ("", workspace_views.router),
         ("", linkage_router),
+        ("", triage_api.router),
+        ("", cases_api.router),
     ]
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "add_task",
     "assign",
     "attach_report",
+    "case_events",
     "case_timeline",
     "change_status",
     "complete_task",
@@ -558,16 +559,24 @@ class TimelineEntry:
     payload: dict[str, Any]
 
 
-def case_timeline(session: Session, case_id: int, *, limit: int = 500) -> list[TimelineEntry]:
-    """The case's events, oldest first, including those of cases merged into it."""
+def case_events(session: Session, case_id: int, *, limit: int = 500) -> list[OutboxEvent]:
+    """The case's outbox events, oldest first, including those of cases merged into it."""
     case = get_case(session, case_id)
     merged = session.scalars(select(Case.id).where(Case.merged_into_id == case.id)).all()
-    rows = session.scalars(
-        select(OutboxEvent)
-        .where(OutboxEvent.case_id.in_([case.id, *merged]))
-        .order_by(OutboxEvent.id)
-        .limit(limit)
+    return list(
+        session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.case_id.in_([case.id, *merged]))
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        )
     )
+
+
+def case_timeline(session: Session, case_id: int, *, limit: int = 500) -> list[TimelineEntry]:
+    """The case's events, oldest first, including those of cases merged into it (unredacted:
+    outlets pass each through `sharing.redaction.redact_event`)."""
+    rows = case_events(session, case_id, limit=limit)
     return [
         TimelineEntry(
             event_id=row.id,

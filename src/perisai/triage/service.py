@@ -314,6 +314,14 @@ def get_triage(session: Session, *, report_id: int | str) -> TriageRecord | None
     return session.get(TriageRecord, report.id)
 
 
+def get_triage_or_none(session: Session, *, report_id: int | str) -> TriageRecord | None:
+    """Like :func:`get_triage`, but None for an unknown report too."""
+    try:
+        return get_triage(session, report_id=report_id)
+    except ReportNotFound:
+        return None
+
+
 def override_priority(
     session: Session,
     *,

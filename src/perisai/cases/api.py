@@ -1,0 +1,364 @@
+"""JSON API of cases under /api/v1/cases. Every response passes the one redaction layer
+(`perisai.sharing.redaction`); a case the caller may not see answers 404, as if absent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from perisai.cases import service as cases
+from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
+from perisai.cases.models import Case, CaseReferral, CaseTask, TakedownNotice
+from perisai.cases.views import case_view, visible_cases
+from perisai.http.problems import Problem
+from perisai.identity.deps import DbDep, Principal, require
+from perisai.identity.permissions import Permission
+from perisai.reports.models import Report
+from perisai.sharing.api import viewer_of
+from perisai.sharing.models import Tlp
+from perisai.sharing.redaction import NotVisible, Viewer, can_see_case, redact_case, redact_event
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+READ = require(Permission.CASES_READ)
+WRITE = require(Permission.CASES_WRITE)
+CaseId = Annotated[str, Path(max_length=32)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseIn(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    report_ids: Annotated[
+        list[Annotated[str, Field(max_length=32)]], Field(min_length=1, max_length=500)
+    ]
+    tlp: Tlp = Tlp.AMBER
+
+
+class MergeIn(Strict):
+    case_ids: Annotated[
+        list[Annotated[str, Field(max_length=32)]], Field(min_length=1, max_length=50)
+    ]
+
+
+class SplitIn(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    report_ids: Annotated[
+        list[Annotated[str, Field(max_length=32)]], Field(min_length=1, max_length=500)
+    ]
+
+
+class AssignIn(Strict):
+    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    user_id: int | None = None
+
+
+class ReferIn(Strict):
+    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    reason: Text
+
+
+class ReferralAnswerIn(Strict):
+    accept: bool
+    note: Annotated[str, Field(max_length=20_000)] = ""
+
+
+class TaskIn(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    due_at: AwareDatetime | None = None
+    agency: Annotated[str, Field(max_length=32)] | None = None
+
+
+class NoteIn(Strict):
+    body: Text
+
+
+class StatusIn(Strict):
+    status: Annotated[str, Field(max_length=32)]
+    outcome: Annotated[str, Field(max_length=32)] | None = None
+
+
+class TakedownIn(Strict):
+    url: Annotated[str, Field(min_length=1, max_length=4096)]
+    platform: Annotated[str, Field(min_length=1, max_length=100)]
+    deadline_hours: Annotated[float, Field(gt=0, le=24 * 30)] | None = None
+
+
+class RemovedIn(Strict):
+    removed_at: AwareDatetime | None = None
+
+
+def _problem(exc: Exception) -> Problem:
+    if isinstance(exc, CaseNotFound | NotVisible):
+        return Problem(404, "Not found")
+    if isinstance(exc, NotPermitted):
+        return Problem(403, "Not allowed", detail=str(exc))
+    return Problem(409, "Conflict", detail=str(exc))
+
+
+def _case(session: Session, viewer: Viewer, public_id: str) -> Case:
+    try:
+        case = cases.case_by_public_id(session, public_id)
+    except CaseNotFound as exc:
+        raise _problem(exc) from None
+    if not can_see_case(viewer, case):
+        raise Problem(404, "Not found")
+    return case
+
+
+def _out(session: Session, viewer: Viewer, case: Case) -> dict[str, Any]:
+    session.flush()
+    session.expire(case)
+    return redact_case(viewer, case_view(session, case), case)
+
+
+def _report_ids(session: Session, public_ids: list[str]) -> list[int]:
+    rows = session.execute(
+        select(Report.public_id, Report.id).where(Report.public_id.in_(public_ids))
+    )
+    found: dict[str, int] = {row.public_id: row.id for row in rows}
+    missing = sorted(set(public_ids) - found.keys())
+    if missing:
+        raise Problem(422, "Unknown reports", detail=", ".join(missing[:20]))
+    return [found[p] for p in public_ids]
+
+
+@router.get("")
+def list_cases(
+    db: DbDep,
+    principal: Principal = READ,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Cases the caller may see, newest first; `next_before` pages on."""
+    viewer = viewer_of(principal)
+    found = visible_cases(db, viewer, limit=limit + 1, before=before)
+    items = [redact_case(viewer, case_view(db, case, full=False), case) for case in found[:limit]]
+    return {"items": items, "next_before": found[limit - 1].id if len(found) > limit else None}
+
+
+@router.post("", status_code=201)
+def create(body: CaseIn, db: DbDep, principal: Principal = WRITE) -> dict[str, Any]:
+    viewer = viewer_of(principal)
+    ids = _report_ids(db, body.report_ids)
+    try:
+        case = cases.create_case(
+            db, title=body.title, report_ids=ids, actor=principal.actor, tlp=body.tlp
+        )
+    except (CaseNotFound, CaseConflict) as exc:
+        raise _problem(exc) from None
+    return _out(db, viewer, case)
+
+
+@router.get("/{case_id}")
+def get(case_id: CaseId, db: DbDep, principal: Principal = READ) -> dict[str, Any]:
+    viewer = viewer_of(principal)
+    return _out(db, viewer, _case(db, viewer, case_id))
+
+
+@router.get("/{case_id}/timeline")
+def timeline(case_id: CaseId, db: DbDep, principal: Principal = READ) -> list[dict[str, Any]]:
+    viewer = viewer_of(principal)
+    case = _case(db, viewer, case_id)
+    entries = []
+    for event in cases.case_events(db, case.id):
+        shown = redact_event(viewer, event, case)
+        if shown is not None:
+            entries.append(shown)
+    return entries
+
+
+def _act(db: Session, principal: Principal, case_id: str, action: Any) -> dict[str, Any]:
+    """Run ``action(case)`` on a case the caller may see; map service errors to problems."""
+    viewer = viewer_of(principal)
+    case = _case(db, viewer, case_id)
+    try:
+        result = action(case)
+    except (CaseNotFound, CaseConflict, NotPermitted) as exc:
+        raise _problem(exc) from None
+    target = result if isinstance(result, Case) else case
+    try:
+        return _out(db, viewer, target)
+    except NotVisible:
+        # e.g. the caller's agency declined the referral: it no longer sees the case.
+        return {"public_id": target.public_id}
+
+
+@router.post("/{case_id}/merge")
+def merge(
+    case_id: CaseId, body: MergeIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    viewer = viewer_of(principal)
+    sources = [_case(db, viewer, other).id for other in body.case_ids]
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.merge_cases(
+            db, target_id=case.id, source_ids=sources, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/split", status_code=201)
+def split(
+    case_id: CaseId, body: SplitIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    ids = _report_ids(db, body.report_ids)
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.split_case(
+            db, case_id=case.id, report_ids=ids, title=body.title, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/assignments")
+def assign(
+    case_id: CaseId, body: AssignIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.assign(
+            db, case_id=case.id, agency=body.agency, user_id=body.user_id, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/referrals")
+def refer(
+    case_id: CaseId, body: ReferIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.refer(
+            db, case_id=case.id, agency=body.agency, reason=body.reason, actor=principal.actor
+        ),
+    )
+
+
+def _child(db: Session, model: type[Any], item_id: int, case: Case) -> Any:
+    item = db.get(model, item_id)
+    if item is None or item.case_id != case.id:
+        raise CaseNotFound(f"{model.__tablename__} {item_id}")
+    return item
+
+
+@router.post("/{case_id}/referrals/{referral_id}/response")
+def answer_referral(
+    case_id: CaseId,
+    referral_id: int,
+    body: ReferralAnswerIn,
+    db: DbDep,
+    principal: Principal = WRITE,
+) -> dict[str, Any]:
+    def action(case: Case) -> object:
+        referral = _child(db, CaseReferral, referral_id, case)
+        return cases.respond_to_referral(
+            db, referral_id=referral.id, accept=body.accept, note=body.note, actor=principal.actor
+        )
+
+    return _act(db, principal, case_id, action)
+
+
+@router.post("/{case_id}/tasks", status_code=201)
+def add_task(
+    case_id: CaseId, body: TaskIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.add_task(
+            db,
+            case_id=case.id,
+            title=body.title,
+            due_at=body.due_at,
+            assignee_agency=body.agency,
+            actor=principal.actor,
+        ),
+    )
+
+
+@router.post("/{case_id}/tasks/{task_id}/done")
+def task_done(
+    case_id: CaseId, task_id: int, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    def action(case: Case) -> object:
+        task = _child(db, CaseTask, task_id, case)
+        return cases.complete_task(db, task_id=task.id, actor=principal.actor)
+
+    return _act(db, principal, case_id, action)
+
+
+@router.post("/{case_id}/notes", status_code=201)
+def add_note(
+    case_id: CaseId, body: NoteIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.add_note(db, case_id=case.id, body=body.body, actor=principal.actor),
+    )
+
+
+@router.post("/{case_id}/status")
+def change_status(
+    case_id: CaseId, body: StatusIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.change_status(
+            db, case_id=case.id, status=body.status, outcome=body.outcome, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/takedowns", status_code=201)
+def takedown(
+    case_id: CaseId, body: TakedownIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    deadline = timedelta(hours=body.deadline_hours) if body.deadline_hours else None
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.create_takedown(
+            db,
+            case_id=case.id,
+            url=body.url,
+            platform=body.platform,
+            deadline=deadline,
+            actor=principal.actor,
+        ),
+    )
+
+
+@router.post("/{case_id}/takedowns/{takedown_id}/removed")
+def removed(
+    case_id: CaseId, takedown_id: int, body: RemovedIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    def action(case: Case) -> object:
+        notice = _child(db, TakedownNotice, takedown_id, case)
+        removed_at: datetime | None = body.removed_at
+        return cases.confirm_removal(
+            db, takedown_id=notice.id, removed_at=removed_at, actor=principal.actor
+        )
+
+    return _act(db, principal, case_id, action)

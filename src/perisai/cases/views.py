@@ -1,0 +1,169 @@
+"""A case as plain data in the redaction layer's field names, and the cases a viewer may list.
+
+`perisai.sharing.redaction` decides what of this each viewer receives; nothing here filters
+fields. `visible_cases` narrows in SQL by agency first (cheap) and then asks the layer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from perisai.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseNote,
+    CaseReferral,
+    CaseReport,
+    CaseTask,
+    TakedownNotice,
+)
+from perisai.identity.models import Agency
+from perisai.reports.models import Report
+from perisai.sharing.redaction import SECRETARIAT, Viewer, can_see_case
+from perisai.triage.models import TriageRecord
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _reports(session: Session, case: Case) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Report, TriageRecord, CaseReport)
+        .join(CaseReport, CaseReport.report_id == Report.id)
+        .outerjoin(TriageRecord, TriageRecord.report_id == Report.id)
+        .where(CaseReport.case_id == case.id)
+        .order_by(CaseReport.id)
+    ).all()
+    return [
+        {
+            "public_id": report.public_id,
+            "status": report.status,
+            "incident_type": report.incident_type,
+            "received_at": _iso(report.received_at),
+            "priority": f"P{triage.priority}" if triage else None,
+            "sla_due_at": _iso(triage.review_due_at) if triage else None,
+            "case_public_id": case.public_id,
+            "reasons": triage.reasons if triage else [],
+            # Why the report is in the case; linkage attachments await an analyst's review.
+            "links": [{"in_case_because": link.reason, "needs_review": link.needs_review}],
+        }
+        for report, triage, link in rows
+    ]
+
+
+def _children(session: Session, case: Case) -> dict[str, list[dict[str, Any]]]:
+    tasks = session.scalars(
+        select(CaseTask).where(CaseTask.case_id == case.id).order_by(CaseTask.id)
+    )
+    notes = session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)
+    )
+    takedowns = session.scalars(
+        select(TakedownNotice).where(TakedownNotice.case_id == case.id).order_by(TakedownNotice.id)
+    )
+    return {
+        "tasks": [
+            {"id": t.id, "title": t.title, "due_at": _iso(t.due_at), "done_at": _iso(t.done_at)}
+            for t in tasks
+        ],
+        "notes": [
+            {"id": n.id, "agency": n.author_agency, "body": n.body, "at": _iso(n.created_at)}
+            for n in notes
+        ],
+        "takedowns": [
+            {
+                "id": t.id,
+                "url": t.url,
+                "platform": t.platform,
+                "status": t.status,
+                "deadline_at": _iso(t.deadline_at),
+                "notices_sent": t.notices_sent,
+                "escalated_at": _iso(t.escalated_at),
+                "first_sent_at": _iso(t.first_sent_at),
+                "removed_at": _iso(t.removed_at),
+            }
+            for t in takedowns
+        ],
+    }
+
+
+def case_view(session: Session, case: Case, *, full: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": case.id,
+        "public_id": case.public_id,
+        "status": case.status,
+        "outcome": case.outcome,
+        "priority": f"P{case.priority}",
+        "tlp": case.tlp.value,
+        "created_at": _iso(case.created_at),
+        "closed_at": _iso(case.closed_at),
+        "title": case.title,
+        "agencies": sorted(case.agencies),
+    }
+    if not full:
+        return view
+    view.update(
+        {
+            "assignments": [
+                {
+                    "id": a.id,
+                    "agency": a.agency.short_name,
+                    "user_id": a.user_id,
+                    "user_role": a.user_role,
+                    "since": _iso(a.created_at),
+                    "ended_at": _iso(a.ended_at),
+                }
+                for a in case.assignments
+            ],
+            "referrals": [
+                {
+                    "id": r.id,
+                    "agency": r.agency.short_name,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "at": _iso(r.created_at),
+                    "responded_at": _iso(r.responded_at),
+                    "response_note": r.response_note,
+                }
+                for r in case.referrals
+            ],
+            "assigned_caseworker_id": case.assigned_caseworker_id,
+            "assigned_investigator_id": case.assigned_investigator_id,
+            "reports": _reports(session, case),
+            **_children(session, case),
+        }
+    )
+    return view
+
+
+def visible_cases(
+    session: Session, viewer: Viewer, *, limit: int = 50, before: int | None = None
+) -> list[Case]:
+    """Cases the viewer may see, newest first (keyset on id), merged-away cases left out."""
+    query = (
+        select(Case)
+        .where(Case.merged_into_id.is_(None))
+        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .order_by(Case.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Case.id < before)
+    if not viewer.is_system and viewer.agency != SECRETARIAT:
+        mine = Agency.short_name == viewer.agency
+        query = query.where(
+            or_(
+                exists()
+                .where(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None))
+                .where(CaseAssignment.agency_id == Agency.id, mine),
+                exists()
+                .where(CaseReferral.case_id == Case.id, CaseReferral.status != "declined")
+                .where(CaseReferral.agency_id == Agency.id, mine),
+            )
+        )
+    return [case for case in session.scalars(query) if can_see_case(viewer, case)]
