@@ -226,3 +226,14 @@ def test_mark_reviewed_stops_the_review_clock_once(db: Session, runtime: Runtime
     first = service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at
     assert first is not None
     assert service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at == first
+
+
+def test_opening_sealed_victim_details_is_audited(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, victim_age=9)
+    service.triage_report(db, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
+    flush_pending(db)
+    entry = db.execute(
+        text("SELECT details FROM audit_entry WHERE action = 'victim.read' AND object_id = :id"),
+        {"id": report.public_id},
+    ).one()
+    assert entry.details["victims"] == 1

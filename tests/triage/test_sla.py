@@ -85,3 +85,19 @@ def test_jobs_run_in_their_own_transaction(db: Session, runtime: Runtime) -> Non
     )
     assert [e.type for e in sla_events(db)] == ["sla.breached"]
     run_triage(runtime, 10**12)  # a report that no longer exists is not an error
+
+
+def test_new_due_times_clear_old_warnings(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, phone="0123456789", incident="child_pornography")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    record = db.get(TriageRecord, report.id)
+    assert record is not None
+    due = record.review_due_at
+    assert sla.check(db, report_id=report.id, clock="review", level="warning", due_at=due, now=due)
+    assert record.review_warned_at is not None
+    analyst = SYSTEM
+    service.override_priority(
+        db, report_id=report.id, priority="P3", reason="analyst judges it lower risk", actor=analyst
+    )
+    assert record.review_due_at != due
+    assert record.review_warned_at is None

@@ -173,12 +173,20 @@ def _store(
     record_.reasons = [reason.to_dict() for reason in reasons]
     record_.grooming = grooming
     record_.review_due_at, record_.action_due_at = review_due, action_due
+    if moved:
+        reset_sla_flags(record_)
     record_.runs += 1
     record_.triaged_at = now
     if existing is None:
         session.add(record_)
     session.flush()
     return record_, moved
+
+
+def reset_sla_flags(record_: TriageRecord) -> None:
+    """New due times: earlier warnings and breaches were about clocks that no longer apply."""
+    record_.review_warned_at = record_.review_breached_at = None
+    record_.action_warned_at = record_.action_breached_at = None
 
 
 def triage_report(
@@ -224,6 +232,16 @@ def triage_report(
     if holding is not None:
         cases.refresh_priority(session, holding)
     _announce(session, report, record_, before, holding, actor, len(new_links))
+    if keyring is not None and report.victims:
+        # Sealed victim details were opened (only the stated ages left the function).
+        record(
+            session,
+            actor=actor,
+            action="victim.read",
+            object_type="report",
+            object_id=report.public_id,
+            details={"purpose": "triage: stated ages", "victims": len(report.victims)},
+        )
     return _result(session, report, record_, reasons, len(new_links), attached)
 
 
@@ -355,6 +373,8 @@ def override_priority(
     review_due, action_due = due_times(chosen, record_.received_at)
     moved = (record_.review_due_at, record_.action_due_at) != (review_due, action_due)
     record_.review_due_at, record_.action_due_at = review_due, action_due
+    if moved:
+        reset_sla_flags(record_)
     session.flush()
     record_review(session, [report.id], now)
     session.refresh(record_)
