@@ -85,6 +85,33 @@ def test_index_equals_brute_force(
         )
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(st.tuples(st.integers(0, 300), HEX), max_size=200, unique_by=lambda x: x[0]),
+        min_size=1,
+        max_size=6,
+    ),
+    removals=st.lists(st.integers(0, 300), max_size=30),
+)
+def test_batches_into_a_live_index_equal_brute_force(
+    batches: list[list[tuple[int, str]]], removals: list[int]
+) -> None:
+    index = PdqIndex(scan_below=0)
+    model: dict[int, tuple[str, str]] = {}
+    for n, batch in enumerate(batches):
+        bank = f"b{n % 2}"
+        index.add_many([e for e, _ in batch], [h for _, h in batch], bank)
+        model.update({e: (h, bank) for e, h in batch})
+        for entry_id in removals[n::3]:
+            index.remove(entry_id)
+            model.pop(entry_id, None)
+    assert len(index) == len(model)
+    for signal, _ in list(model.values())[:40]:
+        query = near(signal, [0, 9, 77])
+        assert index.query(query) == brute(model, query, {"b0": 31, "b1": 31})
+
+
 @pytest.mark.parametrize("size", [0, 1, 2, 3, 17])
 def test_sizes_survive_save_and_load(tmp_path: Path, size: int) -> None:
     """Including the single-hash bank that faiss-cpu 1.15.1's multi-hash index loses."""

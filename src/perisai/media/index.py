@@ -87,6 +87,14 @@ def _distances(
     return out
 
 
+def _ranges(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The positions ``starts[i] .. starts[i] + lengths[i] - 1`` of every i, concatenated."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    total = int(ends[-1]) if ends.size else 0
+    return np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+
+
 def _promote(array: npt.NDArray[Any], value: int) -> npt.NDArray[Any]:
     """Widen an integer array's dtype when ``value`` does not fit (uint8 -> uint16 -> ...)."""
     info = np.iinfo(array.dtype)
@@ -210,26 +218,36 @@ class PdqIndex:
         self._lo = np.concatenate([self._lo, np.zeros(new - len(self._lo), np.uint16)])
         self._hi = np.concatenate([self._hi, np.zeros(new - len(self._hi), self._hi.dtype)])
 
-    def _insert(self, row: int, keys: npt.NDArray[np.int64]) -> None:
-        worst = self._count[keys].astype(np.int64)
-        worst += np.maximum(4, worst // 2)
-        self._reserve(int(worst.sum()))  # may compact: the row is not in the tables yet
-        full = keys[self._count[keys] >= self._capacity[keys]]
-        for g in full.tolist():
-            count = int(self._count[g])
-            room = count + max(4, count // 2)
-            src, dst = int(self._start[g]), self._used
-            self._lo[dst : dst + count] = self._lo[src : src + count]
-            self._hi[dst : dst + count] = self._hi[src : src + count]
-            self._start[g], self._capacity[g] = dst, room
-            self._used += room
-            self._garbage += count
-        if row >> 16 > np.iinfo(self._hi.dtype).max:
+    def _insert(self, rows: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> None:
+        """File ``rows`` (not yet in the tables) under their ``keys`` (one row of 16 buckets
+        each), all buckets at once: a bucket without room moves to the end of the slot array
+        with half as much room again, and its old place becomes garbage."""
+        order = np.argsort(keys.ravel(), kind="stable")
+        buckets, added = np.unique(keys.ravel()[order], return_counts=True)
+        worst = self._count[buckets].astype(np.int64) + added
+        # Reserve for the worst case first: compaction may run here, and changes every bucket.
+        self._reserve(int((worst + np.maximum(4, worst // 2)).sum()))
+        count = self._count[buckets].astype(np.int64)
+        need = count + added
+        full = need > self._capacity[buckets]
+        if full.any():
+            moved, moved_count = buckets[full], count[full]
+            room = need[full] + np.maximum(4, need[full] // 2)
+            new_starts = self._used + np.cumsum(room) - room
+            old = _ranges(self._start[moved].astype(np.int64), moved_count)
+            new = _ranges(new_starts, moved_count)
+            self._lo[new] = self._lo[old]
+            self._hi[new] = self._hi[old]
+            self._start[moved], self._capacity[moved] = new_starts, room
+            self._used += int(room.sum())
+            self._garbage += int(moved_count.sum())
+        if int(rows.max()) >> 16 > np.iinfo(self._hi.dtype).max:
             self._hi = self._hi.astype(np.uint16)
-        pos = self._start[keys].astype(np.int64) + self._count[keys]
-        self._lo[pos] = row & 0xFFFF
-        self._hi[pos] = row >> 16
-        self._count[keys] += 1
+        slots = _ranges(self._start[buckets].astype(np.int64) + count, added)
+        filed = np.repeat(rows, _CHUNKS)[order]
+        self._lo[slots] = filed & 0xFFFF
+        self._hi[slots] = filed >> 16
+        self._count[buckets] = need
 
     def _delete(self, row: int, keys: npt.NDArray[np.int64]) -> None:
         for g in keys.tolist():
@@ -279,7 +297,7 @@ class PdqIndex:
             if row == self._rows:
                 self._grow_rows(row + 1)
             # Tables first: _insert may compact, which must not see this row half-filed.
-            self._insert(row, keys)
+            self._insert(np.array([row], dtype=np.int64), keys[None, :])
             self._ids = _promote(self._ids, entry_id)
             self._codes[row], self._ids[row], self._bank[row] = code, entry_id, number
             self._rows = max(self._rows, row + 1)
@@ -291,33 +309,38 @@ class PdqIndex:
         hashes: Sequence[str] | npt.NDArray[np.uint8],
         bank: str = "default",
     ) -> None:
-        """Add many entries of one bank; large batches are filed with one vectorised pass."""
+        """Add (or replace) many entries of one bank, all buckets at once; a batch as large as
+        half the index re-files every table in one sorted pass instead (bulk loads)."""
         ids = np.asarray(entry_ids, dtype=np.int64).reshape(-1)
         codes = hashes if isinstance(hashes, np.ndarray) else parse_pdq_codes(list(hashes))
         if codes.dtype != np.uint8 or codes.shape != (ids.size, 32):
             raise ValueError("need one 32-byte code per entry id")
         if np.unique(ids).size != ids.size:
             raise ValueError("duplicate entry ids in batch")
-        if ids.size < max(64, self._live // 8):
-            for entry_id, code in zip(ids.tolist(), codes, strict=True):
-                self.add(entry_id, code.tobytes().hex(), bank)
-            return
         with self._lock:
             number = self._bank_number(bank)
-            existing = np.isin(self._ids[: self._rows], ids) & (self._bank[: self._rows] != 0)
-            self._bank[: self._rows][existing] = _FREE
-            self._free.extend(np.flatnonzero(existing).tolist())
-            self._live -= int(existing.sum())
-            start = self._rows
-            self._grow_rows(start + ids.size)
+            live = self._bank[: self._rows] != _FREE
+            existing = np.flatnonzero(np.isin(self._ids[: self._rows], ids) & live)
+            bulk = ids.size >= self._live // 2  # re-filing everything is cheaper then
+            for row in existing.tolist():  # replaced entries leave their buckets
+                if not bulk:
+                    self._delete(row, self._keys_of(self._codes[row]))
+                self._bank[row] = _FREE
+            self._free.extend(existing.tolist())
+            self._live -= existing.size
+            reuse = [self._free.pop() for _ in range(min(len(self._free), ids.size))]
+            fresh = np.arange(self._rows, self._rows + ids.size - len(reuse), dtype=np.int64)
+            rows = np.concatenate([np.asarray(reuse, dtype=np.int64), fresh])
+            self._grow_rows(self._rows + fresh.size)
+            if not bulk and ids.size:
+                self._insert(rows, codes.view(">u2").astype(np.int64) + _TABLE_OFFSET[:, 0])
             if ids.size:
                 self._ids = _promote(_promote(self._ids, int(ids.min())), int(ids.max()))
-            self._codes[start : start + ids.size] = codes
-            self._ids[start : start + ids.size] = ids
-            self._bank[start : start + ids.size] = number
-            self._rows += ids.size
+            self._codes[rows], self._ids[rows], self._bank[rows] = codes, ids, number
+            self._rows += fresh.size
             self._live += ids.size
-            self._relayout()
+            if bulk:
+                self._relayout()
 
     def remove(self, entry_id: int) -> bool:
         """Remove an entry by id; returns whether it was there."""
