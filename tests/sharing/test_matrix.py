@@ -1,0 +1,243 @@
+"""Need-to-know matrix: every role of every agency (and each agency's system) against each outlet.
+
+The expectations are written here from SECURITY.md, independently of the redaction code:
+a case assigned to PDRM (with an investigator) and referred to JKM (with a caseworker) is
+visible to PDRM, JKM and the secretariat, to roles that read cases; victim identity reaches only
+the two assigned users; evidence may be revealed only by investigators of PDRM or JKM.
+Outlets: the cases API (HTTP), SSE (the stream's reader), webhooks (dispatch and the signed
+body), exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.cases.factories import make_case
+
+from perisai.audit.models import AuditEntry
+from perisai.audit.service import SYSTEM
+from perisai.cases import service as cases
+from perisai.cases.models import Case
+from perisai.identity.deps import SESSION_COOKIE
+from perisai.identity.models import Agency, Role, User
+from perisai.identity.service import start_session
+from perisai.runtime import Runtime
+from perisai.sharing import webhooks
+from perisai.sharing.caseaccess import load_cases
+from perisai.sharing.events import emit
+from perisai.sharing.models import Tlp, WebhookDelivery, WebhookSubscription
+from perisai.sharing.redaction import (
+    NotVisible,
+    Viewer,
+    ViewerKind,
+    can_reveal_evidence,
+    redact_for_export,
+)
+from perisai.sharing.stream import latest_event_id, read_batch
+
+AGENCIES = ["PDRM", "CSM", "MCMC", "MOE", "JKM", "NGO", "SECRETARIAT"]
+ROLES = [role.value for role in Role]
+ON_CASE = {"PDRM", "JKM", "SECRETARIAT"}
+READS_CASES = {"analyst", "investigator", "supervisor", "caseworker"}
+VICTIM = [{"name": "Synthetic Child", "phone": "+60120000000"}]
+
+
+def expect_case(agency: str, role: str | None) -> bool:
+    """The rule as SECURITY.md states it (role None: an agency system with events:read)."""
+    return agency in ON_CASE and (role is None or role in READS_CASES)
+
+
+def expect_reveal(agency: str, role: str | None) -> bool:
+    return role == "investigator" and agency in {"PDRM", "JKM"}
+
+
+_serial = iter(range(1, 10**9))
+
+
+def quick_user(db: Session, *, role: str, agency: str) -> User:
+    """A member without usable credentials: logging in is not under test here, access is."""
+    agency_id = db.scalar(select(Agency.id).where(Agency.short_name == agency))
+    user = User(
+        agency_id=agency_id,
+        email=f"matrix-{next(_serial)}-{role}@{agency.lower()}.test.my",
+        display_name=f"{agency} {role}",
+        role=Role(role),
+        password_hash="!",
+        totp_secret_sealed=b"",
+    )
+    db.add(user)
+    db.flush()
+    db.refresh(user)
+    return user
+
+
+@dataclass
+class World:
+    case_id: int
+    public_id: str
+    viewers: dict[str, tuple[Viewer, str, str | None]]  # label → (viewer, agency, role)
+    caseworker: Viewer
+    investigator: Viewer
+
+
+def _build(db: Session, runtime: Runtime) -> World:
+    viewers: dict[str, tuple[Viewer, str, str | None]] = {}
+    for agency in AGENCIES:
+        for role in ROLES:
+            user = quick_user(db, role=role, agency=agency)
+            viewers[f"{agency}/{role}"] = (Viewer.for_user(user), agency, role)
+        viewers[f"{agency}/system"] = (Viewer.for_subscription(agency), agency, None)
+    investigator = quick_user(db, role="investigator", agency="PDRM")
+    caseworker = quick_user(db, role="caseworker", agency="JKM")
+    case = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=case.id, agency="PDRM", user_id=investigator.id, actor=SYSTEM)
+    cases.refer(db, case_id=case.id, agency="JKM", reason="victim support", actor=SYSTEM)
+    cases.assign(db, case_id=case.id, agency="JKM", user_id=caseworker.id, actor=SYSTEM)
+    db.flush()
+    return World(
+        case_id=case.id,
+        public_id=case.public_id,
+        viewers=viewers,
+        caseworker=Viewer.for_user(caseworker),
+        investigator=Viewer.for_user(investigator),
+    )
+
+
+def _case_event(db: Session, case_id: int, tlp: Tlp = Tlp.GREEN) -> int:
+    """An event carrying victim identity, as a worst case for every outlet."""
+    return emit(
+        db,
+        type="case.updated",
+        subject_type="case",
+        subject_id=str(case_id),
+        payload={"status": "investigating", "victims": VICTIM, "unclassified": "x"},
+        audience=[],
+        case_id=case_id,
+        tlp=tlp,
+    ).id
+
+
+# --- API (HTTP, through engineer A's cases API) ------------------------------------------------
+
+
+def test_api_outlet(client: TestClient, db: Session, runtime: Runtime) -> None:
+    pytest.importorskip("perisai.cases.api")
+    case = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=case.id, agency="PDRM", actor=SYSTEM)
+    cases.refer(db, case_id=case.id, agency="JKM", reason="support", actor=SYSTEM)
+    db.flush()
+    wrong = []
+    for agency in AGENCIES:
+        for role in ROLES:
+            user = quick_user(db, role=role, agency=agency)
+            token = start_session(db, settings=runtime.settings, user=user, totp_verified=True)
+            db.flush()
+            client.cookies.set(SESSION_COOKIE, token)
+            status = client.get(f"/api/v1/cases/{case.public_id}").status_code
+            expected = {200} if expect_case(agency, role) else {403, 404}
+            if status not in expected:
+                wrong.append((agency, role, status))
+    assert wrong == []
+
+
+# --- SSE, webhooks, exports: on the live database (events need real commits) ---------------
+
+
+@pytest.fixture(scope="module")
+def world(live_runtime: Runtime) -> Iterator[tuple[World, int, int]]:
+    with live_runtime.db.transaction() as session:
+        start = latest_event_id(session)
+        built = _build(session, live_runtime)
+        for agency in AGENCIES:
+            sub, _ = webhooks.create_subscription(
+                session, live_runtime.keyring, agency=agency, url="http://127.0.0.1:9/matrix"
+            )
+            sub.starts_after_event_id = start
+        event_id = _case_event(session, built.case_id)
+    yield built, start, event_id
+    with live_runtime.db.transaction() as session:
+        for sub in session.scalars(
+            select(WebhookSubscription).where(WebhookSubscription.url.endswith("/matrix"))
+        ):
+            sub.active = False  # queued deliveries are then withheld, never sent
+
+
+@pytest.mark.slow
+def test_sse_outlet(live_runtime: Runtime, world: tuple[World, int, int]) -> None:
+    built, start, event_id = world
+    wrong = []
+    for label, (viewer, agency, role) in built.viewers.items():
+        frames = "".join(read_batch(live_runtime.db, viewer, start).frames)
+        saw_case = f'"case_id":{built.case_id}' in frames
+        if saw_case != expect_case(agency, role) or "Synthetic Child" in frames:
+            wrong.append(label)
+    assert wrong == []
+    for assigned in (built.caseworker, built.investigator):
+        frames = "".join(read_batch(live_runtime.db, assigned, event_id - 1).frames)
+        assert "Synthetic Child" in frames and "unclassified" not in frames
+
+
+@pytest.mark.slow
+def test_webhook_outlet(live_runtime: Runtime, world: tuple[World, int, int]) -> None:
+    built, _, event_id = world
+    with live_runtime.db.transaction() as session:
+        while webhooks.dispatch(session).events_read:
+            pass
+    with live_runtime.db.transaction() as session:
+        rows = session.execute(
+            select(WebhookSubscription.agency, WebhookDelivery.id)
+            .join(WebhookDelivery, WebhookDelivery.subscription_id == WebhookSubscription.id)
+            .where(WebhookDelivery.event_id == event_id)
+        ).all()
+        reached = {agency for agency, _ in rows}
+        assert reached == {a for a in AGENCIES if expect_case(a, None)}
+        for _, delivery_id in rows:
+            outgoing = webhooks.prepare(session, live_runtime.keyring, delivery_id)
+            assert outgoing is not None
+            assert b"Synthetic Child" not in outgoing.body
+            assert b"unclassified" not in outgoing.body
+
+
+@pytest.mark.slow
+def test_export_and_reveal_outlets(live_runtime: Runtime, world: tuple[World, int, int]) -> None:
+    from perisai.cases.views import case_view
+
+    built, _, _ = world
+    wrong = []
+    with live_runtime.db.transaction() as session:
+        case = session.get(Case, built.case_id)
+        assert case is not None
+        view = {**case_view(session, case), "victims": VICTIM}
+        facts = load_cases(session, [built.case_id])[built.case_id]
+        for label, (viewer, agency, role) in built.viewers.items():
+            if viewer.kind is not ViewerKind.USER:
+                continue
+            try:
+                out: dict[str, Any] | None = redact_for_export(
+                    session, viewer, kind="case", view=view, case=facts, object_id=case.id
+                )
+            except NotVisible:
+                out = None
+            if (out is not None) != expect_case(agency, role) or (out and "victims" in out):
+                wrong.append(("export", label))
+            if can_reveal_evidence(viewer, facts) != expect_reveal(agency, role):
+                wrong.append(("reveal", label))
+        for assigned in (built.caseworker, built.investigator):
+            out = redact_for_export(
+                session, assigned, kind="case", view=view, case=facts, object_id=case.id
+            )
+            assert out["victims"] == VICTIM
+    with live_runtime.db.transaction() as session:  # audit entries are written at commit
+        exports = session.scalar(
+            select(AuditEntry.id).where(
+                AuditEntry.action == "export", AuditEntry.object_id == str(built.case_id)
+            )
+        )
+    assert wrong == []
+    assert exports is not None, "exports are audited"
