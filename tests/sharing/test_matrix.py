@@ -185,7 +185,7 @@ def test_sse_outlet(live_runtime: Runtime, world: tuple[World, int, int]) -> Non
 
 @pytest.mark.slow
 def test_webhook_outlet(live_runtime: Runtime, world: tuple[World, int, int]) -> None:
-    built, _, event_id = world
+    _, _, event_id = world
     with live_runtime.db.transaction() as session:
         while webhooks.dispatch(session).events_read:
             pass
