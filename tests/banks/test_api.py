@@ -383,3 +383,38 @@ def test_an_investigator_session_may_manage_banks_an_analyst_may_not(
     _log_in(client, runtime, db, "analyst")
     assert client.get(BANKS).status_code == 403
     assert client.post(BANKS, json={"name": "refused"}).status_code == 403
+
+
+def test_idempotency_key_replays_a_create_and_refuses_another_body(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    headers = {**admin, "Idempotency-Key": "create-bank-1"}
+    first = client.post(BANKS, json={"name": "idem"}, headers=headers)
+    again = client.post(BANKS, json={"name": "idem"}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"] == f"{BANKS}/idem"
+    other = client.post(BANKS, json={"name": "idem-2"}, headers=headers)
+    assert other.status_code == 409 and other.headers["content-type"] == PROBLEM
+    pdq = random_pdq(RNG)
+    entry_headers = {**admin, "Idempotency-Key": "add-entry-1"}
+    body = {"signal_type": "pdq", "signal": pdq}
+    added = client.post(f"{BANKS}/idem/entries", json=body, headers=entry_headers)
+    retried = client.post(f"{BANKS}/idem/entries", json=body, headers=entry_headers)
+    assert (added.status_code, retried.status_code) == (201, 200)
+    assert retried.json()["id"] == added.json()["id"]
+    without_key = client.post(f"{BANKS}/idem/entries", json=body, headers=admin)
+    assert without_key.status_code == 409  # the bank holds it already
+
+
+def test_a_failed_create_keeps_no_idempotency_key(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    _bank(client, admin, "taken")
+    headers = {**admin, "Idempotency-Key": "retry-after-fix"}
+    assert client.post(BANKS, json={"name": "taken"}, headers=headers).status_code == 409
+    assert client.post(BANKS, json={"name": "taken"}, headers=headers).status_code == 409
+    bad_key = client.post(
+        BANKS, json={"name": "fine"}, headers={**admin, "Idempotency-Key": "has space"}
+    )
+    assert bad_key.status_code == 422

@@ -7,14 +7,16 @@ change is audited by the service. The router's lifespan starts this process's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from perisai.banks import media_api, service
+from perisai.banks import idempotency, media_api, service
 from perisai.banks.index_follower import IndexFollower
 from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
@@ -122,10 +124,42 @@ def list_banks(db: DbDep, principal: Principal = BANK_ADMIN) -> list[BankOut]:
     return [_bank_out(bank, n) for bank, n in service.list_banks(db)]
 
 
-@router.post(BANKS, status_code=201, response_model=BankOut)
+def _created(
+    db: DbDep,
+    principal: Principal,
+    key: str | None,
+    request: tuple[str, BaseModel],
+    create: Callable[[], tuple[BaseModel, str]],
+) -> JSONResponse:
+    """Run ``create`` (→ body, Location) once per Idempotency-Key; a retry replays the answer."""
+    if key is not None:
+        path, body = request
+        client = idempotency.client_id(principal)
+        fingerprint = idempotency.request_sha256("POST", path, body.model_dump_json())
+        replay = idempotency.claim(db, client=client, key=key, fingerprint=fingerprint)
+        if replay is not None:
+            return replay
+    out, location = create()
+    payload = out.model_dump(mode="json")
+    if key is not None:
+        idempotency.remember(
+            db, client=client, key=key, status=201, response=payload, location=location
+        )
+    return JSONResponse(payload, status_code=201, headers={"Location": location})
+
+
+_REPLAY: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Replay of an earlier request with the same Idempotency-Key"}
+}
+
+
+@router.post(BANKS, status_code=201, response_model=BankOut, responses=_REPLAY)
 def create_bank(
-    body: BankIn, response: Response, db: DbDep, principal: Principal = BANK_ADMIN
-) -> BankOut:
+    body: BankIn,
+    db: DbDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+    principal: Principal = BANK_ADMIN,
+) -> JSONResponse:
     settings = service.BankSettings(
         description=body.description,
         kind=body.kind,
@@ -133,10 +167,13 @@ def create_bank(
         pdq_threshold=body.pdq_threshold,
         source=body.source,
     )
-    with _bank_problems():
-        bank = service.create_bank(db, actor=principal.actor, name=body.name, settings=settings)
-    response.headers["Location"] = f"{BANKS}/{bank.name}"
-    return _bank_out(bank, 0)
+
+    def create() -> tuple[BaseModel, str]:
+        with _bank_problems():
+            bank = service.create_bank(db, actor=principal.actor, name=body.name, settings=settings)
+        return _bank_out(bank, 0), f"{BANKS}/{bank.name}"
+
+    return _created(db, principal, idempotency_key, (BANKS, body), create)
 
 
 @router.get(BANKS + "/{name}", response_model=BankOut)
@@ -183,10 +220,14 @@ def list_entries(
     )
 
 
-@router.post(BANKS + "/{name}/entries", status_code=201, response_model=EntryOut)
+@router.post(BANKS + "/{name}/entries", status_code=201, response_model=EntryOut, responses=_REPLAY)
 def add_entry(
-    name: str, body: EntryIn, response: Response, db: DbDep, principal: Principal = BANK_ADMIN
-) -> EntryOut:
+    name: str,
+    body: EntryIn,
+    db: DbDep,
+    idempotency_key: idempotency.IdempotencyKey = None,
+    principal: Principal = BANK_ADMIN,
+) -> JSONResponse:
     bank = _bank(db, name)
     entry = BankEntry(
         body.signal_type,
@@ -197,10 +238,13 @@ def add_entry(
         body.note,
         body.metadata,
     )
-    with _bank_problems():
-        row = service.add_entry(db, actor=principal.actor, bank=bank, entry=entry)
-    response.headers["Location"] = f"{BANKS}/{bank.name}/entries/{row.id}"
-    return _entry_out(bank, row)
+
+    def create() -> tuple[BaseModel, str]:
+        with _bank_problems():
+            row = service.add_entry(db, actor=principal.actor, bank=bank, entry=entry)
+        return _entry_out(bank, row), f"{BANKS}/{bank.name}/entries/{row.id}"
+
+    return _created(db, principal, idempotency_key, (f"{BANKS}/{bank.name}/entries", body), create)
 
 
 def _entry(db: DbDep, bank: Bank, entry_id: int) -> EntryRow:

@@ -104,3 +104,18 @@ class BankChange(Base):
     bank_id: Mapped[int] = mapped_column(Integer)
     entry_id: Mapped[int | None] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class BankIdempotency(CreatedAt, Base):
+    """An `Idempotency-Key` of a creating POST and the answer it got, replayed on a retry."""
+
+    __tablename__ = "bank_idempotency"
+    __table_args__ = (UniqueConstraint("client_id", "key", name="uq_bank_idempotency_client_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 while the first runs
+    response: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    location: Mapped[str] = mapped_column(String(512), default="")
