@@ -109,3 +109,21 @@ def test_auditor_and_anonymous_cannot_read_cases(
     assert client.get(CASES).status_code == 401
     login(client, db, runtime, "auditor", "SECRETARIAT")
     assert client.get(CASES).status_code == 403
+
+
+def test_idempotency_key_answers_the_same_case(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    report = make_report(db, runtime.keyring)
+    other = make_report(db, runtime.keyring)
+    login(client, db, runtime, "analyst", "SECRETARIAT")
+    body = {"title": "Once", "report_ids": [report.public_id]}
+    headers = {"Idempotency-Key": "case-key-1"}
+    first = client.post(CASES, json=body, headers=headers)
+    again = client.post(CASES, json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["public_id"] == again.json()["public_id"]
+    changed = client.post(
+        CASES, json={"title": "Once", "report_ids": [other.public_id]}, headers=headers
+    )
+    assert changed.status_code == 409

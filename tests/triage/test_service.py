@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 from tests.triage.factories import MEETING_CHAT, make_report
 
@@ -237,3 +237,29 @@ def test_opening_sealed_victim_details_is_audited(db: Session, runtime: Runtime)
         {"id": report.public_id},
     ).one()
     assert entry.details["victims"] == 1
+
+
+def test_queue_shows_case_reports_to_assigned_agencies_in_one_query(
+    db: Session, runtime: Runtime
+) -> None:
+    report = make_report(db, runtime.keyring, escalation="danger")
+    service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    case = cases.create_case(db, title="x", report_ids=[report.id], actor=ANALYST)
+    cases.assign(db, case_id=case.id, agency="PDRM", actor=ANALYST)
+    pdrm = Actor(kind="user", id="11", agency="PDRM", role="analyst")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        items = service.queue(db, viewer=pdrm).items
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [i.public_id for i in items if i.report_id == report.id] == [report.public_id]
+    assert items[0].case_public_id == case.public_id
+    assert len(statements) == 1
+    moe = Actor(kind="user", id="12", agency="MOE", role="analyst")
+    assert report.id not in [i.report_id for i in service.queue(db, viewer=moe).items]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -145,15 +145,34 @@ def list_cases(
 
 
 @router.post("", status_code=201)
-def create(body: CaseIn, db: DbDep, principal: Principal = WRITE) -> dict[str, Any]:
+def create(
+    body: CaseIn,
+    db: DbDep,
+    response: Response,
+    principal: Principal = WRITE,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
+    ] = None,
+) -> dict[str, Any]:
+    """Create a case; a retry with the same Idempotency-Key answers the same case (200)."""
     viewer = viewer_of(principal)
     ids = _report_ids(db, body.report_ids)
+    replay = idempotency_key is not None and (
+        cases.case_by_idempotency_key(db, actor=principal.actor, key=idempotency_key) is not None
+    )
     try:
         case = cases.create_case(
-            db, title=body.title, report_ids=ids, actor=principal.actor, tlp=body.tlp
+            db,
+            title=body.title,
+            report_ids=ids,
+            actor=principal.actor,
+            tlp=body.tlp,
+            idempotency_key=idempotency_key,
         )
     except (CaseNotFound, CaseConflict) as exc:
         raise _problem(exc) from None
+    if replay:
+        response.status_code = 200
     return _out(db, viewer, case)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,6 +69,7 @@ class Case(CreatedAt, Base):
         CheckConstraint(f"status IN ({_STATUSES})", name="status"),
         CheckConstraint(f"outcome IS NULL OR outcome IN ({_OUTCOMES})", name="outcome"),
         CheckConstraint("(status = 'closed') = (outcome IS NOT NULL)", name="closed_outcome"),
+        UniqueConstraint("created_by", "idempotency_key", name="uq_case_file_creator_key"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
@@ -78,6 +80,8 @@ class Case(CreatedAt, Base):
     # The best (lowest number) priority among its reports; 4 when it has none triaged.
     priority: Mapped[int] = mapped_column(SmallInteger, default=4)
     created_by: Mapped[str] = mapped_column(String(128))
+    # The creator's Idempotency-Key, so a retried POST answers the case it already made.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
     closed_at: Mapped[datetime | None]
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
     tlp: Mapped[Tlp] = mapped_column(

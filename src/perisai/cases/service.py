@@ -159,9 +159,23 @@ def create_case(
     report_ids: Collection[int],
     actor: Actor,
     tlp: Tlp = Tlp.AMBER,
+    idempotency_key: str | None = None,
 ) -> Case:
-    """A new case holding ``report_ids`` (each report may be in one case only)."""
+    """A new case holding ``report_ids`` (each report may be in one case only).
+
+    With ``idempotency_key``, a repeat by the same creator answers the case already made (the
+    same title and reports), and a different body under the same key is a conflict.
+    """
     title = _text(title, "title", MAX_TITLE)
+    if idempotency_key is not None:
+        earlier = case_by_idempotency_key(session, actor=actor, key=idempotency_key)
+        if earlier is not None:
+            same = earlier.title == title and {r.report_id for r in earlier.reports} == set(
+                report_ids
+            )
+            if not same:
+                raise CaseConflict("the Idempotency-Key was already used for another case")
+            return earlier
     reports = list(session.scalars(select(Report).where(Report.id.in_(set(report_ids)))))
     if len(reports) != len(set(report_ids)):
         raise CaseNotFound("one or more reports do not exist")
@@ -179,6 +193,7 @@ def create_case(
         status=CaseStatus.NEW.value,
         created_by=_who(actor),
         tlp=tlp,
+        idempotency_key=idempotency_key,
     )
     session.add(case)
     session.flush()
@@ -194,6 +209,13 @@ def create_case(
         payload={"report_public_ids": sorted(r.public_id for r in reports), "title": title},
     )
     return case
+
+
+def case_by_idempotency_key(session: Session, *, actor: Actor, key: str) -> Case | None:
+    """The case this actor already created under ``key``, if any."""
+    return session.scalar(
+        select(Case).where(Case.created_by == _who(actor), Case.idempotency_key == key)
+    )
 
 
 def _who(actor: Actor) -> str:

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=32), nullable=True),
         sa.Column("priority", sa.SmallInteger(), nullable=False),
         sa.Column("created_by", sa.String(length=128), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("merged_into_id", sa.BigInteger(), nullable=True),
         sa.Column(
@@ -59,6 +60,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_file")),
         sa.UniqueConstraint("public_id", name=op.f("uq_case_file_public_id")),
+        sa.UniqueConstraint("created_by", "idempotency_key", name="uq_case_file_creator_key"),
     )
     op.create_index(
         op.f("ix_case_file_merged_into_id"), "case_file", ["merged_into_id"], unique=False
