@@ -24,6 +24,10 @@ from perisai.triage.models import ReportLink
 
 # Carrier-grade NAT shares addresses widely: only an address used close in time says much.
 IP_WINDOW = timedelta(hours=1)
+# A key shared by very many reports (a platform's support address, a CGNAT address) says little
+# about any one of them; link to the most recent ones only, so one report cannot fan out into
+# thousands of links and re-triage jobs.
+MAX_REPORTS_PER_KEY = 200
 MEDIA_KINDS = ("sha256", "md5")
 
 
@@ -63,9 +67,20 @@ def _live_reports(session: Session, ids: Iterable[int]) -> dict[int, str]:
 def _identifier_matches(session: Session, report: Report, keys: list[str]) -> list[tuple[int, str]]:
     if not keys:
         return []
-    rows = session.execute(
-        select(ReportIdentifier.report_id, ReportIdentifier.key)
+    ranked = (
+        select(
+            ReportIdentifier.report_id,
+            ReportIdentifier.key,
+            func.dense_rank()
+            .over(partition_by=ReportIdentifier.key, order_by=ReportIdentifier.report_id.desc())
+            .label("rank"),
+        )
         .where(ReportIdentifier.key.in_(keys), ReportIdentifier.report_id != report.id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.report_id, ranked.c.key)
+        .where(ranked.c.rank <= MAX_REPORTS_PER_KEY)
         .distinct()
     )
     return [(row.report_id, row.key) for row in rows]
@@ -78,11 +93,20 @@ def _media_matches(session: Session, report: Report, keys: list[str]) -> list[tu
         return []
     file_sha256 = func.lower(func.coalesce(ReportFile.sha256, ReportFile.declared_sha256))
     file_md5 = func.lower(func.coalesce(ReportFile.md5, ReportFile.declared_md5))
+    # Plain column comparisons, so that indexes on the hash columns can serve the lookup.
     rows = session.execute(
-        select(ReportFile.report_id, file_sha256.label("sha256"), file_md5.label("md5")).where(
+        select(ReportFile.report_id, file_sha256.label("sha256"), file_md5.label("md5"))
+        .where(
             ReportFile.report_id != report.id,
-            or_(file_sha256.in_(sha256), file_md5.in_(md5)),
+            or_(
+                ReportFile.sha256.in_(sha256),
+                ReportFile.declared_sha256.in_(sha256),
+                ReportFile.md5.in_(md5),
+                ReportFile.declared_md5.in_(md5),
+            ),
         )
+        .order_by(ReportFile.report_id.desc())
+        .limit(MAX_REPORTS_PER_KEY * max(1, len(sha256) + len(md5)))
     )
     found: list[tuple[int, str]] = []
     for row in rows:
