@@ -20,7 +20,8 @@ from perisai.banks.indexes import BankIndexes
 from perisai.banks.service import CHANNEL
 
 log = logging.getLogger(__name__)
-WAIT_SECONDS: Final = 0.2
+# How long one wait for a notification lasts: bounds how soon stop() returns.
+WAIT_SECONDS: Final = 0.05
 
 
 class IndexFollower:
