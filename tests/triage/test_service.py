@@ -12,9 +12,10 @@ from tests.triage.factories import MEETING_CHAT, make_report
 
 from perisai.audit.service import SYSTEM, Actor, flush_pending
 from perisai.cases import service as cases
+from perisai.enrichment.results import ReportGrooming
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
-from perisai.triage import service
+from perisai.triage import linking, service
 from perisai.triage.models import ReportLink, TriageRecord
 from perisai.triage.policy import Priority
 
@@ -263,3 +264,42 @@ def test_queue_shows_case_reports_to_assigned_agencies_in_one_query(
     assert len(statements) == 1
     moe = Actor(kind="user", id="12", agency="MOE", role="analyst")
     assert report.id not in [i.report_id for i in service.queue(db, viewer=moe).items]
+
+
+def test_enrichment_assessments_are_used_when_stored(db: Session, runtime: Runtime) -> None:
+    report = make_report(db, runtime.keyring, phone="0123456789", incident="child_pornography")
+    signals = [{"message": 3, "kind": "meeting_request", "stage": "approach", "evidence": "x"}]
+    db.add(
+        ReportGrooming(
+            report_id=report.id,
+            conversation_index=0,
+            risk=0.91,
+            flag=True,
+            stage="approach",
+            suspect="a",
+            first_flag_message=3,
+            signals=signals,
+            model_version="test",
+            scored_at=report.received_at,
+        )
+    )
+    db.flush()
+    result = service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    assert result.priority is Priority.P1
+    assert "P1: meeting request at message 4" in [r.text for r in result.reasons]
+    record = db.get(TriageRecord, report.id)
+    assert record is not None
+    assert record.grooming is None  # enrichment keeps its own; triage stores no copy
+
+
+def test_a_common_key_links_only_the_most_recent_reports(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linking, "MAX_REPORTS_PER_KEY", 2)
+    earlier = [make_report(db, runtime.keyring, phone="0123456789") for _ in range(3)]
+    latest = make_report(db, runtime.keyring, phone="0123456789")
+    result = service.triage_report(db, report_id=latest.id, actor=SYSTEM)
+    assert sorted(link.other_report_id for link in result.links) == [
+        earlier[1].id,
+        earlier[2].id,
+    ]
