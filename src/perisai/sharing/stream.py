@@ -26,6 +26,7 @@ from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.events import NOTIFY_CHANNEL
 from perisai.sharing.models import OutboxEvent
 from perisai.sharing.redaction import Viewer, redact_event
+from perisai.sharing.rls import read_as
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Batch:
 def read_batch(db: Database, viewer: Viewer, after_id: int) -> Batch:
     """One short transaction: the next events redacted for ``viewer`` (hidden ones skipped)."""
     with db.transaction() as session:
+        read_as(session, viewer)  # PostgreSQL hides other agencies' case rows as well
         events = settled_after(session, after_id)
         cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
         frames = []
