@@ -227,6 +227,8 @@ def test_mark_reviewed_stops_the_review_clock_once(db: Session, runtime: Runtime
     first = service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at
     assert first is not None
     assert service.mark_reviewed(db, report_id=report.id, actor=ANALYST).reviewed_at == first
+    reviewed = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "report.reviewed"))
+    assert len(list(reviewed)) == 1
 
 
 def test_opening_sealed_victim_details_is_audited(db: Session, runtime: Runtime) -> None:

@@ -418,6 +418,17 @@ def mark_reviewed(
         raise TriageError(f"report {report.public_id} has not been triaged yet")
     if record_.reviewed_at is None:
         record_.reviewed_at = now or _now()
+        holding = cases.case_of_report(session, report.id)
+        emit(
+            session,
+            type="report.reviewed",
+            subject_type="report",
+            subject_id=report.public_id,
+            payload={"report_public_id": report.public_id},
+            audience=sorted({SECRETARIAT, *(holding.agencies if holding else ())}),
+            case_id=holding.id if holding else None,
+            tlp=holding.tlp if holding else Tlp.AMBER,
+        )
         record(
             session,
             actor=actor,
