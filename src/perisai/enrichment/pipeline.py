@@ -23,7 +23,7 @@ from perisai.enrichment.queue import ENRICH_TASK
 from perisai.enrichment.results import ReportFileSignal, ReportGrooming
 from perisai.grooming import GroomingInputError, GroomingScorer, conversation_from_dict
 from perisai.jobs.queue import defer
-from perisai.jobs.worker import JOBS, current_runtime, job
+from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
 from perisai.reports.evidence import read_blob
 from perisai.reports.models import Report, ReportFile
@@ -132,8 +132,8 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     hash_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
-    if TRIAGE_TASK in JOBS:
-        defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
+    # Triage runs on the finished enrichment, in a job of its own.
+    defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
 
 
 @job(ENRICH_TASK, queue="enrichment")

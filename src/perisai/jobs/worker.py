@@ -90,7 +90,12 @@ def _load_task_modules() -> None:
 
 
 # Modules whose import registers jobs (each domain that has jobs adds its module here).
-TASK_MODULES: list[str] = ["perisai.enrichment.pipeline", "perisai.sharing.jobs"]
+TASK_MODULES: list[str] = [
+    "perisai.enrichment.pipeline",
+    "perisai.triage.jobs",
+    "perisai.cases.jobs",
+    "perisai.sharing.jobs",
+]
 
 
 async def _serve(app: procrastinate.App, stop: asyncio.Event | None, **options: Any) -> None:
