@@ -35,7 +35,7 @@ class ReportGrooming(Base):
 
 
 class ReportFileSignal(Base):
-    """Perceptual signals of an uploaded evidence file (its cryptographic hashes are on the file)."""
+    """Perceptual signals of an uploaded evidence file (crypto hashes live on the file)."""
 
     __tablename__ = "report_file_signal"
 
