@@ -17,6 +17,8 @@ from perisai.sharing.models import OutboxEvent, Tlp
 NOTIFY_CHANNEL = "perisai_events"
 # The webhook dispatcher (perisai.sharing.jobs); one job per event, run one at a time (lock).
 DISPATCH_TASK = "sharing.dispatch"
+# Sharing jobs are short and latency-bound: taken before enrichment and other bulk work.
+SHARING_PRIORITY = 10
 
 
 def emit(
@@ -47,5 +49,12 @@ def emit(
         text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}
     )
     # Webhooks: the dispatcher turns the event into deliveries once it has committed.
-    defer(session, task=DISPATCH_TASK, args={}, lock=DISPATCH_TASK, queue="sharing")
+    defer(
+        session,
+        task=DISPATCH_TASK,
+        args={},
+        lock=DISPATCH_TASK,
+        queue="sharing",
+        priority=SHARING_PRIORITY,
+    )
     return event

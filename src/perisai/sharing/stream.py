@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SETTLED = text("outbox_event.xact_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 BATCH = 200
+SETTLE_RECHECK_SECONDS = 0.05
 
 
 def settled_after(session: Session, after_id: int, *, limit: int = BATCH) -> Sequence[OutboxEvent]:
@@ -60,11 +61,29 @@ class Batch:
     full: bool
 
 
+def settled_page(session: Session, after_id: int, *, limit: int = BATCH) -> tuple[int, int]:
+    """(last id, count) of the next ``limit`` settled events after ``after_id``, all agencies."""
+    ids = select(OutboxEvent.id).where(OutboxEvent.id > after_id, SETTLED)
+    page = ids.order_by(OutboxEvent.id).limit(limit).subquery()
+    last, count = session.execute(
+        select(func.coalesce(func.max(page.c.id), after_id), func.count(page.c.id))
+    ).one()
+    return int(last), int(count)
+
+
 def read_batch(db: Database, viewer: Viewer, after_id: int) -> Batch:
     """One short transaction: the next events redacted for ``viewer`` (hidden ones skipped)."""
     with db.transaction() as session:
+        # The cursor moves past events this viewer may not see too, so it never waits on them.
+        upper, count = settled_page(session, after_id)
+        if count == 0:
+            return Batch(frames=[], cursor=after_id, full=False)
         read_as(session, viewer)  # PostgreSQL hides other agencies' case rows as well
-        events = settled_after(session, after_id)
+        events = session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.id > after_id, OutboxEvent.id <= upper)
+            .order_by(OutboxEvent.id)
+        ).all()
         cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
         frames = []
         for event in events:
@@ -72,8 +91,7 @@ def read_batch(db: Database, viewer: Viewer, after_id: int) -> Batch:
             redacted = redact_event(viewer, event, case)
             if redacted is not None:
                 frames.append(sse_frame(redacted))
-        cursor = events[-1].id if events else after_id
-        return Batch(frames=frames, cursor=cursor, full=len(events) == BATCH)
+        return Batch(frames=frames, cursor=upper, full=count == BATCH)
 
 
 class Waker:
@@ -84,6 +102,8 @@ class Waker:
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # The newest event id announced: a stream behind it looks again soon.
+        self.latest_id = 0
         self._thread = threading.Thread(target=self._listen, name="perisai-sse-waker", daemon=True)
         self._thread.start()
 
@@ -94,7 +114,9 @@ class Waker:
                     connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     while not self._stop.is_set():
                         # Bounded waits, so that close() is noticed within a second.
-                        for _ in connection.notifies(timeout=1.0, stop_after=1):
+                        for notify in connection.notifies(timeout=1.0, stop_after=1):
+                            if notify.payload.isdigit():
+                                self.latest_id = max(self.latest_id, int(notify.payload))
                             self._wake_all()
             except psycopg.Error as exc:  # reconnect; streams keep polling meanwhile
                 if not self._stop.is_set():
@@ -165,8 +187,14 @@ async def event_stream(
             quiet = 0.0
         if batch.full:
             continue
-        await waker.wait(poll_seconds)
-        quiet += poll_seconds
+        if waker.latest_id > cursor:
+            # Committed but not yet settled (an older transaction is still running): look
+            # again shortly rather than wait for the next notification.
+            await asyncio.sleep(SETTLE_RECHECK_SECONDS)
+            quiet += SETTLE_RECHECK_SECONDS
+        else:
+            await waker.wait(poll_seconds)
+            quiet += poll_seconds
         if quiet >= heartbeat_seconds:
             quiet = 0.0
             yield ": keep-alive\n\n"

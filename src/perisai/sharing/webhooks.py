@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency
 from perisai.jobs.queue import defer
-from perisai.sharing import events
 from perisai.sharing.caseaccess import load_cases
+from perisai.sharing.events import DISPATCH_TASK as EVENTS_DISPATCH_TASK
+from perisai.sharing.events import SHARING_PRIORITY
 from perisai.sharing.models import (
     DeliveryStatus,
     DispatchCursor,
@@ -39,7 +40,7 @@ from perisai.sharing.models import (
 from perisai.sharing.redaction import Viewer, redact_event
 from perisai.sharing.stream import latest_event_id, settled_after
 
-DISPATCH_TASK = events.DISPATCH_TASK
+DISPATCH_TASK = EVENTS_DISPATCH_TASK
 DELIVER_TASK = "sharing.deliver"
 SIGNATURE_HEADER = "Perisai-Signature"
 TIMESTAMP_HEADER = "Perisai-Timestamp"
@@ -167,7 +168,12 @@ def _queue_delivery(session: Session, subscription_id: int, event_id: int) -> in
         .returning(WebhookDelivery.id)
     )
     if delivery_id is not None:
-        defer(session, task=DELIVER_TASK, args={"delivery_id": delivery_id})
+        defer(
+            session,
+            task=DELIVER_TASK,
+            args={"delivery_id": delivery_id},
+            priority=SHARING_PRIORITY,
+        )
     return delivery_id
 
 
@@ -194,6 +200,8 @@ def _offer(
 class Dispatched:
     events_read: int
     queued: list[int]
+    # Committed events after the cursor still waiting for an older transaction to end.
+    unsettled: bool = False
 
 
 def dispatch(session: Session, *, limit: int = 500) -> Dispatched:
@@ -208,13 +216,15 @@ def dispatch(session: Session, *, limit: int = 500) -> Dispatched:
     ).one()
     events = list(settled_after(session, cursor.last_event_id, limit=limit))
     if not events:
-        return Dispatched(events_read=0, queued=[])
+        unsettled = latest_event_id(session) > cursor.last_event_id
+        return Dispatched(events_read=0, queued=[], unsettled=unsettled)
     subscriptions = session.scalars(
         select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
     ).all()
     queued = _offer(session, events, list(subscriptions))
     cursor.last_event_id = events[-1].id
-    return Dispatched(events_read=len(events), queued=queued)
+    unsettled = len(events) < limit and latest_event_id(session) > cursor.last_event_id
+    return Dispatched(events_read=len(events), queued=queued, unsettled=unsettled)
 
 
 def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int:
@@ -250,7 +260,12 @@ def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int
             if delivery_id is None:
                 _queue_delivery(session, subscription.id, event.id)
             else:
-                defer(session, task=DELIVER_TASK, args={"delivery_id": delivery_id})
+                defer(
+                    session,
+                    task=DELIVER_TASK,
+                    args={"delivery_id": delivery_id},
+                    priority=SHARING_PRIORITY,
+                )
             count += 1
         after = events[-1].id
 
@@ -343,6 +358,7 @@ def record_attempt(
             task=DELIVER_TASK,
             args={"delivery_id": delivery.id},
             scheduled_at=delivery.next_attempt_at,
+            priority=SHARING_PRIORITY,
         )
     return delivery.status
 
