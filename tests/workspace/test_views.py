@@ -150,10 +150,28 @@ def test_dashboard_draws_percentiles_as_svg(
     log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
     page = client.get("/workspace/dashboard?lang=en")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 2
+    assert page.text.count("<svg") == 4
     assert "p50: 10.0 min" in page.text or "p50: 10 min" in page.text
     assert "p90: 30 min" in page.text
     assert 'style="' not in page.text
     client.cookies.clear()
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
     assert client.get("/workspace/dashboard").status_code == 403
+
+
+def test_dashboard_shows_referral_times_per_agency(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    from perisai.audit.service import SYSTEM
+    from perisai.cases import service as cases
+
+    report = store_report(runtime, db)
+    triage(db, report, priority=1)
+    case = cases.create_case(db, title="t", report_ids=[report.id], actor=SYSTEM)
+    cases.refer(db, case_id=case.id, agency="JKM", reason="support", actor=SYSTEM)
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get("/workspace/dashboard?lang=en")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 4
+    row = re.search(r'<th scope="row">JKM</th><td>(\d+)</td>', page.text)
+    assert row and row.group(1) == "1"

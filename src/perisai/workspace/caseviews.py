@@ -20,7 +20,12 @@ from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, requ
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.sharing.redaction import NotVisible, can_see_case
-from perisai.triage.service import mark_reviewed
+from perisai.triage.service import (
+    ReportNotFound,
+    TriageError,
+    mark_reviewed,
+    override_priority,
+)
 from perisai.web.templating import render
 from perisai.workspace.access import case_of_report, viewer_of, visible_report
 from perisai.workspace.casepage import case_view, load_case, visible_cases
@@ -138,6 +143,27 @@ def report_reviewed(
     _csrf(principal, csrf_token)
     loaded, _, _ = visible_report(db, principal, public_id)
     mark_reviewed(db, report_id=loaded.id, actor=principal.actor)
+    return RedirectResponse(f"/workspace/reports/{loaded.public_id}", status_code=303)
+
+
+@router.post("/reports/{public_id}/priority")
+def report_priority(
+    db: DbDep,
+    public_id: str,
+    priority: Annotated[str, Form(pattern="^P[1-4]$")],
+    reason: Reason,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.REPORTS_TRIAGE),
+) -> Response:
+    """An analyst's override of the priority, with a written reason (triage audits it)."""
+    _csrf(principal, csrf_token)
+    loaded, _, _ = visible_report(db, principal, public_id)
+    try:
+        override_priority(
+            db, report_id=loaded.id, priority=priority, reason=reason, actor=principal.actor
+        )
+    except (TriageError, ReportNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
     return RedirectResponse(f"/workspace/reports/{loaded.public_id}", status_code=303)
 
 

@@ -91,6 +91,16 @@ register(
             "ms": "Masa hingga tindakan (minit) mengikut keutamaan",
             "en": "Time to action (minutes) by priority",
         },
+        "ws.dash.agency_action": {
+            "ms": "Masa dari penerimaan hingga rujukan (minit) mengikut agensi",
+            "en": "Time from intake to referral (minutes) by agency",
+        },
+        "ws.dash.agency_response": {
+            "ms": "Masa agensi menjawab rujukan (minit)",
+            "en": "Time for the agency to answer a referral (minutes)",
+        },
+        "ws.dash.agencies": {"ms": "Mengikut agensi", "en": "By agency"},
+        "ws.dash.pending": {"ms": "Belum dijawab", "en": "Unanswered"},
         "ws.dash.breaches": {"ms": "Pelanggaran SLA", "en": "SLA breaches"},
         "ws.dash.count": {"ms": "Bilangan", "en": "Count"},
         "ws.dash.review_breached": {"ms": "Semakan lewat", "en": "Review breached"},
@@ -136,6 +146,9 @@ register(
         "ws.col.name": {"ms": "Nama", "en": "Name"},
         "ws.col.age": {"ms": "Umur", "en": "Age"},
         "ws.col.contact": {"ms": "Hubungan", "en": "Contact"},
+        "ws.override.title": {"ms": "Ubah keutamaan", "en": "Override priority"},
+        "ws.override.reason": {"ms": "Sebab bertulis (diaudit)", "en": "Written reason (audited)"},
+        "ws.override.submit": {"ms": "Ubah", "en": "Override"},
         "home.ws.queue": {"ms": "Baris gilir triaj", "en": "Triage queue"},
         "home.ws.dashboard": {"ms": "Papan pemuka penyelia", "en": "Supervisor dashboard"},
     }

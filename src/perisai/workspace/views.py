@@ -24,7 +24,7 @@ from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
 from perisai.workspace.access import access_of, case_of_report, viewer_of, visible_report
 from perisai.workspace.charts import Series, bar_chart
-from perisai.workspace.dashboard import priority_figures
+from perisai.workspace.dashboard import agency_figures, priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
 from perisai.workspace.queue import queue_page
 
@@ -194,6 +194,21 @@ def dashboard(
             Series("p90", [f.action_p90 for f in figures]),
         ],
     )
+    agencies = agency_figures(db)
+    agency_chart = bar_chart(
+        [a.agency for a in agencies],
+        [
+            Series("p50", [a.to_referral_p50 for a in agencies]),
+            Series("p90", [a.to_referral_p90 for a in agencies]),
+        ],
+    )
+    response_chart = bar_chart(
+        [a.agency for a in agencies],
+        [
+            Series("p50", [a.response_p50 for a in agencies]),
+            Series("p90", [a.response_p90 for a in agencies]),
+        ],
+    )
     return render(
         request,
         "workspace/dashboard.html",
@@ -202,5 +217,8 @@ def dashboard(
             "figures": figures,
             "review_chart": review,
             "action_chart": action,
+            "agencies": agencies,
+            "agency_chart": agency_chart,
+            "response_chart": response_chart,
         },
     )
