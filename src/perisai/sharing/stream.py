@@ -1,9 +1,13 @@
 """Reading committed outbox events in order, redacted for one viewer, as server-sent events.
 
 Identity values are handed out before commit, so a reader that simply followed ``id`` could pass
-a smaller id that commits later and never see it. Readers therefore take only events whose
-writing transaction is older than every transaction still running (``xact_id`` below the
-snapshot's xmin): from then on no smaller id can appear.
+a smaller id that commits later and never see it. An event is "settled" (safe to pass) when
+either
+- no transaction is writing the outbox right now (none holds its RowExclusiveLock, which an
+  INSERT takes before drawing an id), and its id was drawn before we looked: every smaller id
+  then belongs to a finished transaction; or
+- its writing transaction is older than every transaction still running (``xact_id`` below
+  the snapshot's xmin), the slower rule that still progresses while writers overlap.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 import anyio
 import psycopg
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from perisai.db.engine import Database
@@ -30,16 +34,43 @@ from perisai.sharing.rls import read_as
 
 log = logging.getLogger(__name__)
 
-SETTLED = text("outbox_event.xact_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+_SETTLED = text(
+    "(outbox_event.xact_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+    "OR outbox_event.id <= :quiet_bound)"
+)
+_LAST_DRAWN = text("SELECT pg_sequence_last_value(pg_get_serial_sequence('outbox_event', 'id'))")
+_WRITING = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation' "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND relation = 'outbox_event'::regclass AND mode = 'RowExclusiveLock' "
+    "AND pid <> pg_backend_pid())"
+)
 BATCH = 200
 SETTLE_RECHECK_SECONDS = 0.05
+
+
+def quiet_bound(session: Session) -> int:
+    """The last id drawn if no transaction is writing the outbox now, else -1.
+
+    Two statements in this order (each its own snapshot under READ COMMITTED): an id drawn
+    before the first belongs to a transaction that, if still running at the second, holds the
+    lock the second looks for; the caller's next statement sees every one that committed.
+    """
+    last = session.scalar(_LAST_DRAWN)
+    if last is None or session.scalar(_WRITING):
+        return -1
+    return int(last)
+
+
+def settled(session: Session) -> ColumnElement[bool]:
+    return _SETTLED.bindparams(quiet_bound=quiet_bound(session))  # type: ignore[return-value]
 
 
 def settled_after(session: Session, after_id: int, *, limit: int = BATCH) -> Sequence[OutboxEvent]:
     """Committed events after ``after_id`` that no running transaction can precede any more."""
     return session.scalars(
         select(OutboxEvent)
-        .where(OutboxEvent.id > after_id, SETTLED)
+        .where(OutboxEvent.id > after_id, settled(session))
         .order_by(OutboxEvent.id)
         .limit(limit)
     ).all()
@@ -63,7 +94,7 @@ class Batch:
 
 def settled_page(session: Session, after_id: int, *, limit: int = BATCH) -> tuple[int, int]:
     """(last id, count) of the next ``limit`` settled events after ``after_id``, all agencies."""
-    ids = select(OutboxEvent.id).where(OutboxEvent.id > after_id, SETTLED)
+    ids = select(OutboxEvent.id).where(OutboxEvent.id > after_id, settled(session))
     page = ids.order_by(OutboxEvent.id).limit(limit).subquery()
     last, count = session.execute(
         select(func.coalesce(func.max(page.c.id), after_id), func.count(page.c.id))

@@ -1,0 +1,60 @@
+"""Commit order: a reader never passes an event id that a running transaction may still commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from perisai.runtime import Runtime
+from perisai.sharing.events import emit
+from perisai.sharing.models import Tlp
+from perisai.sharing.redaction import Viewer
+from perisai.sharing.stream import latest_event_id, read_batch
+
+
+def _emit(session: Session, n: int) -> int:
+    return emit(
+        session,
+        type="test.order",
+        subject_type="test",
+        subject_id=n,
+        payload={"status": str(n)},
+        audience=["SECRETARIAT"],
+        tlp=Tlp.AMBER,
+    ).id
+
+
+def test_a_later_commit_waits_for_an_earlier_id_still_running(live_runtime: Runtime) -> None:
+    db = live_runtime.db
+    with db.transaction() as session:
+        start = latest_event_id(session)
+    system = Viewer.system()
+    slow = db.sessions()
+    slow.begin()
+    try:
+        first = _emit(slow, 1)  # drawn first, not committed yet
+        with db.transaction() as session:
+            second = _emit(session, 2)
+        assert second > first
+        held = read_batch(db, system, start)
+        assert held.frames == [] and held.cursor == start, "must not pass the running id"
+        slow.commit()
+    finally:
+        slow.close()
+    batch = read_batch(db, system, start)
+    assert [frame.split("\n")[0] for frame in batch.frames] == [f"id: {first}", f"id: {second}"]
+    assert batch.cursor == second
+
+
+def test_a_rolled_back_id_is_passed_once_its_transaction_ends(live_runtime: Runtime) -> None:
+    db = live_runtime.db
+    with db.transaction() as session:
+        start = latest_event_id(session)
+    aborted = db.sessions()
+    aborted.begin()
+    _emit(aborted, 3)
+    aborted.rollback()
+    aborted.close()
+    with db.transaction() as session:
+        kept = _emit(session, 4)
+    batch = read_batch(db, Viewer.system(), start)
+    assert [frame.split("\n")[0] for frame in batch.frames] == [f"id: {kept}"]
