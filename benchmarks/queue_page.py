@@ -57,7 +57,7 @@ CROSS JOIN LATERAL (SELECT CASE WHEN r.id % 100 < 2 THEN 1 WHEN r.id % 100 < 12 
                                 WHEN r.id % 100 < 50 THEN 3 ELSE 4 END AS priority) p
 """
 FILL_CASES = """
-WITH picked AS (SELECT id FROM report WHERE id % 100 = 7),
+WITH picked AS (SELECT id FROM report WHERE id % 100 = 8),  -- open (unreviewed) reports
 made AS (
     INSERT INTO case_file (public_id, title, status, priority, created_by, tlp, created_at)
     SELECT 'C-BENCH-' || id, 'bench', 'referred', 2, 'bench', 'AMBER', now() FROM picked
