@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.runtime import Runtime
@@ -58,3 +59,25 @@ def test_a_rolled_back_id_is_passed_once_its_transaction_ends(live_runtime: Runt
         kept = _emit(session, 4)
     batch = read_batch(db, Viewer.system(), start)
     assert [frame.split("\n")[0] for frame in batch.frames] == [f"id: {kept}"]
+
+
+def test_an_older_writer_with_a_larger_id_does_not_hold_back_smaller_ids(
+    live_runtime: Runtime,
+) -> None:
+    """A long transaction that emitted late must not delay events committed before its id."""
+    db = live_runtime.db
+    with db.transaction() as session:
+        start = latest_event_id(session)
+    long_running = db.sessions()
+    long_running.begin()
+    try:
+        long_running.execute(text("SELECT pg_current_xact_id()"))  # older than what follows
+        with db.transaction() as session:
+            committed = _emit(session, 5)
+        running = _emit(long_running, 6)
+        batch = read_batch(db, Viewer.system(), start)
+        assert [frame.split("\n")[0] for frame in batch.frames] == [f"id: {committed}"]
+        assert batch.cursor == committed < running
+    finally:
+        long_running.rollback()
+        long_running.close()

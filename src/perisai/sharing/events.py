@@ -44,6 +44,9 @@ def emit(
     )
     session.add(event)
     session.flush()
+    # Announce the id while the transaction runs (readers must not pass it until it ends;
+    # perisai.sharing.stream.quiet_bound). Shared mode: writers never wait on each other.
+    session.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"), {"id": event.id})
     # Delivered by PostgreSQL only if and when the transaction commits.
     session.execute(
         text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}

@@ -39,27 +39,39 @@ _SETTLED = text(
     "OR outbox_event.id <= :quiet_bound)"
 )
 _LAST_DRAWN = text("SELECT pg_sequence_last_value(pg_get_serial_sequence('outbox_event', 'id'))")
-_WRITING = text(
-    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation' "
-    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-    "AND relation = 'outbox_event'::regclass AND mode = 'RowExclusiveLock' "
-    "AND pid <> pg_backend_pid())"
+# For each other transaction writing the outbox now: the smallest event id it has announced by
+# an advisory lock (emit() takes one on each id right after drawing it), or NULL if none yet.
+_WRITERS = text(
+    "WITH here AS (SELECT oid FROM pg_database WHERE datname = current_database()), "
+    "writers AS (SELECT DISTINCT pid FROM pg_locks, here WHERE locktype = 'relation' "
+    "  AND database = here.oid AND relation = 'outbox_event'::regclass "
+    "  AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()) "
+    "SELECT w.pid, (SELECT min((l.classid::bigint << 32) | l.objid::bigint) FROM pg_locks l, here "
+    "  WHERE l.pid = w.pid AND l.locktype = 'advisory' AND l.objsubid = 1 "
+    "  AND l.database = here.oid) FROM writers w"
 )
 BATCH = 200
 SETTLE_RECHECK_SECONDS = 0.05
 
 
 def quiet_bound(session: Session) -> int:
-    """The last id drawn if no transaction is writing the outbox now, else -1.
+    """The largest id below which no running transaction can still commit an event, or -1.
 
     Two statements in this order (each its own snapshot under READ COMMITTED): an id drawn
     before the first belongs to a transaction that, if still running at the second, holds the
-    lock the second looks for; the caller's next statement sees every one that committed.
+    outbox's RowExclusiveLock (taken before the id is drawn) and, once emit() has announced
+    it, an advisory lock on it. A writer that has not announced yet makes us wait (-1); the
+    caller's next statement sees every transaction that had ended.
     """
     last = session.scalar(_LAST_DRAWN)
-    if last is None or session.scalar(_WRITING):
+    if last is None:
         return -1
-    return int(last)
+    bound = int(last)
+    for _pid, first_announced in session.execute(_WRITERS):
+        if first_announced is None:
+            return -1
+        bound = min(bound, int(first_announced) - 1)
+    return bound
 
 
 def settled(session: Session) -> ColumnElement[bool]:
