@@ -62,6 +62,8 @@ class RetryPolicy:
 
 
 RETRY = RetryPolicy()
+# When the dispatcher makes the first attempt itself, the delivery job waits this long first.
+SAFETY_NET = timedelta(seconds=30)
 
 
 class WebhookError(ValueError):
@@ -155,7 +157,9 @@ def wants(subscription: WebhookSubscription, event_type: str) -> bool:
 # --- dispatch ---------------------------------------------------------------------------------
 
 
-def _queue_delivery(session: Session, subscription_id: int, event_id: int) -> int | None:
+def _queue_delivery(
+    session: Session, subscription_id: int, event_id: int, *, after: timedelta | None = None
+) -> int | None:
     delivery_id = session.scalar(
         insert(WebhookDelivery)
         .values(
@@ -171,14 +175,18 @@ def _queue_delivery(session: Session, subscription_id: int, event_id: int) -> in
         defer(
             session,
             task=DELIVER_TASK,
-            args={"delivery_id": delivery_id},
+            args={"delivery_id": delivery_id, "attempt": 0},
             priority=SHARING_PRIORITY,
+            scheduled_at=datetime.now(UTC) + after if after is not None else None,
         )
     return delivery_id
 
 
 def _offer(
-    session: Session, events: list[OutboxEvent], subscriptions: list[WebhookSubscription]
+    session: Session,
+    events: list[OutboxEvent],
+    subscriptions: list[WebhookSubscription],
+    after: timedelta | None,
 ) -> list[int]:
     cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
     queued = []
@@ -190,7 +198,7 @@ def _offer(
             # Redaction decides here too: nothing the agency may not see is even queued.
             if redact_event(Viewer.for_subscription(sub.agency), event, case) is None:
                 continue
-            delivery_id = _queue_delivery(session, sub.id, event.id)
+            delivery_id = _queue_delivery(session, sub.id, event.id, after=after)
             if delivery_id is not None:
                 queued.append(delivery_id)
     return queued
@@ -204,8 +212,15 @@ class Dispatched:
     unsettled: bool = False
 
 
-def dispatch(session: Session, *, limit: int = 500) -> Dispatched:
-    """Turn settled outbox events after the cursor into deliveries."""
+def dispatch(
+    session: Session, *, limit: int = 500, first_attempt_inline: bool = False
+) -> Dispatched:
+    """Turn settled outbox events after the cursor into deliveries.
+
+    With ``first_attempt_inline`` the caller sends the first attempt itself right after commit,
+    and each delivery's job is a safety net scheduled :data:`SAFETY_NET` later (a no-op once
+    an attempt was made).
+    """
     session.execute(
         insert(DispatchCursor)
         .values(name="webhooks", last_event_id=0)
@@ -221,7 +236,8 @@ def dispatch(session: Session, *, limit: int = 500) -> Dispatched:
     subscriptions = session.scalars(
         select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
     ).all()
-    queued = _offer(session, events, list(subscriptions))
+    after = SAFETY_NET if first_attempt_inline else None
+    queued = _offer(session, events, list(subscriptions), after)
     cursor.last_event_id = events[-1].id
     unsettled = len(events) < limit and latest_event_id(session) > cursor.last_event_id
     return Dispatched(events_read=len(events), queued=queued, unsettled=unsettled)
@@ -263,7 +279,7 @@ def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int
                 defer(
                     session,
                     task=DELIVER_TASK,
-                    args={"delivery_id": delivery_id},
+                    args={"delivery_id": delivery_id, "attempt": 0},
                     priority=SHARING_PRIORITY,
                 )
             count += 1
@@ -281,10 +297,18 @@ class Outgoing:
     headers: dict[str, str]
 
 
-def prepare(session: Session, keyring: Keyring, delivery_id: int) -> Outgoing | None:
-    """The signed request for a pending delivery, or None (already done, or now withheld)."""
-    delivery = session.get(WebhookDelivery, delivery_id)
+def prepare(
+    session: Session, keyring: Keyring, delivery_id: int, *, attempt: int | None = None
+) -> Outgoing | None:
+    """The signed request for a pending delivery, or None (already done, or now withheld).
+
+    ``attempt``: how many attempts the caller expects were made; another count means another
+    job or the dispatcher got there first, and this one has nothing to do.
+    """
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update={"skip_locked": True})
     if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
+        return None
+    if attempt is not None and delivery.attempts != attempt:
         return None
     subscription = delivery.subscription
     event = session.get(OutboxEvent, delivery.event_id)
@@ -356,7 +380,7 @@ def record_attempt(
         defer(
             session,
             task=DELIVER_TASK,
-            args={"delivery_id": delivery.id},
+            args={"delivery_id": delivery.id, "attempt": delivery.attempts},
             scheduled_at=delivery.next_attempt_at,
             priority=SHARING_PRIORITY,
         )
