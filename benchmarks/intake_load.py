@@ -71,6 +71,7 @@ class Results:
     ok: int = 0
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
+    server_cpu_s: float = 0.0
 
 
 def _free_port() -> int:
@@ -130,7 +131,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120)
 
 
 @contextmanager
-def running_server(env: dict[str, str], workers: int, log_path: Path) -> Iterator[str]:
+def running_server(
+    env: dict[str, str], workers: int, log_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = _free_port()
     command = [*PERISAI, "serve", "--port", str(port)]
     if workers > 1:
@@ -140,7 +143,7 @@ def running_server(env: dict[str, str], workers: int, log_path: Path) -> Iterato
         url = f"http://127.0.0.1:{port}"
         try:
             wait_ready(url, process)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
@@ -252,6 +255,46 @@ async def drive(
     return results
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (Linux /proc), including its reaped children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    found = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return found
+
+
+def server_cpu_seconds(server_pid: int, data_dir: Path | None) -> float:
+    """CPU used so far by the server processes and, when embedded, the PostgreSQL server."""
+    roots = [server_pid]
+    pid_file = data_dir / "pg" / "postmaster.pid" if data_dir else None
+    if pid_file is not None and pid_file.exists():
+        roots.append(int(pid_file.read_text().split()[0]))
+    return sum(_cpu_seconds(pid) for root in roots for pid in _descendants(root))
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -274,7 +317,8 @@ def report(results: Results, args: argparse.Namespace) -> bool:
     print(
         f"intake load: {args.duration:.0f} s at {args.rate:.0f}/s offered, "
         f"{args.concurrency} client tasks, {args.server_workers} server process(es), "
-        f"{os.cpu_count()} cores, load average before {args.load_before:.2f}, after {load[0]:.2f}"
+        f"job worker {'off' if args.no_job_worker else 'on'}, {os.cpu_count()} cores, "
+        f"load average before {args.load_before:.2f}, after {load[0]:.2f}"
     )
     print(f"{'measure':<22}{'ours':>10}{'target':>10}  verdict")
     for name, ours, target, passed in rows:
@@ -289,12 +333,32 @@ def report(results: Results, args: argparse.Namespace) -> bool:
     if results.errors:
         print("errors by kind:", dict(results.errors))
     print(f"load generator CPU: {results.client_cpu_s:.1f} s over {results.elapsed_s:.1f} s")
+    if results.ok:
+        per_report = results.server_cpu_s / (results.ok + args.warmup) * 1000
+        print(
+            f"server CPU (perisai processes + embedded PostgreSQL): {results.server_cpu_s:.1f} s, "
+            f"{per_report:.2f} ms per report (2 cores allow {2000 / per_report:.0f}/s at most)"
+        )
     print(
         f"for scale: NCMEC CyberTipline 2023 average {NCMEC_2023_PER_SECOND:.2f} reports/s "
         f"({NCMEC_2023_REPORTS / 1e6:.1f} million a year); ours is "
         f"{rate / NCMEC_2023_PER_SECOND:.0f}x that"
     )
     return all(passed is not False for *_, passed in rows)
+
+
+def start_profiler(py_spy: str | None, pid: int, out: str) -> subprocess.Popen[bytes] | None:
+    """py-spy (installed apart, not a dependency) sampling the server: threads holding the GIL."""
+    if py_spy is None:
+        return None
+    command = [py_spy, "record", "--pid", str(pid), "--subprocesses", "--gil", "--format", "raw"]
+    return subprocess.Popen([*command, "--rate", "200", "--output", out, "--nonblocking"])
+
+
+def stop_profiler(profiler: subprocess.Popen[bytes] | None) -> None:
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        profiler.wait(timeout=60)
 
 
 def _event_loop_factory() -> None:
@@ -314,6 +378,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64, help="client tasks")
     parser.add_argument("--server-workers", type=int, default=2, help="`perisai serve --workers`")
     parser.add_argument("--warmup", type=int, default=200, help="uncounted first requests")
+    parser.add_argument(
+        "--no-job-worker", action="store_true", help="PERISAI_WORKER_IN_PROCESS=false"
+    )
+    parser.add_argument("--py-spy", help="path of py-spy: profile the server during the run")
+    parser.add_argument("--profile-out", default="intake-profile.txt", help="collapsed stacks")
     args = parser.parse_args()
     if args.quick:
         args.duration = 10.0
@@ -324,9 +393,14 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="perisai-intake-load-") as tmp,
         fresh_database(Path(tmp)) as env,
     ):
+        if args.no_job_worker:
+            env["PERISAI_WORKER_IN_PROCESS"] = "false"
         api_key = create_api_key(env)
-        with running_server(env, args.server_workers, Path(tmp) / "server.log") as url:
+        with running_server(env, args.server_workers, Path(tmp) / "server.log") as (url, server):
             _event_loop_factory()
+            profiler = start_profiler(args.py_spy, server.pid, args.profile_out)
+            data_dir = None if "PERISAI_DATABASE_URL" in env else Path(env["PERISAI_DATA_DIR"])
+            cpu_before = server_cpu_seconds(server.pid, data_dir)
             results = asyncio.run(
                 drive(
                     url,
@@ -337,6 +411,8 @@ def main() -> None:
                     warmup=args.warmup,
                 )
             )
+            results.server_cpu_s = server_cpu_seconds(server.pid, data_dir) - cpu_before
+            stop_profiler(profiler)
         log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
     passed = report(results, args)
     if results.errors:

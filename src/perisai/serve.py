@@ -1,18 +1,63 @@
-"""`perisai serve`: bring the schema to head, then serve the app with uvicorn."""
+"""`perisai serve`: bring the schema to head, then serve the app with uvicorn.
+
+With `--workers N` (N > 1) uvicorn runs N server processes, each building its app from the
+environment (`perisai.app:app_from_environment`), so intake uses every core instead of one
+process's GIL. The background job worker, when enabled, runs once, in the parent process, never
+in every server process.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import Annotated
+import os
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from perisai.config import Settings
 
+if TYPE_CHECKING:
+    from perisai.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
+_UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,
+    "proxy_headers": True,
+    "server_header": False,
+    "timeout_graceful_shutdown": 5,
+}
 
-def run_server(settings: Settings, *, demo_accounts: list[str] | None = None) -> None:
+
+def _start_job_worker(settings: Settings, runtime: Runtime) -> Callable[[], None] | None:
+    if not settings.worker_in_process:
+        return None
+    from perisai.jobs.worker import start_worker_thread
+
+    stop = start_worker_thread(runtime)
+    _lower_priority("perisai-worker")
+    return stop
+
+
+def _lower_priority(thread_name: str) -> None:
+    """Nice one thread (Linux: niceness is per thread, and threads it starts inherit it).
+
+    Enrichment costs about as much CPU per report as intake itself; intake must win the cores.
+    With `--workers` > 1 the job worker is alone in this process, so this is all it takes; with
+    one process it still shares that process's GIL with the server.
+    """
+    for thread in threading.enumerate():
+        if thread.name == thread_name and thread.native_id is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, thread.native_id, 10)
+
+
+def run_server(
+    settings: Settings, *, demo_accounts: list[str] | None = None, workers: int = 1
+) -> None:
     import uvicorn
 
     from perisai.app import create_app
@@ -22,22 +67,33 @@ def run_server(settings: Settings, *, demo_accounts: list[str] | None = None) ->
     runtime = Runtime.start(settings)
     if not at_head(runtime.db.engine):
         upgrade(runtime.db.url)
-    app = create_app(settings, runtime=runtime)
-    app.state.demo_accounts = demo_accounts
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-    )
+    stop_worker = _start_job_worker(settings, runtime)
+    try:
+        if workers > 1:
+            # Each process reads the same environment (database, data dir, keys) as this one.
+            uvicorn.run(
+                "perisai.app:app_from_environment",
+                factory=True,
+                workers=workers,
+                host=settings.host,
+                port=settings.port,
+                **_UVICORN_OPTIONS,
+            )
+            return
+        app = create_app(settings, runtime=runtime)
+        app.state.demo_accounts = demo_accounts
+        uvicorn.run(app, host=settings.host, port=settings.port, **_UVICORN_OPTIONS)
+    finally:
+        if stop_worker is not None:
+            stop_worker()
 
 
 def serve_command(
     host: Annotated[str | None, typer.Option(help="Listen address (PERISAI_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (PERISAI_PORT).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (use about one per core).")
+    ] = 1,
 ) -> None:
     """Serve the web app and API."""
     from perisai.cliruntime import cli_settings
@@ -46,4 +102,4 @@ def serve_command(
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     if overrides:
         settings = settings.model_copy(update=overrides)
-    run_server(settings)
+    run_server(settings, workers=workers)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from perisai.audit.models import AuditEntry
@@ -136,28 +136,33 @@ def _chain_head_hash(session: Session) -> str:
 
 def flush_pending(session: Session) -> None:
     """Write queued entries now (called by the before-commit hook; safe to call directly)."""
-    pending: list[_Pending] = session.info.pop(_PENDING, [])
-    if not pending:
+    if not session.info.get(_PENDING):
         return
+    # Everything else the transaction changed is written before the chain lock is taken, and the
+    # entries go in with one INSERT: every transaction that audits waits for this lock, so it is
+    # held only for the head lookup, that INSERT and the commit.
+    session.flush()
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
     prev = _chain_head_hash(session)
+    rows = []
     for item in pending:
-        entry = AuditEntry(
-            at=item.at,
-            actor_kind=item.actor.kind,
-            actor_id=item.actor.id,
-            agency=item.actor.agency,
-            action=item.action,
-            object_type=item.object_type,
-            object_id=item.object_id,
-            request_id=item.request_id,
-            details=item.details,
-            prev_hash=prev,
-        )
-        entry.entry_hash = _hash_of(entry)
-        session.add(entry)
-        prev = entry.entry_hash
-    session.flush()
+        values: dict[str, Any] = {
+            "at": item.at,
+            "actor_kind": item.actor.kind,
+            "actor_id": item.actor.id,
+            "agency": item.actor.agency,
+            "action": item.action,
+            "object_type": item.object_type,
+            "object_id": item.object_id,
+            "request_id": item.request_id,
+            "details": item.details,
+        }
+        values["entry_hash"] = entry_hash(prev_hash=prev, **values)
+        values["prev_hash"] = prev
+        rows.append(values)
+        prev = values["entry_hash"]
+    session.execute(insert(AuditEntry), rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
-from perisai.enrichment.ipintel import enrich_ip_events
+from perisai.enrichment.ipintel import enrich_ip_events, ip_events, sources_configured
 from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require_scope
 from perisai.identity.permissions import Scope
@@ -195,6 +195,8 @@ def _submit_and_commit(
 
 def _enrich(db: DbDep, runtime: RuntimeDep, report: Report) -> None:
     """Best-effort enrichment in a savepoint: its failure never costs the report."""
+    if not sources_configured(runtime.settings) or next(ip_events(report), None) is None:
+        return  # nothing to look up: spare the savepoint's two round trips
     try:
         with db.begin_nested():
             enrich_ip_events(db, runtime, report)
