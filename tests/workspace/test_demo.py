@@ -39,5 +39,6 @@ def test_demo_seeds_one_report_per_priority_and_a_case_at_jkm(
     page = client.get(f"/workspace/reports/{p3.public_id}")
     preview = client.get(f"/workspace/reports/{p3.public_id}/files/{p3.files[0].id}/preview.png")
     assert page.status_code == 200 and preview.status_code == 200
+    assert "SHA256 in bank demo-known-hashes (demo test image)" in page.text
     assert preview.headers["content-type"] == "image/png"
     assert preview.headers["cache-control"] == "no-store"

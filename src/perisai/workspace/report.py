@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, aliased
 
+from perisai.banks.models import Bank, BankEntry
 from perisai.enrichment.models import ReportIpIntel
+from perisai.enrichment.results import ReportFileSignal
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
@@ -132,20 +134,58 @@ def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
     }
 
 
-def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(ReportFile).where(ReportFile.report_id == report_id).order_by(ReportFile.id)
+def _file_keys(f: ReportFile, pdq: str | None) -> list[tuple[str, str]]:
+    keys = [
+        ("sha256", (f.sha256 or f.declared_sha256 or "").lower()),
+        ("md5", (f.md5 or f.declared_md5 or "").lower()),
+        ("pdq", (pdq or "").lower()),
+    ]
+    return [(kind, value) for kind, value in keys if value]
+
+
+def _bank_matches(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """Exact matches of the files' hashes in enabled banks: one query for the whole report."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(BankEntry.signal_type, BankEntry.signal_key, Bank.name, BankEntry.label)
+        .join(Bank, Bank.id == BankEntry.bank_id)
+        .where(
+            Bank.enabled,
+            BankEntry.enabled,
+            tuple_(BankEntry.signal_type, BankEntry.signal_key).in_(sorted(keys)),
+        )
+        .order_by(Bank.name)
     )
+    found: dict[tuple[str, str], list[str]] = {}
+    for kind, key, bank, label in rows:
+        found.setdefault((kind, key), []).append(
+            f"{kind.upper()} in bank {bank}" + (f" ({label})" if label else "")
+        )
+    return found
+
+
+def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(ReportFile, ReportFileSignal.pdq)
+        .outerjoin(ReportFileSignal, ReportFileSignal.report_file_id == ReportFile.id)
+        .where(ReportFile.report_id == report_id)
+        .order_by(ReportFile.id)
+    ).all()
+    keyed = [(f, _file_keys(f, pdq), pdq) for f, pdq in rows]
+    matches = _bank_matches(session, {key for _, keys, _ in keyed for key in keys})
     return [
         {
             "id": f.id,
             "name": f.name,
             "uploaded": f.blob_path is not None,
             "sha256": f.sha256 or f.declared_sha256,
+            "pdq": pdq,
             "content_type_sniffed": f.content_type_sniffed or f.content_type_declared,
             "annotations": list(f.annotations or []),
+            "media_matches": [m for key in keys for m in matches.get(key, [])],
         }
-        for f in rows
+        for f, keys, pdq in keyed
     ]
 
 
@@ -179,7 +219,7 @@ def _identifiers(session: Session, report_id: int) -> list[tuple[str, str]]:
 
 
 def load_report(session: Session, public_id: str) -> LoadedReport | None:
-    """The report page's data in seven queries, whatever the report's size."""
+    """The report page's data in eight queries, whatever the report's size."""
     report = session.scalars(select(Report).where(Report.public_id == public_id)).first()
     if report is None:
         return None

@@ -53,6 +53,10 @@ register(
         "ws.report.links": {"ms": "Laporan berkaitan", "en": "Linked reports"},
         "ws.report.no_links": {"ms": "Tiada laporan berkaitan.", "en": "No linked reports."},
         "ws.report.media": {"ms": "Media dan padanan", "en": "Media and matches"},
+        "ws.report.no_match": {
+            "ms": "Tiada padanan tepat dalam bank hash.",
+            "en": "No exact match in the hash banks.",
+        },
         "ws.report.no_media": {"ms": "Tiada fail.", "en": "No files."},
         "ws.report.intel": {"ms": "Risikan IP", "en": "IP intelligence"},
         "ws.report.no_intel": {
