@@ -113,3 +113,35 @@ def test_notes_and_tasks_on_the_case_page(
     assert "called the platform" in page.text
     assert "request subscriber info" in page.text and "2026-12-01" in page.text
     assert "case.referred" in page.text  # the timeline
+
+
+def test_task_done_and_takedown_sent_then_removed(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    report = store_report(runtime, db)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    case_url = _refer(client, report.public_id, "MCMC")
+    token = csrf_of(client.get(case_url).text)
+    client.post(f"{case_url}/tasks", data={"title": "ask platform", "csrf_token": token})
+    bad = client.post(
+        f"{case_url}/takedowns",
+        data={"url": "ftp://nope.example", "platform": "X", "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    sent = client.post(
+        f"{case_url}/takedowns",
+        data={"url": "https://example.com/p/1", "platform": "ExampleChat", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    page = client.get(f"{case_url}?lang=en").text
+    task_action = re.search(r'action="([^"]+/tasks/\d+/done)"', page)
+    removed_action = re.search(r'action="([^"]+/takedowns/\d+/removed)"', page)
+    assert task_action and removed_action
+    assert client.post(task_action.group(1), data={"csrf_token": token}).status_code == 200
+    assert client.post(removed_action.group(1), data={"csrf_token": token}).status_code == 200
+    after = client.get(f"{case_url}?lang=en").text
+    assert "ExampleChat): removed" in after
+    assert "/done" not in after and "/removed" not in after
+    again = client.post(task_action.group(1), data={"csrf_token": token})
+    assert again.status_code == 409

@@ -136,7 +136,8 @@ def _work(session: Session, case_id: int) -> dict[str, Any]:
     ).all()
     return {
         "tasks": [
-            {"title": t.title, "due_at": t.due_at, "done": t.done_at is not None} for t in tasks
+            {"id": t.id, "title": t.title, "due_at": t.due_at, "done": t.done_at is not None}
+            for t in tasks
         ],
         "notes": [
             {"author": n.author, "agency": n.author_agency, "body": n.body, "at": n.created_at}
@@ -144,6 +145,7 @@ def _work(session: Session, case_id: int) -> dict[str, Any]:
         ],
         "takedowns": [
             {
+                "id": d.id,
                 "url": d.url,
                 "platform": d.platform,
                 "status": d.status,

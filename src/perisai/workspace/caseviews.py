@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
-from perisai.cases.models import Case
+from perisai.cases.models import Case, CaseTask, TakedownNotice
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
@@ -231,6 +231,66 @@ def add_task(
     case = _visible_case(db, principal, public_id)
     try:
         cases.add_task(db, case_id=case.id, title=title, due_at=_due(due), actor=principal.actor)
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _to_case(case)
+
+
+@router.post("/cases/{public_id}/tasks/{task_id}/done")
+def finish_task(
+    db: DbDep,
+    public_id: str,
+    task_id: int,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    task = db.get(CaseTask, task_id)
+    if task is None or task.case_id != case.id:
+        raise HTTPException(404)
+    try:
+        cases.complete_task(db, task_id=task_id, actor=principal.actor)
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _to_case(case)
+
+
+@router.post("/cases/{public_id}/takedowns")
+def send_takedown(
+    db: DbDep,
+    public_id: str,
+    url: Annotated[str, Form(min_length=8, max_length=4096)],
+    platform: Annotated[str, Form(min_length=1, max_length=100)],
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    try:
+        cases.create_takedown(
+            db, case_id=case.id, url=url, platform=platform, actor=principal.actor
+        )
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _to_case(case)
+
+
+@router.post("/cases/{public_id}/takedowns/{takedown_id}/removed")
+def takedown_removed(
+    db: DbDep,
+    public_id: str,
+    takedown_id: int,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    _csrf(principal, csrf_token)
+    case = _visible_case(db, principal, public_id)
+    notice = db.get(TakedownNotice, takedown_id)
+    if notice is None or notice.case_id != case.id:
+        raise HTTPException(404)
+    try:
+        cases.confirm_removal(db, takedown_id=takedown_id, actor=principal.actor)
     except (CaseConflict, CaseNotFound) as exc:
         raise HTTPException(409, str(exc)) from None
     return _to_case(case)
