@@ -9,7 +9,9 @@ import typer
 
 from perisai import clikit
 
-app = typer.Typer(help="reports commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Mandatory reports: imports from NCMEC CyberTipline XML.", no_args_is_help=True
+)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 MAX_FILE_BYTES = 1_048_576
 
