@@ -22,3 +22,41 @@ def test_emit_writes_an_outbox_row_in_the_transaction(db: Session) -> None:
         assert found is not None and found.audience == ["JKM", "PDRM"]
         savepoint.rollback()
     assert db.scalar(select(OutboxEvent).where(OutboxEvent.subject_id == "R-1")) is None
+
+
+def test_a_transaction_announces_only_its_first_outbox_id(db: Session) -> None:
+    from sqlalchemy import func, text
+
+    with db.begin_nested() as savepoint:
+        ids = [
+            emit(db, type="bulk", subject_type="t", subject_id=n, payload={}, audience=["PDRM"]).id
+            for n in range(2000)
+        ]
+        own = db.execute(
+            text(
+                "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks "
+                "WHERE locktype = 'advisory' AND objsubid = 1 AND pid = pg_backend_pid()"
+            )
+        ).scalars()
+        assert set(own) & set(ids) == {min(ids)}, "one lock per transaction, on its first id"
+        assert (
+            db.scalar(
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.type == "bulk")
+            )
+            == 2000
+        )
+        savepoint.rollback()
+
+
+def test_one_waiting_dispatch_serves_many_events(db: Session) -> None:
+    from sqlalchemy import text
+
+    waiting = text(
+        "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' "
+        "AND task_name = 'sharing.dispatch' AND queueing_lock = 'sharing.dispatch'"
+    )
+    with db.begin_nested() as savepoint:
+        for n in range(3):
+            emit(db, type="t", subject_type="t", subject_id=n, payload={}, audience=["JKM"])
+        assert db.scalar(waiting) == 1
+        savepoint.rollback()

@@ -9,16 +9,64 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from perisai.jobs.queue import defer
 from perisai.sharing.models import OutboxEvent, Tlp
 
 NOTIFY_CHANNEL = "perisai_events"
-# The webhook dispatcher (perisai.sharing.jobs); one job per event, run one at a time (lock).
+# The webhook dispatcher (perisai.sharing.jobs): at most one waits in the queue at a time.
 DISPATCH_TASK = "sharing.dispatch"
 # Sharing jobs are short and latency-bound: taken before enrichment and other bulk work.
 SHARING_PRIORITY = 10
+_ANNOUNCED = "perisai.sharing.announced"
+_DISPATCH_QUEUED = text(
+    "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND queueing_lock = :name)"
+).bindparams(name=DISPATCH_TASK)
+# procrastinate's own SQL, as perisai.jobs.queue uses it, with a queueing lock: at most one
+# dispatch job waits at a time (one run serves every event committed before it).
+_DEFER_DISPATCH = text(
+    "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW('sharing', :task, :priority, NULL, "
+    ":task, CAST('{}' AS jsonb), NULL)::procrastinate_job_to_defer_v1]))"
+).bindparams(task=DISPATCH_TASK, priority=SHARING_PRIORITY)
+
+
+def wake_dispatcher(session: Session) -> None:
+    """Queue a dispatch unless one is waiting already (it will see this transaction's events).
+
+    A dispatch already running may miss them; it looks again for ids drawn meanwhile.
+    """
+    if session.scalar(_DISPATCH_QUEUED):
+        return
+    try:
+        with session.begin_nested():
+            session.execute(_DEFER_DISPATCH)
+    except IntegrityError:
+        pass  # another transaction queued it between our look and our insert: just as good
+
+
+def _root_transaction_marker(session: Session) -> int | None:
+    transaction = session.get_transaction()
+    while transaction is not None and transaction.parent is not None:
+        transaction = transaction.parent
+    return id(transaction) if transaction is not None else None
+
+
+def _announce(session: Session, event_id: int) -> None:
+    """Announce the transaction's first outbox id while it runs, by a shared advisory lock.
+
+    Readers must not pass it until the transaction ends (perisai.sharing.stream.quiet_bound);
+    later ids of the same transaction are larger, so one lock per transaction is enough (and
+    keeps a transaction emitting thousands of events within the lock table). Shared mode:
+    writers never wait on each other. If in doubt (a marker reused, a savepoint rolled back)
+    a writer is merely unannounced, which readers treat as "wait".
+    """
+    marker = _root_transaction_marker(session)
+    if marker is not None and session.info.get(_ANNOUNCED) == marker:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"), {"id": event_id})
+    session.info[_ANNOUNCED] = marker
 
 
 def emit(
@@ -44,20 +92,11 @@ def emit(
     )
     session.add(event)
     session.flush()
-    # Announce the id while the transaction runs (readers must not pass it until it ends;
-    # perisai.sharing.stream.quiet_bound). Shared mode: writers never wait on each other.
-    session.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"), {"id": event.id})
+    _announce(session, event.id)
     # Delivered by PostgreSQL only if and when the transaction commits.
     session.execute(
         text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}
     )
     # Webhooks: the dispatcher turns the event into deliveries once it has committed.
-    defer(
-        session,
-        task=DISPATCH_TASK,
-        args={},
-        lock=DISPATCH_TASK,
-        queue="sharing",
-        priority=SHARING_PRIORITY,
-    )
+    wake_dispatcher(session)
     return event

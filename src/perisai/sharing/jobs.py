@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from procrastinate import RetryStrategy
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
@@ -38,6 +40,23 @@ def attempt_delivery(runtime: Runtime, delivery_id: int, attempt: int | None) ->
         webhooks.record_attempt(session, delivery_id, status_code=status_code, error=error)
 
 
+_SWEEP_PLANNED = text(
+    "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND task_name = :task AND scheduled_at > now() + interval '1 second')"
+).bindparams(task=events.DISPATCH_TASK)
+
+
+def _dispatch_later(session: Session, delay: timedelta) -> None:
+    defer(
+        session,
+        task=events.DISPATCH_TASK,
+        args={},
+        queue="sharing",
+        priority=events.SHARING_PRIORITY,
+        scheduled_at=datetime.now(UTC) + delay,
+    )
+
+
 @job(webhooks.DISPATCH_TASK, queue="sharing", retry=_CRASH_RETRY)
 def dispatch_events() -> None:
     runtime = current_runtime()
@@ -46,15 +65,10 @@ def dispatch_events() -> None:
             done = webhooks.dispatch(session, limit=BATCH, first_attempt_inline=True)
             if done.unsettled:
                 # Nothing else would wake us for them if no further event comes.
-                defer(
-                    session,
-                    task=events.DISPATCH_TASK,
-                    args={},
-                    lock=events.DISPATCH_TASK,
-                    queue="sharing",
-                    priority=events.SHARING_PRIORITY,
-                    scheduled_at=datetime.now(UTC) + RECHECK,
-                )
+                _dispatch_later(session, RECHECK)
+            if done.queued and not session.scalar(_SWEEP_PLANNED):
+                # Should the first attempts below not happen, a later dispatch sweeps them up.
+                _dispatch_later(session, webhooks.SAFETY_NET + timedelta(seconds=1))
         if done.queued:
             with ThreadPoolExecutor(max_workers=INLINE_SENDERS) as pool:
                 list(pool.map(lambda d: attempt_delivery(runtime, d, 0), done.queued))

@@ -74,15 +74,23 @@ def quiet_bound(session: Session) -> int:
     return bound
 
 
-def settled(session: Session) -> ColumnElement[bool]:
-    return _SETTLED.bindparams(quiet_bound=quiet_bound(session))  # type: ignore[return-value]
+def last_drawn_id(session: Session) -> int:
+    """The last outbox id handed out, committed or not (0 before the first)."""
+    return int(session.scalar(_LAST_DRAWN) or 0)
 
 
-def settled_after(session: Session, after_id: int, *, limit: int = BATCH) -> Sequence[OutboxEvent]:
+def settled(session: Session, bound: int | None = None) -> ColumnElement[bool]:
+    bound = quiet_bound(session) if bound is None else bound
+    return _SETTLED.bindparams(quiet_bound=bound)  # type: ignore[return-value]
+
+
+def settled_after(
+    session: Session, after_id: int, *, limit: int = BATCH, bound: int | None = None
+) -> Sequence[OutboxEvent]:
     """Committed events after ``after_id`` that no running transaction can precede any more."""
     return session.scalars(
         select(OutboxEvent)
-        .where(OutboxEvent.id > after_id, settled(session))
+        .where(OutboxEvent.id > after_id, settled(session, bound))
         .order_by(OutboxEvent.id)
         .limit(limit)
     ).all()

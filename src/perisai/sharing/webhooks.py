@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ from perisai.sharing.models import (
     WebhookSubscription,
 )
 from perisai.sharing.redaction import Viewer, redact_event
-from perisai.sharing.stream import latest_event_id, settled_after
+from perisai.sharing.stream import last_drawn_id, latest_event_id, quiet_bound, settled_after
 
 DISPATCH_TASK = EVENTS_DISPATCH_TASK
 DELIVER_TASK = "sharing.deliver"
@@ -62,7 +62,7 @@ class RetryPolicy:
 
 
 RETRY = RetryPolicy()
-# When the dispatcher makes the first attempt itself, the delivery job waits this long first.
+# A first attempt the dispatcher has not made after this long gets a job of its own.
 SAFETY_NET = timedelta(seconds=30)
 
 
@@ -158,8 +158,9 @@ def wants(subscription: WebhookSubscription, event_type: str) -> bool:
 
 
 def _queue_delivery(
-    session: Session, subscription_id: int, event_id: int, *, after: timedelta | None = None
+    session: Session, subscription_id: int, event_id: int, *, inline: bool = False
 ) -> int | None:
+    """A pending delivery; its job now, or none when the dispatcher makes the first attempt."""
     delivery_id = session.scalar(
         insert(WebhookDelivery)
         .values(
@@ -171,13 +172,12 @@ def _queue_delivery(
         .on_conflict_do_nothing(constraint="uq_webhook_delivery_event")
         .returning(WebhookDelivery.id)
     )
-    if delivery_id is not None:
+    if delivery_id is not None and not inline:
         defer(
             session,
             task=DELIVER_TASK,
             args={"delivery_id": delivery_id, "attempt": 0},
             priority=SHARING_PRIORITY,
-            scheduled_at=datetime.now(UTC) + after if after is not None else None,
         )
     return delivery_id
 
@@ -186,7 +186,8 @@ def _offer(
     session: Session,
     events: list[OutboxEvent],
     subscriptions: list[WebhookSubscription],
-    after: timedelta | None,
+    *,
+    inline: bool,
 ) -> list[int]:
     cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
     queued = []
@@ -198,7 +199,7 @@ def _offer(
             # Redaction decides here too: nothing the agency may not see is even queued.
             if redact_event(Viewer.for_subscription(sub.agency), event, case) is None:
                 continue
-            delivery_id = _queue_delivery(session, sub.id, event.id, after=after)
+            delivery_id = _queue_delivery(session, sub.id, event.id, inline=inline)
             if delivery_id is not None:
                 queued.append(delivery_id)
     return queued
@@ -217,9 +218,9 @@ def dispatch(
 ) -> Dispatched:
     """Turn settled outbox events after the cursor into deliveries.
 
-    With ``first_attempt_inline`` the caller sends the first attempt itself right after commit,
-    and each delivery's job is a safety net scheduled :data:`SAFETY_NET` later (a no-op once
-    an attempt was made).
+    With ``first_attempt_inline`` the caller sends the first attempts itself right after
+    commit; a first attempt still missing after :data:`SAFETY_NET` (the caller crashed) gets a
+    job from :func:`sweep_stalled`, which every dispatch runs.
     """
     session.execute(
         insert(DispatchCursor)
@@ -229,18 +230,50 @@ def dispatch(
     cursor = session.scalars(
         select(DispatchCursor).where(DispatchCursor.name == "webhooks").with_for_update()
     ).one()
-    events = list(settled_after(session, cursor.last_event_id, limit=limit))
-    if not events:
-        unsettled = latest_event_id(session) > cursor.last_event_id
-        return Dispatched(events_read=0, queued=[], unsettled=unsettled)
-    subscriptions = session.scalars(
-        select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-    ).all()
-    after = SAFETY_NET if first_attempt_inline else None
-    queued = _offer(session, events, list(subscriptions), after)
-    cursor.last_event_id = events[-1].id
-    unsettled = len(events) < limit and latest_event_id(session) > cursor.last_event_id
+    bound = quiet_bound(session)
+    events = list(settled_after(session, cursor.last_event_id, limit=limit, bound=bound))
+    queued: list[int] = []
+    if events:
+        subscriptions = session.scalars(
+            select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+        ).all()
+        queued = _offer(session, events, list(subscriptions), inline=first_attempt_inline)
+        cursor.last_event_id = events[-1].id
+    if len(events) < limit:
+        # Every id up to the bound is settled and was read: skip ids that were rolled back.
+        cursor.last_event_id = max(cursor.last_event_id, bound)
+    sweep_stalled(session)
+    # Drawn ids not yet passed (still running, or a writer we could not bound): look again.
+    unsettled = len(events) < limit and last_drawn_id(session) > cursor.last_event_id
     return Dispatched(events_read=len(events), queued=queued, unsettled=unsettled)
+
+
+def sweep_stalled(session: Session) -> int:
+    """Queue a job for first attempts the dispatcher did not make (it crashed meanwhile)."""
+    now = datetime.now(UTC)
+    stalled = session.scalars(
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING.value,
+            WebhookDelivery.attempts == 0,
+            WebhookDelivery.created_at < now - SAFETY_NET,
+            or_(
+                WebhookDelivery.next_attempt_at.is_(None),
+                WebhookDelivery.next_attempt_at < now,
+            ),
+        )
+        .limit(500)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for delivery in stalled:
+        delivery.next_attempt_at = now + SAFETY_NET
+        defer(
+            session,
+            task=DELIVER_TASK,
+            args={"delivery_id": delivery.id, "attempt": 0},
+            priority=SHARING_PRIORITY,
+        )
+    return len(stalled)
 
 
 def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int:
