@@ -277,6 +277,41 @@ def summary(name: str, committed: dict[int, float], arrivals: Arrivals, target: 
     return ok
 
 
+def queue_state(url: str) -> str:
+    """Where undelivered events stand: cursor, deliveries, jobs waiting."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT (SELECT max(id) FROM outbox_event), "
+                    "(SELECT last_event_id FROM sharing_dispatch_cursor), "
+                    "(SELECT count(*) FROM webhook_delivery WHERE status = 'pending'), "
+                    "(SELECT count(*) FROM webhook_delivery WHERE status = 'delivered'), "
+                    "(SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'), "
+                    "(SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' "
+                    " AND queue_name = 'sharing')"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return (
+        f"last event {row[0]}, dispatch cursor {row[1]}, deliveries pending {row[2]} / "
+        f"delivered {row[3]}, jobs waiting {row[4]} (sharing {row[5]})"
+    )
+
+
+def show_problems(log_dir: Path, limit: int = 20) -> None:
+    """The server's warnings and errors, to see why a target was missed."""
+    for log in sorted(log_dir.glob("proc*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        wanted = [line for line in lines if '"level": "warning"' in line or "rror" in line]
+        for line in wanted[-limit:]:
+            print(f"  {log.name}: {line[:300]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="15 s instead of 60 s")
@@ -319,12 +354,14 @@ def main() -> None:
                 prober.join()
                 time.sleep(5.0)  # let the last probes arrive
                 stop.set()
+                state = queue_state(url)
             receiver.shutdown()
             print(f"sharing latency, {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores,")
             print(f"  {sent} reports at {args.rate:.0f}/s for {duration:.0f} s ({errors} errors);")
             print(
                 f"  {len(committed)} probe events at {PROBES_PER_SECOND:.0f}/s; jobs run by {how}"
             )
+            print(f"  at the end: {state}")
             if ages:
                 print(
                     f"  oldest writing transaction: p50={percentile(ages, 50) * 1000:.0f} ms "
@@ -332,6 +369,8 @@ def main() -> None:
                 )
             ok = summary("commit → SSE", committed, arrivals_sse, SSE_TARGET_P95)
             ok = summary("commit → webhook", committed, arrivals_hook, WEBHOOK_TARGET_P95) and ok
+            if not ok:
+                show_problems(tmp)
     sys.exit(0 if ok else 1)
 
 

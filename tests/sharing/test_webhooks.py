@@ -163,3 +163,25 @@ def test_secret_is_sealed_at_rest(live_runtime: Runtime) -> None:
         assert secret.encode() not in sub.secret_sealed
         assert webhooks.subscription_secret(live_runtime.keyring, sub) == secret
         sub.active = False
+
+
+def test_deliveries_of_one_subscription_are_prepared_concurrently(
+    live_runtime: Runtime,
+) -> None:
+    """Preparing one delivery must not lock out its siblings (they share the subscription)."""
+    sub_id, _ = subscribe(live_runtime, "CSM", "http://127.0.0.1:9/never")
+    for _ in range(2):
+        emit_committed(live_runtime, audience=["CSM"], payload={"priority": "P4"})
+    with live_runtime.db.transaction() as session:
+        while webhooks.dispatch(session).events_read:
+            pass
+    first, second = (d.id for d in deliveries(live_runtime, sub_id))
+    with live_runtime.db.transaction() as holding:
+        assert webhooks.prepare(holding, live_runtime.keyring, first, attempt=0) is not None
+        with live_runtime.db.transaction() as other:
+            assert webhooks.prepare(other, live_runtime.keyring, second, attempt=0) is not None
+            assert webhooks.prepare(other, live_runtime.keyring, first, attempt=0) is None
+    with live_runtime.db.transaction() as session:
+        sub = session.get(WebhookSubscription, sub_id)
+        assert sub is not None
+        sub.active = False

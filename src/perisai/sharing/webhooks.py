@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -263,7 +264,7 @@ def sweep_stalled(session: Session) -> int:
             ),
         )
         .limit(500)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=WebhookDelivery)
     ).all()
     for delivery in stalled:
         delivery.next_attempt_at = now + SAFETY_NET
@@ -338,7 +339,10 @@ def prepare(
     ``attempt``: how many attempts the caller expects were made; another count means another
     job or the dispatcher got there first, and this one has nothing to do.
     """
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update={"skip_locked": True})
+    # Lock the delivery only, not its (joined) subscription, which every delivery shares.
+    delivery = session.get(
+        WebhookDelivery, delivery_id, with_for_update={"skip_locked": True, "of": WebhookDelivery}
+    )
     if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
         return None
     if attempt is not None and delivery.attempts != attempt:
@@ -371,11 +375,29 @@ def prepare(
     return Outgoing(delivery_id=delivery.id, url=subscription.url, body=body, headers=headers)
 
 
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def _http() -> httpx.Client:
+    """One client per process: building one (its TLS context) costs far more than a POST."""
+    global _client  # noqa: PLW0603 - a process-wide connection pool
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(
+                follow_redirects=False,
+                trust_env=False,
+                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            )
+        return _client
+
+
 def send(outgoing: Outgoing, *, timeout: float) -> tuple[int | None, str | None]:
     """POST it; (status code, error text). Redirects are not followed (a moved URL is an error)."""
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            response = client.post(outgoing.url, content=outgoing.body, headers=outgoing.headers)
+        response = _http().post(
+            outgoing.url, content=outgoing.body, headers=outgoing.headers, timeout=timeout
+        )
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:
@@ -393,7 +415,7 @@ def record_attempt(
 ) -> str:
     """Store an attempt's result; schedule the next one or give up. Returns the new status."""
     policy = policy or RETRY
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update={"of": WebhookDelivery})
     if delivery is None:
         return DeliveryStatus.WITHHELD.value
     now = datetime.now(UTC)
