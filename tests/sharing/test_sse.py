@@ -82,22 +82,19 @@ def test_stream_resumes_after_last_event_id_and_redacts_per_viewer(
 
 
 @pytest.mark.slow
-def test_live_event_arrives_within_a_second(live_runtime: Runtime, live_server: str) -> None:
+def test_a_live_event_reaches_an_open_stream(live_runtime: Runtime, live_server: str) -> None:
+    # Correctness only: latency is measured by benchmarks/sharing_latency.py, not asserted here.
     moe = key_for(live_runtime, "MOE", [Scope.EVENTS_READ])
-    sent: dict[str, float] = {}
 
     def later() -> None:
         time.sleep(0.5)  # after the stream has started at the newest event
-        sent["at"] = time.monotonic()
         emit_committed(live_runtime, ["MOE"], {"status": "live"})
 
     thread = threading.Thread(target=later)
     thread.start()
     events = read_events(live_server, moe, 1)
-    arrived = time.monotonic()
     thread.join()
     assert [e["data"] for e in events] == [{"status": "live"}]
-    assert arrived - sent["at"] < 1.0
 
 
 def test_stream_needs_events_read_and_a_good_last_event_id(
