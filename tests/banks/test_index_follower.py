@@ -26,7 +26,9 @@ from perisai.media.banks import BankEntry
 from perisai.testing.database import drop_database, migrated_database
 
 RNG = random.Random(5)
-FRESHNESS_SECONDS = 1.0
+# Well under the 30 s resync, so a pass proves the notification path; the 1 s target itself is
+# measured by benchmarks/media_freshness.py (a loaded CI machine must not fail a correct build).
+FRESHNESS_SECONDS = 10.0
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +117,9 @@ def test_a_missed_notification_is_caught_up_from_the_feed(
         bank = _new_bank(db)
         name, bank_id = bank.name, bank.id
     # Let the bank's own notification be handled first, so that nothing else wakes them.
-    assert _seconds_until(lambda: all(f.indexes.bank(bank_id) for f in followers)) < 1.0
+    assert (
+        _seconds_until(lambda: all(f.indexes.bank(bank_id) for f in followers)) < FRESHNESS_SECONDS
+    )
     silent = random_pdq(RNG)
     # A change whose notification is lost: written to the feed with no NOTIFY at all.
     with committed_db.transaction() as db:

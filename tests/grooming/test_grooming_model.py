@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,9 @@ from perisai.grooming.training import train
 DATA = Path(__file__).resolve().parents[1] / "data" / "grooming"
 
 
-def test_packaged_artefact_loads_fast_and_matches_the_code() -> None:
-    start = time.perf_counter()
+def test_packaged_artefact_loads_and_matches_the_code() -> None:
+    # Load time (<= 1 s) is measured by benchmarks/grooming_speed.py, not asserted here.
     model = load_model()
-    assert time.perf_counter() - start < 1.0
     assert len(model.weights) == len(FEATURE_NAMES)
     assert 0.0 < model.threshold < 1.0
     assert model.platt_a > 0  # higher margin must mean higher risk
