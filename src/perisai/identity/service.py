@@ -361,15 +361,21 @@ def authenticate_api_key(session: Session, presented: str) -> ApiKey | None:
         return None
     now = datetime.now(UTC)
     # Key use is recorded at most once a minute per key; each action it takes is audited anyway.
+    # SKIP LOCKED: when another request of the same key is recording it right now, this one
+    # does not queue behind that row lock (under load they would all wait on one another).
     if key.last_used_at is None or now - key.last_used_at > timedelta(seconds=60):
-        key.last_used_at = now
-        record(
-            session,
-            actor=apikey_actor(key),
-            action="apikey.used",
-            object_type="apikey",
-            object_id=key.id,
+        claimed = session.scalar(
+            select(ApiKey.id).where(ApiKey.id == key.id).with_for_update(skip_locked=True)
         )
+        if claimed is not None:
+            key.last_used_at = now
+            record(
+                session,
+                actor=apikey_actor(key),
+                action="apikey.used",
+                object_type="apikey",
+                object_id=key.id,
+            )
     return key
 
 

@@ -98,16 +98,36 @@ TASK_MODULES: list[str] = [
 ]
 
 
-async def _serve(app: procrastinate.App, stop: asyncio.Event | None, **options: Any) -> None:
+# Separate lanes, so that a backlog of heavy enrichment never delays webhook delivery or SLA
+# timers: each lane is a procrastinate worker on its own queues with its own job slots.
+LANES: dict[str, list[str]] = {
+    "sharing": ["sharing"],
+    "default": ["default"],
+    "enrichment": ["enrichment"],
+}
+
+
+async def _serve(
+    app: procrastinate.App, stop: asyncio.Event | None, *, concurrency: int, **options: Any
+) -> None:
     async with app.open_async():
-        worker = asyncio.create_task(app.run_worker_async(**options))
+        workers = [
+            asyncio.create_task(
+                app.run_worker_async(
+                    name=f"perisai-{lane}", queues=queues, concurrency=concurrency, **options
+                )
+            )
+            for lane, queues in LANES.items()
+        ]
         if stop is None:
-            await worker
+            await asyncio.gather(*workers)
             return
         await stop.wait()
-        worker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker
+        for worker in workers:
+            worker.cancel()
+        for worker in workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
 
 
 def run_worker(
