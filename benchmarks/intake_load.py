@@ -24,13 +24,11 @@ import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +37,7 @@ from pathlib import Path
 
 from perisai.db.embedded import stop_embedded
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port, wait_ready
 
 TARGET_RATE = 300.0
 TARGET_P99_MS = 250.0
@@ -73,12 +72,6 @@ class Results:
     client_cpu_s: float = 0.0
     server_cpu_s: float = 0.0
     postgres_cpu_s: float = 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _clean_env() -> dict[str, str]:
@@ -117,25 +110,11 @@ def create_api_key(env: dict[str, str]) -> str:
     return key
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not become ready")
-
-
 @contextmanager
 def running_server(
     env: dict[str, str], workers: int, log_path: Path
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
+    port = free_port()
     command = [*PERISAI, "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]

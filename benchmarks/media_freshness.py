@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,17 +42,11 @@ from perisai.db.migrate import upgrade
 from perisai.identity.permissions import Scope
 from perisai.identity.service import create_api_key
 from perisai.testing.database import create_database, drop_database
+from perisai.testing.live import free_port
 
 TARGET_SECONDS = 1.0
 HMA_WORST_SECONDS = 65.0
 PERISAI = Path(sys.executable).with_name("perisai")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -105,7 +98,7 @@ def _request(
 
 @contextmanager
 def _server(url: str, data_dir: Path, log: Path) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PERISAI_DATABASE_URL": url,

@@ -22,7 +22,6 @@ import inspect
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from perisai.db.engine import Database
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port
 
 SSE_TARGET_P95 = 1.0
 WEBHOOK_TARGET_P95 = 2.0
@@ -60,12 +60,6 @@ REPORT = {
         {"messages": [{"author": "u123", "text": "hello", "sent_at": "2026-11-20T09:59:00+08:00"}]}
     ],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

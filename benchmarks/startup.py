@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,19 +18,14 @@ import urllib.request
 from pathlib import Path
 
 from perisai.db.embedded import stop_embedded
+from perisai.testing.live import free_port
 
 COLD_TARGET_S = 15.0
 WARM_TARGET_S = 4.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def time_to_ready(data_dir: Path) -> float:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
     env.update(PERISAI_DATA_DIR=str(data_dir), PERISAI_PORT=str(port), PERISAI_LOG_LEVEL="ERROR")
     started = time.perf_counter()

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port, wait_ready
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,32 +35,12 @@ class LiveServer:
     data_dir: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not become ready")
-
-
 @pytest.fixture(scope="module")
 def live_server(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     name = f"perisai_e2e_{os.getpid()}"
     database_url = migrated_database(pg_server, name)
     data_dir = tmp_path_factory.mktemp("e2e-var")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PERISAI_DATABASE_URL": database_url,
@@ -79,7 +57,7 @@ def live_server(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, process)
+        wait_ready(url, process)
         yield LiveServer(url=url, database_url=database_url, data_dir=data_dir)
     finally:
         process.terminate()

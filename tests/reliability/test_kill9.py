@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +33,7 @@ from perisai.identity.permissions import Scope
 from perisai.identity.service import create_api_key
 from perisai.reports.service import canonical_sha256
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reliability")]
 
@@ -41,12 +41,6 @@ REPORTS = 48
 CLIENTS = 4
 KILLS = 3
 DEADLINE_S = 45.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -134,7 +128,7 @@ def server(pg_server: str, tmp_path: Path) -> Iterator[tuple[Server, str, str]]:
             session, actor=SYSTEM, name="kill9", scopes=[Scope.REPORTS_SUBMIT], agency_short=None
         )
     database.dispose()
-    live = Server(env=env, port=_free_port(), log=tmp_path / "server.log")
+    live = Server(env=env, port=free_port(), log=tmp_path / "server.log")
     try:
         live.start()
         yield live, database_url, secret

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,9 @@ from sqlalchemy import create_engine, text
 
 from perisai.jobs.worker import LANES
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reliability")]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def _live_job_workers(database_url: str) -> int:
 
 
 def test_two_server_processes_and_one_job_worker(database_for_server: str, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
     env.update(
         PERISAI_DATABASE_URL=database_for_server,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from perisai.db.engine import Database
 from perisai.runtime import Runtime
 from perisai.sharing.stream import close_waker
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.live import free_port
 
 
 @pytest.fixture(scope="session")
@@ -34,12 +34,6 @@ def live_runtime(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> It
     close_waker(database)
     database.dispose()
     drop_database(pg_server, name)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
