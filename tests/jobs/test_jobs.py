@@ -49,3 +49,15 @@ def test_worker_runs_committed_jobs(pg_server: str, tmp_path: object) -> None:
     finally:
         database.dispose()
         drop_database(pg_server, "perisai_test_jobs")
+
+
+def test_defer_once_keeps_one_waiting_job_per_lock(db: Session) -> None:
+    from perisai.jobs.queue import defer_once
+
+    before = _jobs(db)
+    first = defer_once(db, task="test.remember", args={"n": 1}, queueing_lock="test:once")
+    second = defer_once(db, task="test.remember", args={"n": 2}, queueing_lock="test:once")
+    other = defer_once(db, task="test.remember", args={"n": 3}, queueing_lock="test:other")
+    assert first is not None and other is not None
+    assert second is None
+    assert _jobs(db) == before + 2

@@ -13,11 +13,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 _DEFER = text(
     "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, :priority, :lock, "
-    "NULL, CAST(:args AS jsonb), :scheduled_at)::procrastinate_job_to_defer_v1])) AS id"
+    ":queueing_lock, CAST(:args AS jsonb), :scheduled_at)::procrastinate_job_to_defer_v1])) AS id"
+)
+_WAITING = text(
+    "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND queueing_lock = :queueing_lock)"
 )
 
 
@@ -30,6 +35,7 @@ def defer(
     priority: int = 0,
     lock: str | None = None,
     scheduled_at: datetime | None = None,
+    queueing_lock: str | None = None,
 ) -> int:
     """Queue ``task`` with ``args`` in the session's transaction; return the job id."""
     job_id = session.execute(
@@ -39,8 +45,39 @@ def defer(
             "task": task,
             "priority": priority,
             "lock": lock,
+            "queueing_lock": queueing_lock,
             "args": json.dumps(args),
             "scheduled_at": scheduled_at,
         },
     ).scalar_one()
     return int(job_id)
+
+
+def defer_once(
+    session: Session,
+    *,
+    task: str,
+    args: dict[str, Any],
+    queueing_lock: str,
+    queue: str = "default",
+    priority: int = 0,
+) -> int | None:
+    """Queue ``task`` unless a job with the same queueing lock is waiting already.
+
+    The waiting job will see everything this transaction commits, so one is enough; this keeps
+    fan-out work (e.g. re-triage of every report a new link touches) from multiplying.
+    """
+    if session.scalar(_WAITING, {"queueing_lock": queueing_lock}):
+        return None
+    try:
+        with session.begin_nested():
+            return defer(
+                session,
+                task=task,
+                args=args,
+                queue=queue,
+                priority=priority,
+                queueing_lock=queueing_lock,
+            )
+    except IntegrityError:
+        return None  # queued by another transaction between our look and our insert
