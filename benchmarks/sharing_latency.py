@@ -142,6 +142,10 @@ class Arrivals:
         with self.lock:
             self.at.setdefault(event_id, now)
 
+    def has_all(self, committed: dict[int, float]) -> bool:
+        with self.lock:
+            return all(event_id in self.at for event_id in committed)
+
 
 def start_receiver(arrivals: Arrivals) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
@@ -201,8 +205,29 @@ def probe(url: str, duration: float, committed: dict[int, float]) -> None:
         database.dispose()
 
 
-async def load(base: str, key: str, rate: float, duration: float) -> tuple[int, int]:
-    body = json.dumps(REPORT).encode()
+def report_body(index: int, accounts: int) -> bytes:
+    """The index-th report: its account drawn from a pool of `accounts` (0: all the same).
+
+    Real intake mixes many accounts, some reported several times; a pool of 1,000 accounts at
+    50 reports/s for 60 s gives each about three reports, so reports do link. With 0, every
+    report names the same account: a stress case where each report links to hundreds.
+    """
+    if accounts <= 0:
+        return json.dumps(REPORT).encode()
+    account = (index * 7919) % accounts
+    body = json.loads(json.dumps(REPORT))
+    body["reported_accounts"] = [
+        {
+            "platform": "ExampleChat",
+            "user_id": f"u{account}",
+            "phones": [f"012-{account // 10000:03d} {account % 10000:04d}"],
+        }
+    ]
+    body["conversations"][0]["messages"][0]["author"] = f"u{account}"
+    return json.dumps(body).encode()
+
+
+async def load(base: str, key: str, rate: float, duration: float, accounts: int) -> tuple[int, int]:
     run = secrets.token_hex(4)
     sent = errors = 0
     limits = httpx.Limits(max_connections=32)
@@ -217,6 +242,7 @@ async def load(base: str, key: str, rate: float, duration: float) -> tuple[int, 
                 "Idempotency-Key": f"{run}-{index}",
             }
             try:
+                body = report_body(index, accounts)
                 answer = await c.post("/api/v1/reports", content=body, headers=headers)
                 sent += 1
                 errors += answer.status_code >= 400
@@ -311,6 +337,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="15 s instead of 60 s")
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=50.0, help="reports per second")
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=1000,
+        help="reported accounts the load draws from (0: every report names the same one)",
+    )
     args = parser.parse_args()
     duration = 15.0 if args.quick else args.duration
 
@@ -344,14 +376,21 @@ def main() -> None:
                 sampler.start()
                 prober = threading.Thread(target=probe, args=(url, duration, committed))
                 prober.start()
-                sent, errors = asyncio.run(load(base, submit, args.rate, duration))
+                sent, errors = asyncio.run(load(base, submit, args.rate, duration, args.accounts))
                 prober.join()
-                time.sleep(5.0)  # let the last probes arrive
+                # Late probes count with their real latency (in the percentiles), not as
+                # missing: wait for the stragglers, up to 30 s.
+                deadline = time.monotonic() + 30.0
+                while time.monotonic() < deadline and not (
+                    arrivals_sse.has_all(committed) and arrivals_hook.has_all(committed)
+                ):
+                    time.sleep(0.25)
                 stop.set()
                 state = queue_state(url)
             receiver.shutdown()
             print(f"sharing latency, {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores,")
             print(f"  {sent} reports at {args.rate:.0f}/s for {duration:.0f} s ({errors} errors);")
+            print(f"  reported accounts drawn from a pool of {args.accounts or 1};")
             print(
                 f"  {len(committed)} probe events at {PROBES_PER_SECOND:.0f}/s; jobs run by {how}"
             )
