@@ -14,14 +14,27 @@ from perisai.identifiers import normalise
 from perisai.ipintel import IpIntel
 from perisai.linkage.service import lookup
 from perisai.runtime import Runtime
+from perisai.sharing.redaction import Viewer
 
 ANALYST = Actor(kind="user", id="42", agency="PDRM", role="analyst")
 SHA_A = "a" * 64
 MD5_B = "b" * 32
 
 
-def _find(db: Session, kind: str, value: str, platform: str | None = None) -> dict[str, Any]:
-    return lookup(db, actor=ANALYST, identifier=normalise(kind, value, platform=platform))
+def _find(
+    db: Session,
+    kind: str,
+    value: str,
+    platform: str | None = None,
+    viewer: Viewer | None = None,
+) -> dict[str, Any]:
+    # Linking itself is tested as the system sees it; need-to-know has its own test below.
+    return lookup(
+        db,
+        actor=ANALYST,
+        identifier=normalise(kind, value, platform=platform),
+        viewer=viewer or Viewer.system(),
+    )
 
 
 def _report_ids(answer: dict[str, Any]) -> set[str]:
@@ -172,6 +185,37 @@ def test_long_keys_are_audited_by_their_hash(db: Session, runtime: Runtime) -> N
 def test_large_clusters_are_cut_and_say_so(db: Session, runtime: Runtime) -> None:
     for index in range(4):
         make_report(db, runtime.keyring, body(account(user_id=f"n{index}", phones=["0123000000"])))
-    answer = lookup(db, actor=ANALYST, identifier=normalise("phone", "0123000000"), max_reports=3)
+    answer = lookup(
+        db,
+        actor=ANALYST,
+        identifier=normalise("phone", "0123000000"),
+        viewer=Viewer.system(),
+        max_reports=3,
+    )
     assert answer["truncated"] is True
     assert len(answer["reports"]) == 3
+
+
+def test_links_follow_need_to_know(db: Session, runtime: Runtime) -> None:
+    """A viewer sees, and links through, only the reports it may see."""
+    from tests.identity.factories import make_user
+
+    from perisai.cases.service import create_case, refer
+
+    keyring = runtime.keyring
+    loose = make_report(db, keyring, body(account(user_id="x1", phones=["012-777 1111"])))
+    in_case = make_report(db, keyring, body(account(user_id="x2", phones=["012-777 1111"])))
+    case = create_case(db, title="JKM case", report_ids=[in_case.id], actor=ANALYST)
+    refer(db, case_id=case.id, agency="JKM", reason="victim support", actor=ANALYST)
+    db.flush()
+    jkm, _ = make_user(db, keyring, role="caseworker", agency="JKM")
+    ngo, _ = make_user(db, keyring, role="caseworker", agency="NGO")
+    secretariat, _ = make_user(db, keyring, role="analyst", agency="SECRETARIAT")
+
+    def seen_by(user: Any) -> set[str]:
+        return _report_ids(_find(db, "phone", "012-777 1111", viewer=Viewer.for_user(user)))
+
+    assert seen_by(jkm) == {in_case.public_id}
+    assert seen_by(ngo) == set()
+    # The secretariat's triage desk sees reports in no case, and every case.
+    assert seen_by(secretariat) == {loose.public_id, in_case.public_id}

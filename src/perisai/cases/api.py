@@ -19,9 +19,9 @@ from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
 from perisai.reports.models import Report
-from perisai.sharing.api import viewer_of
 from perisai.sharing.models import Tlp
 from perisai.sharing.redaction import NotVisible, Viewer, can_see_case, redact_case, redact_event
+from perisai.sharing.viewers import viewer_of
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 READ = require(Permission.CASES_READ)

@@ -15,6 +15,7 @@ from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
 from perisai.linkage.detect import LOOKUP_KINDS, parse_identifier
 from perisai.linkage.service import lookup
+from perisai.sharing.viewers import viewer_of
 
 router = APIRouter(prefix="/api/v1/links", tags=["linkage"])
 READER = require(Permission.REPORTS_READ)
@@ -54,4 +55,4 @@ def links(
 ) -> dict[str, Any]:
     """Reports carrying the identifier, the identifiers and media joining them, and a timeline."""
     parsed = parsed_or_problem(identifier, kind, platform)
-    return lookup(db, actor=principal.actor, identifier=parsed)
+    return lookup(db, actor=principal.actor, identifier=parsed, viewer=viewer_of(principal))

@@ -14,6 +14,7 @@ from perisai.cliruntime import cli_runtime
 from perisai.identifiers import IdentifierError
 from perisai.linkage.detect import parse_identifier
 from perisai.linkage.service import lookup
+from perisai.sharing.redaction import Viewer
 
 
 def cli_actor() -> Actor:
@@ -49,7 +50,8 @@ def run_links(value: str, *, kind: str | None, platform: str | None, as_json: bo
     except IdentifierError as exc:
         clikit.fail(str(exc))
     with cli_runtime() as runtime, runtime.db.transaction() as session:
-        answer = lookup(session, actor=cli_actor(), identifier=identifier)
+        # The CLI runs on the server with the database's own rights: it sees everything.
+        answer = lookup(session, actor=cli_actor(), identifier=identifier, viewer=Viewer.system())
     if as_json:
         clikit.emit(answer)
         return

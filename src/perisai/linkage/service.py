@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
+from perisai.cases.service import case_of_report
 from perisai.identifiers import Identifier, Linkage
 from perisai.linkage import queries, result
+from perisai.sharing.redaction import Viewer, can_see_case, can_see_unassigned_report
 
 # A cluster larger than this is cut (the answer says `truncated`): a shared public IP or a
 # widely sent meme would otherwise pull in much of the database.
@@ -31,13 +33,29 @@ class _Gathered:
     truncated: bool
 
 
-def _gather(session: Session, seed_key: str, max_reports: int) -> _Gathered:
+def visible_reports(session: Session, viewer: Viewer, report_ids: set[int]) -> set[int]:
+    """The reports of `report_ids` this viewer may see (need-to-know, perisai.sharing)."""
+    if viewer.is_system:
+        return report_ids
+    visible = set()
+    for report_id in report_ids:
+        case = case_of_report(session, report_id)
+        allowed = can_see_unassigned_report(viewer) if case is None else can_see_case(viewer, case)
+        if allowed:
+            visible.add(report_id)
+    return visible
+
+
+def _gather(session: Session, seed_key: str, max_reports: int, viewer: Viewer) -> _Gathered:
+    # Only visible reports are walked through: a link through a report the viewer may not see
+    # would itself disclose that report.
     report_ids: set[int] = set()
     rows: list[queries.KeyRow] = []
     seen_keys, frontier = {seed_key}, {seed_key}
     truncated = False
     while frontier:
         fresh = queries.reports_with_keys(session, frontier) - report_ids
+        fresh = visible_reports(session, viewer, fresh)
         if not fresh:
             break
         room = max_reports - len(report_ids)
@@ -63,10 +81,11 @@ def lookup(
     *,
     actor: Actor,
     identifier: Identifier,
+    viewer: Viewer,
     max_reports: int = MAX_REPORTS,
 ) -> dict[str, Any]:
-    """The linkage answer for `identifier` (see :mod:`perisai.linkage.result`), audited."""
-    gathered = _gather(session, identifier.key, max_reports)
+    """The linkage answer for `identifier` as `viewer` may see it, audited."""
+    gathered = _gather(session, identifier.key, max_reports, viewer)
     answer = _build(session, identifier, gathered)
     record(
         session,

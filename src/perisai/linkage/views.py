@@ -17,6 +17,7 @@ from perisai.linkage import text  # noqa: F401 - registers the page's Malay and 
 from perisai.linkage.detect import LOOKUP_KINDS, parse_identifier
 from perisai.linkage.graph import drawing
 from perisai.linkage.service import lookup
+from perisai.sharing.viewers import viewer_of
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import make_templates
 
@@ -63,5 +64,5 @@ def links_page(
         parsed = parse_identifier(identifier, kind=kind or None, platform=platform or None)
     except IdentifierError as exc:
         return _render(request, principal, {"form": form, "error": str(exc)}, status_code=422)
-    answer = lookup(db, actor=principal.actor, identifier=parsed)
+    answer = lookup(db, actor=principal.actor, identifier=parsed, viewer=viewer_of(principal))
     return _render(request, principal, {"form": form, "answer": answer, "drawing": drawing(answer)})

@@ -15,19 +15,12 @@ from perisai.identity.deps import DbDep, Principal, RuntimeDep, require, require
 from perisai.identity.permissions import Permission, Scope
 from perisai.sharing import webhooks
 from perisai.sharing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from perisai.sharing.redaction import SECRETARIAT, Viewer
+from perisai.sharing.redaction import SECRETARIAT
 from perisai.sharing.stream import event_stream, latest_event_id
+from perisai.sharing.viewers import viewer_of
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 MANAGER = require(Permission.APIKEYS_MANAGE)
-
-
-def viewer_of(principal: Principal) -> Viewer:
-    if principal.user is not None:
-        return Viewer.for_user(principal.user)
-    if principal.api_key is not None:
-        return Viewer.for_api_key(principal.api_key)
-    raise Problem(401, "Not authenticated")  # pragma: no cover - dependencies guarantee one
 
 
 def _start_after(header: str | None, query: str | None) -> int | None:

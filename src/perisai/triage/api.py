@@ -13,8 +13,8 @@ from perisai.cases.service import case_of_report
 from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require
 from perisai.identity.permissions import Permission
-from perisai.sharing.api import viewer_of
 from perisai.sharing.redaction import NotVisible, Viewer, redact_report
+from perisai.sharing.viewers import viewer_of
 from perisai.triage import service
 from perisai.triage.models import TriageRecord
 from perisai.triage.policy import Priority

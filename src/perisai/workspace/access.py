@@ -16,19 +16,14 @@ from perisai.sharing.redaction import (
     CaseAccess,
     CaseFacts,
     NotVisible,
-    Viewer,
     can_reveal_evidence,
     redact_report,
 )
+from perisai.sharing.viewers import viewer_of
 from perisai.workspace.report import LoadedReport, load_report
 
 # A report in no case: nobody is assigned, so nobody may reveal its evidence.
 NO_CASE = CaseFacts(agencies=frozenset())
-
-
-def viewer_of(principal: Principal) -> Viewer:
-    assert principal.user is not None
-    return Viewer.for_user(principal.user)
 
 
 def case_of_report(session: Session, report_id: int) -> Case | None:

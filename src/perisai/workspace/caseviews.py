@@ -20,6 +20,7 @@ from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, requ
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.sharing.redaction import NotVisible, can_see_case
+from perisai.sharing.viewers import viewer_of
 from perisai.triage.service import (
     ReportNotFound,
     TriageError,
@@ -27,7 +28,7 @@ from perisai.triage.service import (
     override_priority,
 )
 from perisai.web.templating import render
-from perisai.workspace.access import case_of_report, viewer_of, visible_report
+from perisai.workspace.access import case_of_report, visible_report
 from perisai.workspace.casepage import case_view, load_case, visible_cases
 
 router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py

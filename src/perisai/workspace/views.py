@@ -19,10 +19,11 @@ from perisai.sharing.redaction import (
     NotVisible,
     authorize_reveal,
 )
+from perisai.sharing.viewers import viewer_of
 from perisai.web.templating import render
 from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
-from perisai.workspace.access import access_of, case_of_report, viewer_of, visible_report
+from perisai.workspace.access import access_of, case_of_report, visible_report
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import agency_figures, priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
