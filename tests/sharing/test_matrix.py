@@ -4,8 +4,8 @@ The expectations are written here from SECURITY.md, independently of the redacti
 a case assigned to PDRM (with an investigator) and referred to JKM (with a caseworker) is
 visible to PDRM, JKM and the secretariat, to roles that read cases; victim identity reaches only
 the two assigned users; evidence may be revealed only by investigators of PDRM or JKM.
-Outlets: the cases API (HTTP), SSE (the stream's reader), webhooks (dispatch and the signed
-body), exports.
+Outlets: the cases API (HTTP), the case page (HTML), SSE (the stream's reader), webhooks
+(dispatch and the signed body), exports.
 """
 
 from __future__ import annotations
@@ -241,3 +241,42 @@ def test_export_and_reveal_outlets(live_runtime: Runtime, world: tuple[World, in
         )
     assert wrong == []
     assert exports is not None, "exports are audited"
+
+
+def test_page_outlet(client: TestClient, db: Session, runtime: Runtime) -> None:
+    """The analyst pages: who may open the case page, and who sees the victim's identity there."""
+    from tests.linkage.factories import account, body, make_report
+
+    from perisai.triage.service import triage_report
+
+    data = body(account(user_id="page-matrix", phones=["012-555 0101"]))
+    data["victims"] = [{"name": "Synthetic Child Aina", "age": 11}]
+    report = make_report(db, runtime.keyring, data)
+    triage_report(db, report_id=report.id, actor=SYSTEM)
+    case = cases.create_case(db, title="Page matrix", report_ids=[report.id], actor=SYSTEM)
+    investigator = quick_user(db, role="investigator", agency="PDRM")
+    caseworker = quick_user(db, role="caseworker", agency="JKM")
+    cases.assign(db, case_id=case.id, agency="PDRM", user_id=investigator.id, actor=SYSTEM)
+    cases.refer(db, case_id=case.id, agency="JKM", reason="victim support", actor=SYSTEM)
+    cases.assign(db, case_id=case.id, agency="JKM", user_id=caseworker.id, actor=SYSTEM)
+    db.flush()
+
+    def page_as(user: User) -> tuple[int, str]:
+        token = start_session(db, settings=runtime.settings, user=user, totp_verified=True)
+        db.flush()
+        client.cookies.set(SESSION_COOKIE, token)
+        answer = client.get(f"/workspace/cases/{case.public_id}", follow_redirects=False)
+        return answer.status_code, answer.text
+
+    wrong = []
+    for agency in AGENCIES:
+        for role in ROLES:
+            status, html = page_as(quick_user(db, role=role, agency=agency))
+            expected = {200} if expect_case(agency, role) else {403, 404}
+            if status not in expected or "Synthetic Child Aina" in html:
+                wrong.append((agency, role, status))
+    assert wrong == []
+    for assigned in (investigator, caseworker):
+        status, html = page_as(assigned)
+        assert status == 200
+        assert "Synthetic Child Aina" in html, "the assigned users see the victim's identity"
