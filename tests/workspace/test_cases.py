@@ -145,3 +145,6 @@ def test_task_done_and_takedown_sent_then_removed(
     assert "/done" not in after and "/removed" not in after
     again = client.post(task_action.group(1), data={"csrf_token": token})
     assert again.status_code == 409
+    # A task or notice id that is not this case's is not found, whatever exists elsewhere.
+    for foreign in (f"{case_url}/tasks/999999999/done", f"{case_url}/takedowns/999999999/removed"):
+        assert client.post(foreign, data={"csrf_token": token}).status_code == 404

@@ -6,8 +6,10 @@ events; need-to-know (perisai.sharing.redaction) decides who sees what.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -41,6 +43,8 @@ Due = Annotated[str, Form(max_length=40)]
 Choice = Annotated[str, Form(pattern="^(accept|decline)$")]
 REFER_TO = ("JKM", "PDRM", "CSM", "MCMC", "MOE", "NGO")
 
+Child = TypeVar("Child", CaseTask, TakedownNotice)
+
 add_home_link(Permission.CASES_READ, "/workspace/cases", "home.ws.cases")
 
 
@@ -54,6 +58,28 @@ def _visible_case(db: DbDep, principal: Principal, public_id: str) -> Case:
     if case is None or not can_see_case(viewer_of(principal), case):
         raise HTTPException(404)
     return case
+
+
+def _writable_case(db: DbDep, principal: Principal, public_id: str, csrf_token: str) -> Case:
+    """Every case action: the session's CSRF token, then a case this user may see."""
+    _csrf(principal, csrf_token)
+    return _visible_case(db, principal, public_id)
+
+
+def _child_of(db: DbDep, model: type[Child], item_id: int, case: Case) -> None:
+    """404 unless row `item_id` of `model` belongs to `case`."""
+    item = db.get(model, item_id)
+    if item is None or item.case_id != case.id:
+        raise HTTPException(404)
+
+
+@contextmanager
+def _refused_as(status: int) -> Iterator[None]:
+    """The case services' refusals (state conflicts, missing rows) as an HTTP status."""
+    try:
+        yield
+    except (CaseConflict, CaseNotFound) as exc:
+        raise HTTPException(status, str(exc)) from None
 
 
 def _to_case(case: Case) -> RedirectResponse:
@@ -120,7 +146,7 @@ def refer_report(
         raise HTTPException(422, "unknown agency")
     loaded, _, _ = visible_report(db, principal, public_id)
     case = case_of_report(db, loaded.id)
-    try:
+    with _refused_as(409):
         if case is None:
             case = cases.create_case(
                 db,
@@ -129,8 +155,6 @@ def refer_report(
                 actor=principal.actor,
             )
         cases.refer(db, case_id=case.id, agency=agency, reason=reason, actor=principal.actor)
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(409, str(exc)) from None
     return _to_case(case)
 
 
@@ -178,18 +202,20 @@ def answer_referral(
     note: Annotated[str, Form(max_length=4000)] = "",
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
+    case = _writable_case(db, principal, public_id, csrf_token)
     if referral_id not in {r.id for r in case.referrals}:
         raise HTTPException(404)
     try:
-        cases.respond_to_referral(
-            db, referral_id=referral_id, accept=choice == "accept", actor=principal.actor, note=note
-        )
+        with _refused_as(409):
+            cases.respond_to_referral(
+                db,
+                referral_id=referral_id,
+                accept=choice == "accept",
+                actor=principal.actor,
+                note=note,
+            )
     except NotPermitted:
         raise HTTPException(403) from None
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(409, str(exc)) from None
     if choice == "decline":
         return RedirectResponse("/workspace/cases", status_code=303)
     return _to_case(case)
@@ -203,8 +229,7 @@ def add_note(
     csrf_token: CsrfField,
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
+    case = _writable_case(db, principal, public_id, csrf_token)
     cases.add_note(db, case_id=case.id, body=body, actor=principal.actor)
     return _to_case(case)
 
@@ -228,12 +253,9 @@ def add_task(
     due: Due = "",
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
-    try:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(409):
         cases.add_task(db, case_id=case.id, title=title, due_at=_due(due), actor=principal.actor)
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(409, str(exc)) from None
     return _to_case(case)
 
 
@@ -245,15 +267,10 @@ def finish_task(
     csrf_token: CsrfField,
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
-    task = db.get(CaseTask, task_id)
-    if task is None or task.case_id != case.id:
-        raise HTTPException(404)
-    try:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    _child_of(db, CaseTask, task_id, case)
+    with _refused_as(409):
         cases.complete_task(db, task_id=task_id, actor=principal.actor)
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(409, str(exc)) from None
     return _to_case(case)
 
 
@@ -266,14 +283,11 @@ def send_takedown(
     csrf_token: CsrfField,
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
-    try:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(422):
         cases.create_takedown(
             db, case_id=case.id, url=url, platform=platform, actor=principal.actor
         )
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(422, str(exc)) from None
     return _to_case(case)
 
 
@@ -285,13 +299,8 @@ def takedown_removed(
     csrf_token: CsrfField,
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
-    _csrf(principal, csrf_token)
-    case = _visible_case(db, principal, public_id)
-    notice = db.get(TakedownNotice, takedown_id)
-    if notice is None or notice.case_id != case.id:
-        raise HTTPException(404)
-    try:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    _child_of(db, TakedownNotice, takedown_id, case)
+    with _refused_as(409):
         cases.confirm_removal(db, takedown_id=takedown_id, actor=principal.actor)
-    except (CaseConflict, CaseNotFound) as exc:
-        raise HTTPException(409, str(exc)) from None
     return _to_case(case)
