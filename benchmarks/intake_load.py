@@ -37,6 +37,7 @@ from pathlib import Path
 
 from perisai.db.embedded import stop_embedded
 from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 from perisai.testing.live import free_port, wait_ready
 
 TARGET_RATE = 300.0
@@ -47,19 +48,6 @@ NCMEC_2023_PER_SECOND = NCMEC_2023_REPORTS / (365 * 24 * 3600)
 PERISAI = [sys.executable, "-m", "perisai.cli"]
 KEY_CREATE = ["identity", "apikey", "create", "--name", "load", "--scopes", "reports:submit"]
 KEY_CREATE += ["--json"]
-
-# Issue 5, verbatim: the body every request sends.
-ISSUE_EXAMPLE_JSON = """
-{"incident": {"type": "online_enticement", "occurred_at": "2026-11-20T10:00:00+08:00",
-              "escalation_reason": null, "annotations": ["sextortion"]},
- "reported_accounts": [{"platform": "ExampleChat", "user_id": "u123", "screen_name": "abang_baik",
-                        "emails": ["Abang.Baik+x@gmail.com"], "phones": ["012-345 6789"],
-                        "ip_events": [{"ip": "81.2.69.160", "event": "login", "at": "2026-11-20T09:58:00+08:00"}]}],
- "victims": [{"age": 12}],
- "conversations": [{"messages": [{"author": "u123", "text": "umur berapa?", "sent_at": "2026-11-20T09:59:00+08:00"}]}],
- "urls": ["https://example.com/p/1"],
- "additional_info": "free text"}
-"""  # noqa: E501 - kept exactly as written in the issue
 
 
 @dataclass

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.reports.factories import (
-    ISSUE_EXAMPLE_JSON,
     REPORTS,
     bearer,
     example_body,
@@ -26,6 +25,7 @@ from perisai.identity.permissions import Scope
 from perisai.identity.service import revoke_api_key
 from perisai.reports.models import Report, ReportIdentifier, ReportVictim
 from perisai.runtime import Runtime
+from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 
 def test_the_issue_example_body_is_accepted_as_is(client: TestClient, db: Session) -> None:

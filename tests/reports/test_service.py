@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.reports.factories import ISSUE_EXAMPLE_JSON, example_body
+from tests.reports.factories import example_body
 
 from perisai.audit.service import SYSTEM
 from perisai.crypto import Keyring
@@ -15,6 +15,7 @@ from perisai.reports import service
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import Report, ReporterKind, ReportIdentifier
 from perisai.reports.schemas import ReportIn
+from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 KEYRING = Keyring(master=bytes(range(32)))
 
