@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from perisai.enrichment.ipintel import enrich_ip_events
@@ -141,10 +141,3 @@ def enrich_report_job(report_id: int) -> None:
     runtime = current_runtime()
     with runtime.db.transaction() as session:
         enrich_report(session, runtime, report_id)
-
-
-def reports_needing_enrichment(session: Session) -> list[int]:
-    """Reports with conversations but no grooming rows (for operators re-queuing by hand)."""
-    scored = select(ReportGrooming.report_id)
-    stmt = select(Report.id).where(Report.id.not_in(scored), Report.status != "retracted")
-    return list(session.scalars(stmt))

@@ -84,7 +84,7 @@ def make_app(sqlalchemy_url: str) -> procrastinate.App:
 
 
 def _load_task_modules() -> None:
-    # Imported for their side effect of registering tasks on the blueprint.
+    # Imported for their side effect of registering jobs with @job.
     for module in TASK_MODULES:
         __import__(module)
 
