@@ -7,7 +7,6 @@ here is scored and forgotten: it is not stored and not logged (only counts are a
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,9 +14,9 @@ from fastapi import APIRouter, Request
 from perisai.audit.service import record
 from perisai.grooming import (
     GroomingInputError,
-    GroomingScorer,
     assessment_to_dict,
     conversation_from_dict,
+    default_scorer,
 )
 from perisai.http.problems import Problem
 from perisai.http.ratelimit import RateLimiter
@@ -28,11 +27,6 @@ router = APIRouter(prefix="/api/v1/grooming", tags=["detection"])
 
 SCORE_RATE_PER_SECOND = 20.0
 SCORE_BURST = 40
-
-
-@lru_cache(maxsize=1)
-def _scorer() -> GroomingScorer:
-    return GroomingScorer.load()
 
 
 def _limiter(request: Request) -> RateLimiter:
@@ -72,7 +66,7 @@ async def score_conversation(
         conversation = conversation_from_dict(body)
     except GroomingInputError as exc:
         raise Problem(422, "Invalid conversation", str(exc)) from None
-    result = assessment_to_dict(_scorer().score(conversation))
+    result = assessment_to_dict(default_scorer().score(conversation))
     record(
         db,
         actor=principal.actor,

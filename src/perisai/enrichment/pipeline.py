@@ -12,7 +12,6 @@ import logging
 import os
 import tempfile
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -21,7 +20,11 @@ from sqlalchemy.orm import Session
 from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.queue import ENRICH_TASK
 from perisai.enrichment.results import ReportFileSignal, ReportGrooming
-from perisai.grooming import GroomingInputError, GroomingScorer, conversation_from_dict
+from perisai.grooming import (
+    GroomingInputError,
+    conversation_from_dict,
+    default_scorer,
+)
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
@@ -34,15 +37,10 @@ log = logging.getLogger(__name__)
 TRIAGE_TASK = "triage.report"
 
 
-@lru_cache(maxsize=1)
-def _scorer() -> GroomingScorer:
-    return GroomingScorer.load()
-
-
 def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
     """Score every conversation of the report; store one row per conversation."""
     session.execute(delete(ReportGrooming).where(ReportGrooming.report_id == report.id))
-    scorer = _scorer()
+    scorer = default_scorer()
     rows = []
     for index, conversation in enumerate(report.conversations):
         messages = [

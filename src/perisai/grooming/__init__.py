@@ -20,7 +20,7 @@ from perisai.grooming.models import (
     Message,
     Signal,
 )
-from perisai.grooming.scorer import ConversationStream, GroomingScorer
+from perisai.grooming.scorer import ConversationStream, GroomingScorer, default_scorer
 from perisai.grooming.serialise import assessment_to_dict, conversation_from_dict
 from perisai.grooming.taxonomy import KINDS, STAGES
 
@@ -41,4 +41,5 @@ __all__ = [
     "Signal",
     "assessment_to_dict",
     "conversation_from_dict",
+    "default_scorer",
 ]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from perisai.grooming.features import ConversationState
@@ -126,3 +127,9 @@ def _check_message(message: Message, index: int) -> None:
         raise GroomingInputError(f"message {index}: author id longer than {MAX_AUTHOR_CHARS}")
     if not isinstance(message.text, str):
         raise GroomingInputError(f"message {index}: text must be a string")
+
+
+@functools.cache
+def default_scorer() -> GroomingScorer:
+    """The packaged model at its default threshold, loaded once per process."""
+    return GroomingScorer.load()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, or_, select, text
@@ -20,9 +19,9 @@ from perisai.crypto import Keyring
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
-    GroomingScorer,
     Message,
     assessment_to_dict,
+    default_scorer,
 )
 from perisai.reports.models import Report, ReportIdentifier
 from perisai.reports.service import victim_binding
@@ -30,11 +29,6 @@ from perisai.triage.policy import Facts, GroomingFacts, GroomingSignal, LinkFact
 
 log = logging.getLogger(__name__)
 UNKNOWN_AUTHOR = "unknown"
-
-
-@lru_cache(maxsize=1)
-def _scorer() -> GroomingScorer:
-    return GroomingScorer.load()
 
 
 def _conversation(report: Report, index: int, raw: dict[str, Any]) -> Conversation:
@@ -51,7 +45,7 @@ def score_conversations(report: Report) -> list[dict[str, Any]]:
     scored: list[dict[str, Any]] = []
     for index, raw in enumerate(report.conversations or []):
         try:
-            assessment = _scorer().score(_conversation(report, index, raw))
+            assessment = default_scorer().score(_conversation(report, index, raw))
         except GroomingInputError as exc:
             log.warning("triage: conversation %s of %s not scored: %s", index, report.id, exc)
             continue

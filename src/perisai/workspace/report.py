@@ -7,7 +7,6 @@ conversation with the pure scorer, because only it gives each signal's exact cha
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,8 +20,8 @@ from perisai.enrichment.results import ReportFileSignal
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
-    GroomingScorer,
     Message,
+    default_scorer,
 )
 from perisai.reports.models import Report, ReportFile, ReportIdentifier
 from perisai.triage.models import ReportLink, TriageRecord
@@ -70,11 +69,6 @@ class LoadedReport:
     view: dict[str, Any]
 
 
-@functools.cache
-def _scorer() -> GroomingScorer:
-    return GroomingScorer.load()
-
-
 def _conversation_view(index: int, raw: dict[str, Any]) -> ConversationView:
     messages = raw.get("messages") or []
     authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
@@ -88,7 +82,7 @@ def _conversation_view(index: int, raw: dict[str, Any]) -> ConversationView:
             id=f"c{index}",
             messages=[Message(author=a, text=t) for a, t in zip(authors, texts, strict=True)],
         )
-        assessment = _scorer().score(conversation)
+        assessment = default_scorer().score(conversation)
         risk, stage, count = assessment.risk, assessment.stage, len(assessment.signals)
         for signal in assessment.signals:
             marks.setdefault(signal.message, []).append(
