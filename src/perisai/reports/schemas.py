@@ -29,10 +29,21 @@ MAX_ITEMS = 100
 MAX_MESSAGES = 5000
 MAX_FILES = 1000
 
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-Text = Annotated[str, StringConstraints(max_length=20_000)]
-LongText = Annotated[str, StringConstraints(max_length=100_000)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text and JSONB cannot hold NUL: refuse it here, with the field named.
+    if "\x00" in value:
+        raise ValueError("may not contain a NUL character")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+Short = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul
+]
+Text = Annotated[str, StringConstraints(max_length=20_000), NoNul]
+LongText = Annotated[str, StringConstraints(max_length=100_000), NoNul]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048), NoNul]
 Md5 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{32}$")]
 Sha1 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{40}$")]
 Sha256 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
