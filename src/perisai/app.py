@@ -57,6 +57,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if getattr(app.state, "runtime", None) is None:
             app.state.runtime = Runtime.start(settings)
         yield
+        for close in reversed(app.state.closers):
+            close()
         if runtime is None:
             app.state.runtime.db.dispose()
 
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     app.state.settings = settings
+    app.state.closers = []  # called at shutdown (e.g. the intake writer drains its queue)
     app.state.templates = make_templates(
         extra_dirs=[Path(__file__).parent / "workspace" / "templates"]
     )

@@ -11,6 +11,7 @@ from perisai.audit.signing import load_or_create_signing_key
 from perisai.config import Settings
 from perisai.crypto import Keyring, load_or_create_key
 from perisai.db.engine import Database
+from perisai.identity.keycache import ApiKeyCache
 
 
 @dataclass
@@ -25,6 +26,10 @@ class Runtime:
     @cached_property
     def keyring(self) -> Keyring:
         return Keyring(master=load_or_create_key(self.settings.master_key_path))
+
+    @cached_property
+    def api_keys(self) -> ApiKeyCache:
+        return ApiKeyCache()
 
     @cached_property
     def signing_key(self) -> Ed25519PrivateKey:

@@ -10,9 +10,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Mount
 
-from perisai.identity.deps import PublicAccess, Requires, RequiresScope
+from perisai.identity.deps import PublicAccess, Requires, RequiresKeyScope, RequiresScope
 
-ACCESS_DECLARATIONS = (Requires, RequiresScope, PublicAccess)
+ACCESS_DECLARATIONS = (Requires, RequiresScope, RequiresKeyScope, PublicAccess)
 
 
 def _declares_access(dependant: Dependant) -> bool:

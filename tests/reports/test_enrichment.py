@@ -51,6 +51,6 @@ def test_a_failing_enrichment_keeps_the_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("source exploded")
 
-    monkeypatch.setattr(api, "enrich_ip_events", broken)
+    monkeypatch.setattr(api, "ip_intel_values", broken)
     report_id = submitted_id(client, bearer(db), example_body())
     assert _report(db, report_id).status == "received"

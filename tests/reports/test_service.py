@@ -1,20 +1,24 @@
-"""The intake service on a real database: idempotency, including the lost race."""
+"""The intake service on a real database: batches, idempotency, and the race for one key."""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 from tests.reports.factories import example_body
 
-from perisai.audit.service import SYSTEM
+from perisai.audit.models import AuditEntry
+from perisai.audit.service import SYSTEM, flush_pending
 from perisai.crypto import Keyring
 from perisai.reports import service
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import Report, ReporterKind, ReportIdentifier
 from perisai.reports.schemas import ReportIn
+from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 KEYRING = Keyring(master=bytes(range(32)))
@@ -54,45 +58,117 @@ def test_public_ids_are_unique_and_shaped() -> None:
     assert all(item.startswith("R-2026-") and len(item) == 17 for item in ids)
 
 
-def test_a_lost_race_answers_the_winners_receipt(
-    db: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    winner = _submit(db, "race")
-    db.expunge_all()
-    # The loser looked before the winner committed: its first look finds nothing, so its insert
-    # hits the unique constraint inside the savepoint and it must re-read the winner's row.
-    real_find = service.find_by_idempotency_key
-    calls = iter([None])
-
-    def racing_find(session: Session, *, client_id: str, key: str) -> Report | None:
-        return next(calls, None) or real_find(session, client_id=client_id, key=key)
-
-    monkeypatch.setattr(service, "find_by_idempotency_key", racing_find)
-    loser = _submit(db, "race")
-    assert loser.created is False
-    assert loser.receipt == winner.receipt
-    assert _count(db, "race") == 1
-    # The savepoint rolled back the loser's identifiers too.
-    identifiers = db.scalar(select(func.count()).select_from(ReportIdentifier))
-    assert identifiers == 5
+def _prepared(key: str, body: dict[str, object] | None = None) -> service.PreparedReport:
+    raw = json.loads(ISSUE_EXAMPLE_JSON) if body is None else body
+    return service.prepare(
+        keyring=KEYRING,
+        actor=SYSTEM,
+        data=ReportIn.model_validate(raw),
+        body_sha256=service.canonical_sha256(raw),
+        client_id="hotline",
+        idempotency_key=key,
+        reporter_kind=ReporterKind.HOTLINE,
+    )
 
 
-def test_a_lost_race_with_another_body_is_a_conflict(
-    db: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _submit(db, "race-2")
-    real_find = service.find_by_idempotency_key
-    calls = iter([None])
-
-    def racing_find(session: Session, *, client_id: str, key: str) -> Report | None:
-        return next(calls, None) or real_find(session, client_id=client_id, key=key)
-
-    monkeypatch.setattr(service, "find_by_idempotency_key", racing_find)
+def _changed_body() -> dict[str, object]:
     changed = example_body()
     changed["urls"] = ["https://example.com/other"]
-    with pytest.raises(service.IdempotencyConflict):
-        _submit(db, "race-2", changed)
-    assert _count(db, "race-2") == 1
+    return changed
+
+
+def test_a_batch_answers_each_report_in_order(db: Session) -> None:
+    bad_code = example_body()
+    bad_code["offence_codes"] = ["act792.s999"]
+    outcomes = service.store(
+        db,
+        [
+            _prepared("batch-a"),
+            _prepared("batch-dup"),
+            _prepared("batch-bad", bad_code),
+            _prepared("batch-dup"),  # the same key and body again: the first one's receipt
+            _prepared("batch-dup", _changed_body()),  # the same key, another body: conflict
+            _prepared("batch-b"),
+        ],
+    )
+    created_a, first, bad, again, conflict, created_b = outcomes
+    assert isinstance(created_a, service.Submitted) and created_a.created
+    assert isinstance(created_b, service.Submitted) and created_b.created
+    assert isinstance(first, service.Submitted) and first.created
+    assert isinstance(again, service.Submitted) and not again.created
+    assert again.receipt == first.receipt and again.report_id == first.report_id
+    assert isinstance(bad, FieldError) and bad.field == "offence_codes.0"
+    assert isinstance(conflict, service.IdempotencyConflict)
+    assert [_count(db, key) for key in ("batch-a", "batch-dup", "batch-bad", "batch-b")] == [
+        1,
+        1,
+        0,
+        1,
+    ]
+    # Children went to their own reports: each created report has the example's identifiers.
+    per_report = db.execute(
+        select(ReportIdentifier.report_id, func.count()).group_by(ReportIdentifier.report_id)
+    ).all()
+    assert sorted(count for _, count in per_report) == [5, 5, 5]
+    flush_pending(db)  # what the commit would write
+    audited = db.scalars(
+        select(AuditEntry.object_id).where(AuditEntry.action == "report.submit")
+    ).all()
+    assert len(audited) == 3
+
+
+@pytest.fixture
+def race_database(pg_server: str, worker_id: str) -> Iterator[Engine]:
+    """A database of its own: the race needs two transactions that really commit."""
+    name = f"perisai_test_intake_race_{worker_id}"
+    engine = create_engine(migrated_database(pg_server, name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_database(pg_server, name)
+
+
+@pytest.mark.parametrize("winner_commits", [True, False])
+def test_a_concurrent_submission_with_the_same_key_waits_for_the_first(
+    race_database: Engine, winner_commits: bool
+) -> None:
+    """Two transactions insert one key: the second waits, then replays (or, if the first rolled
+    back, stores its own); neither fails."""
+    results: list[service.Outcome] = []
+    with Session(race_database) as first:
+        (stored,) = service.store(first, [_prepared("race")])
+        assert isinstance(stored, service.Submitted)
+
+        def second() -> None:
+            with Session(race_database) as session, session.begin():
+                results.extend(service.store(session, [_prepared("race")]))
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive(), "the second insert should wait for the first transaction"
+        if winner_commits:
+            first.commit()
+        else:
+            first.rollback()
+        thread.join(10)
+    (outcome,) = results
+    assert isinstance(outcome, service.Submitted)
+    if winner_commits:
+        assert not outcome.created and outcome.receipt == stored.receipt
+    else:
+        assert outcome.created and outcome.receipt.report_id != stored.receipt.report_id
+    with Session(race_database) as session:
+        assert _count(session, "race") == 1
+
+
+def test_a_conflicting_concurrent_submission_is_a_conflict(race_database: Engine) -> None:
+    with Session(race_database) as session, session.begin():
+        service.store(session, [_prepared("race-2")])
+    with Session(race_database) as session, session.begin():
+        (outcome,) = service.store(session, [_prepared("race-2", _changed_body())])
+    assert isinstance(outcome, service.IdempotencyConflict)
 
 
 def test_identifiers_that_do_not_normalise_name_their_field(db: Session) -> None:

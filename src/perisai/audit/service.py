@@ -69,8 +69,13 @@ def record(
     object_type: str | None = None,
     object_id: str | int | None = None,
     details: dict[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> None:
-    """Queue an audit entry; it is written in the same transaction, just before commit."""
+    """Queue an audit entry; it is written in the same transaction, just before commit.
+
+    `request_id` defaults to the current request's; work done for a request on another thread
+    (intake's group commit) passes the one it captured.
+    """
     pending: list[_Pending] = session.info.setdefault(_PENDING, [])
     pending.append(
         _Pending(
@@ -79,7 +84,7 @@ def record(
             action=action,
             object_type=object_type,
             object_id=None if object_id is None else str(object_id),
-            request_id=current_request_id(),
+            request_id=request_id or current_request_id(),
             details=_canonical_details(details or {}),
         )
     )

@@ -3,7 +3,8 @@
 Every IP event of every reported account is looked up with the configured `IpIntel` sources
 (MaxMind databases, Tor exit list snapshots, CIDR lists: all files on this machine, never a
 network service) at the event's own time, and the answers are stored in `report_ip_intel`.
-Intake calls :func:`enrich_ip_events` after the report is flushed; it only flushes.
+Intake looks events up with :func:`ip_intel_values` (pure) and stores them with the report;
+the enrichment job calls :func:`enrich_ip_events`, which only flushes.
 
 Enrichment is best effort: a report is never refused because a source is missing or broken.
 Unreadable sources are logged and nothing is stored, so a later run can fill the gap.
@@ -43,7 +44,12 @@ class IpEventRef:
 
 def ip_events(report: Report) -> Iterator[IpEventRef]:
     """The report's IP events, skipping entries that are not shaped as intake stores them."""
-    for account_index, account in enumerate(report.reported_accounts or []):
+    return account_ip_events(report.reported_accounts or [])
+
+
+def account_ip_events(accounts: list[Any]) -> Iterator[IpEventRef]:
+    """The IP events of reported accounts as JSON (``reported_accounts``), well-shaped only."""
+    for account_index, account in enumerate(accounts):
         events = account.get("ip_events") if isinstance(account, dict) else None
         for event_index, event in enumerate(events or []):
             if not isinstance(event, dict) or not isinstance(event.get("ip"), str):
@@ -100,39 +106,56 @@ def _answer(intel: IpIntel, ip: str, at: datetime) -> dict[str, Any]:
         return {"ip": ip, "error": str(exc)[:500]}
 
 
+def available_intel(settings: Settings, *, label: str = "a report") -> IpIntel | None:
+    """The configured sources, or None when there are none or they cannot be read (logged)."""
+    if not sources_configured(settings):
+        return None
+    try:
+        return configured_intel(settings)
+    except IpIntelSourceError as exc:
+        log.error("IP enrichment skipped for %s: %s", label, exc)
+        return None
+
+
+def ip_intel_values(
+    intel: IpIntel, accounts: list[Any], received_at: datetime
+) -> list[dict[str, Any]]:
+    """The `report_ip_intel` column values (all but `report_id`) for the accounts' IP events.
+
+    Pure: no database. An event without its own time is looked up at the report's receipt
+    time, and says so.
+    """
+    looked_up_at = datetime.now(UTC)
+    values = []
+    for ref in account_ip_events(accounts):
+        at = ref.at or received_at
+        values.append(
+            {
+                "account_index": ref.account_index,
+                "event_index": ref.event_index,
+                "ip": ref.ip[:45],
+                "event": ref.event,
+                "at": at,
+                "at_is_event_time": ref.at is not None,
+                "answer": _answer(intel, ref.ip, at),
+                "looked_up_at": looked_up_at,
+            }
+        )
+    return values
+
+
 def enrich_ip_events(
     session: Session, runtime: Runtime, report: Report, *, intel: IpIntel | None = None
 ) -> list[ReportIpIntel]:
     """Look up every IP event of `report` and store the answers, replacing earlier ones.
 
     Returns the stored rows (none when no source is configured or the sources are unreadable).
-    An event without its own time is looked up at the report's receipt time, and says so.
     """
+    intel = intel or available_intel(runtime.settings, label=report.public_id)
     if intel is None:
-        if not sources_configured(runtime.settings):
-            return []
-        try:
-            intel = configured_intel(runtime.settings)
-        except IpIntelSourceError as exc:
-            log.error("IP enrichment skipped for %s: %s", report.public_id, exc)
-            return []
-    looked_up_at = datetime.now(UTC)
-    rows = []
-    for ref in ip_events(report):
-        at = ref.at or report.received_at
-        rows.append(
-            ReportIpIntel(
-                report_id=report.id,
-                account_index=ref.account_index,
-                event_index=ref.event_index,
-                ip=ref.ip[:45],
-                event=ref.event,
-                at=at,
-                at_is_event_time=ref.at is not None,
-                answer=_answer(intel, ref.ip, at),
-                looked_up_at=looked_up_at,
-            )
-        )
+        return []
+    values = ip_intel_values(intel, report.reported_accounts or [], report.received_at)
+    rows = [ReportIpIntel(report_id=report.id, **value) for value in values]
     session.execute(delete(ReportIpIntel).where(ReportIpIntel.report_id == report.id))
     session.add_all(rows)
     session.flush()

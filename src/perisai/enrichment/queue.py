@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
-from perisai.jobs.queue import defer
+from perisai.jobs.queue import JobSpec, defer, defer_many
 
 ENRICH_TASK = "enrich.report"
+ENRICH_QUEUE = "enrichment"
+
+
+def _lock(report_id: int) -> str:
+    return f"report:{report_id}"
 
 
 def queue_enrichment(session: Session, *, report_id: int) -> int:
@@ -15,6 +22,22 @@ def queue_enrichment(session: Session, *, report_id: int) -> int:
         session,
         task=ENRICH_TASK,
         args={"report_id": report_id},
-        queue="enrichment",
-        lock=f"report:{report_id}",
+        queue=ENRICH_QUEUE,
+        lock=_lock(report_id),
+    )
+
+
+def queue_enrichments(session: Session, report_ids: Sequence[int]) -> list[int]:
+    """As :func:`queue_enrichment` for several reports, with one statement."""
+    return defer_many(
+        session,
+        [
+            JobSpec(
+                task=ENRICH_TASK,
+                args={"report_id": report_id},
+                queue=ENRICH_QUEUE,
+                lock=_lock(report_id),
+            )
+            for report_id in report_ids
+        ],
     )

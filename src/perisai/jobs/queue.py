@@ -9,6 +9,8 @@ wakes it; it also polls).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +21,12 @@ from sqlalchemy.orm import Session
 _DEFER = text(
     "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, :priority, :lock, "
     ":queueing_lock, CAST(:args AS jsonb), :scheduled_at)::procrastinate_job_to_defer_v1])) AS id"
+)
+_DEFER_MANY = text(
+    "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY(SELECT ROW(j.queue, j.task, j.priority, "
+    "j.lock, j.queueing_lock, j.args, j.scheduled_at)::procrastinate_job_to_defer_v1 "
+    "FROM jsonb_to_recordset(CAST(:jobs AS jsonb)) AS j(queue text, task text, priority int, "
+    "lock text, queueing_lock text, args jsonb, scheduled_at timestamptz)))) AS id"
 )
 _WAITING = text(
     "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
@@ -51,6 +59,39 @@ def defer(
         },
     ).scalar_one()
     return int(job_id)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One job for :func:`defer_many`."""
+
+    task: str
+    args: dict[str, Any]
+    queue: str = "default"
+    priority: int = 0
+    lock: str | None = None
+
+
+def defer_many(session: Session, jobs: Sequence[JobSpec]) -> list[int]:
+    """Queue several jobs with one statement in the session's transaction; the new job ids.
+
+    Intake's group commit queues one job per report of a batch: one round trip instead of N.
+    """
+    if not jobs:
+        return []
+    payload = [
+        {
+            "queue": job.queue,
+            "task": job.task,
+            "priority": job.priority,
+            "lock": job.lock,
+            "queueing_lock": None,
+            "args": job.args,
+            "scheduled_at": None,
+        }
+        for job in jobs
+    ]
+    return [int(job_id) for job_id in session.scalars(_DEFER_MANY, {"jobs": json.dumps(payload)})]
 
 
 def defer_once(

@@ -10,30 +10,46 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Annotated
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
-from perisai.enrichment.ipintel import enrich_ip_events, ip_events, sources_configured
+from perisai.enrichment.ipintel import available_intel, ip_intel_values
 from perisai.http.problems import Problem, field_path
-from perisai.identity.deps import DbDep, Principal, RuntimeDep, require_scope
+from perisai.identity.deps import (
+    DbDep,
+    LoginRequired,
+    Principal,
+    RuntimeDep,
+    require_key_scope,
+    require_scope,
+)
+from perisai.identity.keycache import VerifiedKey
 from perisai.identity.permissions import Scope
 from perisai.reports import service
 from perisai.reports.cybertip import CybertipError, parse_report_xml
 from perisai.reports.evidence import BlobWriter
 from perisai.reports.identifiers import FieldError
+from perisai.reports.intake import IntakeWriter, KeyRevoked
 from perisai.reports.models import Report, ReportFile, ReportStatus
 from perisai.reports.schemas import FileOut, Receipt, ReportIn, ReportOut
 from perisai.reports.sniff import mismatch, sniff
+from perisai.requestctx import current_request_id
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 SUBMITTER = require_scope(Scope.REPORTS_SUBMIT)
+# Submitting is the hot path: the key is verified through the per-process cache, and the writer
+# re-checks revocation in the transaction that stores the report.
+KEY_SUBMITTER = require_key_scope(Scope.REPORTS_SUBMIT)
+IpLookup = Callable[[list[Any], datetime], list[dict[str, Any]]]
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[!-~]+$")
 ]
@@ -49,6 +65,19 @@ def _not_found(report_id: str) -> Problem:
     return Problem(404, "Report not found", f"No report {report_id[:40]!r} for this client.")
 
 
+async def intake_writer(request: Request, runtime: RuntimeDep) -> IntakeWriter:
+    """This app's group-commit writer, started on first use and closed with the app."""
+    state = request.app.state
+    writer: IntakeWriter | None = getattr(state, "intake_writer", None)
+    if writer is None:
+        writer = state.intake_writer = IntakeWriter(runtime.db)
+        state.closers.append(writer.close)
+    return writer
+
+
+WriterDep = Annotated[IntakeWriter, Depends(intake_writer)]
+
+
 @router.post(
     "",
     status_code=201,
@@ -59,13 +88,13 @@ async def submit_report(
     report: ReportIn,
     request: Request,
     runtime: RuntimeDep,
-    db: DbDep,
+    writer: WriterDep,
     idempotency_key: IdempotencyKey = None,
-    principal: Principal = SUBMITTER,
+    key: VerifiedKey = KEY_SUBMITTER,
 ) -> JSONResponse:
     """Submit a report; the same key and body answer the same receipt, another body 409."""
     body_sha256 = service.canonical_sha256(json.loads(await request.body()))
-    return await _store(runtime, db, principal, idempotency_key, report, body_sha256)
+    return await _store(runtime, writer, key, idempotency_key, report, body_sha256)
 
 
 _XML_BODY = {
@@ -86,9 +115,9 @@ _XML_BODY = {
 async def submit_cybertip_report(
     request: Request,
     runtime: RuntimeDep,
-    db: DbDep,
+    writer: WriterDep,
     idempotency_key: IdempotencyKey = None,
-    principal: Principal = SUBMITTER,
+    key: VerifiedKey = KEY_SUBMITTER,
 ) -> JSONResponse:
     """Submit a CyberTipline report XML; the receipt's sha256 is that of the XML bytes."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -104,7 +133,7 @@ async def submit_cybertip_report(
             [{"field": field_path(err["loc"]), "message": err["msg"]} for err in exc.errors()]
         ) from None
     body_sha256 = hashlib.sha256(raw).hexdigest()
-    return await _store(runtime, db, principal, idempotency_key, report, body_sha256)
+    return await _store(runtime, writer, key, idempotency_key, report, body_sha256)
 
 
 def _invalid(errors: list[dict[str, str]]) -> Problem:
@@ -113,10 +142,26 @@ def _invalid(errors: list[dict[str, str]]) -> Problem:
     )
 
 
+def _ip_lookup(runtime: RuntimeDep) -> IpLookup | None:
+    """IP intelligence stored with the report (so its facts are there from the first read)."""
+    intel = available_intel(runtime.settings)
+    if intel is None:
+        return None
+
+    def lookup(accounts: list[Any], received_at: datetime) -> list[dict[str, Any]]:
+        try:
+            return ip_intel_values(intel, accounts, received_at)
+        except Exception:  # best effort: the enrichment job looks again; never lose the report
+            log.exception("IP enrichment at intake failed; the report is kept")
+            return []
+
+    return lookup
+
+
 async def _store(
     runtime: RuntimeDep,
-    db: DbDep,
-    principal: Principal,
+    writer: IntakeWriter,
+    key: VerifiedKey,
     idempotency_key: str | None,
     report: ReportIn,
     body_sha256: str,
@@ -128,18 +173,21 @@ async def _store(
             "Send an Idempotency-Key header so that a retry cannot create a second report.",
             errors=[{"field": "Idempotency-Key", "message": "header is required"}],
         )
-    client_id = _client_id(principal)
     try:
-        result = await run_in_threadpool(
-            _submit_and_commit,
-            db,
-            runtime,
-            principal,
-            report=report,
+        prepared = service.prepare(
+            keyring=runtime.keyring,
+            actor=key.actor,
+            data=report,
             body_sha256=body_sha256,
-            client_id=client_id,
+            client_id=key.client_id,
             idempotency_key=idempotency_key,
+            api_key_id=key.id,
+            ip_lookup=_ip_lookup(runtime),
+            request_id=current_request_id(),
         )
+        # Returns once the report, its identifiers, victims, files, enrichment job and audit
+        # entry are committed: only then is a receipt sent.
+        result = await writer.submit(prepared)
     except FieldError as exc:
         raise _invalid([{"field": exc.field, "message": exc.message}]) from None
     except service.IdempotencyConflict:
@@ -149,59 +197,14 @@ async def _store(
             "This Idempotency-Key was already used for a different report body.",
             kind="idempotency-conflict",
         ) from None
+    except KeyRevoked:
+        raise LoginRequired from None
     receipt = result.receipt
     return JSONResponse(
         receipt.model_dump(mode="json"),
         status_code=201 if result.created else 200,
         headers={"Location": f"{router.prefix}/{receipt.report_id}"},
     )
-
-
-def _submit_and_commit(
-    db: DbDep,
-    runtime: RuntimeDep,
-    principal: Principal,
-    *,
-    report: ReportIn,
-    body_sha256: str,
-    client_id: str,
-    idempotency_key: str,
-) -> service.Submitted:
-    """Store, enrich and commit in one worker thread, before the receipt is sent.
-
-    Committing here rather than in the dependency's teardown (another threadpool hop) means a
-    transaction that holds row locks (the API key's once-a-minute `last_used_at` update is one
-    every concurrent request of that key waits for) never waits for a free thread to commit:
-    with all threads blocked on such a lock and its holder queued for a thread, the server
-    deadlocked under load. It also saves two hops per report.
-    """
-    result = service.submit(
-        db,
-        keyring=runtime.keyring,
-        actor=principal.actor,
-        data=report,
-        body_sha256=body_sha256,
-        client_id=client_id,
-        idempotency_key=idempotency_key,
-        api_key_id=principal.api_key.id if principal.api_key else None,
-    )
-    if result.created and result.report is not None:
-        _enrich(db, runtime, result.report)
-    # The report, its identifiers, victims, files, enrichment job and audit entry (before_commit
-    # hook) are durable from here on; only then is a receipt sent.
-    db.commit()
-    return result
-
-
-def _enrich(db: DbDep, runtime: RuntimeDep, report: Report) -> None:
-    """Best-effort enrichment in a savepoint: its failure never costs the report."""
-    if not sources_configured(runtime.settings) or next(ip_events(report), None) is None:
-        return  # nothing to look up: spare the savepoint's two round trips
-    try:
-        with db.begin_nested():
-            enrich_ip_events(db, runtime, report)
-    except Exception:
-        log.exception("enrichment of %s failed; the report is kept", report.public_id)
 
 
 def _file_out(item: ReportFile) -> FileOut:

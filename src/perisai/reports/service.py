@@ -2,8 +2,12 @@
 
 Idempotency: a report is unique on (client, Idempotency-Key). The same key with the same body
 (same SHA-256 of its canonical JSON) answers the stored receipt; with another body it is a
-conflict. Two concurrent submissions with one key race on the unique constraint: the loser's
-insert fails inside a savepoint, and it re-reads the winner's row.
+conflict. Reports are inserted with ON CONFLICT DO NOTHING on that pair, so two concurrent
+submissions with one key never fail: the second insert waits for the first transaction, then
+does nothing when it committed, and the second request re-reads the winner's row.
+
+Submitting is split in two so that intake can write many reports in one transaction (group
+commit, `perisai.reports.intake`): :func:`prepare` is pure, :func:`store` writes a batch.
 """
 
 from __future__ import annotations
@@ -11,18 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.crypto import Keyring
-from perisai.enrichment.queue import queue_enrichment
-from perisai.reports.identifiers import FieldError, account_identifiers
+from perisai.enrichment.models import ReportIpIntel
+from perisai.enrichment.queue import queue_enrichment, queue_enrichments
+from perisai.reports.identifiers import FieldError, NormalisedIdentifier, account_identifiers
 from perisai.reports.models import (
     OffenceCode,
     Report,
@@ -49,6 +55,7 @@ class StateConflict(Exception):
 class Submitted:
     receipt: Receipt
     created: bool
+    report_id: int
     report: Report | None = None
 
 
@@ -84,99 +91,300 @@ def victim_binding(public_id: str, position: int) -> str:
     return f"report:{public_id}:victim:{position}"
 
 
-def receipt_of(report: Report) -> Receipt:
-    return Receipt(
-        report_id=report.public_id,
-        received_at=report.received_at.astimezone(UTC),
-        sha256=report.body_sha256,
+@dataclass(frozen=True)
+class PreparedReport:
+    """A validated report turned into column values, before any database work.
+
+    Built by :func:`prepare` (pure: it raises :class:`FieldError` for a value that cannot be
+    stored) and written by :func:`store`, alone or in a batch.
+    """
+
+    client_id: str
+    idempotency_key: str
+    body_sha256: str
+    actor: Actor
+    request_id: str | None
+    report: dict[str, Any]
+    victims: list[bytes]
+    files: list[dict[str, Any]]
+    identifiers: list[NormalisedIdentifier]
+    ip_intel: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def public_id(self) -> str:
+        return str(self.report["public_id"])
+
+    @property
+    def offence_codes(self) -> list[str]:
+        return list(self.report["offence_codes"])
+
+    def receipt(self) -> Receipt:
+        return Receipt(
+            report_id=self.public_id,
+            received_at=self.report["received_at"],
+            sha256=self.body_sha256,
+        )
+
+
+def _file_values(declared: FileDeclaration) -> dict[str, Any]:
+    return {
+        "name": declared.name,
+        "declared_md5": declared.md5,
+        "declared_sha1": declared.sha1,
+        "declared_sha256": declared.sha256,
+        "declared_size": declared.size,
+        "content_type_declared": declared.content_type,
+        "annotations": [str(item) for item in declared.annotations],
+        "industry_classification": declared.industry_classification,
+        "publicly_available": declared.publicly_available,
+    }
+
+
+def prepare(
+    *,
+    keyring: Keyring,
+    actor: Actor,
+    data: ReportIn,
+    body_sha256: str,
+    client_id: str,
+    idempotency_key: str,
+    api_key_id: int | None = None,
+    reporter_kind: ReporterKind = ReporterKind.APIKEY,
+    hotline: HotlineExtras | None = None,
+    ip_lookup: Callable[[list[Any], datetime], list[dict[str, Any]]] | None = None,
+    request_id: str | None = None,
+) -> PreparedReport:
+    """Normalise identifiers, seal victims and contact, and lay out the rows (no database).
+
+    `ip_lookup` (accounts, received_at) → `report_ip_intel` values stores IP intelligence with
+    the report, so its facts are there from the first read.
+    """
+    identifiers = account_identifiers(data.reported_accounts)
+    received_at = now()
+    public_id = new_public_id(received_at)
+    dumped = data.model_dump(mode="json")
+    contact_sealed = None
+    if hotline is not None and hotline.contact:
+        contact = json.dumps(hotline.contact, sort_keys=True)
+        contact_sealed = keyring.seal_text(contact, contact_binding(public_id))
+    report = {
+        "public_id": public_id,
+        "status": ReportStatus.RECEIVED.value,
+        "reporter_kind": reporter_kind.value,
+        "api_key_id": api_key_id,
+        "client_id": client_id,
+        "idempotency_key": idempotency_key,
+        "body_sha256": body_sha256,
+        "received_at": received_at,
+        "incident_type": data.incident.type,
+        "occurred_at": data.incident.occurred_at,
+        "escalation_reason": data.incident.escalation_reason,
+        "incident_annotations": dumped["incident"]["annotations"],
+        "reported_accounts": dumped["reported_accounts"],
+        "conversations": dumped["conversations"],
+        "urls": dumped["urls"],
+        "additional_info": data.additional_info,
+        "jurisdiction": data.jurisdiction,
+        "offence_codes": list(data.offence_codes),
+        "victim_count": len(data.victims),
+        "receipt_code_sha256": hotline.receipt_code_sha256 if hotline else None,
+        "contact_sealed": contact_sealed,
+    }
+    victims = [
+        keyring.seal_text(json.dumps(victim, sort_keys=True), victim_binding(public_id, position))
+        for position, victim in enumerate(dumped["victims"])
+    ]
+    return PreparedReport(
+        client_id=client_id,
+        idempotency_key=idempotency_key,
+        body_sha256=body_sha256,
+        actor=actor,
+        request_id=request_id,
+        report=report,
+        victims=victims,
+        files=[_file_values(declared) for declared in data.files],
+        identifiers=identifiers,
+        ip_intel=ip_lookup(dumped["reported_accounts"], received_at) if ip_lookup else [],
     )
 
 
-def find_by_idempotency_key(session: Session, *, client_id: str, key: str) -> Report | None:
-    return session.scalars(
-        select(Report).where(Report.client_id == client_id, Report.idempotency_key == key)
-    ).first()
+Outcome = Submitted | IdempotencyConflict | FieldError
 
 
-def _check_offence_codes(session: Session, codes: list[str]) -> None:
+def store(session: Session, items: Sequence[PreparedReport]) -> list[Outcome]:
+    """Write prepared reports in the session's transaction; one outcome per item, in order.
+
+    Set-based, so a batch costs a handful of statements whatever its size: the reports go in
+    with one INSERT … ON CONFLICT DO NOTHING on (client, Idempotency-Key), so a key already
+    used (by an earlier request, a concurrent one that committed first, or an earlier item of
+    this batch) answers that report's receipt, or a conflict for another body, without an
+    error that would abort the transaction.
+    """
+    outcomes: dict[int, Outcome] = dict(_offence_code_errors(session, items))
+    while len(outcomes) < len(items):
+        # An item whose key an earlier item of the batch uses waits for the next round, where
+        # it meets that item's row as an existing report.
+        keys: set[tuple[str, str]] = set()
+        this_round = []
+        for index, item in enumerate(items):
+            key = (item.client_id, item.idempotency_key)
+            if index not in outcomes and key not in keys:
+                keys.add(key)
+                this_round.append(index)
+        outcomes.update(_store_round(session, items, this_round))
+    return [outcomes[index] for index in range(len(items))]
+
+
+def _offence_code_errors(
+    session: Session, items: Sequence[PreparedReport]
+) -> dict[int, FieldError]:
+    codes = {code for item in items for code in item.offence_codes}
     if not codes:
-        return
+        return {}
     known = set(
         session.scalars(
             select(OffenceCode.code).where(OffenceCode.code.in_(codes), OffenceCode.active)
         )
     )
-    for index, code in enumerate(codes):
-        if code not in known:
-            raise FieldError(f"offence_codes.{index}", f"unknown or inactive offence code {code!r}")
+    errors: dict[int, FieldError] = {}
+    for index, item in enumerate(items):
+        for position, code in enumerate(item.offence_codes):
+            if code not in known:
+                message = f"unknown or inactive offence code {code!r}"
+                errors[index] = FieldError(f"offence_codes.{position}", message)
+                break
+    return errors
 
 
-def _file_row(declared: FileDeclaration) -> ReportFile:
-    return ReportFile(
-        name=declared.name,
-        declared_md5=declared.md5,
-        declared_sha1=declared.sha1,
-        declared_sha256=declared.sha256,
-        declared_size=declared.size,
-        content_type_declared=declared.content_type,
-        annotations=[str(item) for item in declared.annotations],
-        industry_classification=declared.industry_classification,
-        publicly_available=declared.publicly_available,
-    )
+_REPORT = cast(Table, Report.__table__)
 
 
-def _build_report(
-    *,
-    keyring: Keyring,
-    data: ReportIn,
-    reporter_kind: ReporterKind,
-    api_key_id: int | None,
-    client_id: str,
-    idempotency_key: str,
-    body_sha256: str,
-    hotline: HotlineExtras | None,
-) -> Report:
-    now = datetime.now(UTC)
-    public_id = new_public_id(now)
-    dumped = data.model_dump(mode="json")
-    report = Report(
-        public_id=public_id,
-        status=ReportStatus.RECEIVED,
-        reporter_kind=reporter_kind,
-        api_key_id=api_key_id,
-        client_id=client_id,
-        idempotency_key=idempotency_key,
-        body_sha256=body_sha256,
-        received_at=now,
-        incident_type=data.incident.type,
-        occurred_at=data.incident.occurred_at,
-        escalation_reason=data.incident.escalation_reason,
-        incident_annotations=dumped["incident"]["annotations"],
-        reported_accounts=dumped["reported_accounts"],
-        conversations=dumped["conversations"],
-        urls=dumped["urls"],
-        additional_info=data.additional_info,
-        jurisdiction=data.jurisdiction,
-        offence_codes=list(data.offence_codes),
-        victim_count=len(data.victims),
-    )
-    report.victims = [
-        ReportVictim(
-            position=position,
-            sealed=keyring.seal_text(
-                json.dumps(victim, sort_keys=True), victim_binding(public_id, position)
-            ),
+def _store_round(
+    session: Session, items: Sequence[PreparedReport], indexes: list[int]
+) -> dict[int, Outcome]:
+    inserted = {
+        (row.client_id, row.idempotency_key): row.id
+        for row in session.execute(
+            pg_insert(_REPORT)
+            .values([items[index].report for index in indexes])
+            .on_conflict_do_nothing(index_elements=["client_id", "idempotency_key"])
+            .returning(_REPORT.c.id, _REPORT.c.client_id, _REPORT.c.idempotency_key)
         )
-        for position, victim in enumerate(dumped["victims"])
+    }
+    outcomes: dict[int, Outcome] = {}
+    created: list[tuple[int, PreparedReport]] = []
+    for index in indexes:
+        item = items[index]
+        report_id = inserted.get((item.client_id, item.idempotency_key))
+        if report_id is not None:
+            created.append((report_id, item))
+            outcomes[index] = Submitted(receipt=item.receipt(), created=True, report_id=report_id)
+    _store_children(session, created)
+    existing = _existing(session, [items[i] for i in indexes if i not in outcomes])
+    for index in indexes:
+        if index not in outcomes:
+            item = items[index]
+            found = existing[(item.client_id, item.idempotency_key)]
+            outcomes[index] = _replay(found, item.body_sha256)
+    return outcomes
+
+
+def _store_children(session: Session, created: list[tuple[int, PreparedReport]]) -> None:
+    """Victims, files, identifiers, IP intelligence, enrichment jobs and audit entries."""
+    if not created:
+        return
+    children: list[tuple[Table, list[dict[str, Any]]]] = [
+        (
+            cast(Table, ReportVictim.__table__),
+            [
+                {"report_id": rid, "position": position, "sealed": sealed}
+                for rid, item in created
+                for position, sealed in enumerate(item.victims)
+            ],
+        ),
+        (
+            cast(Table, ReportFile.__table__),
+            [{"report_id": rid, **values} for rid, item in created for values in item.files],
+        ),
+        (
+            cast(Table, ReportIdentifier.__table__),
+            [
+                {
+                    "report_id": rid,
+                    "account_index": found.account_index,
+                    "kind": found.kind,
+                    "key": found.key,
+                    "original": found.original,
+                }
+                for rid, item in created
+                for found in item.identifiers
+            ],
+        ),
+        (
+            cast(Table, ReportIpIntel.__table__),
+            [{"report_id": rid, **values} for rid, item in created for values in item.ip_intel],
+        ),
     ]
-    report.files = [_file_row(declared) for declared in data.files]
-    if hotline is not None:
-        report.receipt_code_sha256 = hotline.receipt_code_sha256
-        if hotline.contact:
-            report.contact_sealed = keyring.seal_text(
-                json.dumps(hotline.contact, sort_keys=True), contact_binding(public_id)
-            )
-    return report
+    for table, rows in children:
+        if rows:
+            session.execute(insert(table), rows)
+    # The enrichment jobs commit with the reports: acknowledged means queued too.
+    queue_enrichments(session, [rid for rid, _ in created])
+    for _, item in created:
+        record(
+            session,
+            actor=item.actor,
+            action="report.submit",
+            object_type="report",
+            object_id=item.public_id,
+            details={
+                "sha256": item.body_sha256,
+                "incident_type": item.report["incident_type"],
+                "files_declared": len(item.files),
+            },
+            request_id=item.request_id,
+        )
+
+
+@dataclass(frozen=True)
+class _Existing:
+    id: int
+    public_id: str
+    received_at: datetime
+    body_sha256: str
+
+
+def _existing(session: Session, items: list[PreparedReport]) -> dict[tuple[str, str], _Existing]:
+    if not items:
+        return {}
+    pairs = [(item.client_id, item.idempotency_key) for item in items]
+    rows = session.execute(
+        select(
+            _REPORT.c.id,
+            _REPORT.c.public_id,
+            _REPORT.c.received_at,
+            _REPORT.c.body_sha256,
+            _REPORT.c.client_id,
+            _REPORT.c.idempotency_key,
+        ).where(tuple_(_REPORT.c.client_id, _REPORT.c.idempotency_key).in_(pairs))
+    )
+    return {
+        (row.client_id, row.idempotency_key): _Existing(
+            row.id, row.public_id, row.received_at, row.body_sha256
+        )
+        for row in rows
+    }
+
+
+def _replay(found: _Existing, body_sha256: str) -> Outcome:
+    if found.body_sha256 != body_sha256:
+        return IdempotencyConflict(found.public_id)
+    receipt = Receipt(
+        report_id=found.public_id,
+        received_at=found.received_at.astimezone(UTC),
+        sha256=found.body_sha256,
+    )
+    return Submitted(receipt=receipt, created=False, report_id=found.id)
 
 
 def submit(
@@ -192,64 +400,26 @@ def submit(
     reporter_kind: ReporterKind = ReporterKind.APIKEY,
     hotline: HotlineExtras | None = None,
 ) -> Submitted:
-    """Store a report (or find the one this key already stored) and queue its audit entry."""
-    existing = find_by_idempotency_key(session, client_id=client_id, key=idempotency_key)
-    if existing is not None:
-        return _replay(existing, body_sha256)
-    _check_offence_codes(session, list(data.offence_codes))
-    identifiers = account_identifiers(data.reported_accounts)
-    report = _build_report(
+    """Store one report (or find the one this key already stored); raise on a refusal.
+
+    The returned `report` is the ORM row, for callers that go on working with it.
+    """
+    prepared = prepare(
         keyring=keyring,
+        actor=actor,
         data=data,
-        reporter_kind=reporter_kind,
-        api_key_id=api_key_id,
+        body_sha256=body_sha256,
         client_id=client_id,
         idempotency_key=idempotency_key,
-        body_sha256=body_sha256,
+        api_key_id=api_key_id,
+        reporter_kind=reporter_kind,
         hotline=hotline,
     )
-    try:
-        with session.begin_nested():
-            session.add(report)
-            session.flush()
-            session.add_all(
-                ReportIdentifier(
-                    report_id=report.id,
-                    account_index=item.account_index,
-                    kind=item.kind,
-                    key=item.key,
-                    original=item.original,
-                )
-                for item in identifiers
-            )
-            session.flush()
-    except IntegrityError:
-        # Another request with this key committed first: answer with its receipt.
-        winner = find_by_idempotency_key(session, client_id=client_id, key=idempotency_key)
-        if winner is None:
-            raise
-        return _replay(winner, body_sha256)
-    # The enrichment job commits with the report: acknowledged means queued too.
-    queue_enrichment(session, report_id=report.id)
-    record(
-        session,
-        actor=actor,
-        action="report.submit",
-        object_type="report",
-        object_id=report.public_id,
-        details={
-            "sha256": body_sha256,
-            "incident_type": report.incident_type,
-            "files_declared": len(report.files),
-        },
-    )
-    return Submitted(receipt=receipt_of(report), created=True, report=report)
-
-
-def _replay(report: Report, body_sha256: str) -> Submitted:
-    if report.body_sha256 != body_sha256:
-        raise IdempotencyConflict(report.public_id)
-    return Submitted(receipt=receipt_of(report), created=False, report=report)
+    (outcome,) = store(session, [prepared])
+    if isinstance(outcome, Exception):
+        raise outcome
+    report = session.get(Report, outcome.report_id)
+    return replace(outcome, report=report)
 
 
 def get_for_client(session: Session, *, public_id: str, client_id: str) -> Report | None:

@@ -1,0 +1,174 @@
+"""The group-commit writer on a real database: batches, isolation of a bad report, revocation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from tests.identity.factories import make_api_key
+from tests.reports.factories import example_body, submit
+
+from perisai.audit.models import AuditEntry
+from perisai.audit.service import SYSTEM
+from perisai.crypto import Keyring
+from perisai.identity.permissions import Scope
+from perisai.identity.service import revoke_api_key
+from perisai.reports import service
+from perisai.reports.intake import IntakeWriter, KeyRevoked
+from perisai.reports.models import Report
+from perisai.reports.schemas import ReportIn
+from perisai.runtime import Runtime
+from perisai.testing.examples import ISSUE_EXAMPLE_JSON
+
+KEYRING = Keyring(master=bytes(range(32)))
+
+
+def _prepared(key: str, api_key_id: int | None = None) -> service.PreparedReport:
+    raw = json.loads(ISSUE_EXAMPLE_JSON)
+    return service.prepare(
+        keyring=KEYRING,
+        actor=SYSTEM,
+        data=ReportIn.model_validate(raw),
+        body_sha256=service.canonical_sha256(raw),
+        client_id="writer-test",
+        idempotency_key=key,
+        api_key_id=api_key_id,
+    )
+
+
+def _run_queued(
+    writer: IntakeWriter, items: list[service.PreparedReport]
+) -> list[service.Submitted | BaseException]:
+    """Queue every item before the writer starts, so that they make one batch."""
+
+    async def scenario() -> list[service.Submitted | BaseException]:
+        tasks = [asyncio.ensure_future(writer.submit(item)) for item in items]
+        await asyncio.sleep(0)  # each task queues its item
+        writer.start()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    return asyncio.run(scenario())
+
+
+def _reports(db: Session, prefix: str) -> int:
+    stmt = select(func.count()).select_from(Report)
+    return int(db.scalar(stmt.where(Report.idempotency_key.startswith(prefix))) or 0)
+
+
+def _with_writer(runtime: Runtime, test: Callable[[IntakeWriter], Any]) -> Any:
+    writer = IntakeWriter(runtime.db, start=False)
+    try:
+        return test(writer)
+    finally:
+        writer.close()
+
+
+def test_reports_that_arrive_together_commit_in_one_batch(db: Session, runtime: Runtime) -> None:
+    items = [_prepared(f"together-{n}") for n in range(12)]
+
+    def check(writer: IntakeWriter) -> None:
+        outcomes = _run_queued(writer, items)
+        assert all(isinstance(o, service.Submitted) and o.created for o in outcomes), outcomes
+        assert (writer.batches, writer.reports) == (1, 12)
+
+    _with_writer(runtime, check)
+    assert _reports(db, "together-") == 12
+    audited = db.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "report.submit")
+    )
+    assert audited == 12
+
+
+def test_a_report_that_fails_costs_no_other_report(db: Session, runtime: Runtime) -> None:
+    good = [_prepared(f"isolated-{n}") for n in range(3)]
+    # The same public id twice: the batch's INSERT fails on the unique public id, so the writer
+    # writes report by report and only the duplicate fails.
+    clash = _prepared("isolated-clash")
+    clash = replace(clash, report={**clash.report, "public_id": good[1].public_id})
+
+    def check(writer: IntakeWriter) -> list[service.Submitted | BaseException]:
+        return _run_queued(writer, [good[0], good[1], clash, good[2]])
+
+    outcomes = _with_writer(runtime, check)
+    assert [type(o) for o in outcomes] == [
+        service.Submitted,
+        service.Submitted,
+        IntegrityError,
+        service.Submitted,
+    ]
+    assert _reports(db, "isolated-") == 3
+
+
+def test_refusals_come_back_as_exceptions(db: Session, runtime: Runtime) -> None:
+    changed = json.loads(ISSUE_EXAMPLE_JSON)
+    changed["urls"] = ["https://example.com/changed"]
+    first = _prepared("refused")
+    other_body = replace(_prepared("refused"), body_sha256=service.canonical_sha256(changed))
+
+    async def scenario(writer: IntakeWriter) -> tuple[Any, ...]:
+        stored = await writer.submit(first)
+        replayed = await writer.submit(_prepared("refused"))
+        with pytest.raises(service.IdempotencyConflict):
+            await writer.submit(other_body)
+        return stored, replayed
+
+    def check(writer: IntakeWriter) -> tuple[Any, ...]:
+        writer.start()
+        return asyncio.run(scenario(writer))
+
+    stored, replayed = _with_writer(runtime, check)
+    assert stored.created and not replayed.created
+    assert replayed.receipt == stored.receipt
+
+
+def test_a_revoked_key_stores_nothing(db: Session, runtime: Runtime) -> None:
+    live, _ = make_api_key(db, scopes=[Scope.REPORTS_SUBMIT])
+    dead, _ = make_api_key(db, scopes=[Scope.REPORTS_SUBMIT])
+    revoke_api_key(db, actor=SYSTEM, key_id=dead.id)
+    db.flush()
+
+    def check(writer: IntakeWriter) -> list[service.Submitted | BaseException]:
+        return _run_queued(writer, [_prepared("key-live", live.id), _prepared("key-dead", dead.id)])
+
+    stored, refused = _with_writer(runtime, check)
+    assert isinstance(stored, service.Submitted) and isinstance(refused, KeyRevoked)
+    assert _reports(db, "key-live") == 1 and _reports(db, "key-dead") == 0
+
+
+def test_close_writes_what_is_queued(db: Session, runtime: Runtime) -> None:
+    writer = IntakeWriter(runtime.db, start=False)
+
+    async def scenario() -> list[service.Submitted]:
+        tasks = [asyncio.ensure_future(writer.submit(_prepared(f"drain-{n}"))) for n in range(4)]
+        await asyncio.sleep(0)
+        writer.start()
+        writer.close()  # queued before the stop: written before the thread ends
+        return list(await asyncio.gather(*tasks))
+
+    outcomes = asyncio.run(scenario())
+    assert all(outcome.created for outcome in outcomes)
+    assert _reports(db, "drain-") == 4
+
+    async def too_late() -> service.Submitted:
+        return await writer.submit(_prepared("drain-late"))
+
+    with pytest.raises(RuntimeError, match="closed"):
+        asyncio.run(too_late())
+
+
+def test_a_key_revoked_after_it_was_cached_is_refused(client: TestClient, db: Session) -> None:
+    key, secret = make_api_key(db, scopes=[Scope.REPORTS_SUBMIT])
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert submit(client, headers, example_body()).status_code == 201  # verified and cached
+    revoke_api_key(db, actor=SYSTEM, key_id=key.id)
+    db.flush()
+    response = submit(client, headers, example_body())
+    assert response.status_code == 401, response.text
