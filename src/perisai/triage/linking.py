@@ -160,37 +160,66 @@ def find_matches(session: Session, report: Report) -> list[Match]:
     return sorted(matches, key=lambda m: (m.other_id, m.key))
 
 
+# Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at 5 columns a row.
+_LINK_ROWS_PER_STATEMENT = 2000
+
+
 def store_links(session: Session, report: Report, matches: list[Match]) -> list[Match]:
-    """Write both directions of each link; return the matches that were not stored before."""
-    new: list[Match] = []
-    for match in matches:
-        forward = session.execute(
-            insert(ReportLink)
-            .values(
-                report_id=report.id,
-                other_report_id=match.other_id,
-                kind=match.kind,
-                key=match.key,
-                reason=match.reason(),
+    """Write both directions of each link; return the matches that were not stored before.
+
+    Set-based (a report can match a few hundred others on each of its keys): one INSERT per
+    direction and chunk, not two per match.
+    """
+    forward = [
+        {
+            "report_id": report.id,
+            "other_report_id": match.other_id,
+            "kind": match.kind,
+            "key": match.key,
+            "reason": match.reason(),
+        }
+        for match in matches
+    ]
+    backward = [
+        {
+            "report_id": match.other_id,
+            "other_report_id": report.id,
+            "kind": match.kind,
+            "key": match.key,
+            "reason": Match(
+                report.id, report.public_id, match.kind, match.key, match.display
+            ).reason(),
+        }
+        for match in matches
+    ]
+    stored: set[tuple[int, str]] = set()
+    for chunk in _chunks(forward):
+        stored.update(
+            (row.other_report_id, row.key)
+            for row in session.execute(
+                insert(ReportLink)
+                .values(chunk)
+                .on_conflict_do_nothing(constraint="uq_report_link_pair_key")
+                .returning(ReportLink.other_report_id, ReportLink.key)
             )
-            .on_conflict_do_nothing(constraint="uq_report_link_pair_key")
-            .returning(ReportLink.id)
-        ).scalar_one_or_none()
-        backward = Match(report.id, report.public_id, match.kind, match.key, match.display)
+        )
+    for chunk in _chunks(backward):
         session.execute(
             insert(ReportLink)
-            .values(
-                report_id=match.other_id,
-                other_report_id=report.id,
-                kind=match.kind,
-                key=match.key,
-                reason=backward.reason(),
-            )
+            .values(chunk)
             .on_conflict_do_nothing(constraint="uq_report_link_pair_key")
         )
-        if forward is not None:
+    new: list[Match] = []
+    for match in matches:
+        if (match.other_id, match.key) in stored:
+            stored.discard((match.other_id, match.key))  # a repeated match is new only once
             new.append(match)
     return new
+
+
+def _chunks(rows: list[dict[str, object]]) -> Iterable[list[dict[str, object]]]:
+    for start in range(0, len(rows), _LINK_ROWS_PER_STATEMENT):
+        yield rows[start : start + _LINK_ROWS_PER_STATEMENT]
 
 
 def links_of(session: Session, report_id: int) -> list[ReportLink]:
