@@ -61,3 +61,45 @@ def test_defer_once_keeps_one_waiting_job_per_lock(db: Session) -> None:
     assert first is not None and other is not None
     assert second is None
     assert _jobs(db) == before + 2
+
+
+def test_defer_once_many_skips_locks_already_waiting(db: Session) -> None:
+    from perisai.jobs.queue import JobSpec, defer_once, defer_once_many
+
+    before = _jobs(db)
+    defer_once(db, task="test.remember", args={"n": 0}, queueing_lock="test:many-a")
+    queued = defer_once_many(
+        db,
+        [
+            JobSpec(task="test.remember", args={"n": 1}, queueing_lock="test:many-a"),  # waiting
+            JobSpec(task="test.remember", args={"n": 2}, queueing_lock="test:many-b"),
+            JobSpec(task="test.remember", args={"n": 3}, queueing_lock="test:many-b"),  # repeat
+            JobSpec(task="test.remember", args={"n": 4}, queueing_lock="test:many-c"),
+        ],
+    )
+    assert queued == 2
+    assert _jobs(db) == before + 3
+    assert defer_once_many(db, []) == 0
+
+
+def test_defer_many_queues_every_job_with_its_arguments(db: Session) -> None:
+    from sqlalchemy import text
+
+    from perisai.jobs.queue import JobSpec, defer_many
+
+    ids = defer_many(
+        db,
+        [
+            JobSpec(task="test.remember", args={"n": n}, queue="enrichment", lock=f"l{n}")
+            for n in range(3)
+        ],
+    )
+    rows = db.execute(
+        text("SELECT args, queue_name, lock FROM procrastinate_jobs WHERE id = ANY(:ids)"),
+        {"ids": ids},
+    ).all()
+    assert sorted((row.args["n"], row.queue_name, row.lock) for row in rows) == [
+        (0, "enrichment", "l0"),
+        (1, "enrichment", "l1"),
+        (2, "enrichment", "l2"),
+    ]

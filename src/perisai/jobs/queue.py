@@ -32,6 +32,10 @@ _WAITING = text(
     "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
     "AND queueing_lock = :queueing_lock)"
 )
+_WAITING_AMONG = text(
+    "SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND queueing_lock = ANY(CAST(:locks AS text[]))"
+)
 
 
 def defer(
@@ -63,13 +67,14 @@ def defer(
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One job for :func:`defer_many`."""
+    """One job for :func:`defer_many` or :func:`defer_once_many`."""
 
     task: str
     args: dict[str, Any]
     queue: str = "default"
     priority: int = 0
     lock: str | None = None
+    queueing_lock: str | None = None
 
 
 def defer_many(session: Session, jobs: Sequence[JobSpec]) -> list[int]:
@@ -85,7 +90,7 @@ def defer_many(session: Session, jobs: Sequence[JobSpec]) -> list[int]:
             "task": job.task,
             "priority": job.priority,
             "lock": job.lock,
-            "queueing_lock": None,
+            "queueing_lock": job.queueing_lock,
             "args": job.args,
             "scheduled_at": None,
         }
@@ -122,3 +127,36 @@ def defer_once(
             )
     except IntegrityError:
         return None  # queued by another transaction between our look and our insert
+
+
+def defer_once_many(session: Session, jobs: Sequence[JobSpec]) -> int:
+    """As :func:`defer_once` for several jobs (each with a `queueing_lock`); how many were queued.
+
+    One look and one insert for the lot; should another transaction queue one of the same locks
+    between the two, the lot is queued one by one instead.
+    """
+    unique: dict[str, JobSpec] = {}
+    for job in jobs:
+        if job.queueing_lock is None:
+            raise ValueError(f"{job.task}: defer_once_many needs a queueing lock")
+        unique.setdefault(job.queueing_lock, job)
+    if not unique:
+        return 0
+    waiting = set(session.scalars(_WAITING_AMONG, {"locks": list(unique)}))
+    todo = [job for lock, job in unique.items() if lock not in waiting]
+    try:
+        with session.begin_nested():
+            return len(defer_many(session, todo))
+    except IntegrityError:
+        queued = (
+            defer_once(
+                session,
+                task=job.task,
+                args=job.args,
+                queue=job.queue,
+                priority=job.priority,
+                queueing_lock=str(job.queueing_lock),
+            )
+            for job in todo
+        )
+        return sum(1 for job_id in queued if job_id is not None)

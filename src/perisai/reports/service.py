@@ -264,11 +264,12 @@ def _store_round(
 ) -> dict[int, Outcome]:
     inserted = {
         (row.client_id, row.idempotency_key): row.id
+        # executemany: one cached statement, sent as one multi-row INSERT ("insertmanyvalues")
         for row in session.execute(
             pg_insert(_REPORT)
-            .values([items[index].report for index in indexes])
             .on_conflict_do_nothing(index_elements=["client_id", "idempotency_key"])
-            .returning(_REPORT.c.id, _REPORT.c.client_id, _REPORT.c.idempotency_key)
+            .returning(_REPORT.c.id, _REPORT.c.client_id, _REPORT.c.idempotency_key),
+            [items[index].report for index in indexes],
         )
     }
     outcomes: dict[int, Outcome] = {}

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -160,15 +161,11 @@ def find_matches(session: Session, report: Report) -> list[Match]:
     return sorted(matches, key=lambda m: (m.other_id, m.key))
 
 
-# Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at 5 columns a row.
-_LINK_ROWS_PER_STATEMENT = 2000
-
-
 def store_links(session: Session, report: Report, matches: list[Match]) -> list[Match]:
     """Write both directions of each link; return the matches that were not stored before.
 
-    Set-based (a report can match a few hundred others on each of its keys): one INSERT per
-    direction and chunk, not two per match.
+    Set-based (a report can match a few hundred others on each of its keys): one statement per
+    direction, not two per match.
     """
     forward = [
         {
@@ -193,33 +190,20 @@ def store_links(session: Session, report: Report, matches: list[Match]) -> list[
         for match in matches
     ]
     stored: set[tuple[int, str]] = set()
-    for chunk in _chunks(forward):
-        stored.update(
-            (row.other_report_id, row.key)
-            for row in session.execute(
-                insert(ReportLink)
-                .values(chunk)
-                .on_conflict_do_nothing(constraint="uq_report_link_pair_key")
-                .returning(ReportLink.other_report_id, ReportLink.key)
-            )
-        )
-    for chunk in _chunks(backward):
-        session.execute(
-            insert(ReportLink)
-            .values(chunk)
-            .on_conflict_do_nothing(constraint="uq_report_link_pair_key")
-        )
+    if not matches:
+        return []
+    # executemany: one cached statement each, sent as multi-row INSERTs ("insertmanyvalues").
+    table = cast(Table, ReportLink.__table__)
+    upsert = insert(table).on_conflict_do_nothing(constraint="uq_report_link_pair_key")
+    returned = session.execute(upsert.returning(table.c.other_report_id, table.c.key), forward)
+    stored.update((row.other_report_id, row.key) for row in returned)
+    session.execute(upsert, backward)
     new: list[Match] = []
     for match in matches:
         if (match.other_id, match.key) in stored:
             stored.discard((match.other_id, match.key))  # a repeated match is new only once
             new.append(match)
     return new
-
-
-def _chunks(rows: list[dict[str, object]]) -> Iterable[list[dict[str, object]]]:
-    for start in range(0, len(rows), _LINK_ROWS_PER_STATEMENT):
-        yield rows[start : start + _LINK_ROWS_PER_STATEMENT]
 
 
 def links_of(session: Session, report_id: int) -> list[ReportLink]:

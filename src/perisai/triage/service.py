@@ -22,7 +22,7 @@ from perisai.cases import service as cases
 from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency
-from perisai.jobs.queue import defer_once
+from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.reports.models import Report, ReportStatus
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
@@ -226,14 +226,18 @@ def triage_report(
     if moved:
         schedule_checks(session, record_)
     attached = _attach_to_open_case(session, report, matches, open_cases, actor)
-    for match in new_links:
-        # At most one waiting re-triage per report, however many new reports link to it.
-        defer_once(
-            session,
-            task=TRIAGE_TASK,
-            args={"report_id": match.other_id},
-            queueing_lock=f"triage:{match.other_id}",
-        )
+    # At most one waiting re-triage per report, however many new reports link to it.
+    defer_once_many(
+        session,
+        [
+            JobSpec(
+                task=TRIAGE_TASK,
+                args={"report_id": match.other_id},
+                queueing_lock=f"triage:{match.other_id}",
+            )
+            for match in new_links
+        ],
+    )
     holding = cases.case_of_report(session, report.id)
     if holding is not None:
         cases.refresh_priority(session, holding)
