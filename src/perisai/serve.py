@@ -32,14 +32,31 @@ _UVICORN_OPTIONS: dict[str, Any] = {
 }
 
 
+WORKER_NICENESS = 10
+
+
 def _start_job_worker(settings: Settings, runtime: Runtime) -> Callable[[], None] | None:
     if not settings.worker_in_process:
         return None
     from perisai.jobs.worker import start_worker_thread
 
-    stop = start_worker_thread(runtime)
+    stop = start_worker_thread(_worker_runtime(settings, runtime))
     _lower_priority("perisai-worker")
     return stop
+
+
+def _worker_runtime(settings: Settings, runtime: Runtime) -> Runtime:
+    """The worker's own engine; on the embedded server its sessions run niced too.
+
+    Most of enrichment's cost is in PostgreSQL (linking queries), in server processes that a
+    niced Python thread does not reach: without this, enrichment still takes the cores from
+    intake. Only the embedded server is ours to renice (same machine, same user).
+    """
+    from perisai.db.engine import Database
+    from perisai.runtime import Runtime
+
+    niceness = None if settings.database_url else WORKER_NICENESS
+    return Runtime(settings=settings, db=Database(runtime.db.url, backend_niceness=niceness))
 
 
 def _lower_priority(thread_name: str) -> None:
@@ -52,7 +69,7 @@ def _lower_priority(thread_name: str) -> None:
     for thread in threading.enumerate():
         if thread.name == thread_name and thread.native_id is not None:
             with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, thread.native_id, 10)
+                os.setpriority(os.PRIO_PROCESS, thread.native_id, WORKER_NICENESS)
 
 
 def run_server(

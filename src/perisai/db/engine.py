@@ -6,11 +6,14 @@ services only add and flush, and the transaction commits (or rolls back) at the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,13 +37,21 @@ def resolve_database_url(settings: Settings) -> str:
 
 
 class Database:
-    """One engine and session factory per process."""
+    """One engine and session factory per process.
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    `backend_niceness` lowers the CPU priority of the server processes behind this engine's
+    connections; only for a server on this machine run by this user (the embedded one).
+    """
+
+    def __init__(
+        self, url: str, *, pool_size: int = 10, backend_niceness: int | None = None
+    ) -> None:
         self.url = sqlalchemy_url(url)
         self.engine: Engine = create_engine(
             self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True
         )
+        if backend_niceness is not None:
+            event.listen(self.engine, "connect", _renice_backend(backend_niceness))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
@@ -55,3 +66,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _renice_backend(niceness: int) -> Callable[[Any, Any], None]:
+    def renice(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        # Best effort: a server of another user (or gone) keeps its priority.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, int(pid), niceness)
+
+    return renice
