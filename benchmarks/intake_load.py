@@ -35,7 +35,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perisai.db.embedded import stop_embedded
+from sqlalchemy import create_engine, text
+
+from perisai.db.embedded import start_embedded, stop_embedded
+from perisai.db.engine import sqlalchemy_url
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 from perisai.testing.live import free_port, wait_ready
@@ -60,6 +63,8 @@ class Results:
     client_cpu_s: float = 0.0
     server_cpu_s: float = 0.0
     postgres_cpu_s: float = 0.0
+    stored_reports: int = 0
+    transactions: int = 0
 
 
 def _clean_env() -> dict[str, str]:
@@ -270,6 +275,20 @@ def server_cpu_seconds(server_pid: int, data_dir: Path | None) -> tuple[float, f
     return perisai, sum(_cpu_seconds(pid) for pid in _descendants(postmaster))
 
 
+def group_commit_figures(env: dict[str, str]) -> tuple[int, int]:
+    """(reports stored, transactions that stored them): rows of one transaction share xmin."""
+    url = env.get("PERISAI_DATABASE_URL") or start_embedded(Path(env["PERISAI_DATA_DIR"]) / "pg")
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT count(*), count(DISTINCT xmin::text) FROM report")
+            ).one()
+    finally:
+        engine.dispose()
+    return int(row[0]), int(row[1])
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -316,6 +335,11 @@ def report(results: Results, args: argparse.Namespace) -> bool:
         print(
             f"server CPU per report: perisai {perisai_ms:.2f} ms + embedded PostgreSQL "
             f"{postgres_ms:.2f} ms = {per_report:.2f} ms (2 cores allow {2000 / per_report:.0f}/s)"
+        )
+    if results.transactions:
+        print(
+            f"group commit: {results.stored_reports} reports stored by {results.transactions} "
+            f"transactions ({results.stored_reports / results.transactions:.1f} per commit)"
         )
     print(
         f"for scale: NCMEC CyberTipline 2023 average {NCMEC_2023_PER_SECOND:.2f} reports/s "
@@ -393,6 +417,7 @@ def main() -> None:
             results.server_cpu_s = cpu_after[0] - cpu_before[0]
             results.postgres_cpu_s = cpu_after[1] - cpu_before[1]
             stop_profiler(profiler)
+        results.stored_reports, results.transactions = group_commit_figures(env)
         log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
     passed = report(results, args)
     if results.errors:

@@ -82,6 +82,7 @@ class IntakeWriter:
         self._closed = True
         self._queue.put(None)
         self._thread.join(timeout)
+        log.info("intake writer closed: %d reports in %d batches", self.reports, self.batches)
 
     def _run(self) -> None:
         stopping = False
