@@ -47,6 +47,7 @@ class Database:
         self, url: str, *, pool_size: int = 10, backend_niceness: int | None = None
     ) -> None:
         self.url = sqlalchemy_url(url)
+        self.backend_niceness = backend_niceness
         self.engine: Engine = create_engine(
             self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True
         )
@@ -68,13 +69,15 @@ class Database:
         self.engine.dispose()
 
 
+def renice_backend(pid: int, niceness: int) -> None:
+    """Set the niceness of the server process `pid` (best effort: one of another user keeps its
+    priority)."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+
+
 def _renice_backend(niceness: int) -> Callable[[Any, Any], None]:
     def renice(dbapi_connection: Any, _record: Any) -> None:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            (pid,) = cursor.fetchone()
-        # Best effort: a server of another user (or gone) keeps its priority.
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, int(pid), niceness)
+        renice_backend(int(dbapi_connection.info.backend_pid), niceness)
 
     return renice

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import procrastinate
+import psycopg
 from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
+from perisai.db.engine import renice_backend
 from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -71,11 +73,21 @@ def job(
     return register
 
 
-def make_app(sqlalchemy_url: str) -> procrastinate.App:
+def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> procrastinate.App:
+    """The procrastinate app; `backend_niceness` renices its server processes as
+    `Database(backend_niceness=...)` does (job fetching runs at the worker's priority too)."""
     _load_task_modules()
+    options: dict[str, Any] = {}
+    if backend_niceness is not None:
+        niceness = backend_niceness
+
+        async def configure(connection: psycopg.AsyncConnection[Any]) -> None:
+            renice_backend(connection.info.backend_pid, niceness)
+
+        options["configure"] = configure
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(
-            conninfo=conninfo(sqlalchemy_url), min_size=1, max_size=4
+            conninfo=conninfo(sqlalchemy_url), min_size=1, max_size=4, **options
         )
     )
     for spec in JOBS.values():
@@ -161,7 +173,7 @@ def start_worker_thread(runtime: Runtime) -> Callable[[], None]:
 
     def target() -> None:
         asyncio.set_event_loop(loop)
-        app = make_app(runtime.db.url)
+        app = make_app(runtime.db.url, backend_niceness=runtime.db.backend_niceness)
         loop.run_until_complete(_serve(app, stop, concurrency=2, install_signal_handlers=False))
 
     thread = threading.Thread(target=target, name="perisai-worker", daemon=True)
