@@ -117,6 +117,10 @@ LANES: dict[str, list[str]] = {
     "default": ["default"],
     "enrichment": ["enrichment"],
 }
+# How often each lane looks for jobs that no notification announced: jobs deferred with a
+# `scheduled_at` (the dispatcher's 200 ms recheck, retries with backoff) wake nobody when they
+# come due, so without polling they would wait for procrastinate's default 5 s.
+POLLING_SECONDS: dict[str, float] = {"sharing": 0.1, "default": 1.0, "enrichment": 5.0}
 
 
 async def _serve(
@@ -126,7 +130,11 @@ async def _serve(
         workers = [
             asyncio.create_task(
                 app.run_worker_async(
-                    name=f"perisai-{lane}", queues=queues, concurrency=concurrency, **options
+                    name=f"perisai-{lane}",
+                    queues=queues,
+                    concurrency=concurrency,
+                    fetch_job_polling_interval=POLLING_SECONDS[lane],
+                    **options,
                 )
             )
             for lane, queues in LANES.items()
