@@ -172,3 +172,16 @@ def test_a_key_revoked_after_it_was_cached_is_refused(client: TestClient, db: Se
     db.flush()
     response = submit(client, headers, example_body())
     assert response.status_code == 401, response.text
+
+
+def test_a_writer_that_died_refuses_at_once(runtime: Runtime) -> None:
+    writer = IntakeWriter(runtime.db, start=False)
+    writer._queue.put(None)  # the stop signal: the thread ends as if it had died
+    writer.start()
+    writer._thread.join(5)
+
+    async def submit_one() -> service.Submitted:
+        return await writer.submit(_prepared("after-death"))
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        asyncio.run(submit_one())

@@ -68,6 +68,9 @@ class IntakeWriter:
         """Store `item`; return once it is committed. Refusals are raised (service outcomes)."""
         if self._closed:
             raise RuntimeError("the intake writer is closed")
+        if self._thread.ident is not None and not self._thread.is_alive():
+            # Never queue behind a writer that died: the request fails (5xx) instead of hanging.
+            raise RuntimeError("the intake writer has stopped")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[service.Submitted] = loop.create_future()
         self._queue.put(_Waiting(item, loop, future))
