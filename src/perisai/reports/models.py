@@ -123,9 +123,10 @@ class ReportFile(CreatedAt, Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(255))
-    declared_md5: Mapped[str | None] = mapped_column(String(32))
+    # Hash columns are indexed: triage links reports by the declared or received MD5/SHA-256.
+    declared_md5: Mapped[str | None] = mapped_column(String(32), index=True)
     declared_sha1: Mapped[str | None] = mapped_column(String(40))
-    declared_sha256: Mapped[str | None] = mapped_column(String(64))
+    declared_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     declared_size: Mapped[int | None] = mapped_column(BigInteger)
     content_type_declared: Mapped[str | None] = mapped_column(String(255))
     annotations: Mapped[list[str]] = mapped_column(JSONB, default=list)
@@ -133,7 +134,7 @@ class ReportFile(CreatedAt, Base):
     publicly_available: Mapped[bool | None] = mapped_column(Boolean)
     # Filled by the upload.
     size: Mapped[int | None] = mapped_column(BigInteger)
-    md5: Mapped[str | None] = mapped_column(String(32))
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
     sha1: Mapped[str | None] = mapped_column(String(40))
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     content_type_sniffed: Mapped[str | None] = mapped_column(String(255))
