@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -11,10 +13,12 @@ from tests.workspace.factories import csrf_of, log_in, store_report, triage
 from tests.workspace.querycount import count_queries
 
 from perisai.audit.models import AuditEntry
+from perisai.enrichment.results import ReportGrooming
 from perisai.identity.models import Role
 from perisai.reports.models import ReportFile
 from perisai.runtime import Runtime
 from perisai.sharing.redaction import Viewer, ViewerKind
+from perisai.workspace import report as workspace_report
 from perisai.workspace.queue import queue_page
 
 
@@ -110,6 +114,37 @@ def test_report_page_shows_reasons_and_highlights_without_victim_identity(
     assert "Nur Contoh" not in page.text  # the victim's name is sealed and never on this page
     assert "Victims named: 1" in page.text
     assert counted.count <= 12, counted.statements
+
+
+def test_report_page_shows_the_stored_assessment_without_scoring_again(
+    client: TestClient, runtime: Runtime, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = store_report(runtime, db)
+    text = str(report.conversations[0]["messages"][0]["text"])
+    db.add(
+        ReportGrooming(
+            report_id=report.id,
+            conversation_index=0,
+            risk=0.42,
+            flag=False,
+            stage="rapport",
+            signals=[{"message": 0, "kind": "stored_kind", "stage": "rapport", "span": [0, 3]}],
+            model_version="test",
+            scored_at=datetime.now(UTC),
+        )
+    )
+    db.flush()
+
+    def no_scoring() -> None:
+        raise AssertionError("the page scored the conversation again")
+
+    monkeypatch.setattr(workspace_report, "default_scorer", no_scoring)
+    _analyst(client, runtime, db)
+    page = client.get(f"/workspace/reports/{report.public_id}?lang=en")
+    assert page.status_code == 200, page.text
+    marks = re.findall(r'<mark class="signal"[^>]*>([^<]+)<', page.text)
+    assert marks[0] == html.escape(text[:3], quote=False)
+    assert "stored_kind" in page.text
 
 
 def test_report_page_hides_unassigned_reports_from_other_agencies(

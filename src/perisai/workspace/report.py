@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from perisai.banks.models import Bank, BankEntry
 from perisai.enrichment.models import ReportIpIntel
-from perisai.enrichment.results import ReportFileSignal
+from perisai.enrichment.results import ReportFileSignal, ReportGrooming
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
@@ -69,27 +69,52 @@ class LoadedReport:
     view: dict[str, Any]
 
 
-def _conversation_view(index: int, raw: dict[str, Any]) -> ConversationView:
-    messages = raw.get("messages") or []
-    authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
-    texts = [str(m.get("text") or "") for m in messages]
-    marks: dict[int, list[Mark]] = {}
-    risk: float | None = None
-    stage: str | None = None
-    count = 0
+def _live_assessment(
+    index: int, authors: list[str], texts: list[str]
+) -> tuple[float | None, str | None, list[tuple[int, Mark]]]:
+    """Score now: only for a conversation enrichment has not assessed yet."""
     try:
         conversation = Conversation(
             id=f"c{index}",
             messages=[Message(author=a, text=t) for a, t in zip(authors, texts, strict=True)],
         )
         assessment = default_scorer().score(conversation)
-        risk, stage, count = assessment.risk, assessment.stage, len(assessment.signals)
-        for signal in assessment.signals:
-            marks.setdefault(signal.message, []).append(
-                Mark(signal.span[0], signal.span[1], signal.kind, signal.stage)
-            )
     except GroomingInputError:
-        pass  # shown without highlights rather than not at all
+        return None, None, []  # shown without highlights rather than not at all
+    marks = [
+        (signal.message, Mark(signal.span[0], signal.span[1], signal.kind, signal.stage))
+        for signal in assessment.signals
+    ]
+    return assessment.risk, assessment.stage, marks
+
+
+def _stored_marks(stored: ReportGrooming) -> list[tuple[int, Mark]]:
+    marks = []
+    for signal in stored.signals or []:
+        span = signal.get("span")
+        if isinstance(signal.get("message"), int) and isinstance(span, list) and len(span) == 2:
+            kind, stage = str(signal.get("kind")), str(signal.get("stage") or "")
+            mark = Mark(int(span[0]), int(span[1]), kind, stage)
+            marks.append((signal["message"], mark))
+    return marks
+
+
+def _conversation_view(
+    index: int, raw: dict[str, Any], stored: ReportGrooming | None
+) -> ConversationView:
+    messages = raw.get("messages") or []
+    authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
+    texts = [str(m.get("text") or "") for m in messages]
+    # The enrichment job's assessment when there is one (no engine work per page view).
+    risk: float | None
+    if stored is not None:
+        risk, stage, found = stored.risk, stored.stage, _stored_marks(stored)
+    else:
+        risk, stage, found = _live_assessment(index, authors, texts)
+    marks: dict[int, list[Mark]] = {}
+    for message, mark in found:
+        marks.setdefault(message, []).append(mark)
+    count = len(found)
     return ConversationView(
         platform=raw.get("platform"),
         messages=[
@@ -212,8 +237,21 @@ def _identifiers(session: Session, report_id: int) -> list[tuple[str, str]]:
     return [(row.kind, row.original) for row in rows]
 
 
+def _conversations(session: Session, report: Report) -> list[ConversationView]:
+    stored = {
+        row.conversation_index: row
+        for row in session.scalars(
+            select(ReportGrooming).where(ReportGrooming.report_id == report.id)
+        )
+    }
+    return [
+        _conversation_view(index, raw, stored.get(index))
+        for index, raw in enumerate(report.conversations or [])
+    ]
+
+
 def load_report(session: Session, public_id: str) -> LoadedReport | None:
-    """The report page's data in eight queries, whatever the report's size."""
+    """The report page's data in nine queries, whatever the report's size."""
     report = session.scalars(select(Report).where(Report.public_id == public_id)).first()
     if report is None:
         return None
@@ -233,8 +271,6 @@ def load_report(session: Session, public_id: str) -> LoadedReport | None:
         "files": _files(session, report.id),
         "links": _links(session, report.id),
         "ip_intelligence": _intel(session, report.id),
-        "conversations": [
-            _conversation_view(i, raw) for i, raw in enumerate(report.conversations or [])
-        ],
+        "conversations": _conversations(session, report),
     }
     return LoadedReport(id=report.id, public_id=report.public_id, view=view)
