@@ -173,12 +173,45 @@ def request_bytes(host: str, port: int, api_key: str, body: bytes, key: str) -> 
     return head.encode() + body
 
 
+def bodies(accounts: int) -> list[bytes]:
+    """The issue's example body as is (accounts=0), or with its reported account drawn from a
+    pool of `accounts` (user id, screen name, email, phone and IP address each its own).
+
+    As is, every report names the same account, so enrichment links each report to hundreds of
+    others: the stress case for the job worker. A pool is the realistic case.
+    """
+    example = json.loads(ISSUE_EXAMPLE_JSON)
+    if accounts <= 0:
+        return [json.dumps(example).encode()]
+    encoded = []
+    for n in range(accounts):
+        account = dict(example["reported_accounts"][0])
+        account.update(
+            user_id=f"u{n}",
+            screen_name=f"user_{n}",
+            emails=[f"user.{n}@example.com"],
+            phones=[f"+6012{3000000 + n:07d}"],
+            ip_events=[
+                {**account["ip_events"][0], "ip": f"10.{n // 65536}.{n // 256 % 256}.{n % 256}"}
+            ],
+        )
+        encoded.append(json.dumps({**example, "reported_accounts": [account]}).encode())
+    return encoded
+
+
 async def drive(
-    url: str, api_key: str, *, rate: float, duration: float, concurrency: int, warmup: int
+    url: str,
+    api_key: str,
+    *,
+    rate: float,
+    duration: float,
+    concurrency: int,
+    warmup: int,
+    accounts: int = 0,
 ) -> Results:
     """Send rate*duration requests open-loop (plus `warmup` uncounted ones first)."""
     host, port = url.removeprefix("http://").split(":")
-    body = json.dumps(json.loads(ISSUE_EXAMPLE_JSON)).encode()
+    pool = bodies(accounts)
     run = secrets.token_hex(4)
     total = warmup + int(rate * duration)
     results = Results()
@@ -192,6 +225,7 @@ async def drive(
 
     async def one(connection: Connection, index: int) -> None:
         nonlocal last_done
+        body = pool[index % len(pool)]
         request = request_bytes(host, int(port), api_key, body, f"bench-{run}-{index}")
         due = start + index / rate
         delay = due - loop.time()
@@ -311,7 +345,9 @@ def report(results: Results, args: argparse.Namespace) -> bool:
     print(
         f"intake load: {args.duration:.0f} s at {args.rate:.0f}/s offered, "
         f"{args.concurrency} client tasks, {args.server_workers} server process(es), "
-        f"job worker {'off' if args.no_job_worker else 'on'}, {os.cpu_count()} cores, "
+        f"job worker {'off' if args.no_job_worker else 'on'}, "
+        f"{f'accounts from a pool of {args.accounts}' if args.accounts else 'one account'}, "
+        f"{os.cpu_count()} cores, "
         f"load average before {args.load_before:.2f}, after {load[0]:.2f}"
     )
     print(f"{'measure':<22}{'ours':>10}{'target':>10}  verdict")
@@ -381,6 +417,12 @@ def main() -> None:
     parser.add_argument("--server-workers", type=int, default=2, help="`perisai serve --workers`")
     parser.add_argument("--warmup", type=int, default=200, help="uncounted first requests")
     parser.add_argument(
+        "--accounts",
+        type=int,
+        default=0,
+        help="draw the reported account from a pool of N (0: the issue's example as is)",
+    )
+    parser.add_argument(
         "--no-job-worker", action="store_true", help="PERISAI_WORKER_IN_PROCESS=false"
     )
     parser.add_argument("--py-spy", help="path of py-spy: profile the server during the run")
@@ -411,6 +453,7 @@ def main() -> None:
                     duration=args.duration,
                     concurrency=args.concurrency,
                     warmup=args.warmup,
+                    accounts=args.accounts,
                 )
             )
             cpu_after = server_cpu_seconds(server.pid, data_dir)
