@@ -244,6 +244,8 @@ async def drive(
             outcome = type(exc).__name__
         done = loop.time()
         if index < warmup:
+            if outcome != "ok":  # not timed, but an error is an error
+                results.errors[f"warm-up: {outcome}"] += 1
             return
         last_done = max(last_done, done)
         if outcome != "ok":
