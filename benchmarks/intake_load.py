@@ -64,6 +64,8 @@ class Results:
     server_cpu_s: float = 0.0
     postgres_cpu_s: float = 0.0
     stored_reports: int = 0
+    acknowledged: list[str] = field(default_factory=list)
+    acknowledged_found: int = 0
     transactions: int = 0
 
 
@@ -137,7 +139,7 @@ class Connection:
         self.host, self.port = host, port
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def post(self, request: bytes) -> int:
+    async def post(self, request: bytes) -> tuple[int, bytes]:
         if self.streams is None:
             self.streams = await asyncio.open_connection(self.host, self.port)
         reader, writer = self.streams
@@ -150,10 +152,10 @@ class Connection:
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     length = int(value)
-            await reader.readexactly(length)
+            body = await reader.readexactly(length)
             if b"connection: close" in head.lower():
                 self.close()
-            return status
+            return status, body
         except BaseException:
             self.close()
             raise
@@ -199,6 +201,18 @@ def bodies(accounts: int) -> list[bytes]:
     return encoded
 
 
+async def send(connection: Connection, request: bytes, results: Results) -> str:
+    """Send one report: "ok" (its receipt's id is kept to check later), or what went wrong."""
+    try:
+        status, answer = await asyncio.wait_for(connection.post(request), timeout=30)
+    except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
+        return type(exc).__name__
+    if status != 201:
+        return f"HTTP {status}"
+    results.acknowledged.append(json.loads(answer)["report_id"])
+    return "ok"
+
+
 async def drive(
     url: str,
     api_key: str,
@@ -235,13 +249,7 @@ async def drive(
         if sent > give_up:
             results.errors["not sent: the server fell too far behind"] += 1
             return
-        outcome = "ok"
-        try:
-            status = await asyncio.wait_for(connection.post(request), timeout=30)
-            if status != 201:
-                outcome = f"HTTP {status}"
-        except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
-            outcome = type(exc).__name__
+        outcome = await send(connection, request, results)
         done = loop.time()
         if index < warmup:
             if outcome != "ok":  # not timed, but an error is an error
@@ -311,8 +319,11 @@ def server_cpu_seconds(server_pid: int, data_dir: Path | None) -> tuple[float, f
     return perisai, sum(_cpu_seconds(pid) for pid in _descendants(postmaster))
 
 
-def group_commit_figures(env: dict[str, str]) -> tuple[int, int]:
-    """(reports stored, transactions that stored them): rows of one transaction share xmin."""
+def stored_figures(env: dict[str, str], acknowledged: list[str]) -> tuple[int, int, int]:
+    """(reports stored, transactions that stored them, acknowledged reports found).
+
+    Rows written by one transaction share its xmin; every acknowledged report must be stored.
+    """
     url = env.get("PERISAI_DATABASE_URL") or start_embedded(Path(env["PERISAI_DATA_DIR"]) / "pg")
     engine = create_engine(sqlalchemy_url(url))
     try:
@@ -320,9 +331,13 @@ def group_commit_figures(env: dict[str, str]) -> tuple[int, int]:
             row = connection.execute(
                 text("SELECT count(*), count(DISTINCT xmin::text) FROM report")
             ).one()
+            found = connection.execute(
+                text("SELECT count(*) FROM report WHERE public_id = ANY(:ids)"),
+                {"ids": acknowledged},
+            ).scalar_one()
     finally:
         engine.dispose()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(found)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -342,6 +357,12 @@ def report(results: Results, args: argparse.Namespace) -> bool:
         ("p95 ms", f"{p95:.1f}", "", None),
         ("p99 ms", f"{p99:.1f}", f"<= {TARGET_P99_MS:.0f}", p99 <= TARGET_P99_MS),
         ("errors", str(errors), "0", errors == 0),
+        (
+            "acknowledged, stored",
+            f"{results.acknowledged_found}/{len(results.acknowledged)}",
+            "all",
+            results.acknowledged_found == len(results.acknowledged),
+        ),
     ]
     load = os.getloadavg()
     print(
@@ -462,7 +483,9 @@ def main() -> None:
             results.server_cpu_s = cpu_after[0] - cpu_before[0]
             results.postgres_cpu_s = cpu_after[1] - cpu_before[1]
             stop_profiler(profiler)
-        results.stored_reports, results.transactions = group_commit_figures(env)
+        results.stored_reports, results.transactions, results.acknowledged_found = stored_figures(
+            env, results.acknowledged
+        )
         log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
     passed = report(results, args)
     if results.errors:
