@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -103,3 +104,29 @@ def test_defer_many_queues_every_job_with_its_arguments(db: Session) -> None:
         (1, "enrichment", "l1"),
         (2, "enrichment", "l2"),
     ]
+
+
+def test_defer_once_many_falls_back_when_a_lock_was_taken_after_its_look(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from perisai.jobs import queue
+    from perisai.jobs.queue import JobSpec, defer_once, defer_once_many
+
+    defer_once(db, task="test.remember", args={"n": 0}, queueing_lock="test:race-a")
+    # The look sees nothing waiting, as if test:race-a was queued by another transaction
+    # between the look and the insert: the lot's insert fails, and each is queued on its own.
+    monkeypatch.setattr(
+        queue, "_WAITING_AMONG", text("SELECT NULL WHERE CAST(:locks AS text[]) IS NULL")
+    )
+    before = _jobs(db)
+    queued = defer_once_many(
+        db,
+        [
+            JobSpec(task="test.remember", args={"n": 1}, queueing_lock="test:race-a"),
+            JobSpec(task="test.remember", args={"n": 2}, queueing_lock="test:race-b"),
+        ],
+    )
+    assert queued == 1
+    assert _jobs(db) == before + 1
