@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, update
 from sqlalchemy.orm import Session
 from tests.reports.factories import example_body
 
@@ -16,7 +16,7 @@ from perisai.audit.service import SYSTEM, flush_pending
 from perisai.crypto import Keyring
 from perisai.reports import service
 from perisai.reports.identifiers import FieldError
-from perisai.reports.models import Report, ReporterKind, ReportIdentifier
+from perisai.reports.models import OffenceCode, Report, ReporterKind, ReportIdentifier
 from perisai.reports.schemas import ReportIn
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
@@ -190,3 +190,24 @@ def test_usernames_without_a_platform_are_kept_but_not_keyed(db: Session) -> Non
     )
     assert "username" not in kinds
     assert report.reported_accounts[0]["screen_name"] == "abang_baik"
+
+
+def test_a_retry_answers_its_receipt_even_when_it_could_no_longer_be_stored(db: Session) -> None:
+    """A code deactivated after the first try must not turn the retry into a 422."""
+    body = example_body()
+    body["offence_codes"] = ["act792.s11"]
+    first = _submit(db, "retry-after-change", body)
+    db.execute(update(OffenceCode).where(OffenceCode.code == "act792.s11").values(active=False))
+    again = _submit(db, "retry-after-change", body)
+    assert not again.created and again.receipt == first.receipt
+    other = example_body()
+    other["offence_codes"] = ["act792.s11"]
+    other["urls"] = ["https://example.com/other"]
+    with pytest.raises(service.IdempotencyConflict):
+        _submit(db, "retry-after-change", other)  # another body: a conflict, not a 422
+    bad_phone = example_body()
+    bad_phone["reported_accounts"][0]["phones"] = ["call me maybe"]
+    with pytest.raises(service.IdempotencyConflict):
+        _submit(db, "retry-after-change", bad_phone)
+    with pytest.raises(FieldError):
+        _submit(db, "never-stored", bad_phone)

@@ -109,6 +109,9 @@ class PreparedReport:
     files: list[dict[str, Any]]
     identifiers: list[NormalisedIdentifier]
     ip_intel: list[dict[str, Any]] = field(default_factory=list)
+    # Why the report cannot be stored; :func:`store` still answers a key used before with its
+    # stored receipt (a retry must not turn into an error because its first try succeeded).
+    refusal: FieldError | None = None
 
     @property
     def public_id(self) -> str:
@@ -157,9 +160,14 @@ def prepare(
     """Normalise identifiers, seal victims and contact, and lay out the rows (no database).
 
     `ip_lookup` (accounts, received_at) → `report_ip_intel` values stores IP intelligence with
-    the report, so its facts are there from the first read.
+    the report, so its facts are there from the first read. A value that cannot be stored is
+    kept as the prepared report's `refusal`, not raised: only :func:`store` can tell a retry.
     """
-    identifiers = account_identifiers(data.reported_accounts)
+    refusal = None
+    try:
+        identifiers = account_identifiers(data.reported_accounts)
+    except FieldError as exc:
+        identifiers, refusal, ip_lookup = [], exc, None
     received_at = now()
     public_id = new_public_id(received_at)
     dumped = data.model_dump(mode="json")
@@ -205,6 +213,7 @@ def prepare(
         files=[_file_values(declared) for declared in data.files],
         identifiers=identifiers,
         ip_intel=ip_lookup(dumped["reported_accounts"], received_at) if ip_lookup else [],
+        refusal=refusal,
     )
 
 
@@ -220,7 +229,7 @@ def store(session: Session, items: Sequence[PreparedReport]) -> list[Outcome]:
     this batch) answers that report's receipt, or a conflict for another body, without an
     error that would abort the transaction.
     """
-    outcomes: dict[int, Outcome] = dict(_offence_code_errors(session, items))
+    outcomes = _refusals(session, items)
     while len(outcomes) < len(items):
         # An item whose key an earlier item of the batch uses waits for the next round, where
         # it meets that item's row as an existing report.
@@ -233,6 +242,23 @@ def store(session: Session, items: Sequence[PreparedReport]) -> list[Outcome]:
                 this_round.append(index)
         outcomes.update(_store_round(session, items, this_round))
     return [outcomes[index] for index in range(len(items))]
+
+
+def _refusals(session: Session, items: Sequence[PreparedReport]) -> dict[int, Outcome]:
+    """Outcomes of the items that cannot be stored: the stored report when the key was used
+    before (its receipt, or a conflict for another body), else the refusal."""
+    refused = {i: item.refusal for i, item in enumerate(items) if item.refusal is not None}
+    for index, error in _offence_code_errors(session, items).items():
+        refused.setdefault(index, error)
+    if not refused:
+        return {}
+    existing = _existing(session, [items[index] for index in refused])
+    outcomes: dict[int, Outcome] = {}
+    for index, error in refused.items():
+        item = items[index]
+        found = existing.get((item.client_id, item.idempotency_key))
+        outcomes[index] = error if found is None else _replay(found, item.body_sha256)
+    return outcomes
 
 
 def _offence_code_errors(
