@@ -364,8 +364,12 @@ def authenticate_api_key(session: Session, presented: str) -> ApiKey | None:
     # SKIP LOCKED: when another request of the same key is recording it right now, this one
     # does not queue behind that row lock (under load they would all wait on one another).
     if key.last_used_at is None or now - key.last_used_at > timedelta(seconds=60):
+        # FOR NO KEY UPDATE: it must not block the foreign-key checks (KEY SHARE) of rows that
+        # reference the key, e.g. intake's report INSERTs, for as long as this request lasts.
         claimed = session.scalar(
-            select(ApiKey.id).where(ApiKey.id == key.id).with_for_update(skip_locked=True)
+            select(ApiKey.id)
+            .where(ApiKey.id == key.id)
+            .with_for_update(skip_locked=True, key_share=True)
         )
         if claimed is not None:
             key.last_used_at = now
