@@ -48,8 +48,10 @@ class Database:
     ) -> None:
         self.url = sqlalchemy_url(url)
         self.backend_niceness = backend_niceness
+        # hide_parameters: errors and logs never carry the values of a statement (report text,
+        # identifiers), only its SQL.
         self.engine: Engine = create_engine(
-            self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True
+            self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True
         )
         if backend_niceness is not None:
             event.listen(self.engine, "connect", _renice_backend(backend_niceness))
