@@ -125,8 +125,12 @@ def test_defer_once_many_falls_back_when_a_lock_was_taken_after_its_look(
         db,
         [
             JobSpec(task="test.remember", args={"n": 1}, queueing_lock="test:race-a"),
-            JobSpec(task="test.remember", args={"n": 2}, queueing_lock="test:race-b"),
+            JobSpec(task="test.remember", args={"n": 2}, lock="l-b", queueing_lock="test:race-b"),
         ],
     )
     assert queued == 1
     assert _jobs(db) == before + 1
+    lock = db.scalar(
+        text("SELECT lock FROM procrastinate_jobs WHERE queueing_lock = 'test:race-b'")
+    )
+    assert lock == "l-b"  # the one-by-one path keeps each job's lock

@@ -107,6 +107,7 @@ def defer_once(
     queueing_lock: str,
     queue: str = "default",
     priority: int = 0,
+    lock: str | None = None,
 ) -> int | None:
     """Queue ``task`` unless a job with the same queueing lock is waiting already.
 
@@ -123,6 +124,7 @@ def defer_once(
                 args=args,
                 queue=queue,
                 priority=priority,
+                lock=lock,
                 queueing_lock=queueing_lock,
             )
     except IntegrityError:
@@ -155,6 +157,7 @@ def defer_once_many(session: Session, jobs: Sequence[JobSpec]) -> int:
                 args=job.args,
                 queue=job.queue,
                 priority=job.priority,
+                lock=job.lock,
                 queueing_lock=str(job.queueing_lock),
             )
             for job in todo
