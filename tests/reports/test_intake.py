@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,13 +22,16 @@ from tests.reports.factories import example_body, submit
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM
 from perisai.crypto import Keyring
+from perisai.db.engine import Database
+from perisai.enrichment.models import ReportIpIntel
 from perisai.identity.permissions import Scope
-from perisai.identity.service import revoke_api_key
+from perisai.identity.service import authenticate_api_key, revoke_api_key
 from perisai.reports import service
 from perisai.reports.intake import IntakeWriter, KeyRevoked
 from perisai.reports.models import Report
 from perisai.reports.schemas import ReportIn
 from perisai.runtime import Runtime
+from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 KEYRING = Keyring(master=bytes(range(32)))
@@ -185,3 +191,111 @@ def test_a_writer_that_died_refuses_at_once(runtime: Runtime) -> None:
 
     with pytest.raises(RuntimeError, match="stopped"):
         asyncio.run(submit_one())
+
+
+def test_ip_answers_that_cannot_be_stored_never_cost_the_report(
+    db: Session, runtime: Runtime
+) -> None:
+    item = _prepared("bad-ip-answer")
+    broken = {
+        "account_index": 0,
+        "event_index": 0,
+        "ip": "81.2.69.160",
+        "event": "login",
+        "at": datetime.now(UTC),
+        "at_is_event_time": True,
+        "answer": {"note": "\x00"},  # JSONB cannot hold NUL: the INSERT fails
+        "looked_up_at": datetime.now(UTC),
+    }
+    item = replace(item, ip_intel=[broken])
+
+    def check(writer: IntakeWriter) -> list[service.Submitted | BaseException]:
+        return _run_queued(writer, [item])
+
+    (outcome,) = _with_writer(runtime, check)
+    assert isinstance(outcome, service.Submitted) and outcome.created
+    assert _reports(db, "bad-ip-answer") == 1
+    stored = db.scalars(select(ReportIpIntel).where(ReportIpIntel.report_id == outcome.report_id))
+    assert list(stored) == []
+
+
+def test_an_unexpected_failure_answers_the_batch_and_the_writer_goes_on(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = IntakeWriter(runtime.db, start=False)
+    real_write = writer._write
+    calls = iter([True])
+
+    def flaky(batch: list[Any]) -> None:
+        if next(calls, False):
+            raise RuntimeError("bug")
+        real_write(batch)
+
+    monkeypatch.setattr(writer, "_write", flaky)
+    try:
+        (failed,) = _run_queued(writer, [_prepared("unexpected-1")])
+
+        async def later() -> service.Submitted:
+            return await writer.submit(_prepared("unexpected-2"))
+
+        stored = asyncio.run(later())
+    finally:
+        writer.close()
+    assert isinstance(failed, RuntimeError)
+    assert stored.created and _reports(db, "unexpected-") == 1
+
+
+def test_a_write_that_takes_too_long_answers_503_and_the_retry_is_safe(
+    client: TestClient, db: Session, app: FastAPI
+) -> None:
+    stalled = IntakeWriter(app.state.runtime.db, start=False, wait_seconds=0.05)
+    app.state.intake_writer = stalled
+    _, secret = make_api_key(db, scopes=[Scope.REPORTS_SUBMIT])
+    headers = {"Authorization": f"Bearer {secret}"}
+    response = submit(client, headers, example_body(), key="slow-1")
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "5"
+    assert "same Idempotency-Key" in response.json()["detail"]
+    stalled.start()  # the queued write goes on: the retry meets it
+    stalled.close()
+    del app.state.intake_writer
+    retry = submit(client, headers, example_body(), key="slow-1")
+    assert retry.status_code == 200, retry.text
+    assert _reports(db, "slow-1") == 1
+
+
+@pytest.fixture
+def own_database(pg_server: str, worker_id: str) -> Iterator[Database]:
+    """A database of its own: the lock below must be held by a transaction that really runs."""
+    name = f"perisai_test_intake_lock_{worker_id}"
+    database = Database(migrated_database(pg_server, name))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        drop_database(pg_server, name)
+
+
+def test_a_request_recording_its_key_use_does_not_stall_intake(own_database: Database) -> None:
+    """Recording a key's use locks its row for the request's whole transaction (an upload can
+    last minutes); intake's INSERTs, whose foreign key checks that row, must not wait for it."""
+    with own_database.transaction() as session:
+        key, secret = make_api_key(session, scopes=[Scope.REPORTS_SUBMIT])
+        key_id = key.id
+    writer = IntakeWriter(own_database, wait_seconds=5)
+    holder = own_database.sessions()
+    try:
+        holder.begin()
+        assert authenticate_api_key(holder, secret) is not None  # claims the row, stays open
+
+        async def store() -> service.Submitted:
+            return await writer.submit(_prepared("while-locked", key_id))
+
+        started = time.monotonic()
+        stored = asyncio.run(store())
+        assert stored.created
+        assert time.monotonic() - started < 3
+    finally:
+        holder.rollback()
+        holder.close()
+        writer.close()

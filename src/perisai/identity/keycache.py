@@ -4,7 +4,10 @@ Checking a bearer token costs a database round trip (and, on the async intake pa
 worker thread). At hundreds of reports a second from a handful of platforms the answer is almost
 always the same, so a verified key is kept for `ttl` seconds. What can change in that time is
 revocation: the routes that use this cache check it again in the transaction that writes
-(:func:`live_api_key_ids`), so a revoked key never stores anything after its revocation commits.
+(:func:`live_api_key_ids`), so a revocation committed before that check stops the write. (One
+that commits while the writing transaction runs does not, as with a check at the request's
+start; locking the key row for the check would make intake wait behind every request that
+records the key's use.)
 """
 
 from __future__ import annotations

@@ -199,6 +199,14 @@ async def _store(
         ) from None
     except KeyRevoked:
         raise LoginRequired from None
+    except TimeoutError:
+        raise Problem(
+            503,
+            "Report not yet acknowledged",
+            "Storing the report is taking too long. Send it again with the same "
+            "Idempotency-Key: it is stored at most once.",
+            headers={"Retry-After": "5"},
+        ) from None
     receipt = result.receipt
     return JSONResponse(
         receipt.model_dump(mode="json"),

@@ -20,7 +20,9 @@ import asyncio
 import logging
 import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from sqlalchemy import text
 
 from perisai.db.engine import Database
 from perisai.identity.keycache import live_api_key_ids
@@ -28,6 +30,12 @@ from perisai.reports import service
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_BATCH = 64
+# A batch that waits longer than this for a lock fails (and is retried report by report) instead
+# of stalling every request of the process behind it.
+LOCK_TIMEOUT = "10s"
+# How long a request waits for its write before answering 503 (the write, shielded, goes on; a
+# retry with the same key finds the report).
+DEFAULT_WAIT_SECONDS = 60.0
 
 
 class KeyRevoked(Exception):
@@ -48,10 +56,16 @@ class IntakeWriter:
     """Writes prepared reports in batches on a thread of its own; see the module docstring."""
 
     def __init__(
-        self, db: Database, *, max_batch: int = DEFAULT_MAX_BATCH, start: bool = True
+        self,
+        db: Database,
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        start: bool = True,
+        wait_seconds: float = DEFAULT_WAIT_SECONDS,
     ) -> None:
         self.db = db
         self.max_batch = max_batch
+        self.wait_seconds = wait_seconds
         # Batches taken from the queue and the reports in them (for operators and tests).
         self.batches = 0
         self.reports = 0
@@ -65,7 +79,8 @@ class IntakeWriter:
         self._thread.start()
 
     async def submit(self, item: service.PreparedReport) -> service.Submitted:
-        """Store `item`; return once it is committed. Refusals are raised (service outcomes)."""
+        """Store `item`; return once it is committed. Refusals are raised (service outcomes);
+        `TimeoutError` after `wait_seconds` (the write may still happen)."""
         if self._closed:
             raise RuntimeError("the intake writer is closed")
         if self._thread.ident is not None and not self._thread.is_alive():
@@ -74,9 +89,9 @@ class IntakeWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[service.Submitted] = loop.create_future()
         self._queue.put(_Waiting(item, loop, future))
-        # shield: a client that disconnects does not cancel the write (its retry with the same
-        # key will find the report); it only stops waiting for it.
-        return await asyncio.shield(future)
+        # shield: a client that disconnects (or a timeout) does not cancel the write; its retry
+        # with the same key will find the report.
+        return await asyncio.wait_for(asyncio.shield(future), self.wait_seconds)
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, then stop the thread."""
@@ -105,19 +120,46 @@ class IntakeWriter:
                 batch.append(more)
             self.batches += 1
             self.reports += len(batch)
-            self._write(batch)
+            try:
+                self._write(batch)
+            except Exception as exc:  # never let the thread die with requests waiting on it
+                log.exception("intake writer: unexpected failure")
+                self._answer(batch, [exc] * len(batch))
 
     def _write(self, batch: list[_Waiting]) -> None:
         try:
             outcomes = self._transaction([waiting.item for waiting in batch])
         except Exception as exc:
             if len(batch) > 1:
-                log.warning("intake batch of %d failed (%s); writing one by one", len(batch), exc)
+                log.warning(
+                    "intake batch of %d failed (%s); writing one by one",
+                    len(batch),
+                    type(exc).__name__,
+                )
                 for waiting in batch:
                     self._write([waiting])
                 return
-            log.exception("storing report %s failed", batch[0].item.public_id)
-            outcomes = [exc]
+            outcomes = [self._write_alone(batch[0].item, exc)]
+        self._answer(batch, outcomes)
+
+    def _write_alone(self, item: service.PreparedReport, exc: Exception) -> Outcome | Exception:
+        """One report whose transaction failed: once more without its best-effort IP answers
+        (enrichment must never cost a report; the job looks them up again), else the error."""
+        if item.ip_intel:
+            log.warning(
+                "storing %s failed (%s); again without IP answers",
+                item.public_id,
+                type(exc).__name__,
+            )
+            try:
+                return self._transaction([replace(item, ip_intel=[])])[0]
+            except Exception as again:
+                exc = again
+        log.error("storing report %s failed", item.public_id, exc_info=exc)
+        return exc
+
+    @staticmethod
+    def _answer(batch: list[_Waiting], outcomes: list[Outcome | Exception]) -> None:
         for waiting, outcome in zip(batch, outcomes, strict=True):
             try:
                 waiting.loop.call_soon_threadsafe(_settle, waiting.future, outcome)
@@ -126,6 +168,7 @@ class IntakeWriter:
 
     def _transaction(self, items: list[service.PreparedReport]) -> list[Outcome | Exception]:
         with self.db.transaction() as session:
+            session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
             key_ids = {item.report["api_key_id"] for item in items} - {None}
             live = live_api_key_ids(session, key_ids)
             allowed = [
