@@ -18,10 +18,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-_DEFER = text(
-    "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, :priority, :lock, "
-    ":queueing_lock, CAST(:args AS jsonb), :scheduled_at)::procrastinate_job_to_defer_v1])) AS id"
-)
 _DEFER_MANY = text(
     "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY(SELECT ROW(j.queue, j.task, j.priority, "
     "j.lock, j.queueing_lock, j.args, j.scheduled_at)::procrastinate_job_to_defer_v1 "
@@ -38,6 +34,19 @@ _WAITING_AMONG = text(
 )
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    """One job for :func:`defer_many` or :func:`defer_once_many`."""
+
+    task: str
+    args: dict[str, Any]
+    queue: str = "default"
+    priority: int = 0
+    lock: str | None = None
+    queueing_lock: str | None = None
+    scheduled_at: datetime | None = None
+
+
 def defer(
     session: Session,
     *,
@@ -50,35 +59,13 @@ def defer(
     queueing_lock: str | None = None,
 ) -> int:
     """Queue ``task`` with ``args`` in the session's transaction; return the job id."""
-    job_id = session.execute(
-        _DEFER,
-        {
-            "queue": queue,
-            "task": task,
-            "priority": priority,
-            "lock": lock,
-            "queueing_lock": queueing_lock,
-            "args": json.dumps(args),
-            "scheduled_at": scheduled_at,
-        },
-    ).scalar_one()
-    return int(job_id)
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """One job for :func:`defer_many` or :func:`defer_once_many`."""
-
-    task: str
-    args: dict[str, Any]
-    queue: str = "default"
-    priority: int = 0
-    lock: str | None = None
-    queueing_lock: str | None = None
+    job = JobSpec(task, args, queue, priority, lock, queueing_lock, scheduled_at)
+    (job_id,) = defer_many(session, [job])
+    return job_id
 
 
 def defer_many(session: Session, jobs: Sequence[JobSpec]) -> list[int]:
-    """Queue several jobs with one statement in the session's transaction; the new job ids.
+    """Queue jobs with one statement in the session's transaction; the new job ids.
 
     Intake's group commit queues one job per report of a batch: one round trip instead of N.
     """
@@ -92,7 +79,7 @@ def defer_many(session: Session, jobs: Sequence[JobSpec]) -> list[int]:
             "lock": job.lock,
             "queueing_lock": job.queueing_lock,
             "args": job.args,
-            "scheduled_at": None,
+            "scheduled_at": job.scheduled_at.isoformat() if job.scheduled_at else None,
         }
         for job in jobs
     ]

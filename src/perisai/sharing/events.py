@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from perisai.jobs.queue import defer_once
 from perisai.sharing.models import OutboxEvent, Tlp
 
 NOTIFY_CHANNEL = "perisai_events"
@@ -20,16 +20,6 @@ DISPATCH_TASK = "sharing.dispatch"
 # Sharing jobs are short and latency-bound: taken before enrichment and other bulk work.
 SHARING_PRIORITY = 10
 _ANNOUNCED = "perisai.sharing.announced"
-_DISPATCH_QUEUED = text(
-    "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
-    "AND queueing_lock = :name)"
-).bindparams(name=DISPATCH_TASK)
-# procrastinate's own SQL, as perisai.jobs.queue uses it, with a queueing lock: at most one
-# dispatch job waits at a time (one run serves every event committed before it).
-_DEFER_DISPATCH = text(
-    "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW('sharing', :task, :priority, NULL, "
-    ":task, CAST('{}' AS jsonb), NULL)::procrastinate_job_to_defer_v1]))"
-).bindparams(task=DISPATCH_TASK, priority=SHARING_PRIORITY)
 
 
 def wake_dispatcher(session: Session) -> None:
@@ -37,13 +27,15 @@ def wake_dispatcher(session: Session) -> None:
 
     A dispatch already running may miss them; it looks again for ids drawn meanwhile.
     """
-    if session.scalar(_DISPATCH_QUEUED):
-        return
-    try:
-        with session.begin_nested():
-            session.execute(_DEFER_DISPATCH)
-    except IntegrityError:
-        pass  # another transaction queued it between our look and our insert: just as good
+    # The queueing lock keeps one waiting at most: one run serves every event committed before it.
+    defer_once(
+        session,
+        task=DISPATCH_TASK,
+        args={},
+        queue="sharing",
+        priority=SHARING_PRIORITY,
+        queueing_lock=DISPATCH_TASK,
+    )
 
 
 def _root_transaction_marker(session: Session) -> int | None:
