@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from perisai.banks.models import BankIdempotency
 from perisai.http.problems import Problem
 from perisai.identity.deps import Principal
+from perisai.identity.service import apikey_client_id
 
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[!-~]+$")
@@ -28,7 +29,7 @@ IdempotencyKey = Annotated[
 
 def client_id(principal: Principal) -> str:
     if principal.api_key is not None:
-        return f"apikey:{principal.api_key.id}"
+        return apikey_client_id(principal.api_key.id)
     return f"user:{principal.user.id if principal.user else principal.actor.id}"
 
 

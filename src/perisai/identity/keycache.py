@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
 from perisai.identity.models import ApiKey
+from perisai.identity.service import apikey_client_id
 
 DEFAULT_TTL_SECONDS = 30.0
 DEFAULT_MAX_ENTRIES = 4096
@@ -37,7 +38,7 @@ class VerifiedKey:
 
     @property
     def client_id(self) -> str:
-        return f"apikey:{self.id}"
+        return apikey_client_id(self.id)
 
 
 class ApiKeyCache:

@@ -35,6 +35,11 @@ def user_actor(user: User) -> Actor:
     return Actor(kind="user", id=str(user.id), agency=user.agency.short_name, role=user.role.value)
 
 
+def apikey_client_id(key_id: int) -> str:
+    """Whom an API key's idempotency keys and reports belong to ("apikey:<id>")."""
+    return f"apikey:{key_id}"
+
+
 def apikey_actor(key: ApiKey) -> Actor:
     agency = key.agency.short_name if key.agency else None
     return Actor(kind="apikey", id=str(key.id), agency=agency)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -33,6 +32,7 @@ from perisai.identity.deps import (
 )
 from perisai.identity.keycache import VerifiedKey
 from perisai.identity.permissions import Scope
+from perisai.identity.service import apikey_client_id
 from perisai.reports import service
 from perisai.reports.cybertip import CybertipError, parse_report_xml
 from perisai.reports.evidence import BlobWriter
@@ -49,7 +49,6 @@ SUBMITTER = require_scope(Scope.REPORTS_SUBMIT)
 # Submitting is the hot path: the key is verified through the per-process cache, and the writer
 # re-checks revocation in the transaction that stores the report.
 KEY_SUBMITTER = require_key_scope(Scope.REPORTS_SUBMIT)
-IpLookup = Callable[[list[Any], datetime], list[dict[str, Any]]]
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[!-~]+$")
 ]
@@ -58,7 +57,7 @@ IdempotencyKey = Annotated[
 def _client_id(principal: Principal) -> str:
     if principal.api_key is None:
         raise Problem(403, "Not allowed", "Reports are submitted with an API key.")
-    return f"apikey:{principal.api_key.id}"
+    return apikey_client_id(principal.api_key.id)
 
 
 def _not_found(report_id: str) -> Problem:
@@ -142,7 +141,7 @@ def _invalid(errors: list[dict[str, str]]) -> Problem:
     )
 
 
-def _ip_lookup(runtime: RuntimeDep) -> IpLookup | None:
+def _ip_lookup(runtime: RuntimeDep) -> service.IpLookup | None:
     """IP intelligence stored with the report (so its facts are there from the first read)."""
     intel = available_intel(runtime.settings)
     if intel is None:
