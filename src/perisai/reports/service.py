@@ -91,12 +91,15 @@ def victim_binding(public_id: str, position: int) -> str:
     return f"report:{public_id}:victim:{position}"
 
 
+# (reported accounts as JSON, receipt time) → `report_ip_intel` column values, best effort.
+IpLookup = Callable[[list[Any], datetime], list[dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class PreparedReport:
     """A validated report turned into column values, before any database work.
 
-    Built by :func:`prepare` (pure: it raises :class:`FieldError` for a value that cannot be
-    stored) and written by :func:`store`, alone or in a batch.
+    Built by :func:`prepare` (pure) and written by :func:`store`, alone or in a batch.
     """
 
     client_id: str
@@ -154,7 +157,7 @@ def prepare(
     api_key_id: int | None = None,
     reporter_kind: ReporterKind = ReporterKind.APIKEY,
     hotline: HotlineExtras | None = None,
-    ip_lookup: Callable[[list[Any], datetime], list[dict[str, Any]]] | None = None,
+    ip_lookup: IpLookup | None = None,
     request_id: str | None = None,
 ) -> PreparedReport:
     """Normalise identifiers, seal victims and contact, and lay out the rows (no database).

@@ -167,6 +167,8 @@ def store_links(session: Session, report: Report, matches: list[Match]) -> list[
     Set-based (a report can match a few hundred others on each of its keys): one statement per
     direction, not two per match.
     """
+    if not matches:
+        return []
     forward = [
         {
             "report_id": report.id,
@@ -189,14 +191,11 @@ def store_links(session: Session, report: Report, matches: list[Match]) -> list[
         }
         for match in matches
     ]
-    stored: set[tuple[int, str]] = set()
-    if not matches:
-        return []
     # executemany: one cached statement each, sent as multi-row INSERTs ("insertmanyvalues").
     table = cast(Table, ReportLink.__table__)
     upsert = insert(table).on_conflict_do_nothing(constraint="uq_report_link_pair_key")
     returned = session.execute(upsert.returning(table.c.other_report_id, table.c.key), forward)
-    stored.update((row.other_report_id, row.key) for row in returned)
+    stored = {(row.other_report_id, row.key) for row in returned}
     session.execute(upsert, backward)
     new: list[Match] = []
     for match in matches:
