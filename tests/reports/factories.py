@@ -13,10 +13,15 @@ from httpx2 import Response
 from sqlalchemy.orm import Session
 from tests.identity.factories import make_api_key
 
+from perisai.audit.service import SYSTEM
+from perisai.crypto import Keyring
 from perisai.identity.permissions import Scope
+from perisai.reports import service
+from perisai.reports.schemas import ReportIn
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 REPORTS = "/api/v1/reports"
+KEYRING = Keyring(master=bytes(range(32)))
 _keys = itertools.count(1)
 
 # A benign 1x1 PNG: real magic bytes, so sniffing has something to find.
@@ -69,3 +74,19 @@ def submitted_id(client: TestClient, headers: dict[str, str], body: dict[str, An
     assert response.status_code == 201, response.text
     report_id: str = response.json()["report_id"]
     return report_id
+
+
+def prepared_report(
+    key: str, body: dict[str, Any] | None = None, *, api_key_id: int | None = None
+) -> service.PreparedReport:
+    """A report ready for `service.store` or the intake writer (the issue's example by default)."""
+    raw = example_body() if body is None else body
+    return service.prepare(
+        keyring=KEYRING,
+        actor=SYSTEM,
+        data=ReportIn.model_validate(raw),
+        body_sha256=service.canonical_sha256(raw),
+        client_id="test-client",
+        idempotency_key=key,
+        api_key_id=api_key_id,
+    )

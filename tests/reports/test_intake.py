@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -17,11 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from tests.identity.factories import make_api_key
-from tests.reports.factories import example_body, submit
+from tests.reports.factories import example_body, prepared_report, submit
 
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM
-from perisai.crypto import Keyring
 from perisai.db.engine import Database
 from perisai.enrichment.models import ReportIpIntel
 from perisai.identity.permissions import Scope
@@ -29,25 +28,8 @@ from perisai.identity.service import authenticate_api_key, revoke_api_key
 from perisai.reports import service
 from perisai.reports.intake import IntakeWriter, KeyRevoked
 from perisai.reports.models import Report
-from perisai.reports.schemas import ReportIn
 from perisai.runtime import Runtime
-from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
-
-KEYRING = Keyring(master=bytes(range(32)))
-
-
-def _prepared(key: str, api_key_id: int | None = None) -> service.PreparedReport:
-    raw = json.loads(ISSUE_EXAMPLE_JSON)
-    return service.prepare(
-        keyring=KEYRING,
-        actor=SYSTEM,
-        data=ReportIn.model_validate(raw),
-        body_sha256=service.canonical_sha256(raw),
-        client_id="writer-test",
-        idempotency_key=key,
-        api_key_id=api_key_id,
-    )
 
 
 def _run_queued(
@@ -78,7 +60,7 @@ def _with_writer(runtime: Runtime, test: Callable[[IntakeWriter], Any]) -> Any:
 
 
 def test_reports_that_arrive_together_commit_in_one_batch(db: Session, runtime: Runtime) -> None:
-    items = [_prepared(f"together-{n}") for n in range(12)]
+    items = [prepared_report(f"together-{n}") for n in range(12)]
 
     def check(writer: IntakeWriter) -> None:
         outcomes = _run_queued(writer, items)
@@ -94,10 +76,10 @@ def test_reports_that_arrive_together_commit_in_one_batch(db: Session, runtime: 
 
 
 def test_a_report_that_fails_costs_no_other_report(db: Session, runtime: Runtime) -> None:
-    good = [_prepared(f"isolated-{n}") for n in range(3)]
+    good = [prepared_report(f"isolated-{n}") for n in range(3)]
     # The same public id twice: the batch's INSERT fails on the unique public id, so the writer
     # writes report by report and only the duplicate fails.
-    clash = _prepared("isolated-clash")
+    clash = prepared_report("isolated-clash")
     clash = replace(clash, report={**clash.report, "public_id": good[1].public_id})
 
     def check(writer: IntakeWriter) -> list[service.Submitted | BaseException]:
@@ -116,12 +98,12 @@ def test_a_report_that_fails_costs_no_other_report(db: Session, runtime: Runtime
 def test_refusals_come_back_as_exceptions(db: Session, runtime: Runtime) -> None:
     changed = json.loads(ISSUE_EXAMPLE_JSON)
     changed["urls"] = ["https://example.com/changed"]
-    first = _prepared("refused")
-    other_body = replace(_prepared("refused"), body_sha256=service.canonical_sha256(changed))
+    first = prepared_report("refused")
+    other_body = replace(prepared_report("refused"), body_sha256=service.canonical_sha256(changed))
 
     async def scenario(writer: IntakeWriter) -> tuple[Any, ...]:
         stored = await writer.submit(first)
-        replayed = await writer.submit(_prepared("refused"))
+        replayed = await writer.submit(prepared_report("refused"))
         with pytest.raises(service.IdempotencyConflict):
             await writer.submit(other_body)
         return stored, replayed
@@ -142,7 +124,13 @@ def test_a_revoked_key_stores_nothing(db: Session, runtime: Runtime) -> None:
     db.flush()
 
     def check(writer: IntakeWriter) -> list[service.Submitted | BaseException]:
-        return _run_queued(writer, [_prepared("key-live", live.id), _prepared("key-dead", dead.id)])
+        return _run_queued(
+            writer,
+            [
+                prepared_report("key-live", api_key_id=live.id),
+                prepared_report("key-dead", api_key_id=dead.id),
+            ],
+        )
 
     stored, refused = _with_writer(runtime, check)
     assert isinstance(stored, service.Submitted) and isinstance(refused, KeyRevoked)
@@ -153,7 +141,9 @@ def test_close_writes_what_is_queued(db: Session, runtime: Runtime) -> None:
     writer = IntakeWriter(runtime.db, start=False)
 
     async def scenario() -> list[service.Submitted]:
-        tasks = [asyncio.ensure_future(writer.submit(_prepared(f"drain-{n}"))) for n in range(4)]
+        tasks = [
+            asyncio.ensure_future(writer.submit(prepared_report(f"drain-{n}"))) for n in range(4)
+        ]
         await asyncio.sleep(0)
         writer.start()
         writer.close()  # queued before the stop: written before the thread ends
@@ -164,7 +154,7 @@ def test_close_writes_what_is_queued(db: Session, runtime: Runtime) -> None:
     assert _reports(db, "drain-") == 4
 
     async def too_late() -> service.Submitted:
-        return await writer.submit(_prepared("drain-late"))
+        return await writer.submit(prepared_report("drain-late"))
 
     with pytest.raises(RuntimeError, match="closed"):
         asyncio.run(too_late())
@@ -187,7 +177,7 @@ def test_a_writer_that_died_refuses_at_once(runtime: Runtime) -> None:
     writer._thread.join(5)
 
     async def submit_one() -> service.Submitted:
-        return await writer.submit(_prepared("after-death"))
+        return await writer.submit(prepared_report("after-death"))
 
     with pytest.raises(RuntimeError, match="stopped"):
         asyncio.run(submit_one())
@@ -196,7 +186,7 @@ def test_a_writer_that_died_refuses_at_once(runtime: Runtime) -> None:
 def test_ip_answers_that_cannot_be_stored_never_cost_the_report(
     db: Session, runtime: Runtime
 ) -> None:
-    item = _prepared("bad-ip-answer")
+    item = prepared_report("bad-ip-answer")
     broken = {
         "account_index": 0,
         "event_index": 0,
@@ -233,10 +223,10 @@ def test_an_unexpected_failure_answers_the_batch_and_the_writer_goes_on(
 
     monkeypatch.setattr(writer, "_write", flaky)
     try:
-        (failed,) = _run_queued(writer, [_prepared("unexpected-1")])
+        (failed,) = _run_queued(writer, [prepared_report("unexpected-1")])
 
         async def later() -> service.Submitted:
-            return await writer.submit(_prepared("unexpected-2"))
+            return await writer.submit(prepared_report("unexpected-2"))
 
         stored = asyncio.run(later())
     finally:
@@ -264,18 +254,6 @@ def test_a_write_that_takes_too_long_answers_503_and_the_retry_is_safe(
     assert _reports(db, "slow-1") == 1
 
 
-@pytest.fixture
-def own_database(pg_server: str, worker_id: str) -> Iterator[Database]:
-    """A database of its own: the lock below must be held by a transaction that really runs."""
-    name = f"perisai_test_intake_lock_{worker_id}"
-    database = Database(migrated_database(pg_server, name))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        drop_database(pg_server, name)
-
-
 def test_a_request_recording_its_key_use_does_not_stall_intake(own_database: Database) -> None:
     """Recording a key's use locks its row for the request's whole transaction (an upload can
     last minutes); intake's INSERTs, whose foreign key checks that row, must not wait for it."""
@@ -289,7 +267,7 @@ def test_a_request_recording_its_key_use_does_not_stall_intake(own_database: Dat
         assert authenticate_api_key(holder, secret) is not None  # claims the row, stays open
 
         async def store() -> service.Submitted:
-            return await writer.submit(_prepared("while-locked", key_id))
+            return await writer.submit(prepared_report("while-locked", api_key_id=key_id))
 
         started = time.monotonic()
         stored = asyncio.run(store())

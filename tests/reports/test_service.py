@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from tests.reports.factories import example_body
+from tests.reports.factories import KEYRING, example_body, prepared_report
 
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM, flush_pending
-from perisai.crypto import Keyring
+from perisai.db.engine import Database
 from perisai.reports import service
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import OffenceCode, Report, ReporterKind, ReportIdentifier
 from perisai.reports.schemas import ReportIn
-from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
-
-KEYRING = Keyring(master=bytes(range(32)))
 
 
 def _submit(db: Session, key: str, body: dict[str, object] | None = None) -> service.Submitted:
@@ -58,19 +54,6 @@ def test_public_ids_are_unique_and_shaped() -> None:
     assert all(item.startswith("R-2026-") and len(item) == 17 for item in ids)
 
 
-def _prepared(key: str, body: dict[str, object] | None = None) -> service.PreparedReport:
-    raw = json.loads(ISSUE_EXAMPLE_JSON) if body is None else body
-    return service.prepare(
-        keyring=KEYRING,
-        actor=SYSTEM,
-        data=ReportIn.model_validate(raw),
-        body_sha256=service.canonical_sha256(raw),
-        client_id="hotline",
-        idempotency_key=key,
-        reporter_kind=ReporterKind.HOTLINE,
-    )
-
-
 def _changed_body() -> dict[str, object]:
     changed = example_body()
     changed["urls"] = ["https://example.com/other"]
@@ -83,12 +66,12 @@ def test_a_batch_answers_each_report_in_order(db: Session) -> None:
     outcomes = service.store(
         db,
         [
-            _prepared("batch-a"),
-            _prepared("batch-dup"),
-            _prepared("batch-bad", bad_code),
-            _prepared("batch-dup"),  # the same key and body again: the first one's receipt
-            _prepared("batch-dup", _changed_body()),  # the same key, another body: conflict
-            _prepared("batch-b"),
+            prepared_report("batch-a"),
+            prepared_report("batch-dup"),
+            prepared_report("batch-bad", bad_code),
+            prepared_report("batch-dup"),  # the same key and body again: the first one's receipt
+            prepared_report("batch-dup", _changed_body()),  # the same key, another body: conflict
+            prepared_report("batch-b"),
         ],
     )
     created_a, first, bad, again, conflict, created_b = outcomes
@@ -117,32 +100,20 @@ def test_a_batch_answers_each_report_in_order(db: Session) -> None:
     assert len(audited) == 3
 
 
-@pytest.fixture
-def race_database(pg_server: str, worker_id: str) -> Iterator[Engine]:
-    """A database of its own: the race needs two transactions that really commit."""
-    name = f"perisai_test_intake_race_{worker_id}"
-    engine = create_engine(migrated_database(pg_server, name))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        drop_database(pg_server, name)
-
-
 @pytest.mark.parametrize("winner_commits", [True, False])
 def test_a_concurrent_submission_with_the_same_key_waits_for_the_first(
-    race_database: Engine, winner_commits: bool
+    own_database: Database, winner_commits: bool
 ) -> None:
     """Two transactions insert one key: the second waits, then replays (or, if the first rolled
     back, stores its own); neither fails."""
     results: list[service.Outcome] = []
-    with Session(race_database) as first:
-        (stored,) = service.store(first, [_prepared("race")])
+    with Session(own_database.engine) as first:
+        (stored,) = service.store(first, [prepared_report("race")])
         assert isinstance(stored, service.Submitted)
 
         def second() -> None:
-            with Session(race_database) as session, session.begin():
-                results.extend(service.store(session, [_prepared("race")]))
+            with Session(own_database.engine) as session, session.begin():
+                results.extend(service.store(session, [prepared_report("race")]))
 
         thread = threading.Thread(target=second)
         thread.start()
@@ -159,15 +130,15 @@ def test_a_concurrent_submission_with_the_same_key_waits_for_the_first(
         assert not outcome.created and outcome.receipt == stored.receipt
     else:
         assert outcome.created and outcome.receipt.report_id != stored.receipt.report_id
-    with Session(race_database) as session:
+    with Session(own_database.engine) as session:
         assert _count(session, "race") == 1
 
 
-def test_a_conflicting_concurrent_submission_is_a_conflict(race_database: Engine) -> None:
-    with Session(race_database) as session, session.begin():
-        service.store(session, [_prepared("race-2")])
-    with Session(race_database) as session, session.begin():
-        (outcome,) = service.store(session, [_prepared("race-2", _changed_body())])
+def test_a_conflicting_concurrent_submission_is_a_conflict(own_database: Database) -> None:
+    with Session(own_database.engine) as session, session.begin():
+        service.store(session, [prepared_report("race-2")])
+    with Session(own_database.engine) as session, session.begin():
+        (outcome,) = service.store(session, [prepared_report("race-2", _changed_body())])
     assert isinstance(outcome, service.IdempotencyConflict)
 
 
