@@ -14,38 +14,19 @@ from perisai.config import Settings, load_settings
 from perisai.http.logging import configure_logging
 from perisai.http.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from perisai.http.problems import install_problem_handlers
+from perisai.manifest import load, manifests
 from perisai.runtime import Runtime
 from perisai.web.templating import make_templates
 
 API_PREFIX = "/api/v1"
 
 
-def _routers() -> list[tuple[str, object]]:
-    from perisai.banks import api as banks_api
-    from perisai.cases import api as cases_api
-    from perisai.detection import api as detection_api
-    from perisai.http import ops
-    from perisai.identity import views as identity_views
-    from perisai.linkage.routes import router as linkage_router
-    from perisai.reports import api as reports_api
-    from perisai.reports import hotline as reports_hotline
-    from perisai.sharing import api as sharing_api
-    from perisai.triage import api as triage_api
-    from perisai.workspace import views as workspace_views
+def _routers() -> list[object]:
+    return [load(target) for manifest in manifests() for target in manifest.routers]
 
-    return [
-        ("", ops.router),
-        ("", identity_views.router),
-        ("", detection_api.router),
-        ("", reports_api.router),
-        ("", banks_api.router),
-        ("", reports_hotline.router),
-        ("", sharing_api.router),
-        ("", workspace_views.router),
-        ("", linkage_router),
-        ("", triage_api.router),
-        ("", cases_api.router),
-    ]
+
+def _template_dirs() -> list[Path]:
+    return [manifest.folder / folder for manifest in manifests() for folder in manifest.templates]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -73,11 +54,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.closers = []  # called at shutdown (e.g. the intake writer drains its queue)
-    app.state.templates = make_templates(
-        extra_dirs=[Path(__file__).parent / "workspace" / "templates"]
-    )
-    for prefix, router in _routers():
-        app.include_router(router, prefix=prefix)  # type: ignore[arg-type]
+    app.state.templates = make_templates(extra_dirs=_template_dirs())
+    for router in _routers():
+        app.include_router(router)  # type: ignore[arg-type]
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )

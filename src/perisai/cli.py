@@ -12,19 +12,9 @@ import typer
 from typer._click import exceptions as click_exceptions
 
 from perisai import clikit
-from perisai.audit.cli import app as audit_app
-from perisai.banks.cli import app as bank_app
-from perisai.db.cli import app as db_app
 from perisai.demo import app as demo_app
-from perisai.forensics.cli import app as forensics_app
-from perisai.grooming.cli import app as grooming_app
-from perisai.identity.cli import app as identity_app
-from perisai.ipintel.cli import app as ipintel_app
-from perisai.jobs.cli import worker_command
-from perisai.media.cli import app as media_app
-from perisai.reports.cli import app as reports_app
+from perisai.manifest import load, manifests
 from perisai.serve import serve_command
-from perisai.sharing.cli import app as sharing_app
 
 app = typer.Typer(
     name="perisai",
@@ -34,18 +24,17 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve", help="Serve the web app and API.")(serve_command)
-app.command("worker", help="Run background jobs.")(worker_command)
-app.add_typer(db_app, name="db")
-app.add_typer(identity_app, name="identity")
-app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
-app.add_typer(media_app, name="media")
-app.add_typer(bank_app, name="bank")
-app.add_typer(grooming_app, name="grooming")
-app.add_typer(reports_app, name="reports")
-app.add_typer(forensics_app, name="forensics")
-app.add_typer(ipintel_app, name="ipintel")
-app.add_typer(sharing_app, name="sharing")
+for _manifest in manifests():
+    for _command in _manifest.commands:
+        # A group's own help stands unless the manifest gives one (typer reads an explicit
+        # help=None as "no help").
+        if _command.kind == "command":
+            app.command(_command.name, help=_command.help)(load(_command.target))
+        elif _command.help:
+            app.add_typer(load(_command.target), name=_command.name, help=_command.help)
+        else:
+            app.add_typer(load(_command.target), name=_command.name)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from perisai import clikit
 from perisai.audit.service import SYSTEM
+from perisai.manifest import load, manifests
 from perisai.runtime import Runtime
-from perisai.workspace.demo import seed_workspace
 
 app = typer.Typer(help="Demo mode for trying Perisai locally.", no_args_is_help=True)
 
@@ -30,8 +30,11 @@ DEMO_USERS = [
     ("SECRETARIAT", "admin", "admin@demo.perisai.my", "Admin"),
 ]
 
-# Domains add demo data here: each seeder gets the runtime and a session in one transaction.
-DEMO_SEEDERS: list[Callable[[Runtime, Session], None]] = [seed_workspace]
+
+def demo_seeders() -> list[Callable[[Runtime, Session], None]]:
+    """Each domain's demo data (named in its manifest); a seeder gets the runtime and a session
+    in one transaction."""
+    return [load(target) for manifest in manifests() for target in manifest.demo_seeders]
 
 
 class DemoRefused(Exception):
@@ -66,7 +69,7 @@ def seed_demo(runtime: Runtime) -> list[str]:
                 )
                 created = True
         if created:
-            for seeder in DEMO_SEEDERS:
+            for seeder in demo_seeders():
                 seeder(runtime, session)
     return [
         f"{email} / {DEMO_PASSWORD}  ({role}, {agency})" for agency, role, email, _ in DEMO_USERS

@@ -5,18 +5,10 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from perisai.db.base import Base
+from perisai.manifest import import_all
 
 
 def load_all_models() -> MetaData:
-    # Imported for their side effect of registering tables on Base.metadata.
-    import perisai.audit.models
-    import perisai.banks.models
-    import perisai.cases.models
-    import perisai.enrichment.models
-    import perisai.enrichment.results
-    import perisai.identity.models
-    import perisai.reports.models
-    import perisai.sharing.models
-    import perisai.triage.models  # noqa: F401
-
+    """Every domain's models (named in its manifest), registered on ``Base.metadata``."""
+    import_all(lambda manifest: manifest.models)
     return Base.metadata

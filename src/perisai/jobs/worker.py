@@ -20,6 +20,7 @@ from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
 from perisai.db.engine import renice_backend
+from perisai.manifest import import_all
 from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -96,18 +97,8 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
 
 
 def _load_task_modules() -> None:
-    # Imported for their side effect of registering jobs with @job.
-    for module in TASK_MODULES:
-        __import__(module)
-
-
-# Modules whose import registers jobs (each domain that has jobs adds its module here).
-TASK_MODULES: list[str] = [
-    "perisai.enrichment.pipeline",
-    "perisai.triage.jobs",
-    "perisai.cases.jobs",
-    "perisai.sharing.jobs",
-]
+    # Each domain's manifest names the modules whose import registers its jobs with @job.
+    import_all(lambda manifest: manifest.jobs)
 
 
 # Separate lanes, so that a backlog of heavy enrichment never delays webhook delivery or SLA

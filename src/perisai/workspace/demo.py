@@ -1,4 +1,4 @@
-"""The workspace's demo seeder, registered in `perisai.demo.DEMO_SEEDERS`.
+"""The workspace's demo seeder, named in the workspace manifest.
 
 Kept import-light (the CLI imports perisai.demo at start-up); the data lives in demo_data.py.
 """

@@ -1,0 +1,9 @@
+"""How the enrichment domain plugs into the app, the CLI, the worker and the migrations."""
+
+from perisai.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="enrichment",
+    models=("perisai.enrichment.models", "perisai.enrichment.results"),
+    jobs=("perisai.enrichment.pipeline",),
+)

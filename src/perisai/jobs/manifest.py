@@ -1,0 +1,12 @@
+"""How the jobs domain plugs into the app, the CLI, the worker and the migrations."""
+
+from perisai.manifest import Command, Manifest
+
+MANIFEST = Manifest(
+    name="jobs",
+    commands=(
+        Command(
+            "worker", "perisai.jobs.cli:worker_command", kind="command", help="Run background jobs."
+        ),
+    ),
+)

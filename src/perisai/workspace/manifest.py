@@ -1,0 +1,11 @@
+"""How the workspace domain plugs into the app, the CLI, the worker and the migrations."""
+
+from perisai.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="workspace",
+    order=70,
+    routers=("perisai.workspace.views:router",),
+    templates=("templates",),
+    demo_seeders=("perisai.workspace.demo:seed_workspace",),
+)
