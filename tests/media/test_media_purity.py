@@ -12,7 +12,7 @@ SCRIPT = """
 import importlib, pkgutil, sys
 import perisai.media as media
 for info in pkgutil.iter_modules(media.__path__):
-    if info.name not in ("cli", "bank_cli"):
+    if info.name not in ("cli", "bank_cli", "manifest"):  # the app's wiring, not the library
         importlib.import_module(f"perisai.media.{info.name}")
 allowed = {"perisai", "perisai.media", "perisai.clikit"}
 bad = sorted(
