@@ -87,3 +87,28 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str]) -> Non
     # Log records may share stderr (logging configured by other tests): one error line.
     errors = [line for line in result.stderr.splitlines() if line.startswith("perisai: error:")]
     assert len(errors) == 1
+
+
+HASHLISTS = Path(__file__).resolve().parents[1] / "data" / "hashlists"
+
+
+@pytest.mark.parametrize(
+    ("name", "added", "rejected"),
+    [
+        ("md5sum.txt", 6, 0),
+        ("md5deep-z.txt", 6, 1),
+        ("hashdeep-all.txt", 18, 2),
+        ("commented.txt", 3, 2),
+    ],
+)
+def test_import_real_hash_lists_skips_and_lists_malformed_lines(
+    name: str, added: int, rejected: int
+) -> None:
+    bank = f"lists-{name.split('.', maxsplit=1)[0]}"
+    result = runner.invoke(
+        app, ["import", "--bank", bank, "--create", "--json", str(HASHLISTS / name)]
+    )
+    assert result.exit_code == (1 if rejected else 0), result.output
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["rejected"]) == (added, rejected)
+    assert all(error["line"] for error in summary["errors"])

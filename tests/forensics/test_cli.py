@@ -58,3 +58,24 @@ def test_verify_garbage_manifest_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify-manifest", str(path)])
     assert result.exit_code == 1
     assert "cannot read manifest" in result.output
+
+
+def test_malformed_list_lines_are_warnings_and_the_scan_goes_on(
+    evidence_dir: Path, tmp_path: Path
+) -> None:
+    from tests.forensics.conftest import md5_of
+
+    photo = evidence_dir / "DCIM" / "img0.jpg"
+    hashes = tmp_path / "case.md5"
+    hashes.write_text(f"# a case list\n{md5_of(photo)}  img0.jpg\nnot a row\n", encoding="utf-8")
+    known = tmp_path / "known.txt"
+    known.write_text(f"{'0' * 40}  x\n{'1' * 33}  odd\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(evidence_dir), "--out", str(out), "--json",
+                                 "--hashes", str(hashes), "--known-good", str(known)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["list_warnings"] == 2 and summary["matched"] >= 1
+    assert "case.md5:3:" in result.stderr and "known.txt:2:" in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["manifest"]["source"]["list_warnings"]) == 2

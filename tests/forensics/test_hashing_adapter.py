@@ -56,3 +56,15 @@ def test_damaged_image_raises_a_recordable_error(tmp_path: Path) -> None:
 def test_missing_bank_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="bank file not found"):
         load_bank(tmp_path / "missing.csv")
+
+
+def test_a_bank_with_a_malformed_line_loads_the_rest(tmp_path: Path) -> None:
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "signal_type,signal,label,category,source,note\n"
+        f"md5,{'a' * 32},one,1,t,\nmd5,not-a-hash,two,1,t,\nsha1,{'b' * 40},three,1,t,\n",
+        encoding="utf-8",
+    )
+    records, warnings = load_bank(bank)
+    assert [r.label for r in records] == ["one", "three"]
+    assert len(warnings) == 1 and "bank.csv:3:" in warnings[0]

@@ -12,7 +12,7 @@ from perisai import clikit
 app = typer.Typer(help="Hash banks in the database.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 BankOption = Annotated[str, typer.Option("--bank", help="The bank's name.")]
-FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum or ncmec"
+FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum, sha256sum, nsrl (import only) or ncmec"
 
 
 @app.callback()
@@ -107,10 +107,11 @@ def export_command(
     """Write every entry of a bank (enabled or not) to a file in the given format."""
     from perisai.banks import service
     from perisai.cliruntime import cli_runtime
-    from perisai.media.banks import BANK_FORMATS, write_bank
+    from perisai.media.banks import BANK_FORMATS, READ_ONLY_FORMATS, write_bank
 
-    if fmt not in BANK_FORMATS:
-        clikit.fail(f"unknown format {fmt!r} (known: {', '.join(BANK_FORMATS)})")
+    if fmt not in BANK_FORMATS or fmt in READ_ONLY_FORMATS:
+        writable = [name for name in BANK_FORMATS if name not in READ_ONLY_FORMATS]
+        clikit.fail(f"cannot write format {fmt!r} (one of: {', '.join(writable)})")
     try:
         with cli_runtime() as runtime, runtime.db.transaction() as db:
             entries = list(service.export_entries(db, bank=service.get_bank(db, name=bank_name)))

@@ -21,7 +21,10 @@ def scan_command(
         list[Path] | None, typer.Option("--hashes", help="Bank file; repeatable.")
     ] = None,
     known_good: Annotated[
-        list[Path] | None, typer.Option("--known-good", help="md5sum/sha1sum/hashdeep/NSRL list.")
+        list[Path] | None,
+        typer.Option(
+            "--known-good", help="Hash list (md5sum/sha*sum, md5deep, hashdeep, NSRL), VICS or CSV."
+        ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Work and output folder.")] = Path("scan-out"),
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted scan.")] = False,
@@ -58,11 +61,13 @@ def scan_command(
     except KeyboardInterrupt:
         clikit.fail("interrupted: run again with --resume to continue", code=130)
     matched = sum(1 for r in outcome.records if r["matches"])
+    for warning in outcome.list_warnings:
+        typer.echo(f"perisai: warning: {warning}", err=True)
     summary = {
         "ok": True, "out": str(out), "items": len(outcome.records), "matched": matched,
         "known_good": sum(1 for r in outcome.records if r["known_good"]),
         "problems": sum(1 for r in outcome.records if r["status"] in PROBLEM_STATUSES),
-        "manifest": str(manifest),
+        "manifest": str(manifest), "list_warnings": len(outcome.list_warnings),
     }  # fmt: skip
     if as_json:
         clikit.emit(summary)

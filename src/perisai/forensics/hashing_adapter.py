@@ -7,9 +7,7 @@ file changes when the media API settles.
 
 from __future__ import annotations
 
-import csv
 import importlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +19,8 @@ import pdqhash
 from PIL import Image
 
 from perisai.clikit import BadInput
-from perisai.forensics.hashlists import read_hash_list
+from perisai.media.banks import BankEntry, read_bank
+from perisai.media.errors import BankFormatError
 
 PDQ_MATCH_DISTANCE = 31  # ThreatExchange's confident-match threshold, inclusive
 PDQ_BITS = 256
@@ -117,79 +116,31 @@ def media_error_types() -> tuple[type[BaseException], ...]:
 # --- Banks --------------------------------------------------------------------------------
 
 
-def _fallback_csv_bank(path: Path, bank: str) -> list[BankRecord]:
-    with path.open(newline="", encoding="utf-8") as stream:
-        return [
-            BankRecord(
-                signal_type=(row.get("signal_type") or "").strip().lower(),
-                signal=(row.get("signal") or "").strip().lower(),
-                label=row.get("label") or "",
-                category=row.get("category") or "",
-                source=row.get("source") or bank,
-                bank=bank,
-                note=row.get("note") or "",
-            )
-            for row in csv.DictReader(stream)
-        ]
-
-
-def _fallback_vics_bank(path: Path, bank: str) -> list[BankRecord]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    records: list[BankRecord] = []
-    for case in document.get("value", []):
-        for media in case.get("Media", []):
-            for key in ("MD5", "SHA1"):
-                if media.get(key):
-                    records.append(
-                        BankRecord(
-                            key.lower(),
-                            str(media[key]).lower(),
-                            str(media.get("MediaID", "")),
-                            str(media.get("Category", "")),
-                            "vics",
-                            bank,
-                        )
-                    )
-    return records
-
-
-def _fallback_bank(path: Path, bank: str) -> list[BankRecord]:
-    head = path.read_text(encoding="utf-8", errors="replace")[:200].lstrip()
-    if head.startswith("{"):
-        return _fallback_vics_bank(path, bank)
-    if head.lower().startswith("signal_type"):
-        return _fallback_csv_bank(path, bank)
-    return [
-        BankRecord(row.signal_type, row.value, row.name, "", bank, bank)
-        for row in read_hash_list(path)
-    ]
-
-
-def _from_media_entry(entry: Any, bank: str) -> BankRecord:
+def _from_media_entry(entry: BankEntry, bank: str) -> BankRecord:
     return BankRecord(
-        signal_type=str(entry.signal_type).lower(),
-        signal=str(entry.signal).lower(),
-        label=str(entry.label or ""),
-        category=str(entry.category or ""),
-        source=str(entry.source or bank),
+        signal_type=entry.signal_type,
+        signal=entry.signal,
+        label=entry.label,
+        category=entry.category,
+        source=entry.source or bank,
         bank=bank,
-        note=str(entry.note or ""),
+        note=entry.note,
     )
 
 
-def load_bank(path: Path) -> list[BankRecord]:
-    """Every entry of a bank file (CSV, VICS JSON, hashdeep, md5sum, sha1sum)."""
+def load_bank(path: Path) -> tuple[list[BankRecord], list[str]]:
+    """Every entry of a bank file (any format ``perisai.media.banks`` reads) and the warnings
+    for its malformed lines, which are skipped (never fatal to the whole bank)."""
     if not path.is_file():
         raise BadInput(f"bank file not found: {path}")
-    bank = path.name
-    media = _media("banks")
-    reader = getattr(media, "read_bank", None) if media is not None else None
+    problems: list[BankFormatError] = []
     try:
-        if reader is not None:
-            return [_from_media_entry(entry, bank) for entry in reader(path)]
-        return _fallback_bank(path, bank)
-    except (ValueError, KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"cannot read bank {path}: {exc}") from exc
+        entries = read_bank(path, errors=problems)
+    except BankFormatError as exc:
+        raise BadInput(f"cannot read bank {path}: {exc.reason}") from None
+    bank = path.name
+    records = [_from_media_entry(entry, bank) for entry in entries]
+    return records, [f"bank {problem}: skipped" for problem in problems]
 
 
 # --- PDQ index ----------------------------------------------------------------------------

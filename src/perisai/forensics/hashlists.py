@@ -1,102 +1,53 @@
-"""Hash lists as investigators exchange them: md5sum/sha1sum/sha256sum, hashdeep, NSRL-style CSV.
+"""Known-good sets for `forensics scan --known-good` (NSRL and the like: matching items skip).
 
-Used for `--known-good` (NSRL and the like: matching items are skipped) and as the fallback
-reader of `--hashes` banks in those formats.
+A known-good file is read like any bank file, through the media library's readers
+(`perisai.media.banks.read_bank`): every hash-list form (md5sum/sha*sum, BSD tags, md5deep,
+hashdeep, NSRL CSV), VICS JSON, our CSV. A malformed line is a warning with its line number,
+never fatal to the whole list.
 """
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from perisai.clikit import BadInput
+from perisai.media.banks import read_bank
+from perisai.media.errors import BankFormatError
 
-HEX_LENGTHS = {32: "md5", 40: "sha1", 64: "sha256"}
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class ListedHash:
-    signal_type: str  # md5, sha1 or sha256
-    value: str  # lower-case hex
-    name: str
+EXACT_TYPES = ("md5", "sha1", "sha256")
 
 
-def _typed(value: str) -> str | None:
-    value = value.strip().strip('"')
-    return HEX_LENGTHS.get(len(value)) if _HEX.match(value) else None
+def read_list(path: Path, what: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(signal type, value, name) of every exact hash in a list file, and its warnings.
 
-
-def _hashdeep_rows(lines: list[str]) -> Iterator[ListedHash]:
-    columns: list[str] = []
-    for line in lines:
-        if line.startswith("%%%% size,"):
-            columns = line[5:].strip().split(",")
-        if line.startswith(("%%%%", "#")) or not line.strip():
-            continue
-        cells = next(csv.reader([line]))
-        name = cells[-1] if len(cells) == len(columns) else ""
-        for column, cell in zip(columns, cells, strict=False):
-            if column in ("md5", "sha1", "sha256") and _typed(cell) == column:
-                yield ListedHash(column, cell.lower(), name)
-
-
-def _nsrl_rows(lines: list[str]) -> Iterator[ListedHash]:
-    header = [cell.strip().upper().replace("-", "") for cell in next(csv.reader([lines[0]]))]
-    wanted = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256"}
-    name_at = header.index("FILENAME") if "FILENAME" in header else None
-    for cells in csv.reader(lines[1:]):
-        name = cells[name_at] if name_at is not None and name_at < len(cells) else ""
-        for at, column in enumerate(header):
-            kind = wanted.get(column)
-            if kind and at < len(cells) and _typed(cells[at]) == kind:
-                yield ListedHash(kind, cells[at].strip().lower(), name)
-
-
-def _sum_rows(lines: list[str], path: Path) -> Iterator[ListedHash]:
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        value, _, name = text.partition(" ")
-        kind = _typed(value)
-        if kind is None:
-            raise BadInput(f"{path}: line {number} is not a hash list row")
-        yield ListedHash(kind, value.lower(), name.strip().lstrip("*"))
-
-
-def read_hash_list(path: Path) -> list[ListedHash]:
-    """Parse a hash list; raise BadInput with the reason when it is not one."""
+    Raises BadInput only when the file cannot be read as a list at all."""
+    if not path.is_file():
+        raise BadInput(f"{what} file not found: {path}")
+    problems: list[BankFormatError] = []
     try:
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
-    except OSError as exc:
-        raise BadInput(f"cannot read hash list {path}: {exc.strerror}") from exc
-    lines = text.splitlines()
-    if not lines:
-        return []
-    if lines[0].startswith("%%%% HASHDEEP"):
-        return list(_hashdeep_rows(lines))
-    first = lines[0].upper()
-    if "MD5" in first or "SHA-1" in first or "SHA1" in first:
-        return list(_nsrl_rows(lines))
-    return list(_sum_rows(lines, path))
+        entries = read_bank(path, errors=problems)
+    except BankFormatError as exc:
+        raise BadInput(f"cannot read {what} {path}: {exc.reason}") from None
+    rows = [(e.signal_type, e.signal, e.note) for e in entries if e.signal_type in EXACT_TYPES]
+    return rows, [f"{what} {problem}: skipped" for problem in problems]
 
 
 class KnownGood:
     """A set of known-good digests (NSRL and the like), any of MD5, SHA-1, SHA-256."""
 
-    def __init__(self, values: set[str] | None = None) -> None:
+    def __init__(self, values: set[str] | None = None, warnings: list[str] | None = None) -> None:
         self.values = values or set()
+        self.warnings = warnings or []
 
     @classmethod
     def from_files(cls, paths: list[Path]) -> KnownGood:
         values: set[str] = set()
+        warnings: list[str] = []
         for path in paths:
-            values.update(row.value for row in read_hash_list(path))
-        return cls(values)
+            rows, problems = read_list(path, "known-good list")
+            values.update(value for _, value, _ in rows)
+            warnings.extend(problems)
+        return cls(values, warnings)
 
     def contains(self, md5: str, sha1: str, sha256: str) -> bool:
         return bool(self.values) and (

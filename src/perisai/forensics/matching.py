@@ -40,16 +40,22 @@ class BankMatcher:
                 self.pdq.add(record)
         self.pdq.build()
         self.size = len(records)
+        self.warnings: list[str] = []
 
     @classmethod
     def from_files(cls, paths: list[Path]) -> BankMatcher:
+        """Banks in any format the media library reads; malformed lines are warnings."""
         records: list[BankRecord] = []
+        warnings: list[str] = []
         for path in paths:
-            loaded = load_bank(path)
+            loaded, problems = load_bank(path)
+            warnings.extend(problems)
             if not loaded:
-                raise BadInput(f"bank {path} holds no entries")
+                raise BadInput(f"bank {path} holds no usable entries ({len(problems)} skipped)")
             records.extend(loaded)
-        return cls(records)
+        matcher = cls(records)
+        matcher.warnings = warnings
+        return matcher
 
     def match(self, item: dict[str, Any]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

@@ -63,6 +63,8 @@ class ScanOutcome:
     records: list[dict[str, Any]]
     state: dict[str, Any]
     source_problems: list[str]
+    # Lines of --hashes and --known-good files that were skipped (file:line: reason).
+    list_warnings: list[str] = field(default_factory=list)
 
 
 def now_iso() -> str:
@@ -106,6 +108,7 @@ class _Scan:
         self.records = journal.load() if options.resume else {}
         self.matcher = BankMatcher.from_files(list(options.banks))
         known_good = KnownGood.from_files(list(options.known_good))
+        self.list_warnings = self.matcher.warnings + known_good.warnings
         self.pool: AnalysisPool[tuple[Entry, dict[str, Any]]] = AnalysisPool(
             options.workers, known_good, options.video_fps
         )
@@ -223,5 +226,9 @@ def run_scan(options: ScanOptions, hooks: ScanHooks | None = None) -> ScanOutcom
             journal.close()
     state["ended_at"] = now_iso()
     return ScanOutcome(
-        options.out_dir, finalise(list(scan.records.values())), state, scan.source_problems
+        options.out_dir,
+        finalise(list(scan.records.values())),
+        state,
+        scan.source_problems,
+        scan.list_warnings,
     )

@@ -5,7 +5,10 @@ naming the file and line; pass ``errors=[]`` to collect those errors and keep re
 Every reader refuses files above ``max_bytes``; XML goes through ``defusedxml``.
 
 Formats: ``csv`` (ours: ``signal_type,signal,label,category,source,note``), ``vics`` (Project
-VIC OData JSON), ``hashdeep``, ``md5sum``, ``sha1sum``, ``ncmec`` (hash-sharing API XML).
+VIC OData JSON, 1.x and 2.0, Cases and flat Media layouts: ``perisai.media.vics``), text hash
+lists ``md5sum``, ``sha1sum``, ``sha256sum``, ``hashdeep`` and ``nsrl`` (every form the tools
+write, read by the one parser in ``perisai.media.hashlists``), ``ncmec`` (hash-sharing API XML).
+``nsrl`` is read only.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,9 @@ from typing import Any, Final, TextIO
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from perisai.media import vics
 from perisai.media.errors import BankFormatError, MediaError
+from perisai.media.hashlists import HashListError, iter_rows, parse_hash_list, read_hash_list
 from perisai.media.signals import get_signal_type
 
 __all__ = [
@@ -37,14 +41,13 @@ __all__ = [
 ]
 
 CSV_COLUMNS: Final = ("signal_type", "signal", "label", "category", "source", "note")
-BANK_FORMATS: Final = ("csv", "vics", "hashdeep", "md5sum", "sha1sum", "ncmec")
+BANK_FORMATS: Final = ("csv", "vics", "hashdeep", "md5sum", "sha1sum", "sha256sum", "nsrl", "ncmec")
+#: Formats we read but do not write.
+READ_ONLY_FORMATS: Final = ("nsrl",)
 #: Bank files larger than this are refused (JSON and XML are parsed whole).
 DEFAULT_MAX_BANK_BYTES: Final = 1 << 30
 #: A CSV cell may hold a long video's frame list, far above the csv module's 128 KiB default.
 MAX_CELL_BYTES: Final = 16 << 20
-VICS_CONTEXT: Final = (
-    "http://github.com/ICMEC/ProjectVic/DataModels/2.0.xml/{dialect}/$metadata#Cases"
-)
 NCMEC_NS: Final = "https://hashsharing.ncmec.org/hashsharing/v2"
 
 
@@ -132,7 +135,9 @@ _SUFFIXES: Final = {
     ".xml": "ncmec",
     ".md5": "md5sum",
     ".sha1": "sha1sum",
+    ".sha256": "sha256sum",
 }
+_SUM_FORMATS: Final = {"md5": "md5sum", "sha1": "sha1sum", "sha256": "sha256sum"}
 
 
 def detect_format(path: Path | str) -> str:  # noqa: PLR0911 - a decision table
@@ -140,7 +145,7 @@ def detect_format(path: Path | str) -> str:  # noqa: PLR0911 - a decision table
     p = Path(path)
     try:
         with p.open("rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+            head = fh.read(65536).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError as exc:
         raise BankFormatError(f"cannot read bank file: {exc.strerror or exc}", file=str(p)) from exc
     text = head.decode("utf-8", "replace")
@@ -153,10 +158,11 @@ def detect_format(path: Path | str) -> str:  # noqa: PLR0911 - a decision table
         return "ncmec"
     if first.replace(" ", "").lower().startswith("signal_type,"):
         return "csv"
-    if re.match(r"^\\?[0-9a-fA-F]{32}\s[ *]", first) or first.upper().startswith("MD5 ("):
-        return "md5sum"
-    if re.match(r"^\\?[0-9a-fA-F]{40}\s[ *]", first) or first.upper().startswith("SHA1 ("):
-        return "sha1sum"
+    listed = parse_hash_list(text.rsplit("\n", 1)[0] if len(head) == 65536 else text)
+    if listed.form == "nsrl":
+        return "nsrl"
+    if listed.hashes:
+        return _SUM_FORMATS[listed.hashes[0].signal_type]
     if p.suffix.lower() in _SUFFIXES:
         return _SUFFIXES[p.suffix.lower()]
     raise BankFormatError("cannot tell the bank format: pass it explicitly", file=str(p))
@@ -209,33 +215,39 @@ def _write_csv(entries: list[BankEntry], out: TextIO) -> WriteSummary:
     return WriteSummary(len(entries), 0)
 
 
-# --- md5sum / sha1sum -------------------------------------------------------------------------
+# --- text hash lists (md5sum, sha1sum, sha256sum, md5deep, hashdeep, NSRL) -----------------
 
 
-def _sum_reader(kind: str, hex_length: int) -> Callable[[Path, _Sink], Iterator[BankEntry]]:
-    gnu = re.compile(rf"^\\?([0-9a-fA-F]{{{hex_length}}})(?:\s[ *](.*))?$")
-    bsd = re.compile(rf"^{kind.upper()} \((.*)\) = ([0-9a-fA-F]{{{hex_length}}})$", re.IGNORECASE)
+def _read_hash_list(path: Path, sink: _Sink) -> Iterator[BankEntry]:
+    """Every form of text hash list, through the one parser (``perisai.media.hashlists``).
 
-    def read(path: Path, sink: _Sink) -> Iterator[BankEntry]:
-        with _open_text(path) as fh:
-            for number, raw in enumerate(fh, 1):
-                line = raw.rstrip("\r\n")
-                if not line.strip() or line.lstrip().startswith("#"):
-                    continue
-                if m := gnu.match(line):
-                    signal, name = m.group(1), m.group(2) or ""
-                elif m := bsd.match(line):
-                    name, signal = m.group(1), m.group(2)
-                else:
-                    sink(f"not a '{kind.upper()}  filename' line", number)
-                    continue
-                entry = sink.entry(
-                    number, signal_type=kind, signal=signal, note=name, source=f"{kind}sum"
-                )
-                if entry is not None:
-                    yield entry
-
-    return read
+    The hashes of one listed file (a hashdeep or NSRL row) share a ``group``."""
+    try:
+        listed = read_hash_list(path, max_bytes=DEFAULT_MAX_BANK_BYTES)
+    except HashListError as exc:
+        raise BankFormatError(str(exc), file=str(path)) from None
+    for problem in listed.problems:
+        sink(problem.message, problem.line)
+    if listed.problem_count > len(listed.problems):
+        sink(f"{listed.problem_count - len(listed.problems)} more malformed lines not listed")
+    source = {"hashdeep": "hashdeep", "nsrl": "nsrl"}.get(listed.form)
+    for row in iter_rows(listed):
+        meta: dict[str, Any] = {}
+        if len(row) > 1:
+            meta["group"] = f"row:{row[0].row}"
+        if row[0].size is not None:
+            meta["size"] = row[0].size
+        for item in row:
+            entry = sink.entry(
+                item.line,
+                signal_type=item.signal_type,
+                signal=item.value,
+                note=item.name,
+                source=source or f"{item.signal_type}sum",
+                metadata=dict(meta),
+            )
+            if entry is not None:
+                yield entry
 
 
 def _sum_writer(kind: str) -> Callable[[list[BankEntry], TextIO], WriteSummary]:
@@ -243,8 +255,12 @@ def _sum_writer(kind: str) -> Callable[[list[BankEntry], TextIO], WriteSummary]:
         written = 0
         for e in entries:
             if e.signal_type == kind:
-                name = (e.note or e.label or "-").replace("\n", " ")
-                out.write(f"{e.signal}  {name}\n")
+                name = e.note or e.label or "-"
+                if any(c in name for c in "\\\n\r"):  # coreutils' escaping
+                    escaped = name.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+                    out.write(f"\\{e.signal}  {escaped}\n")
+                else:
+                    out.write(f"{e.signal}  {name}\n")
                 written += 1
         return WriteSummary(written, len(entries) - written)
 
@@ -278,49 +294,6 @@ def _first(group: dict[str, BankEntry]) -> BankEntry:
 _HASHDEEP_TYPES: Final = ("md5", "sha1", "sha256")
 
 
-def _read_hashdeep(path: Path, sink: _Sink) -> Iterator[BankEntry]:
-    columns: list[str] | None = None
-    with _open_text(path) as fh:
-        for number, raw in enumerate(fh, 1):
-            line = raw.rstrip("\r\n")
-            if number == 1:
-                if not line.startswith("%%%% HASHDEEP-"):
-                    sink("missing the '%%%% HASHDEEP-1.0' header", 1)
-                    return
-                continue
-            if line.startswith("%%%%"):
-                columns = [c.strip().lower() for c in line[4:].split(",")]
-                if "filename" not in columns or columns[-1] != "filename":
-                    sink("the column header must end with 'filename'", number)
-                    return
-                continue
-            if not line.strip() or line.startswith("#"):
-                continue
-            if columns is None:
-                sink("data before the '%%%% size,...,filename' column header", number)
-                return
-            cells = line.split(",", len(columns) - 1)
-            if len(cells) != len(columns):
-                sink(f"{len(cells)} fields, expected {len(columns)}", number)
-                continue
-            row = dict(zip(columns, cells, strict=True))
-            meta: dict[str, Any] = {}
-            if row.get("size", "").isdigit():
-                meta["size"] = int(row["size"])
-            for kind in _HASHDEEP_TYPES:
-                if row.get(kind):
-                    entry = sink.entry(
-                        number,
-                        signal_type=kind,
-                        signal=row[kind],
-                        note=row["filename"],
-                        source="hashdeep",
-                        metadata=dict(meta),
-                    )
-                    if entry is not None:
-                        yield entry
-
-
 def _write_hashdeep(entries: list[BankEntry], out: TextIO) -> WriteSummary:
     groups = [g for g in _groups([e for e in entries if e.signal_type in _HASHDEEP_TYPES]) if g]
     kinds = [k for k in _HASHDEEP_TYPES if groups and all(k in g for g in groups)]
@@ -339,95 +312,80 @@ def _write_hashdeep(entries: list[BankEntry], out: TextIO) -> WriteSummary:
 
 # --- Project VIC (VICS JSON) ------------------------------------------------------------------
 
-_VICS_KEYS: Final = ("MD5", "SHA1", "Category", "MediaID")
-
 
 def _read_vics(path: Path, sink: _Sink) -> Iterator[BankEntry]:
+    """Project VIC JSON, any version and layout, through the one reader (``media.vics``)."""
     try:
         with _open_text(path) as fh:
             document = json.load(fh)
     except json.JSONDecodeError as exc:
         sink(f"not valid JSON: {exc.msg}", exc.lineno)
         return
-    except UnicodeDecodeError as exc:
-        sink(f"not UTF-8 text: {exc}")
+    except (UnicodeDecodeError, RecursionError) as exc:
+        sink(f"not readable VICS JSON: {type(exc).__name__}")
         return
-    context = str(document.get("@odata.context", "")) if isinstance(document, dict) else ""
-    dialect = m.group(1) if (m := re.search(r"2\.0\.xml/(\w+)/", context)) else ""
-    if isinstance(document, dict) and isinstance(document.get("value"), list):
-        cases = document["value"]
-    elif isinstance(document, dict) and "Media" in document:
-        cases = [document]
-    else:
-        sink("expected an OData object with a 'value' list of cases")
+    try:
+        parsed = vics.parse_vics(document)
+    except vics.VicsError as exc:
+        sink(str(exc))
         return
-    for c, case in enumerate(cases):
-        media = case.get("Media") if isinstance(case, dict) else None
-        if not isinstance(media, list):
-            sink(f"value[{c}]: a case needs a 'Media' list")
-            continue
-        for m_i, item in enumerate(media):
-            yield from _vics_item(item, f"value[{c}].Media[{m_i}]", dialect, sink)
+    for where, message in parsed.problems:
+        sink(f"{where}: {message}")
+    for number, media in enumerate(parsed.media, 1):
+        meta = dict(media.fields)
+        meta["group"] = f"vics:{number}"
+        if parsed.dialect:
+            meta["vics_dialect"] = parsed.dialect
+        if parsed.version:
+            meta["vics_version"] = parsed.version
+        note = str(meta.get("RelativeFilePath") or "")
+        files = meta.get("MediaFiles")
+        if not note and isinstance(files, list) and files and isinstance(files[0], dict):
+            note = str(files[0].get("FileName") or "")
+        for kind, value in (("md5", media.md5), ("sha1", media.sha1)):
+            if value:
+                entry = sink.entry(
+                    None,
+                    media.where,
+                    signal_type=kind,
+                    signal=value,
+                    label=media.media_id,
+                    category=media.category,
+                    source="vics",
+                    note=note,
+                    metadata=dict(meta),
+                )
+                if entry is not None:
+                    yield entry
 
 
-def _vics_item(item: object, where: str, dialect: str, sink: _Sink) -> Iterator[BankEntry]:
-    if not isinstance(item, dict):
-        sink(f"{where}: not an object")
-        return
-    md5, sha1 = item.get("MD5"), item.get("SHA1")
-    if not md5 and not sha1:
-        sink(f"{where}: neither MD5 nor SHA1")
-        return
-    meta = {k: v for k, v in item.items() if k not in _VICS_KEYS}
-    if dialect:
-        meta["vics_dialect"] = dialect
-    files = item.get("MediaFiles")
-    note = str(item.get("RelativeFilePath") or "")
-    if not note and isinstance(files, list) and files and isinstance(files[0], dict):
-        note = str(files[0].get("FileName") or "")
-    media_id, category = item.get("MediaID"), item.get("Category")
-    for kind, value in (("md5", md5), ("sha1", sha1)):
-        if value:
-            entry = sink.entry(
-                None,
-                where,
-                signal_type=kind,
-                signal=str(value),
-                label="" if media_id is None else str(media_id),
-                category="" if category is None else str(category),
-                source="vics",
-                note=note,
-                metadata=dict(meta),
-            )
-            if entry is not None:
-                yield entry
+_VICS_META_DROP: Final = ("group", "vics_dialect", "vics_version", "size")
 
 
 def _write_vics(entries: list[BankEntry], out: TextIO) -> WriteSummary:
-    media = []
+    """VICS 2.0, Cases layout, one Media per file (its MD5 and SHA1 together)."""
+    media: list[vics.VicsMedia] = []
     written = 0
     dialect = "Default"
-    for n, g in enumerate(_groups([e for e in entries if e.signal_type in ("md5", "sha1")]), 1):
+    for g in _groups([e for e in entries if e.signal_type in ("md5", "sha1")]):
         first = _first(g)
-        item: dict[str, Any] = {k: v for k, v in first.metadata.items() if k != "vics_dialect"}
         dialect = str(first.metadata.get("vics_dialect", dialect))
-        item["MediaID"] = int(first.label) if first.label.isdigit() else n
-        if first.category:
-            item["Category"] = int(first.category) if first.category.isdigit() else first.category
-        if "md5" in g:
-            item["MD5"] = g["md5"].signal.upper()
-        if "sha1" in g:
-            item["SHA1"] = g["sha1"].signal.upper()
-        if first.note and "RelativeFilePath" not in item:
-            item["RelativeFilePath"] = first.note
+        fields = {k: v for k, v in first.metadata.items() if k not in _VICS_META_DROP}
+        if "size" in first.metadata and "MediaSize" not in fields:
+            fields["MediaSize"] = first.metadata["size"]
+        if first.note and "RelativeFilePath" not in fields:
+            fields["RelativeFilePath"] = first.note
+        item = vics.VicsMedia(
+            md5=g["md5"].signal if "md5" in g else None,
+            sha1=g["sha1"].signal if "sha1" in g else None,
+            media_id=first.label if first.label.isdigit() else str(len(media) + 1),
+            category=first.category,
+            fields=fields,
+        )
         media.append(item)
         written += len(g)
-    document = {
-        "@odata.context": VICS_CONTEXT.format(dialect=dialect),
-        "value": [{"CaseID": 1, "Media": media}],
-    }
-    json.dump(document, out, indent=1, ensure_ascii=False)
-    out.write("\n")
+    document = vics.vics_json(media, dialect=dialect, case={"SourceApplicationName": "Perisai"})
+    out.write(vics.dumps(document))
     return WriteSummary(written, len(entries) - written)
 
 
@@ -542,9 +500,11 @@ def _write_ncmec(entries: list[BankEntry], out: TextIO) -> WriteSummary:
 _READERS: Final[dict[str, Callable[[Path, _Sink], Iterator[BankEntry]]]] = {
     "csv": _read_csv,
     "vics": _read_vics,
-    "hashdeep": _read_hashdeep,
-    "md5sum": _sum_reader("md5", 32),
-    "sha1sum": _sum_reader("sha1", 40),
+    "hashdeep": _read_hash_list,
+    "md5sum": _read_hash_list,
+    "sha1sum": _read_hash_list,
+    "sha256sum": _read_hash_list,
+    "nsrl": _read_hash_list,
     "ncmec": _read_ncmec,
 }
 _WRITERS: Final[dict[str, Callable[[list[BankEntry], TextIO], WriteSummary]]] = {
@@ -553,6 +513,7 @@ _WRITERS: Final[dict[str, Callable[[list[BankEntry], TextIO], WriteSummary]]] = 
     "hashdeep": _write_hashdeep,
     "md5sum": _sum_writer("md5"),
     "sha1sum": _sum_writer("sha1"),
+    "sha256sum": _sum_writer("sha256"),
     "ncmec": _write_ncmec,
 }
 
@@ -585,6 +546,8 @@ def read_bank(
 def write_bank(entries: Iterable[BankEntry], path: Path | str, fmt: str = "csv") -> WriteSummary:
     """Write entries in ``fmt``; entries the format cannot hold are counted as skipped."""
     name = _check_format(fmt)
+    if name in READ_ONLY_FORMATS:
+        raise BankFormatError(f"{name} is read only: write csv, vics, hashdeep or a *sum list")
     buffer = io.StringIO()
     summary = _WRITERS[name](list(entries), buffer)
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")

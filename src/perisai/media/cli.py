@@ -35,7 +35,7 @@ FpsOption = Annotated[
 TmkFlag = Annotated[
     bool, typer.Option("--tmk", help="Also the TMK-like whole-video signature (slower).")
 ]
-FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum or ncmec"
+FORMAT_HELP = "csv, vics, hashdeep, md5sum, sha1sum, sha256sum, nsrl (read only) or ncmec"
 
 
 def _warn(message: str) -> None:

@@ -53,6 +53,7 @@ def _source(outcome: ScanOutcome) -> dict[str, Any]:
         source["sha256"] = state["source_sha256"]
     source["items_sha256"] = items_digest(outcome.records)
     source["problems"] = outcome.source_problems
+    source["list_warnings"] = outcome.list_warnings
     return source
 
 
