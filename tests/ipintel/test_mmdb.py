@@ -147,3 +147,28 @@ def test_truncated_database_is_refused(tmp_path: Path) -> None:
 def test_missing_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IpIntelSourceError, match="missing"):
         IpIntel.from_sources(mmdb=[tmp_path / "missing.mmdb"])
+
+
+RESIDENTIAL = Path(__file__).resolve().parents[1] / "data" / "ipintel"
+
+
+def test_residential_proxy_database_sets_the_flag() -> None:
+    path = RESIDENTIAL / "GeoIP-Residential-Proxy-Test.mmdb"
+    expected = json.loads((RESIDENTIAL / "GeoIP-Residential-Proxy-Test.json").read_text())
+    source = MaxMindSource.open(path)
+    assert (source.database_type, source.kind) == ("GeoIP-Residential-Proxy", "residential-proxy")
+    intel = IpIntel.from_sources(mmdb=[path])
+    checked = 0
+    for record in expected:
+        for network, data in record.items():
+            address = str(ipaddress.ip_network(network)[-1])
+            answer = intel.lookup(address)
+            evidence = answer.flags["residential_proxy"]
+            assert evidence.date.date().isoformat() == data["network_last_seen"]
+            assert f"provider {data['provider_name']}" in evidence.source
+            if "anonymizer_confidence" in data:
+                assert f"confidence {data['anonymizer_confidence']}" in evidence.source
+            assert set(answer.flags) == {"residential_proxy"}
+            checked += 1
+    assert checked == 8
+    assert intel.lookup("8.8.8.8").flags == {}

@@ -59,7 +59,10 @@ def lookup(
     ] = None,
     tor_list: Annotated[
         list[Path] | None,
-        typer.Option("--tor-list", help="A TorDNSEL exit list snapshot (repeatable)."),
+        typer.Option(
+            "--tor-list",
+            help="TorDNSEL list: a snapshot, a concatenation or a CollecTor .tar.xz (repeatable).",
+        ),
     ] = None,
     cidr_list: Annotated[
         list[str] | None,

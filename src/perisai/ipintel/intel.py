@@ -12,7 +12,7 @@ from perisai.ipintel.cidr import CidrList, load_cidr_list
 from perisai.ipintel.errors import InvalidTime
 from perisai.ipintel.mmdb import MaxMindSource
 from perisai.ipintel.model import IpAnswer, SourceWarning
-from perisai.ipintel.tor import TorHistory, TorSnapshot, load_snapshot
+from perisai.ipintel.tor import TorHistory, TorSnapshot, load_snapshots
 
 
 @dataclass
@@ -43,8 +43,8 @@ class IpIntel:
         databases = [MaxMindSource.open(Path(path)) for path in mmdb]
         snapshots: list[TorSnapshot] = []
         for path in tor_lists:
-            snapshot, skipped = load_snapshot(Path(path))
-            snapshots.append(snapshot)
+            found, skipped = load_snapshots(Path(path))
+            snapshots.extend(found)
             warnings.extend(skipped)
         lists: list[CidrList] = []
         for flag, paths in (cidr_lists or {}).items():

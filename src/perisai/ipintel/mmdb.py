@@ -1,6 +1,9 @@
 """MaxMind-format databases (`.mmdb`): ASN, City, Country, Anonymous-IP, Enterprise and others.
 
 The type comes from each file's metadata (`database_type`), the data date from `build_epoch`.
+A GeoIP Residential Proxy database (`GeoIP-Residential-Proxy`) lists only residential-proxy
+networks, without an `is_residential_proxy` field: being found in it sets that flag, dated by the
+network's `network_last_seen`, with the provider and MaxMind's confidence in the evidence.
 Every record is read for all the fields we know, whatever its type, so a database type we have
 not met (or a compatible third-party database) still gives what it can.
 """
@@ -33,6 +36,7 @@ _FLAG_FIELDS = {
 
 # Known families, matched on the metadata's database_type (e.g. "GeoLite2-City").
 _KINDS = (
+    ("Residential-Proxy", "residential-proxy"),
     ("Anonymous-Plus", "anonymous-plus"),
     ("Anonymous-IP", "anonymous-ip"),
     ("Enterprise", "enterprise"),
@@ -103,12 +107,27 @@ class MaxMindSource:
         if answer.city is None:
             answer.city = _english_name(_mapping(found.get("city")))
         evidence = FlagEvidence(self.label, _last_seen(found) or self.built)
+        if self.kind == "residential-proxy":
+            answer.add_flag("residential_proxy", _proxy_evidence(found, evidence))
         for field_name, flag in _FLAG_FIELDS.items():
             if found.get(field_name) is True or traits.get(field_name) is True:
                 answer.add_flag(flag, evidence)
 
     def close(self) -> None:
         self.reader.close()
+
+
+def _proxy_evidence(found: Mapping[str, Any], evidence: FlagEvidence) -> FlagEvidence:
+    """The source named with the provider and confidence the residential-proxy record gives."""
+    details = []
+    if provider := _text(found, "provider_name"):
+        details.append(f"provider {provider}")
+    confidence = found.get("anonymizer_confidence")
+    if isinstance(confidence, int) and not isinstance(confidence, bool):
+        details.append(f"confidence {confidence}")
+    if not details:
+        return evidence
+    return FlagEvidence(f"{evidence.source}: {', '.join(details)}", evidence.date)
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

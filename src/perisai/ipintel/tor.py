@@ -7,16 +7,21 @@ A list looks like (CollecTor's archives add `@type tordnsel 1.0` and `Downloaded
     LastStatus 2016-01-01 08:03:15
     ExitAddress 162.247.72.201 2016-01-01 08:08:40
 
-Attribution needs the list as it was at the event's time, so each file is one snapshot dated by
-its `Downloaded` line, or else by the latest time written in it. "Was this IP a Tor exit at T?"
-answers from the latest snapshot dated at or before T; with a window, from any `ExitAddress`
-observation in the N hours before T, whichever snapshot holds it.
+Attribution needs the list as it was at the event's time, so every snapshot keeps its own date:
+the later of its `Downloaded` line and the latest time written in it (so an address is never an
+exit before the snapshot that first lists it). A file may hold one snapshot, several
+concatenated (a new one starts at each `@type tordnsel` line, at a second `Downloaded` line, or
+where an `ExitNode` fingerprint repeats), or be a CollecTor archive: a tar (also `.tar.gz`,
+`.tar.bz2`, `.tar.xz`) of snapshots, read member by member in memory, never extracted.
+"Was this IP a Tor exit at T?" answers from the latest snapshot dated at or before T; with a
+window, from any `ExitAddress` observation in the N hours before T, whichever snapshot holds it.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import tarfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +34,9 @@ from perisai.ipintel.model import FlagEvidence, SourceWarning
 _FINGERPRINT = re.compile(r"[0-9A-Fa-f]{40}")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_LIST_BYTES = 256 * 1024 * 1024  # a real list is a few MB; refuse something absurd
+# A month of CollecTor exit lists is ~720 snapshots, ~150 MB uncompressed.
+MAX_ARCHIVE_MEMBERS = 100_000
+MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024
 
 
 class _MalformedLineError(ValueError):
@@ -44,15 +52,19 @@ def _parse_utc(text: str) -> datetime:
 
 @dataclass(slots=True)
 class TorSnapshot:
-    """One exit list: when it was taken and each exit address with its latest observation."""
+    """One exit list: when it was taken and each exit address with its latest observation.
+
+    `name` says where it came from: the file, an archive member (`archive!member`), or the
+    n-th snapshot of a concatenated file (`file#n`)."""
 
     path: Path
     taken: datetime
     exits: dict[IpAddress, datetime] = field(default_factory=dict)
+    name: str = ""
 
     @property
     def label(self) -> str:
-        return f"Tor exit list ({self.path.name})"
+        return f"Tor exit list ({self.name or self.path.name})"
 
 
 @dataclass(slots=True)
@@ -63,6 +75,7 @@ class _ParseState:
     latest: datetime | None = None
     exits: dict[IpAddress, datetime] = field(default_factory=dict)
     warnings: list[SourceWarning] = field(default_factory=list)
+    fingerprints: set[str] = field(default_factory=set)
 
     def saw(self, moment: datetime) -> None:
         self.latest = moment if self.latest is None or moment > self.latest else self.latest
@@ -79,6 +92,7 @@ def _parse_line(state: _ParseState, words: list[str]) -> None:
         if len(rest) != 1 or not _FINGERPRINT.fullmatch(rest[0]):
             raise _MalformedLineError("ExitNode needs one 40-hex-digit fingerprint")
         state.in_record = True
+        state.fingerprints.add(rest[0].upper())
         return
     if keyword not in ("Published", "LastStatus", "ExitAddress"):
         raise _MalformedLineError(f"unknown keyword {keyword[:40]!r}")
@@ -108,21 +122,103 @@ def _read_text(path: Path) -> str:
         raise IpIntelSourceError(f"{path}: cannot read Tor exit list ({exc.strerror})") from None
 
 
-def load_snapshot(path: Path) -> tuple[TorSnapshot, list[SourceWarning]]:
-    """Parse one list; malformed lines are skipped and returned as warnings with line numbers."""
-    state = _ParseState(path)
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+def _starts_snapshot(state: _ParseState, words: list[str]) -> bool:
+    """Whether this line begins the next of several concatenated snapshots."""
+    keyword = words[0]
+    started = state.in_record or state.downloaded is not None
+    if keyword == "@type":
+        return started
+    if keyword == "Downloaded":
+        return started
+    return keyword == "ExitNode" and len(words) == 2 and words[1].upper() in state.fingerprints
+
+
+def _snapshot_of(state: _ParseState, name: str) -> TorSnapshot | None:
+    moments = [m for m in (state.downloaded, state.latest) if m is not None]
+    if not moments:
+        return None
+    return TorSnapshot(state.path, max(moments), state.exits, name)
+
+
+def _parse_snapshots(
+    path: Path, text: str, name: str, warn_path: str
+) -> tuple[list[TorSnapshot], list[SourceWarning]]:
+    """Every snapshot in one text (one, or several concatenated), each with its own date."""
+    states = [_ParseState(path)]
+    for number, line in enumerate(text.splitlines(), start=1):
         words = line.split()
         if not words:
             continue
+        if _starts_snapshot(states[-1], words):
+            states.append(_ParseState(path))
         try:
-            _parse_line(state, words)
+            _parse_line(states[-1], words)
         except _MalformedLineError as exc:
-            state.warnings.append(SourceWarning(str(path), number, str(exc)))
-    taken = state.downloaded or state.latest
-    if taken is None:
+            states[-1].warnings.append(SourceWarning(warn_path, number, str(exc)))
+    several = len(states) > 1
+    snapshots: list[TorSnapshot] = []
+    for index, state in enumerate(states, start=1):
+        found = _snapshot_of(state, f"{name}#{index}" if several else name)
+        if found is not None:
+            snapshots.append(found)
+    return snapshots, [w for state in states for w in state.warnings]
+
+
+def _archive_members(path: Path) -> list[tuple[str, str]]:
+    """(member name, text) of every regular file of a tar archive, in archive order."""
+    members: list[tuple[str, str]] = []
+    total = 0
+    try:
+        with tarfile.open(path, mode="r:*") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                total += member.size
+                if member.size > MAX_LIST_BYTES or total > MAX_ARCHIVE_BYTES:
+                    raise IpIntelSourceError(f"{path}: archive too large for Tor exit lists")
+                if len(members) >= MAX_ARCHIVE_MEMBERS:
+                    raise IpIntelSourceError(f"{path}: more than {MAX_ARCHIVE_MEMBERS} members")
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    data = handle.read(MAX_LIST_BYTES + 1)
+                    members.append((member.name, data.decode("utf-8", errors="replace")))
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise IpIntelSourceError(f"{path}: damaged Tor exit list archive ({exc})") from None
+    return members
+
+
+def _is_archive(path: Path) -> bool:
+    try:
+        return tarfile.is_tarfile(path)
+    except OSError as exc:
+        raise IpIntelSourceError(f"{path}: cannot read Tor exit list ({exc.strerror})") from None
+
+
+def load_snapshots(path: Path) -> tuple[list[TorSnapshot], list[SourceWarning]]:
+    """Every snapshot of a list, a concatenation of lists, or a CollecTor tar archive.
+
+    Malformed lines are skipped and returned as warnings with their line number (and member)."""
+    if path.is_file() and _is_archive(path):
+        snapshots: list[TorSnapshot] = []
+        warnings: list[SourceWarning] = []
+        for member, text in _archive_members(path):
+            label = f"{path.name}!{member}"
+            found, skipped = _parse_snapshots(path, text, label, f"{path}!{member}")
+            snapshots.extend(found)
+            warnings.extend(skipped)
+    else:
+        snapshots, warnings = _parse_snapshots(path, _read_text(path), path.name, str(path))
+    if not snapshots:
         raise IpIntelSourceError(f"{path}: no dated TorDNSEL records (is it a Tor exit list?)")
-    return TorSnapshot(path, taken, state.exits), state.warnings
+    return snapshots, warnings
+
+
+def load_snapshot(path: Path) -> tuple[TorSnapshot, list[SourceWarning]]:
+    """The one snapshot of a single list (`load_snapshots` reads concatenations and archives)."""
+    snapshots, warnings = load_snapshots(path)
+    if len(snapshots) > 1:
+        raise IpIntelSourceError(f"{path}: holds {len(snapshots)} snapshots (use load_snapshots)")
+    return snapshots[0], warnings
 
 
 class TorHistory:
