@@ -231,7 +231,7 @@ ALT_RE = re.compile(r"\{([^{}]*)\}")
 
 def fill(text: str, rng: random.Random, names: dict[str, str], lang: str) -> str:
     def repl(match: re.Match[str]) -> str:
-        body = match.group(1)
+        body = str(match.group(1))
         if "|" in body:
             return rng.choice(body.split("|"))
         if body in names:
@@ -377,7 +377,7 @@ NAMES = [
 
 
 def handle(name: str, rng: random.Random) -> str:
-    first = name.split()[0].lower()
+    first = name.split(maxsplit=1)[0].lower()
     styles = [
         name,
         f"{first}_{rng.randrange(1, 99):02d}",
@@ -518,7 +518,9 @@ def target_length(rng: random.Random, mu: float) -> int:
 def grooming_stages(pretext: str, rng: random.Random) -> list[str]:
     """The ordered indicator stages of one grooming conversation (varies per conversation)."""
     early = ["g.probe"] if rng.random() < 0.85 else []
-    bond = [s for s, p in (("g.flatter", 0.85), ("g.gift", 0.5), ("g.agegap", 0.3)) if rng.random() < p]
+    bond = [
+        s for s, p in (("g.flatter", 0.85), ("g.gift", 0.5), ("g.agegap", 0.3)) if rng.random() < p
+    ]
     if pretext in ("game_friend", "online_seller") and "g.gift" not in bond:
         bond.append("g.gift")
     rng.shuffle(bond)
@@ -553,7 +555,9 @@ def grooming_stages(pretext: str, rng: random.Random) -> list[str]:
     return stages + contact + tail
 
 
-def grooming_plan(pretext: str, picker: Picker, rng: random.Random) -> tuple[list[Exchange], list[Exchange]]:
+def grooming_plan(
+    pretext: str, picker: Picker, rng: random.Random
+) -> tuple[list[Exchange], list[Exchange]]:
     """(neutral opening part, indicator part) as exchanges, before any small talk is added."""
     opening = [picker.pick(f"open.{pretext}"), picker.pick(f"cover.{pretext}")]
     arc = [picker.pick(stage) for stage in grooming_stages(pretext, rng)]
@@ -612,7 +616,11 @@ SCENARIO_BANKS: dict[str, tuple[list[str], str, str]] = {
     "cousin": (["open.cousin", "cover.cousin", "b.cousin"], "small.kid", "AB"),
     "tutor": (["open.tutor", "cover.tutor", "b.tutor"], "small.kid", "AB"),
     "coach": (["open.coach", "cover.coach", "b.coach"], "small.kid", "AB"),
-    "online_seller": (["open.online_seller", "cover.online_seller", "b.seller"], "small.adult", "AB"),
+    "online_seller": (
+        ["open.online_seller", "cover.online_seller", "b.seller"],
+        "small.adult",
+        "AB",
+    ),
     "adult_couple": (["b.couple"], "small.adult", "AB"),
     "awareness": (["b.awareness"], "small.family", "AB"),
     "peer": (["b.peer"], "small.peer", "AB"),
@@ -727,7 +735,9 @@ def to_record(spec: Spec, rng: random.Random, lang_of_text: str) -> dict[str, ob
         kinds = spec.kinds or session_kinds(spec, first_ind, rng)
         starts = sorted(spec.built.breaks)
         counts = [b - a for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
-        for message, when in zip(messages, stamp_sessions(list(zip(kinds, counts, strict=False)), rng), strict=True):
+        for message, when in zip(
+            messages, stamp_sessions(list(zip(kinds, counts, strict=True)), rng), strict=True
+        ):
             message["sent_at"] = when
     grooming = spec.label == "grooming"
     return {
@@ -824,7 +834,16 @@ def hand_specs(
             raise SystemExit(f"{conv.where}: session markers must not repeat or open the chat")
         stamped = conv.start != "-" and rng.random() < 0.8
         specs.append(
-            Spec(conv.label, conv.category, conv.lang, "hand", built, kinds, stamped, conv.suspect_role)
+            Spec(
+                conv.label,
+                conv.category,
+                conv.lang,
+                "hand",
+                built,
+                kinds,
+                stamped,
+                conv.suspect_role,
+            )
         )
     return specs
 
@@ -866,7 +885,7 @@ def make_split(split: str, seen: set[str]) -> list[dict[str, object]]:
 
 
 def texts(records: list[dict[str, object]]) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for record in records:
         messages = record["messages"]
         assert isinstance(messages, list)
