@@ -26,13 +26,6 @@ from perisai.testing.database import (
     test_server_url,
 )
 
-SHARED_TESTDATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "testdata").resolve()
-
-
-@pytest.fixture(scope="session")
-def testdata() -> Path:
-    return SHARED_TESTDATA
-
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:

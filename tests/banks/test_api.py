@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.banks.factories import flip_bits, random_pdq
+from tests.datasets import PDQ
 from tests.identity.factories import PASSWORD, make_api_key, make_user
 
 from perisai.audit.models import AuditEntry
@@ -302,10 +302,9 @@ def test_hash_and_match_an_uploaded_image(
     db: Session,
     admin: dict[str, str],
     matcher: dict[str, str],
-    testdata: Path,
 ) -> None:
-    original = testdata / "pdq" / "bridge-mods" / "aaa-orig.jpg"
-    variant = testdata / "pdq" / "bridge-mods" / "blur-a-little.jpg"
+    original = PDQ / "bridge-mods" / "aaa-orig.jpg"
+    variant = PDQ / "bridge-mods" / "blur-a-little.jpg"
     hashed = client.post(
         "/api/v1/media/hash", files={"file": original.read_bytes()}, headers=matcher
     )

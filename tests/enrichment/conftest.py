@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.datasets import MAXMIND
 
 from perisai.config import Settings
 
-IPINTEL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "ipintel"
+IPINTEL_DATA = MAXMIND
 
 
 @pytest.fixture

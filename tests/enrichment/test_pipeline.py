@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
+from tests.datasets import PDQ
 from tests.reports.factories import bearer, declaration, example_body, submitted_id
 
 from perisai.enrichment.pipeline import enrich_report
 from perisai.enrichment.results import ReportFileSignal, ReportGrooming
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
-
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
 
 GROOMING = [
     {"author": "abang_baik", "text": "hai adik, umur berapa?"},
@@ -62,7 +59,7 @@ def test_enrichment_scores_conversations(client: TestClient, db: Session, runtim
 def test_enrichment_hashes_uploaded_images(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
-    image = (TESTDATA / "pdq" / "bridge-mods" / "aaa-orig.jpg").read_bytes()
+    image = (PDQ / "bridge-mods" / "aaa-orig.jpg").read_bytes()
     body = example_body()
     body["files"] = [declaration("bridge.jpg", image)]
     headers = bearer(db)

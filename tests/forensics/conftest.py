@@ -14,10 +14,11 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
+from tests.datasets import DATA
 
 from perisai.forensics.scanner import ScanOptions
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
+SHARED = DATA / "threatexchange"
 
 
 def ensure_debian_tool(command: str, package: str) -> str:

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.datasets import MAXMIND
 from typer.testing import CliRunner
 
 from perisai.ipintel.cli import app
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "ipintel"
+TESTDATA = MAXMIND
 ANON = str(TESTDATA / "GeoIP2-Anonymous-IP-Test.mmdb")
 CITY = str(TESTDATA / "GeoLite2-City-Test.mmdb")
 ASN = str(TESTDATA / "GeoLite2-ASN-Test.mmdb")

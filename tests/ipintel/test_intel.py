@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.datasets import MAXMIND
 
 from perisai.ipintel import InvalidIp, InvalidTime, IpIntel
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "ipintel"
+TESTDATA = MAXMIND
 FP = "0011BD2485AD45D984EC4159C88FC066E5E3300E"
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.datasets import MAXMIND
 
 from perisai.ipintel import IpIntel, IpIntelSourceError
 from perisai.ipintel.mmdb import MaxMindSource, database_kind
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "ipintel"
+TESTDATA = MAXMIND
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # MaxMind's trait names, as the Anonymous-IP JSON spells them, and the flags they must become.
 TRAIT_TO_FLAG = {

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.datasets import MAXMIND
 from tests.linkage.factories import account, body, make_report
 
 from perisai.audit.models import AuditEntry
@@ -144,12 +145,10 @@ def test_timeline_orders_receipt_incident_and_ip_events(db: Session, runtime: Ru
     assert answer["timeline"][0]["report_id"] == report.public_id
 
 
-def test_timeline_carries_stored_ip_intelligence(
-    db: Session, runtime: Runtime, testdata: Any
-) -> None:
+def test_timeline_carries_stored_ip_intelligence(db: Session, runtime: Runtime) -> None:
     events = [{"ip": "81.2.69.160", "event": "login", "at": "2026-11-20T09:58:00+08:00"}]
     report = make_report(db, runtime.keyring, body(account(user_id="geo", ip_events=events)))
-    intel = IpIntel.from_sources(mmdb=[testdata / "ipintel" / "GeoLite2-City-Test.mmdb"])
+    intel = IpIntel.from_sources(mmdb=[MAXMIND / "GeoLite2-City-Test.mmdb"])
     enrich_ip_events(db, runtime, report, intel=intel)
     answer = _find(db, "ip", "81.2.69.160")
     (ip_event,) = [item for item in answer["timeline"] if item["kind"] == "ip_event"]

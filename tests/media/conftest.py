@@ -12,16 +12,17 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
+from tests.datasets import PDQ, VIDEO
 
 
 @pytest.fixture(scope="session")
-def pdq_data(testdata: Path) -> Path:
-    return testdata / "pdq"
+def pdq_data() -> Path:
+    return PDQ
 
 
 @pytest.fixture(scope="session")
-def video_data(testdata: Path) -> Path:
-    return testdata / "video"
+def video_data() -> Path:
+    return VIDEO
 
 
 def photo_like(seed: int, width: int = 640, height: int = 480) -> Image.Image:

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.datasets import MAXMIND
 from tests.reports.conftest import EVIDENCE_LIMIT
 from tests.reports.factories import bearer, example_body, submitted_id
 
@@ -16,7 +17,7 @@ from perisai.enrichment.models import ReportIpIntel
 from perisai.reports import api
 from perisai.reports.models import Report
 
-IPINTEL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "ipintel"
+IPINTEL_DATA = MAXMIND
 
 
 @pytest.fixture

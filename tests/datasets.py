@@ -1,0 +1,13 @@
+"""Third-party test data kept in the repository (`tests/data/<source>/`, with licences).
+
+Tests read only these, never `../shared/testdata`, so that a clean clone passes on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+PDQ = DATA / "threatexchange" / "pdq"
+VIDEO = DATA / "threatexchange" / "video"
+MAXMIND = DATA / "maxmind"
