@@ -12,7 +12,8 @@ import av
 import numpy as np
 import pytest
 from PIL import Image
-from tests.datasets import PDQ, VIDEO
+from tests.datasets import C2PA, PDQ, VIDEO
+from tests.media.provenance_factory import SigningChain, make_chain
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +82,15 @@ def make_video(tmp_path: Path) -> Callable[..., Path]:
         return write_video(tmp_path / name, **options)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def c2pa_data() -> Path:
+    """The C2PA test files copied into the repository (tests/data/c2pa, see its README)."""
+    return C2PA
+
+
+@pytest.fixture(scope="session")
+def test_chain() -> SigningChain:
+    """A throw-away signing chain for this test session (no key is ever stored)."""
+    return make_chain()

@@ -4,5 +4,8 @@ from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
     name="media",
-    commands=(Command("media", "perisai.media.cli:app"),),
+    commands=(
+        Command("media", "perisai.media.cli:app"),
+        Command("provenance", "perisai.media.provenance.cli:app"),
+    ),
 )
