@@ -100,7 +100,7 @@ def main() -> None:
         )
     signed = SHARED / "gen_AI_created_trainedAlgorithmicMedia.jpg"
     median, p95 = timings(lambda: read_provenance(signed), max(50, args.reads // 5))
-    print(f"\nfor scale, a signed JPEG (115 KB, verified): median {median:.2f} ms, p95 {p95:.2f} ms")
+    print(f"\nfor scale, a signed JPEG (115 KB, verified): median {median:.2f} ms, p95 {p95:.2f}")
     print("\nOVERALL", "PASS" if all(verdicts) else "FAIL")
     sys.exit(0 if all(verdicts) else 1)
 
