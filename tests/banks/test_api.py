@@ -323,6 +323,27 @@ def test_hash_and_match_an_uploaded_image(
     assert {"media.hash", "media.match"} <= set(_actions(db))
 
 
+EXIF = Path(__file__).resolve().parents[1] / "data" / "exif"
+
+
+def test_an_exif_rotated_upload_matches_a_bank_built_by_other_tools(
+    client: TestClient, admin: dict[str, str], matcher: dict[str, str]
+) -> None:
+    """The bank holds the reference (ThreatExchange) hash of the photo as stored; the upload
+    is matched by its raw PDQ too, and the answer says so."""
+    row = (EXIF / "reference-hashes.tsv").read_text(encoding="utf-8").splitlines()[6]
+    name, orientation, _source, reference = row.split("\t")[:4]
+    _bank(client, admin, "exif-rotated")
+    _entry(client, admin, "exif-rotated", reference)
+    response = client.post(MATCH, files={"file": (EXIF / name).read_bytes()}, headers=matcher)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["hashes"]["exif_orientation"] == int(orientation)
+    assert body["hashes"]["pdq_raw"] and body["hashes"]["pdq_raw"] != body["hashes"]["pdq"]
+    assert body["matched"] is True and len(body["matches"]) == 1
+    assert body["matches"][0]["variant"] == "raw" and body["matches"][0]["distance"] <= 10
+
+
 def test_uploads_of_garbage_are_reported_not_crashed(
     client: TestClient, matcher: dict[str, str]
 ) -> None:

@@ -76,3 +76,28 @@ def test_enrichment_hashes_uploaded_images(
     assert signal.kind == "image"
     assert signal.pdq is not None and len(signal.pdq) == 64
     assert signal.error is None
+    assert signal.pdq_raw is None  # no EXIF rotation: one PDQ
+
+
+def test_enrichment_stores_both_pdqs_of_an_exif_rotated_photo(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    exif = Path(__file__).resolve().parents[1] / "data" / "exif"
+    row = (exif / "reference-hashes.tsv").read_text(encoding="utf-8").splitlines()[5]
+    name, orientation, _source, reference = row.split("\t")[:4]
+    image = (exif / name).read_bytes()
+    body = example_body()
+    body["files"] = [declaration(name, image)]
+    headers = bearer(db)
+    public_id = submitted_id(client, headers, body)
+    uploaded = client.put(
+        f"/api/v1/reports/{public_id}/files/{name}",
+        content=image,
+        headers={**headers, "content-type": "image/jpeg"},
+    )
+    assert uploaded.status_code in (200, 201), uploaded.text
+    enrich_report(db, runtime, _report(db, public_id).id)
+    signal = db.scalars(select(ReportFileSignal)).one()
+    assert signal.exif_orientation == int(orientation)
+    assert signal.pdq_raw is not None and signal.pdq_raw != signal.pdq
+    assert (int(signal.pdq_raw, 16) ^ int(reference, 16)).bit_count() <= 10

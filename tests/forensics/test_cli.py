@@ -79,3 +79,27 @@ def test_malformed_list_lines_are_warnings_and_the_scan_goes_on(
     assert "case.md5:3:" in result.stderr and "known.txt:2:" in result.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["manifest"]["source"]["list_warnings"]) == 2
+
+
+def test_an_exif_rotated_photo_matches_a_reference_bank_by_its_raw_pdq(tmp_path: Path) -> None:
+    import shutil
+
+    exif = Path(__file__).resolve().parents[1] / "data" / "exif"
+    row = (exif / "reference-hashes.tsv").read_text(encoding="utf-8").splitlines()[4]
+    name, _orientation, _source, reference = row.split("\t")[:4]
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    shutil.copy(exif / name, evidence / name)
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        f"signal_type,signal,label,category,source,note\npdq,{reference},ref,1,te,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["scan", str(evidence), "--out", str(out), "--json",
+                                 "--hashes", str(bank)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (item,) = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
+    assert item["pdq"]["raw_hex"] and item["pdq"]["exif_orientation"] > 1
+    (match,) = item["matches"]
+    assert match["variant"] == "raw" and match["distance"] <= 10

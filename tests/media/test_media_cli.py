@@ -153,3 +153,23 @@ def test_tmk_bank_matches_the_hard_edit(tmp_path: Path, video_data: Path) -> Non
     assert rows["doorknob-hd-no-bar.mp4"]["matches"] == []
     hashed = _rows(runner.invoke(app, ["hash", "--json", "--tmk", str(probes[1])]).stdout)
     assert hashed[0]["tmk"].startswith("tmk1:")
+
+
+def test_bank_build_holds_both_pdqs_of_an_exif_rotated_photo(tmp_path: Path) -> None:
+    """The bank convention (docs/banks.md): as seen, and as stored for tools ignoring EXIF."""
+    from perisai.media.banks import read_bank
+
+    photo = Path(__file__).resolve().parents[1] / "data" / "exif" / "q1050-orientation-8.jpg"
+    bank = tmp_path / "bank.csv"
+    built = runner.invoke(app, ["bank", "build", "--out", str(bank), "--label", "L", str(photo)])
+    assert built.exit_code == 0, built.output
+    pdqs = [e for e in read_bank(bank) if e.signal_type == "pdq"]
+    assert len(pdqs) == 2 and pdqs[0].note == photo.name
+    assert "EXIF orientation 8 ignored" in pdqs[1].note
+    hashed = _rows(runner.invoke(app, ["hash", "--json", str(photo)]).stdout)[0]
+    assert [e.signal for e in pdqs] == [hashed["pdq"], hashed["pdq_raw"]]
+    matched = _rows(
+        runner.invoke(app, ["match", "--bank-file", str(bank), "--json", str(photo)]).stdout
+    )
+    variants = {m.get("variant") for m in matched[0]["matches"] if m["signal_type"] == "pdq"}
+    assert variants == {None, "raw"}

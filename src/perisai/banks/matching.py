@@ -22,10 +22,11 @@ from perisai.media.pdq import FrameHash
 Query = tuple[str, str | Sequence[FrameHash]]
 
 
-def _item(signal_type: str, hit: RawMatch, row: EntryRow) -> MatchItem:
+def _item(signal_type: str, hit: RawMatch, row: EntryRow, variant: str | None) -> MatchItem:
     return MatchItem(
         signal_type=signal_type,
         distance=hit.distance,
+        variant=variant,
         query_match_pct=hit.query_match_pct,
         bank_match_pct=hit.bank_match_pct,
         bank=MatchedBank(
@@ -50,10 +51,21 @@ def match(
     queries: Sequence[Query],
     *,
     banks: Collection[str] | None = None,
+    variants: Sequence[str | None] | None = None,
 ) -> MatchOut:
-    """Match each ``(signal_type, signal)``; ``banks`` limits the positive banks consulted."""
-    hits = [(kind, hit) for kind, signal in queries for hit in indexes.query(kind, signal)]
-    ids = {hit.entry_id for _, hit in hits}
+    """Match each ``(signal_type, signal)``; ``banks`` limits the positive banks consulted.
+
+    ``variants`` names each query when it is not the original (``raw``: the PDQ of an image as
+    stored, EXIF orientation ignored); an entry found by several queries keeps the nearest."""
+    names = list(variants) if variants is not None else [None] * len(queries)
+    nearest: dict[tuple[str, int], tuple[str, RawMatch, str | None]] = {}
+    for (kind, signal), variant in zip(queries, names, strict=True):
+        for hit in indexes.query(kind, signal):
+            key = (kind, hit.entry_id)
+            if key not in nearest or hit.distance < nearest[key][1].distance:
+                nearest[key] = (kind, hit, variant)
+    hits = list(nearest.values())
+    ids = {hit.entry_id for _, hit, _ in hits}
     rows = (
         {
             row.id: row
@@ -64,14 +76,14 @@ def match(
     )
     positive: list[MatchItem] = []
     negative: list[MatchItem] = []
-    for kind, hit in hits:
+    for kind, hit, variant in hits:
         row = rows.get(hit.entry_id)
         if row is None or row.bank_id != hit.bank.id:
             continue  # disabled or deleted since the index saw it
         if hit.bank.negative:
-            negative.append(_item(kind, hit, row))
+            negative.append(_item(kind, hit, row, variant))
         elif banks is None or hit.bank.name in banks:
-            positive.append(_item(kind, hit, row))
+            positive.append(_item(kind, hit, row, variant))
     positive.sort(key=lambda m: (m.distance, m.entry.id))
     if negative:
         return MatchOut(matched=False, matches=[], negative_matches=negative, suppressed=positive)

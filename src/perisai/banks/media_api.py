@@ -80,16 +80,25 @@ async def hash_upload(request: Request, db: DbDep, principal: Principal = MATCHE
     return hashes
 
 
-def _upload_queries(hashes: HashOut) -> tuple[list[matching.Query], list[str]]:
+def _upload_queries(
+    hashes: HashOut,
+) -> tuple[list[matching.Query], list[str | None], list[str]]:
+    """The upload's queries, what each is (None: the original; ``raw``: PDQ as stored), and
+    warnings. A photo whose EXIF orientation is not 1 is matched by both of its PDQs."""
     queries: list[matching.Query] = [
         (kind, value)
         for kind in ("md5", "sha1", "sha256")
         if (value := getattr(hashes, kind)) is not None
     ]
+    variants: list[str | None] = [None] * len(queries)
     warnings = []
     if hashes.pdq is not None:
         if (hashes.pdq_quality or 0) >= MIN_PDQ_QUALITY:
             queries.append(("pdq", hashes.pdq))
+            variants.append(None)
+            if hashes.pdq_raw is not None:
+                queries.append(("pdq", hashes.pdq_raw))
+                variants.append("raw")
         else:
             warnings.append(
                 f"PDQ quality {hashes.pdq_quality} is below {MIN_PDQ_QUALITY}: "
@@ -98,9 +107,10 @@ def _upload_queries(hashes: HashOut) -> tuple[list[matching.Query], list[str]]:
     if hashes.vpdq:
         frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in hashes.vpdq]
         queries.append(("vpdq", frames))
+        variants.append(None)
     if hashes.error:
         warnings.append(hashes.error)
-    return queries, warnings
+    return queries, variants, warnings
 
 
 def _invalid(errors: list[dict[str, str]], detail: str) -> Problem:
@@ -137,9 +147,12 @@ def _match_and_audit(
     banks: list[str] | None,
     principal: Principal,
     hashes: HashOut | None,
+    variants: list[str | None] | None = None,
 ) -> MatchOut:
     indexes.sync(db)  # read-your-writes: replay what this transaction can already see
-    outcome = matching.match(db, indexes, queries, banks=set(banks) if banks else None)
+    outcome = matching.match(
+        db, indexes, queries, banks=set(banks) if banks else None, variants=variants
+    )
     outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
     matching.audit_match(
         db,
@@ -161,15 +174,16 @@ async def match_media(
     """Match an upload (multipart `file`) or a signal (JSON `{"signal_type", "signal"}`)."""
     hashes: HashOut | None = None
     warnings: list[str] = []
+    variants: list[str | None] | None = None
     if request.headers.get("content-type", "").startswith("application/json"):
         body = await _match_body(request)
         queries = [_signal_query(body)]
         banks = body.banks if body.banks is not None else banks
     else:
         hashes = await _hash_upload(request)
-        queries, warnings = _upload_queries(hashes)
+        queries, variants, warnings = _upload_queries(hashes)
     outcome = await run_in_threadpool(
-        _match_and_audit, db, bank_indexes(request), queries, banks, principal, hashes
+        _match_and_audit, db, bank_indexes(request), queries, banks, principal, hashes, variants
     )
     outcome.warnings = warnings
     return outcome

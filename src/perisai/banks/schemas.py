@@ -136,6 +136,11 @@ class MatchedEntry(BaseModel):
 class MatchItem(BaseModel):
     signal_type: str
     distance: int
+    variant: str | None = Field(
+        None,
+        description="Which hash of the upload matched when not the original: `raw` is the PDQ "
+        "of the pixels as stored (EXIF orientation ignored, as other tools hash them).",
+    )
     query_match_pct: float | None = None
     bank_match_pct: float | None = None
     bank: MatchedBank
@@ -159,6 +164,11 @@ class HashOut(BaseModel):
     sha256: str | None
     pdq: str | None
     pdq_quality: int | None
+    exif_orientation: int | None = Field(None, description="Set when the tag is not 1.")
+    pdq_raw: str | None = Field(
+        None, description="PDQ as stored, EXIF orientation ignored (only when it is not 1)."
+    )
+    pdq_raw_quality: int | None = None
     vpdq: list[dict[str, Any]] | None = None
     error: str | None = None
     error_kind: str | None = None

@@ -113,6 +113,9 @@ def hash_files(session: Session, runtime: Runtime, report: Report) -> list[Repor
                 row.kind = hashed.kind
                 row.pdq = hashed.pdq
                 row.pdq_quality = hashed.pdq_quality
+                row.exif_orientation = hashed.exif_orientation
+                row.pdq_raw = hashed.pdq_raw
+                row.pdq_raw_quality = hashed.pdq_raw_quality
                 row.error = hashed.error
                 if hashed.vpdq:
                     row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]

@@ -46,6 +46,11 @@ class ReportFileSignal(Base):
     kind: Mapped[str] = mapped_column(String(16))  # image | video | other
     pdq: Mapped[str | None] = mapped_column(String(64), index=True)
     pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    # A photo whose EXIF orientation is not 1 also has the PDQ of its pixels as stored
+    # (orientation ignored): the hash other tools' banks hold for it. Both are matched.
+    exif_orientation: Mapped[int | None] = mapped_column(Integer)
+    pdq_raw: Mapped[str | None] = mapped_column(String(64), index=True)
+    pdq_raw_quality: Mapped[int | None] = mapped_column(Integer)
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     error: Mapped[str | None] = mapped_column(Text)
     hashed_at: Mapped[datetime]

@@ -33,8 +33,7 @@ def _image_facts(path: Path, result: dict[str, Any]) -> None:
     except damaged as exc:
         result["errors"].append(f"exif unreadable: {exc}")
     try:
-        pdq_hex, quality = hashing_adapter.pdq_of_image(path)
-        result["pdq"] = {"hex": pdq_hex, "quality": quality}
+        result["pdq"] = hashing_adapter.pdq_facts_of_image(path)
     except damaged as exc:
         result["errors"].append(f"damaged image: {exc}")
 

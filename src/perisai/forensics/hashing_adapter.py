@@ -91,6 +91,23 @@ def _fallback_vpdq(path: Path, fps: float) -> list[dict[str, Any]]:
     return frames
 
 
+def pdq_facts_of_image(path: Path) -> dict[str, Any]:
+    """``{"hex", "quality"}`` of an image (EXIF orientation applied) and, for a photo whose
+    orientation tag is not 1, ``raw_hex``/``raw_quality`` (the pixels as stored, as other tools
+    hash them) and ``exif_orientation``. Raises like ``pdq_of_image``."""
+    from perisai.media.hashing import image_pdqs
+
+    found = image_pdqs(path, fast=True)
+    facts: dict[str, Any] = {"hex": found.pdq.hex, "quality": found.pdq.quality}
+    if found.raw is not None:
+        facts.update(
+            raw_hex=found.raw.hex,
+            raw_quality=found.raw.quality,
+            exif_orientation=found.exif_orientation,
+        )
+    return facts
+
+
 def vpdq_of_video(path: Path, fps: float = 1.0) -> list[dict[str, Any]]:
     """One PDQ per sampled frame: [{"t", "pdq", "quality"}]."""
     media = _media("hashing")

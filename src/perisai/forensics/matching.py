@@ -63,12 +63,18 @@ class BankMatcher:
             value = item.get(signal_type)
             if value:
                 found.extend(_match(r) for r in self.exact[signal_type].get(value, []))
-        hashes = [item["pdq"]["hex"]] if item.get("pdq") else []
-        hashes += [frame["pdq"] for frame in item.get("vpdq") or []]
+        pdq = item.get("pdq") or {}
+        # (hash, variant): the image as seen, as stored (EXIF orientation ignored), video frames.
+        hashes: list[tuple[str, str | None]] = [(pdq["hex"], None)] if pdq else []
+        if pdq.get("raw_hex"):
+            hashes.append((pdq["raw_hex"], "raw"))
+        hashes += [(frame["pdq"], None) for frame in item.get("vpdq") or []]
         best: dict[int, dict[str, Any]] = {}
-        for pdq_hex in hashes:
+        for pdq_hex, variant in hashes:
             for hit in self.pdq.query(pdq_hex):
                 key = id(hit.record)
                 if key not in best or hit.distance < best[key]["distance"]:
                     best[key] = _match(hit.record, hit.distance)
+                    if variant is not None:
+                        best[key]["variant"] = variant
         return found + sorted(best.values(), key=lambda m: (m["distance"], m["signal"]))

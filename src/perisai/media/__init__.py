@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         hash_file,
         pdq_dihedral,
         pdq_of_image,
+        pdq_of_image_as_stored,
         sniff_kind,
         vpdq_of_video,
     )
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
             "hash_file",
             "pdq_dihedral",
             "pdq_of_image",
+            "pdq_of_image_as_stored",
             "sniff_kind",
             "vpdq_of_video",
         ),
@@ -133,6 +135,7 @@ __all__ = [
     "hash_file",
     "pdq_dihedral",
     "pdq_of_image",
+    "pdq_of_image_as_stored",
     "read_bank",
     "signal_types",
     "sniff_kind",

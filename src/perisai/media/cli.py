@@ -68,6 +68,8 @@ def _print_reports(reports: list[FileReport]) -> None:
         table.add_column(column, overflow="fold")
     for r in reports:
         detail = f"[red]{r.error}[/red]" if r.error else (str(len(r.vpdq)) if r.vpdq else "")
+        if r.pdq_raw:
+            detail = f"EXIF orientation {r.exif_orientation}; as stored: {_short(r.pdq_raw)}"
         table.add_row(
             r.path,
             r.kind,
@@ -124,9 +126,15 @@ def _entries_of(report: FileReport, label: str, category: str, source: str) -> l
         ("vpdq", frames_to_signal(report.vpdq) if report.vpdq else None),
         ("tmk", report.tmk),
     ]
-    return [
+    entries = [
         BankEntry(kind, value, label, category, source, note) for kind, value in signals if value
     ]
+    if report.pdq_raw:
+        # The bank convention (docs/banks.md): a photo whose EXIF orientation is not 1 is banked
+        # with both PDQs, so tools that ignore the orientation (ThreatExchange, HMA) match too.
+        stored = f"{note} [PDQ as stored, EXIF orientation {report.exif_orientation} ignored]"
+        entries.append(BankEntry("pdq", report.pdq_raw, label, category, source, stored))
+    return entries
 
 
 @bank_app.command("build")

@@ -41,14 +41,17 @@ __all__ = [
     "CryptoHashes",
     "FileReport",
     "FrameHash",
+    "ImagePdqs",
     "Kind",
     "PdqHash",
     "crypto_hashes_of_bytes",
     "crypto_hashes_of_path",
     "crypto_hashes_of_stream",
     "hash_file",
+    "image_pdqs",
     "pdq_dihedral",
     "pdq_of_image",
+    "pdq_of_image_as_stored",
     "sniff_kind",
     "vpdq_of_video",
 ]
@@ -186,6 +189,8 @@ _ORIENTATIONS: Final[dict[int, Callable[[npt.NDArray[Any]], npt.NDArray[Any]]]] 
 
 
 _TRANSPOSING: Final = frozenset({5, 6, 7, 8})
+# Every orientation's transform is its own inverse except the two quarter turns.
+_UNDO: Final = {**_ORIENTATIONS, 6: _ORIENTATIONS[8], 8: _ORIENTATIONS[6]}
 
 
 def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
@@ -194,12 +199,23 @@ def _orient(luma: npt.NDArray[Any], orientation: int) -> npt.NDArray[Any]:
     return luma if turn is None else turn(luma)
 
 
+def _stored(
+    luma: npt.NDArray[Any], full: tuple[int, int], orientation: int
+) -> tuple[npt.NDArray[Any], tuple[int, int]]:
+    """Undo ``_orient``: the pixels as stored in the file (an exact permutation back)."""
+    undo = _UNDO.get(orientation)
+    if undo is None:
+        return luma, full
+    return undo(luma), ((full[1], full[0]) if orientation in _TRANSPOSING else full)
+
+
 _HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 
 
-def _luma_of(img: Image.Image, fast: bool) -> tuple[npt.NDArray[Any], tuple[int, int]]:
+def _luma_of(img: Image.Image, fast: bool) -> tuple[npt.NDArray[Any], tuple[int, int], int]:
     """Decode ``img`` to a 2-D luminance array on the 0-255 scale, EXIF orientation applied,
-    with the (rows, columns) the image really has (more than the array's after a draft)."""
+    with the (rows, columns) the image really has (more than the array's after a draft) and
+    the EXIF orientation tag (1 when absent or not 1-8)."""
     width, height = img.size
     if fast and img.format == "JPEG":
         scale = 1
@@ -210,13 +226,14 @@ def _luma_of(img: Image.Image, fast: bool) -> tuple[npt.NDArray[Any], tuple[int,
     try:
         img.load()
         orientation = int(img.getexif().get(_EXIF_ORIENTATION, 1))
+        orientation = orientation if orientation in range(1, 9) else 1
         luma = _to_luma(img, fast)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
     except (OSError, SyntaxError, ValueError, IndexError, EOFError) as exc:
         raise CorruptMedia(f"image cannot be decoded: {exc}") from exc
     full = (width, height) if orientation in _TRANSPOSING else (height, width)
-    return _orient(luma, orientation), full
+    return _orient(luma, orientation), full, orientation
 
 
 def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
@@ -244,7 +261,7 @@ def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
 
 def _image_luma(
     source: Path | str | bytes | BinaryIO, fast: bool, max_pixels: int
-) -> tuple[npt.NDArray[Any], tuple[int, int]]:
+) -> tuple[npt.NDArray[Any], tuple[int, int], int]:
     with _opened_image(source, max_pixels) as img:
         return _luma_of(img, fast)
 
@@ -261,7 +278,42 @@ def pdq_of_image(
     ``fast=False`` reproduces the reference implementation bit for bit. Raises a ``MediaError``
     subclass for empty, corrupt, unsupported or oversized input.
     """
-    return pdq_from_luma(*_image_luma(source, fast, max_pixels))
+    luma, full, _orientation = _image_luma(source, fast, max_pixels)
+    return pdq_from_luma(luma, full)
+
+
+def pdq_of_image_as_stored(
+    source: Path | str | bytes | BinaryIO,
+    *,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+) -> PdqHash:
+    """PDQ of the pixels as stored, EXIF orientation ignored: what ThreatExchange's reference
+    implementation (and tools built on it) compute for a rotated JPEG."""
+    luma, full, orientation = _image_luma(source, fast, max_pixels)
+    return pdq_from_luma(*_stored(luma, full, orientation))
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePdqs:
+    """An image's PDQ with its EXIF orientation applied and, when the tag is not 1, the PDQ
+    of its pixels as stored (``raw``), from one decode."""
+
+    pdq: PdqHash
+    raw: PdqHash | None
+    exif_orientation: int
+
+
+def image_pdqs(
+    source: Path | str | bytes | BinaryIO,
+    *,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+) -> ImagePdqs:
+    """Both PDQs of a photo (see ``ImagePdqs``); ``raw`` is None when the orientation is 1."""
+    luma, full, orientation = _image_luma(source, fast, max_pixels)
+    raw = pdq_from_luma(*_stored(luma, full, orientation)) if orientation != 1 else None
+    return ImagePdqs(pdq_from_luma(luma, full), raw, orientation)
 
 
 def pdq_dihedral(
@@ -271,7 +323,8 @@ def pdq_dihedral(
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
 ) -> dict[str, PdqHash]:
     """The eight rotation/flip variants of an image's PDQ (keys in ``pdq.DIHEDRAL_NAMES``)."""
-    return pdq_dihedral_from_luma(*_image_luma(source, fast, max_pixels))
+    luma, full, _orientation = _image_luma(source, fast, max_pixels)
+    return pdq_dihedral_from_luma(luma, full)
 
 
 # --- whole files ----------------------------------------------------------------------------
@@ -283,6 +336,11 @@ class FileReport:
 
     A file that could not be hashed fully keeps what was computed (a corrupt JPEG still has an
     MD5 that can match a bank) and names the problem in ``error``.
+
+    ``pdq`` is the hash of the image as it is meant to be seen (EXIF orientation applied). When
+    the orientation tag is not 1, ``pdq_raw`` is the hash of the pixels as stored (orientation
+    ignored, as ThreatExchange's reference computes it): banks built by other tools hold that
+    one, so both are matched (``pdq_variants``) and a match says which (``variant: "raw"``).
     """
 
     path: str
@@ -295,6 +353,9 @@ class FileReport:
     pdq_quality: int | None = None
     vpdq: list[FrameHash] | None = None
     rotations: dict[str, PdqHash] | None = None
+    exif_orientation: int | None = None
+    pdq_raw: str | None = None
+    pdq_raw_quality: int | None = None
     tmk: str | None = None
     error: str | None = None
     error_kind: str | None = None
@@ -303,6 +364,17 @@ class FileReport:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def pdq_variants(self) -> dict[str, str]:
+        """Every PDQ the file is matched by, by variant: ``original`` (orientation applied),
+        ``raw`` (as stored, when the EXIF orientation is not 1) and, when computed, the seven
+        rotations/flips of the original."""
+        variants = {name: h.hex for name, h in (self.rotations or {}).items()}
+        if self.pdq is not None:
+            variants["original"] = self.pdq
+        if self.pdq_raw is not None:
+            variants["raw"] = self.pdq_raw
+        return variants
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -319,6 +391,10 @@ class FileReport:
             out["vpdq"] = [
                 {"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in (self.vpdq or [])
             ]
+        if self.pdq_raw is not None:
+            out["exif_orientation"] = self.exif_orientation
+            out["pdq_raw"] = self.pdq_raw
+            out["pdq_raw_quality"] = self.pdq_raw_quality
         if self.tmk is not None:
             out["tmk"] = self.tmk
         if self.rotations is not None:
@@ -358,13 +434,17 @@ def hash_file(
         if report.size == 0:
             raise EmptyFile("empty file (0 bytes)")
         if report.kind == "image":
-            luma, full_size = _image_luma(p, fast, max_pixels)
+            luma, full_size, orientation = _image_luma(p, fast, max_pixels)
             if rotations:
                 report.rotations = pdq_dihedral_from_luma(luma, full_size)
                 first = report.rotations["original"]
             else:
                 first = pdq_from_luma(luma, full_size)
             report.pdq, report.pdq_quality = first.hex, first.quality
+            if orientation != 1:
+                raw = pdq_from_luma(*_stored(luma, full_size, orientation))
+                report.exif_orientation = orientation
+                report.pdq_raw, report.pdq_raw_quality = raw.hex, raw.quality
         elif report.kind == "video":
             found = video_signals(
                 p, fps=fps, tmk=tmk, max_seconds=max_video_seconds, max_pixels=max_pixels

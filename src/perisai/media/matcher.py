@@ -39,7 +39,9 @@ class MatchResult:
     bank: str
     query_match_pct: float | None = None
     bank_match_pct: float | None = None
-    variant: str | None = None  # the rotation/flip of the query that matched, if not original
+    # Which PDQ of the query matched when not the original: a rotation/flip, or "raw" (the
+    # pixels as stored, EXIF orientation ignored).
+    variant: str | None = None
     scores: dict[str, float] | None = None  # TMK: level1, level2, offset_s
 
     def to_dict(self) -> dict[str, Any]:
@@ -292,10 +294,11 @@ class Matcher:
         return sorted(results, key=lambda r: (SIGNAL_ORDER.index(r.signal_type), r.distance))
 
     def match_report(self, report: FileReport) -> list[MatchResult]:
-        """Match whatever a ``FileReport`` holds (also a partial one, for a damaged file)."""
-        pdq: str | dict[str, str] | None = report.pdq
-        if report.rotations:
-            pdq = {name: h.hex for name, h in report.rotations.items()}
+        """Match whatever a ``FileReport`` holds (also a partial one, for a damaged file).
+
+        Every PDQ variant of the file is matched (``FileReport.pdq_variants``); an entry found
+        by several keeps the nearest, and ``variant`` says which matched if not the original."""
+        pdq: str | dict[str, str] | None = report.pdq_variants() or None
         return self.match_signals(
             md5=report.md5,
             sha1=report.sha1,

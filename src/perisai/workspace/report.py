@@ -153,11 +153,12 @@ def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
     }
 
 
-def _file_keys(f: ReportFile, pdq: str | None) -> list[tuple[str, str]]:
+def _file_keys(f: ReportFile, pdq: str | None, pdq_raw: str | None) -> list[tuple[str, str]]:
     keys = [
         ("sha256", (f.sha256 or f.declared_sha256 or "").lower()),
         ("md5", (f.md5 or f.declared_md5 or "").lower()),
         ("pdq", (pdq or "").lower()),
+        ("pdq", (pdq_raw or "").lower()),  # as stored, EXIF orientation ignored
     ]
     return [(kind, value) for kind, value in keys if value]
 
@@ -184,15 +185,26 @@ def _bank_matches(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[st
     return found
 
 
+def _match_texts(
+    keys: list[tuple[str, str]], raw: str | None, matches: dict[tuple[str, str], list[str]]
+) -> list[str]:
+    """What matched, saying when it was the PDQ of the photo as stored (orientation ignored)."""
+    texts = []
+    for kind, value in keys:
+        suffix = " (as stored, EXIF orientation ignored)" if raw and value == raw.lower() else ""
+        texts += [m + suffix for m in matches.get((kind, value), [])]
+    return list(dict.fromkeys(texts))
+
+
 def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(ReportFile, ReportFileSignal.pdq)
+        select(ReportFile, ReportFileSignal.pdq, ReportFileSignal.pdq_raw)
         .outerjoin(ReportFileSignal, ReportFileSignal.report_file_id == ReportFile.id)
         .where(ReportFile.report_id == report_id)
         .order_by(ReportFile.id)
     ).all()
-    keyed = [(f, _file_keys(f, pdq), pdq) for f, pdq in rows]
-    matches = _bank_matches(session, {key for _, keys, _ in keyed for key in keys})
+    keyed = [(f, _file_keys(f, pdq, raw), pdq, raw) for f, pdq, raw in rows]
+    matches = _bank_matches(session, {key for _, keys, _, _ in keyed for key in keys})
     return [
         {
             "id": f.id,
@@ -200,11 +212,12 @@ def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
             "uploaded": f.blob_path is not None,
             "sha256": f.sha256 or f.declared_sha256,
             "pdq": pdq,
+            "pdq_raw": raw,
             "content_type_sniffed": f.content_type_sniffed or f.content_type_declared,
             "annotations": list(f.annotations or []),
-            "media_matches": [m for key in keys for m in matches.get(key, [])],
+            "media_matches": _match_texts(keys, raw, matches),
         }
-        for f, keys, pdq in keyed
+        for f, keys, pdq, raw in keyed
     ]
 
 

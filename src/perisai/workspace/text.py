@@ -58,6 +58,10 @@ register(
             "en": "No exact match in the hash banks.",
         },
         "ws.report.no_media": {"ms": "Tiada fail.", "en": "No files."},
+        "ws.report.pdq_raw": {
+            "ms": "PDQ seperti disimpan (orientasi EXIF diabaikan)",
+            "en": "PDQ as stored (EXIF orientation ignored)",
+        },
         "ws.report.intel": {"ms": "Risikan IP", "en": "IP intelligence"},
         "ws.report.no_intel": {
             "ms": "Tiada risikan IP disimpan.",
