@@ -1,33 +1,83 @@
-"""Importing CyberTipline report files: idempotent per file, bad files refused in one line."""
+"""Importing and exporting CyberTipline reports: stored with victims and recipients sealed,
+idempotent per set of files, exported schema-valid; the CLI never shows a traceback."""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import xmlschema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.reports.test_cybertip import BILLION_LAUGHS, SAMPLE
+from tests.reports.test_cybertip import BILLION_LAUGHS, FILES, FULL, NCMEC, SAMPLE
 from typer.testing import CliRunner
 
-from perisai.audit.service import SYSTEM
+from perisai.audit.models import AuditEntry
+from perisai.audit.service import SYSTEM, flush_pending
 from perisai.crypto import Keyring
 from perisai.reports.cli import app
-from perisai.reports.imports import CybertipImportError, import_cybertip
-from perisai.reports.models import Report
+from perisai.reports.cybertip import parse_zone, read_cybertip
+from perisai.reports.imports import (
+    CybertipImportError,
+    ExportError,
+    export_cybertip,
+    import_cybertip,
+)
+from perisai.reports.models import Report, ReportFile
+from perisai.reports.service import details_binding, victim_binding
+from perisai.testing.database import drop_database, migrated_database
 
 KEYRING = Keyring(master=bytes(range(32)))
+SCHEMA = xmlschema.XMLSchema10(str(NCMEC / "cyber_tipline.xsd"))
+runner = CliRunner()
 
 
-def test_importing_the_same_file_twice_finds_the_first_report(db: Session) -> None:
-    first = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=SAMPLE)
-    again = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=SAMPLE)
-    assert first.created is True
-    assert again.created is False
-    assert again.receipt == first.receipt
-    report = db.scalars(select(Report).where(Report.public_id == first.receipt.report_id)).one()
-    assert report.reporter_kind == "import"
-    assert report.client_id == "import:ncmec"
+def _report(db: Session, public_id: str) -> Report:
+    return db.scalars(select(Report).where(Report.public_id == public_id)).one()
+
+
+def test_importing_the_same_files_twice_finds_the_first_report(db: Session) -> None:
+    first = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL, file_details=FILES)
+    again = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL, file_details=FILES)
+    assert first.submitted.created is True and again.submitted.created is False
+    assert again.submitted.receipt == first.submitted.receipt
+    other = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL)  # without the files
+    assert other.submitted.receipt.report_id != first.submitted.receipt.report_id
+    report = _report(db, first.submitted.receipt.report_id)
+    assert (report.reporter_kind, report.client_id) == ("import", "import:ncmec")
+
+
+def test_what_is_stored_and_what_is_sealed(db: Session) -> None:
+    imported = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL, file_details=FILES,
+                               zone=parse_zone("+08:00"))  # fmt: skip
+    report = _report(db, imported.submitted.receipt.report_id)
+    victim = json.loads(KEYRING.open_text(report.victims[0].sealed,
+                                          victim_binding(report.public_id, 0)))  # fmt: skip
+    assert (victim["date_of_birth"], victim["user_id"], victim["screen_names"]) == (
+        "2014-04-05", "u-4004", ["siti_c"])  # fmt: skip
+    assert victim["ip_events"][0]["ip"] == "203.0.113.10"
+    sealed = json.loads(KEYRING.open_text(report.details_sealed or b"",
+                                          details_binding(report.public_id)))  # fmt: skip
+    assert sealed["intended_recipients"][0]["first_name"] == "Adik"
+    assert any(item["path"].startswith("report/victim/") for item in sealed["unmodelled"])
+    plain = json.dumps(report.details)
+    assert "Siti" not in plain and "Adik" not in plain and "2014-04-05" not in plain
+    source = report.details["source"]
+    assert source["ncmec_report_id"] == "90000001"
+    assert source["times_without_zone"]["read_as"] == "+08:00"
+    assert any("<newsgroupIncident>" in item["xml"] for item in source["unmodelled"])
+    assert report.details["law_enforcement"]["case_number"] == "EPU-2026-0042"
+    account = report.reported_accounts[0]
+    assert account["associated_accounts"][0]["relation"] == "linked"
+    assert account["devices"][1]["type"] == "Advertising ID"
+    files = {f.name: f for f in db.scalars(select(ReportFile).where(
+        ReportFile.report_id == report.id))}  # fmt: skip
+    assert "generative_ai" in files["image-0001.jpg"].annotations
+    assert files["image-0001.jpg"].details["original_name"] == "IMG_0001.JPG"
+    assert files["meme-0002.png"].annotations == ["potential_meme"]
 
 
 @pytest.mark.parametrize(
@@ -39,19 +89,118 @@ def test_importing_the_same_file_twice_finds_the_first_report(db: Session) -> No
     ],
 )
 def test_bad_files_are_refused_naming_the_field(db: Session, raw: bytes, reason: str) -> None:
-    with pytest.raises(CybertipImportError, match=reason):
+    with pytest.raises(CybertipImportError) as caught:
         import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=raw)
+    assert any(reason in problem for problem in caught.value.problems)
 
 
-def test_cli_refuses_a_missing_file(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["import-cybertip", str(tmp_path / "absent.xml")])
+def test_export_is_schema_valid_audited_and_reads_back(db: Session) -> None:
+    imported = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL, file_details=FILES)
+    public_id = imported.submitted.receipt.report_id
+    xml = export_cybertip(db, keyring=KEYRING, actor=SYSTEM, public_id=public_id)
+    SCHEMA.validate(xml.decode())
+    assert read_cybertip(xml).data.model_dump(exclude={"files"}) == read_cybertip(
+        FULL).data.model_dump(exclude={"files"})  # fmt: skip
+    flush_pending(db)
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.object_id == public_id))
+    assert "report.export.cybertip" in set(actions)
+    with pytest.raises(ExportError, match="no report"):
+        export_cybertip(db, keyring=KEYRING, actor=SYSTEM, public_id="R-2026-NOPE")
+
+
+# --- the CLI, against a database of its own (it commits) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli_database(pg_server: str) -> Iterator[str]:
+    name = f"perisai_reports_cli_{os.getpid()}"
+    yield migrated_database(pg_server, name)
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def on_cli_database(cli_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERISAI_DATABASE_URL", cli_database)
+    monkeypatch.setenv("PERISAI_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PERISAI_MASTER_KEY_FILE", str(tmp_path / "master.key"))
+    (tmp_path / "master.key").write_bytes(bytes(range(32)))
+    os.chmod(tmp_path / "master.key", 0o600)
+
+
+def _write(tmp_path: Path, name: str, raw: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    return str(path)
+
+
+@pytest.mark.usefixtures("on_cli_database")
+def test_cli_imports_with_summary_then_exports(tmp_path: Path) -> None:
+    report = _write(tmp_path, "report.xml", FULL)
+    details = [_write(tmp_path, f"f{n}.xml", raw) for n, raw in enumerate(FILES)]
+    args = ["import-cybertip", report, "--zone", "Asia/Kuala_Lumpur"]
+    for path in details:
+        args += ["--file-details", path]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["created"] is True and answer["summary"]["files"] == 2
+    assert answer["summary"]["times_without_zone"]["read_as"] == "Asia/Kuala_Lumpur"
+    text = runner.invoke(app, args)  # again, human output: found, not created
+    assert text.exit_code == 0 and "already imported" in text.stdout
+    assert "kept verbatim" in text.stdout and "newsgroupIncident" in text.stdout
+    out = tmp_path / "out.xml"
+    exported = runner.invoke(app, ["export-cybertip", answer["report_id"], "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    SCHEMA.validate(out.read_text(encoding="utf-8"))
+    to_stdout = runner.invoke(app, ["export-cybertip", answer["report_id"]])
+    assert to_stdout.stdout.encode() == out.read_bytes()
+    missing = runner.invoke(app, ["export-cybertip", "R-2026-NOPE"])
+    assert missing.exit_code == 2 and "no report" in missing.stderr
+
+
+@pytest.mark.usefixtures("on_cli_database")
+def test_cli_export_names_a_reporter_when_the_report_has_none(tmp_path: Path) -> None:
+    bare = SAMPLE.replace(b"<email>trust@example.com</email>", b"")
+    imported = runner.invoke(app, ["import-cybertip", _write(tmp_path, "r.xml", bare), "--json"])
+    report_id = json.loads(imported.stdout)["report_id"]
+    result = runner.invoke(
+        app, ["export-cybertip", report_id, "--reporter-email", "tf@gov.example"]
+    )
+    assert result.exit_code == 0, result.output
+    SCHEMA.validate(result.stdout)
+
+
+def test_cli_gives_one_line_per_problem_and_never_a_traceback(tmp_path: Path) -> None:
+    broken = SAMPLE.replace(b"Online Enticement of Children for Sexual Acts", b"Nope").replace(
+        b"<port>443</port>", b"<port>https</port>"
+    )
+    result = runner.invoke(app, ["import-cybertip", _write(tmp_path, "bad.xml", broken)])
     assert result.exit_code == 2
-    assert "no such file" in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("perisai: error: ") for line in lines)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_cli_refuses_malformed_xml_before_opening_the_database(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.xml"
-    bad.write_bytes(b"<report><incidentSummary>")
-    result = CliRunner().invoke(app, ["import-cybertip", str(bad)])
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["import-cybertip", "{missing}"], "no such file"),
+        (["import-cybertip", "{bad}"], "malformed XML"),
+        (["import-cybertip", "{laughs}"], "DTDs and entities"),
+        (["import-cybertip", "{good}", "--zone", "Nowhere/Else"], "unknown zone"),
+        (["import-cybertip", "{good}", "--file-details", "{good}"], "root element"),
+    ],
+)
+def test_cli_refuses_bad_input_before_opening_the_database(
+    tmp_path: Path, args: list[str], reason: str
+) -> None:
+    paths = {
+        "missing": str(tmp_path / "absent.xml"),
+        "bad": _write(tmp_path, "bad.xml", b"<report><incidentSummary>"),
+        "laughs": _write(tmp_path, "laughs.xml", BILLION_LAUGHS),
+        "good": _write(tmp_path, "good.xml", SAMPLE),
+    }
+    result = runner.invoke(app, [arg.format(**paths) for arg in args])
     assert result.exit_code == 2
-    assert "malformed XML" in result.output
+    assert reason in result.stderr and "Traceback" not in result.output

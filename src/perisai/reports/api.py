@@ -7,21 +7,19 @@ sees only its own reports, and never the victims' details it sent.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
 from perisai.enrichment.ipintel import available_intel, ip_intel_values
-from perisai.http.problems import Problem, field_path
+from perisai.http.problems import Problem
 from perisai.identity.deps import (
     DbDep,
     LoginRequired,
@@ -34,12 +32,13 @@ from perisai.identity.keycache import VerifiedKey
 from perisai.identity.permissions import Scope
 from perisai.identity.service import apikey_client_id
 from perisai.reports import service
-from perisai.reports.cybertip import CybertipError, parse_report_xml
+from perisai.reports.cybertip import Zone, parse_zone
 from perisai.reports.evidence import BlobWriter
 from perisai.reports.identifiers import FieldError
+from perisai.reports.imports import CybertipImportError, files_sha256, parse_cybertip_files
 from perisai.reports.intake import IntakeWriter, KeyRevoked
 from perisai.reports.models import Report, ReportFile, ReportStatus
-from perisai.reports.schemas import FileOut, Receipt, ReportIn, ReportOut
+from perisai.reports.schemas import CybertipReceipt, FileOut, Receipt, ReportIn, ReportOut
 from perisai.reports.sniff import mismatch, sniff
 from perisai.requestctx import current_request_id
 
@@ -104,10 +103,34 @@ _XML_BODY = {
 }
 
 
+ZoneQuery = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="Zone of the report's times that carry none: `UTC`, `+08:00` or an IANA "
+        "name. Without it such times are read as UTC; the answer's summary says which.",
+    ),
+]
+
+
+def _zone(text: str | None) -> Zone | None:
+    if text is None:
+        return None
+    try:
+        return parse_zone(text)
+    except ValueError as exc:
+        raise _invalid([{"field": "zone", "message": str(exc)}]) from None
+
+
+def _cybertip_problem(problem: str) -> dict[str, str]:
+    field, _, message = problem.partition(": ")
+    return {"field": field, "message": message or problem}
+
+
 @router.post(
     "/cybertip",
     status_code=201,
-    response_model=Receipt,
+    response_model=CybertipReceipt,
     responses={200: {"description": "Replay of an earlier submission with the same key"}},
     openapi_extra=_XML_BODY,
 )
@@ -116,23 +139,30 @@ async def submit_cybertip_report(
     runtime: RuntimeDep,
     writer: WriterDep,
     idempotency_key: IdempotencyKey = None,
+    zone: ZoneQuery = None,
     key: VerifiedKey = KEY_SUBMITTER,
 ) -> JSONResponse:
-    """Submit a CyberTipline report XML; the receipt's sha256 is that of the XML bytes."""
+    """Submit a CyberTipline report XML, validated against NCMEC's schema; the receipt's
+    sha256 is that of the XML bytes, and its summary lists what was kept verbatim."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type not in ("application/xml", "text/xml"):
         raise Problem(415, "Unsupported media type", "Send CyberTipline XML as application/xml.")
     raw = await request.body()
+    stated = _zone(zone)
     try:
-        report = ReportIn.model_validate(parse_report_xml(raw))
-    except CybertipError as exc:
-        raise _invalid([{"field": exc.field, "message": exc.message}]) from None
-    except ValidationError as exc:
-        raise _invalid(
-            [{"field": field_path(err["loc"]), "message": err["msg"]} for err in exc.errors()]
-        ) from None
-    body_sha256 = hashlib.sha256(raw).hexdigest()
-    return await _store(runtime, writer, key, idempotency_key, report, body_sha256)
+        parsed = await run_in_threadpool(parse_cybertip_files, raw, zone=stated)
+    except CybertipImportError as exc:
+        raise _invalid([_cybertip_problem(p) for p in exc.problems]) from None
+    return await _store(
+        runtime,
+        writer,
+        key,
+        idempotency_key,
+        parsed.data,
+        files_sha256(raw),
+        source=parsed.source,
+        summary=parsed.summary,
+    )
 
 
 def _invalid(errors: list[dict[str, str]]) -> Problem:
@@ -164,6 +194,9 @@ async def _store(
     idempotency_key: str | None,
     report: ReportIn,
     body_sha256: str,
+    *,
+    source: service.SourceExtras | None = None,
+    summary: dict[str, Any] | None = None,
 ) -> JSONResponse:
     if idempotency_key is None:
         raise Problem(
@@ -183,6 +216,7 @@ async def _store(
             api_key_id=key.id,
             ip_lookup=_ip_lookup(runtime),
             request_id=current_request_id(),
+            source=source,
         )
         # Returns once the report, its identifiers, victims, files, enrichment job and audit
         # entry are committed: only then is a receipt sent.
@@ -207,8 +241,11 @@ async def _store(
             headers={"Retry-After": "5"},
         ) from None
     receipt = result.receipt
+    content = receipt.model_dump(mode="json")
+    if summary is not None:
+        content["summary"] = summary
     return JSONResponse(
-        receipt.model_dump(mode="json"),
+        content,
         status_code=201 if result.created else 200,
         headers={"Location": f"{router.prefix}/{receipt.report_id}"},
     )

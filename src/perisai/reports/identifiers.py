@@ -44,6 +44,8 @@ def _values(account: ReportedAccount) -> Iterator[tuple[str, str, str]]:
         yield "url", f"profile_urls.{index}", url
     for index, device in enumerate(account.device_ids):
         yield "device", f"device_ids.{index}", device
+    for index, typed in enumerate(account.devices):
+        yield "device", f"devices.{index}.value", typed.value
     for index, event in enumerate(account.ip_events):
         yield "ip", f"ip_events.{index}.ip", str(event.ip)
 

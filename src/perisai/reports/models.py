@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,6 +79,15 @@ class Report(CreatedAt, Base):
     # and the optional contact, sealed and bound to ``report:<public_id>:contact``.
     receipt_code_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     contact_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The rest of a CyberTipline-style report: incident platform and time note, reporter, law
+    # enforcement, chat and e-mail incidents, and for imports ``source`` (format, the elements
+    # kept verbatim, how zoneless times were read). Whatever may identify a child (intended
+    # recipients, unmodelled parts of victim blocks) is sealed in ``details_sealed``, bound to
+    # ``report:<public_id>:details``.
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+    details_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     victims: Mapped[list[ReportVictim]] = relationship(
         back_populates="report", order_by="ReportVictim.position"
@@ -132,6 +142,11 @@ class ReportFile(CreatedAt, Base):
     annotations: Mapped[list[str]] = mapped_column(JSONB, default=list)
     industry_classification: Mapped[str | None] = mapped_column(String(2))
     publicly_available: Mapped[bool | None] = mapped_column(Boolean)
+    # What the platform knows about the file beyond the columns (original name, where it was,
+    # relevance, other hashes, EXIF name/value pairs, upload IP event...): NCMEC file details.
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
     # Filled by the upload.
     size: Mapped[int | None] = mapped_column(BigInteger)
     md5: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -9,44 +9,51 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
-    IPvAnyAddress,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
+from perisai.reports.fields import (
+    Age,
+    BirthDate,
+    IpEvent,
+    IpEventName,
+    LongText,
+    Md5,
+    Phone,
+    Sha1,
+    Sha256,
+    Short,
+    Strict,
+    Text,
+    Time,
+    Url,
+)
+from perisai.reports.parties import (
+    AccountFacts,
+    Address,
+    AssociatedAccount,
+    ChatIncident,
+    Device,
+    EmailIncident,
+    IntendedRecipient,
+    LawEnforcement,
+    Reporter,
+)
+
+__all__ = ["IpEvent", "IpEventName", "Time"]  # re-exported for older importers
+
 MAX_ACCOUNTS = 100
 MAX_ITEMS = 100
 MAX_MESSAGES = 5000
 MAX_FILES = 1000
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text and JSONB cannot hold NUL: refuse it here, with the field named.
-    if "\x00" in value:
-        raise ValueError("may not contain a NUL character")
-    return value
-
-
-NoNul = AfterValidator(_no_nul)
-Short = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul
-]
-Text = Annotated[str, StringConstraints(max_length=20_000), NoNul]
-LongText = Annotated[str, StringConstraints(max_length=100_000), NoNul]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048), NoNul]
-Md5 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{32}$")]
-Sha1 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{40}$")]
-Sha256 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
 
 
 def _safe_file_name(value: str) -> str:
@@ -56,18 +63,6 @@ def _safe_file_name(value: str) -> str:
 
 
 FileName = Annotated[Short, AfterValidator(_safe_file_name)]
-
-
-def _iso_text(value: object) -> object:
-    # Numbers would be read as Unix times; a report's times must be written out with their zone.
-    if isinstance(value, (int, float)):
-        raise ValueError(
-            "a time must be an ISO 8601 string with a zone, e.g. 2026-11-20T10:00+08:00"
-        )
-    return value
-
-
-Time = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class IncidentType(enum.StrEnum):
@@ -86,16 +81,23 @@ class IncidentAnnotation(enum.StrEnum):
     CSAM_SOLICITATION = "csam_solicitation"
     MINOR_TO_MINOR_INTERACTION = "minor_to_minor_interaction"
     SPAM = "spam"
+    SADISTIC_ONLINE_EXPLOITATION = "sadistic_online_exploitation"
 
 
 class FileAnnotation(enum.StrEnum):
+    """NCMEC's file annotations (``generative_ai`` is kept on the file for AI provenance)."""
+
     GENERATIVE_AI = "generative_ai"
     POSSIBLE_SELF_PRODUCTION = "possible_self_production"
     LIVE_STREAMING = "live_streaming"
     INFANT = "infant"
     ANIMATED = "animated"
+    ANIME_DRAWING_VIRTUAL_HENTAI = "anime_drawing_virtual_hentai"
+    POTENTIAL_MEME = "potential_meme"
+    VIRAL = "viral"
     PHYSICAL_HARM = "physical_harm"
     VIOLENCE_GORE = "violence_gore"
+    BESTIALITY = "bestiality"
     OTHER = "other"
 
 
@@ -106,47 +108,34 @@ class IndustryClassification(enum.StrEnum):
     B2 = "B2"
 
 
-class IpEventName(enum.StrEnum):
-    LOGIN = "login"
-    REGISTRATION = "registration"
-    PURCHASE = "purchase"
-    UPLOAD = "upload"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=100_000)
-
-
 class Incident(Strict):
     type: IncidentType
     occurred_at: Time | None = None
     escalation_reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
     annotations: list[IncidentAnnotation] = Field(default_factory=list, max_length=10)
+    platform: Short | None = None  # the application where it happened
+    time_description: Text | None = None  # what the reporter says about occurred_at
 
 
-class IpEvent(Strict):
-    ip: IPvAnyAddress
-    port: int | None = Field(None, ge=0, le=65535)
-    event: IpEventName = IpEventName.UNKNOWN
-    at: Time | None = None
-    possible_proxy: bool | None = None
-
-
-class ReportedAccount(Strict):
+class ReportedAccount(AccountFacts):
     platform: Short | None = None
     user_id: Short | None = None
     screen_name: Short | None = None
     display_names: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
     profile_urls: list[Url] = Field(default_factory=list, max_length=MAX_ITEMS)
     emails: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
-    phones: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=MAX_ITEMS
-    )
+    phones: list[Phone] = Field(default_factory=list, max_length=MAX_ITEMS)
     ip_events: list[IpEvent] = Field(default_factory=list, max_length=1000)
     device_ids: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
     prior_report_ids: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    # The person behind the account, when the platform knows it.
+    first_name: Short | None = None
+    last_name: Short | None = None
+    age: Age | None = None
+    date_of_birth: BirthDate | None = None
+    addresses: list[Address] = Field(default_factory=list, max_length=20)
+    third_party: bool | None = None  # a user of another service, reported for information
+    associated_accounts: list[AssociatedAccount] = Field(default_factory=list, max_length=50)
 
 
 class AgeRange(Strict):
@@ -160,7 +149,7 @@ class AgeRange(Strict):
         return self
 
 
-class Victim(Strict):
+class Victim(AccountFacts):
     """Sealed at intake and never returned to the reporting client."""
 
     age: int | None = Field(None, ge=0, le=25)
@@ -168,10 +157,19 @@ class Victim(Strict):
     name: Short | None = None
     screen_names: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
     emails: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
-    phones: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=MAX_ITEMS
-    )
+    phones: list[Phone] = Field(default_factory=list, max_length=MAX_ITEMS)
     school_name: Short | None = None
+    first_name: Short | None = None
+    last_name: Short | None = None
+    date_of_birth: BirthDate | None = None
+    addresses: list[Address] = Field(default_factory=list, max_length=20)
+    platform: Short | None = None
+    user_id: Short | None = None
+    display_names: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    profile_urls: list[Url] = Field(default_factory=list, max_length=MAX_ITEMS)
+    ip_events: list[IpEvent] = Field(default_factory=list, max_length=1000)
+    prior_report_ids: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    associated_accounts: list[AssociatedAccount] = Field(default_factory=list, max_length=50)
 
 
 class Message(Strict):
@@ -183,6 +181,26 @@ class Message(Strict):
 class Conversation(Strict):
     platform: Short | None = None
     messages: list[Message] = Field(min_length=1, max_length=MAX_MESSAGES)
+
+
+class FileRelevance(enum.StrEnum):
+    REPORTED = "reported"
+    SUPPLEMENTAL_REPORTED = "supplemental_reported"
+
+
+class OtherHash(Strict):
+    """A hash of a kind we do not declare per column (PDQ, PhotoDNA...), kept as given."""
+
+    type: Short
+    value: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class FileMetadata(Strict):
+    """A name/value pair the platform read from the file (EXIF, hashes)."""
+
+    kind: Annotated[str, StringConstraints(pattern=r"^(exif|hash)$")] | None = None
+    name: Short
+    value: Text
 
 
 class FileDeclaration(Strict):
@@ -197,6 +215,19 @@ class FileDeclaration(Strict):
     annotations: list[FileAnnotation] = Field(default_factory=list, max_length=20)
     industry_classification: IndustryClassification | None = None
     publicly_available: bool | None = None
+    # What the platform knows about the file (NCMEC's file details), stored with it.
+    original_name: Short | None = None
+    source_file_id: Short | None = None  # the file's id where it came from (NCMEC's fileId)
+    location: Url | None = None
+    uploaded_to_platform_at: Time | None = None
+    viewed_by_platform: bool | None = None
+    exif_viewed_by_platform: bool | None = None
+    relevance: FileRelevance | None = None
+    other_hashes: list[OtherHash] = Field(default_factory=list, max_length=20)
+    ip_event: IpEvent | None = None
+    devices: list[Device] = Field(default_factory=list, max_length=MAX_ITEMS)
+    metadata: list[FileMetadata] = Field(default_factory=list, max_length=500)
+    additional_info: list[Text] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _some_hash(self) -> FileDeclaration:
@@ -219,6 +250,13 @@ class ReportIn(Strict):
     additional_info: LongText | None = None
     jurisdiction: Jurisdiction | None = None
     offence_codes: list[OffenceCodeText] = Field(default_factory=list, max_length=20)
+    # The rest of a CyberTipline report: who reported, police already involved, whom the
+    # content was meant for (sealed), chat and e-mail incident details.
+    reporter: Reporter | None = None
+    law_enforcement: LawEnforcement | None = None
+    intended_recipients: list[IntendedRecipient] = Field(default_factory=list, max_length=50)
+    chat_incidents: list[ChatIncident] = Field(default_factory=list, max_length=MAX_ITEMS)
+    email_incidents: list[EmailIncident] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @field_validator("files")
     @classmethod
@@ -233,6 +271,16 @@ class Receipt(BaseModel):
     report_id: str
     received_at: datetime
     sha256: str
+
+
+class CybertipReceipt(Receipt):
+    """The receipt of a CyberTipline XML submission, with what the import made of it."""
+
+    summary: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Zoneless times and how they were read; elements and attributes kept "
+        "verbatim (`unmodelled`) or sealed (`unmodelled_sealed`), counted by kind.",
+    )
 
 
 class FileOut(BaseModel):

@@ -91,6 +91,54 @@ def victim_binding(public_id: str, position: int) -> str:
     return f"report:{public_id}:victim:{position}"
 
 
+def details_binding(public_id: str) -> str:
+    return f"report:{public_id}:details"
+
+
+@dataclass(frozen=True)
+class SourceExtras:
+    """What an imported file adds to its report: ``details`` (format, elements kept verbatim,
+    how zoneless times were read) stored as ``details["source"]``, and ``sealed`` parts that
+    may identify a child (kept verbatim from victim and intended-recipient blocks)."""
+
+    details: dict[str, Any]
+    sealed: dict[str, Any] = field(default_factory=dict)
+
+
+# Fields of ReportIn stored in ``report.details`` (the sealed ones go to ``details_sealed``).
+DETAIL_FIELDS = ("reporter", "law_enforcement", "chat_incidents", "email_incidents")
+# FileDeclaration fields stored in ``report_file.details``.
+_FILE_DETAIL_FIELDS = frozenset({
+    "original_name", "source_file_id", "location", "uploaded_to_platform_at",
+    "viewed_by_platform", "exif_viewed_by_platform", "relevance", "other_hashes", "ip_event",
+    "devices", "metadata", "additional_info",
+})  # fmt: skip
+
+
+def _details(dumped: dict[str, Any], source: SourceExtras | None) -> dict[str, Any]:
+    incident = {k: dumped["incident"][k] for k in ("platform", "time_description")}
+    details: dict[str, Any] = {"incident": {k: v for k, v in incident.items() if v is not None}}
+    details.update({name: dumped[name] for name in DETAIL_FIELDS if dumped[name]})
+    if not details["incident"]:
+        del details["incident"]
+    if source is not None:
+        details["source"] = source.details
+    return details
+
+
+def _sealed_details(
+    keyring: Keyring, public_id: str, dumped: dict[str, Any], source: SourceExtras | None
+) -> bytes | None:
+    parts: dict[str, Any] = {}
+    if dumped["intended_recipients"]:
+        parts["intended_recipients"] = dumped["intended_recipients"]
+    if source is not None:
+        parts.update(source.sealed)
+    if not parts:
+        return None
+    return keyring.seal_text(json.dumps(parts, sort_keys=True), details_binding(public_id))
+
+
 # (reported accounts as JSON, receipt time) → `report_ip_intel` column values, best effort.
 IpLookup = Callable[[list[Any], datetime], list[dict[str, Any]]]
 
@@ -143,6 +191,9 @@ def _file_values(declared: FileDeclaration) -> dict[str, Any]:
         "annotations": [str(item) for item in declared.annotations],
         "industry_classification": declared.industry_classification,
         "publicly_available": declared.publicly_available,
+        "details": declared.model_dump(
+            mode="json", include=set(_FILE_DETAIL_FIELDS), exclude_defaults=True
+        ),
     }
 
 
@@ -159,6 +210,7 @@ def prepare(
     hotline: HotlineExtras | None = None,
     ip_lookup: IpLookup | None = None,
     request_id: str | None = None,
+    source: SourceExtras | None = None,
 ) -> PreparedReport:
     """Normalise identifiers, seal victims and contact, and lay out the rows (no database).
 
@@ -200,6 +252,8 @@ def prepare(
         "victim_count": len(data.victims),
         "receipt_code_sha256": hotline.receipt_code_sha256 if hotline else None,
         "contact_sealed": contact_sealed,
+        "details": _details(dumped, source),
+        "details_sealed": _sealed_details(keyring, public_id, dumped, source),
     }
     victims = [
         keyring.seal_text(json.dumps(victim, sort_keys=True), victim_binding(public_id, position))
@@ -429,6 +483,7 @@ def submit(
     api_key_id: int | None = None,
     reporter_kind: ReporterKind = ReporterKind.APIKEY,
     hotline: HotlineExtras | None = None,
+    source: SourceExtras | None = None,
 ) -> Submitted:
     """Store one report (or find the one this key already stored); raise on a refusal.
 
@@ -444,6 +499,7 @@ def submit(
         api_key_id=api_key_id,
         reporter_kind=reporter_kind,
         hotline=hotline,
+        source=source,
     )
     (outcome,) = store(session, [prepared])
     if isinstance(outcome, Exception):
