@@ -12,3 +12,4 @@ PDQ = DATA / "threatexchange" / "pdq"
 VIDEO = DATA / "threatexchange" / "video"
 MAXMIND = DATA / "maxmind"
 C2PA = DATA / "c2pa"
+EXIF = DATA / "exif"  # EXIF-rotated photos made from ThreatExchange images, with reference hashes

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.banks.factories import flip_bits, random_pdq
-from tests.datasets import PDQ
+from tests.datasets import EXIF, PDQ
 from tests.identity.factories import PASSWORD, make_api_key, make_user
 
 from perisai.audit.models import AuditEntry
@@ -321,9 +321,6 @@ def test_hash_and_match_an_uploaded_image(
     assert 0 < body["matches"][0]["distance"] <= 31
     assert body["hashes"]["pdq"] != hashes["pdq"]
     assert {"media.hash", "media.match"} <= set(_actions(db))
-
-
-EXIF = Path(__file__).resolve().parents[1] / "data" / "exif"
 
 
 def test_an_exif_rotated_upload_matches_a_bank_built_by_other_tools(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
-from tests.datasets import PDQ
+from tests.datasets import EXIF, PDQ
 from tests.reports.factories import bearer, declaration, example_body, submitted_id
 
 from perisai.enrichment.pipeline import enrich_report
@@ -82,7 +82,7 @@ def test_enrichment_hashes_uploaded_images(
 def test_enrichment_stores_both_pdqs_of_an_exif_rotated_photo(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
-    exif = Path(__file__).resolve().parents[1] / "data" / "exif"
+    exif = EXIF
     row = (exif / "reference-hashes.tsv").read_text(encoding="utf-8").splitlines()[5]
     name, orientation, _source, reference = row.split("\t")[:4]
     image = (exif / name).read_bytes()

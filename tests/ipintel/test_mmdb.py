@@ -150,7 +150,7 @@ def test_missing_database_is_refused(tmp_path: Path) -> None:
         IpIntel.from_sources(mmdb=[tmp_path / "missing.mmdb"])
 
 
-RESIDENTIAL = Path(__file__).resolve().parents[1] / "data" / "ipintel"
+RESIDENTIAL = Path(__file__).resolve().parents[1] / "data" / "maxmind"
 
 
 def test_residential_proxy_database_sets_the_flag() -> None:

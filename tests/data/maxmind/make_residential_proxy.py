@@ -1,6 +1,6 @@
 """Build GeoIP-Residential-Proxy-Test.mmdb from the JSON beside it (run from the repo root):
 
-    .venv/bin/python tests/data/ipintel/make_residential_proxy.py
+    .venv/bin/python tests/data/maxmind/make_residential_proxy.py
 
 MaxMind publishes this database type's test source data but we build the binary ourselves with
 the `mmdb-writer` package (a dev dependency), so the test file is reproducible here.
