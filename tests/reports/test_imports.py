@@ -204,3 +204,15 @@ def test_cli_refuses_bad_input_before_opening_the_database(
     result = runner.invoke(app, [arg.format(**paths) for arg in args])
     assert result.exit_code == 2
     assert reason in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_answers_a_database_failure_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PERISAI_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("PERISAI_DATA_DIR", str(tmp_path / "var"))
+    result = runner.invoke(app, ["import-cybertip", _write(tmp_path, "r.xml", SAMPLE)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "cannot store the report" in result.stderr
+    exported = runner.invoke(app, ["export-cybertip", "R-2026-AAAAAAAAAA"])
+    assert exported.exit_code == 1 and "cannot export the report" in exported.stderr

@@ -28,6 +28,12 @@ def fail_lines(lines: list[str]) -> NoReturn:
     raise typer.Exit(clikit.EXIT_BAD_INPUT)
 
 
+def _unexpected(action: str, exc: Exception) -> NoReturn:
+    """A failure that is not the input's (the database is down, a disk is full): one line."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    clikit.fail(f"cannot {action}: {type(exc).__name__}: {first}", code=clikit.EXIT_FAILED)
+
+
 def _read(path: Path, problems: list[str]) -> bytes:
     if not path.is_file():
         problems.append(f"{path}: no such file")
@@ -105,6 +111,8 @@ def _store(path: Path, raw: bytes, details: list[bytes], zone: Any, as_json: boo
             )
     except CybertipImportError as exc:
         fail_lines([f"{path}: {problem}" for problem in exc.problems])
+    except Exception as exc:  # never a traceback: one line, exit 1
+        _unexpected("store the report", exc)
     receipt = result.submitted.receipt.model_dump(mode="json")
     created = result.submitted.created
     if as_json:
@@ -145,6 +153,8 @@ def export_cybertip_command(
             )
     except ExportError as exc:
         clikit.fail(str(exc))
+    except Exception as exc:  # never a traceback: one line, exit 1
+        _unexpected("export the report", exc)
     if out is None:
         typer.echo(xml.decode("utf-8"), nl=False)
         return
