@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
-import xmlschema
+
+if TYPE_CHECKING:
+    import xmlschema
 
 MAX_XML_BYTES: Final = 1_048_576
 MAX_DEPTH: Final = 40
@@ -35,7 +37,11 @@ class CybertipProblems(ValueError):
 
 @lru_cache(maxsize=1)
 def cybertip_schema() -> xmlschema.XMLSchema10:
-    """NCMEC's schema, read once from the package (no network, no other file)."""
+    """NCMEC's schema, read once from the package (no network, no other file).
+
+    xmlschema is imported here, not at start-up: it costs about a second to import."""
+    import xmlschema
+
     return xmlschema.XMLSchema10(
         XSD_PATH.read_text(encoding="utf-8"), allow="none", defuse="always"
     )

@@ -12,8 +12,6 @@ import re
 from datetime import date, datetime
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-import phonenumbers
-
 from perisai.reports.cybertip import names
 from perisai.reports.fields import IpEvent
 from perisai.reports.parties import (
@@ -63,6 +61,8 @@ def _phone(parent: Element, tag: str, text: str) -> None:
     if m := _SPLIT_PHONE.match(text):
         code, number = m.groups()
     elif text.startswith("+"):
+        import phonenumbers
+
         try:
             parsed = phonenumbers.parse(text, None)
             code, number = f"+{parsed.country_code}", str(parsed.national_number)
