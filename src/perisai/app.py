@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # Path patterns (regular expressions matched at the start of the path) → larger limits.
     app.state.body_limits = {
         rf"{API_PREFIX}/reports/[^/]+/files/[^/]+$": settings.max_evidence_bytes,
+        # Check a chat reads its body itself under a smaller cap and answers with a page in the
+        # person's language; this is only the outer bound.
+        r"/(?:semak-chat|check-a-chat)$": 64 * 1024 * 1024,
     }
 
     def body_limit(method: str, path: str) -> int | None:

@@ -1,0 +1,190 @@
+"""Check a chat: score it with the grooming engine and explain the result. Nothing is kept.
+
+Everything here works on values in memory and returns a view model; there is no database,
+file or log access in this module (the nothing-stored test relies on it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from perisai.chats import ChatMessage, ParsedChat, to_transcript
+from perisai.education.signs import Audience, Words, explain_kind, explain_stage
+from perisai.education.timefmt import show
+from perisai.grooming import (
+    MAX_MESSAGES_PER_CONVERSATION,
+    STAGES,
+    Assessment,
+    Conversation,
+    Message,
+    Signal,
+    default_scorer,
+)
+
+MAX_SHOWN = 60  # flagged messages listed on the page (the rest are counted)
+MAX_TRANSCRIPT_CHARS = 100_000  # carried to the hotline form; above it, the flagged excerpt
+CONTEXT = 2  # messages before and after each flagged one in an excerpt
+
+
+@dataclass(frozen=True)
+class Sign:
+    kind: str
+    stage: str | None
+    words: Words
+
+
+@dataclass(frozen=True)
+class Flagged:
+    index: int
+    author: str
+    when: str | None
+    when_iso: str | None
+    pieces: list[tuple[str, bool]]  # the text in pieces; True where the warning sign is
+    signs: list[Sign]
+
+
+@dataclass(frozen=True)
+class StageStep:
+    stage: str
+    words: Words
+    seen: bool
+    reached: bool  # the furthest stage the chat reached
+
+
+@dataclass
+class CheckResult:
+    format: str
+    audience: Audience
+    total: int
+    scored: int
+    level: str  # "danger" | "watch" | "none"
+    suspect: str | None
+    steps: list[StageStep]
+    flagged: list[Flagged]
+    more_flagged: int
+    signs: list[Sign]
+    transcript: str
+    transcript_is_excerpt: bool
+    kinds: set[str] = field(default_factory=set)
+
+    @property
+    def has_threat(self) -> bool:
+        return bool(self.kinds & {"threat", "coercion"})
+
+    @property
+    def wants_meeting(self) -> bool:
+        return "meeting_request" in self.kinds
+
+
+def score(messages: list[ChatMessage]) -> Assessment:
+    conversation = Conversation(
+        id="check",
+        messages=[Message(m.author or "?", m.text, m.sent_at) for m in messages],
+    )
+    return default_scorer().score(conversation)
+
+
+def _pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(text)):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in merged:
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text) or not pieces:
+        pieces.append((text[at:], False))
+    return pieces
+
+
+def _sign(signal: Signal, lang: str) -> Sign:
+    return Sign(signal.kind, signal.stage, explain_kind(signal.kind, signal.stage, lang))
+
+
+def _flagged(
+    messages: list[ChatMessage], by_message: dict[int, list[Signal]], lang: str
+) -> list[Flagged]:
+    found = []
+    for index in sorted(by_message)[:MAX_SHOWN]:
+        message = messages[index]
+        signals = by_message[index]
+        kinds = list(dict.fromkeys(s.kind for s in signals))
+        first = {s.kind: s for s in reversed(signals)}
+        found.append(
+            Flagged(
+                index=index,
+                author=message.author,
+                when=show(message.sent_at, lang) if message.sent_at else None,
+                when_iso=message.sent_at.isoformat() if message.sent_at else None,
+                pieces=_pieces(message.text, [s.span for s in signals]),
+                signs=[_sign(first[kind], lang) for kind in kinds],
+            )
+        )
+    return found
+
+
+def _steps(assessment: Assessment, lang: str) -> list[StageStep]:
+    seen = {s.stage for s in assessment.signals}
+    steps = []
+    for stage in STAGES:
+        words = explain_stage(stage, lang)
+        if words is not None:
+            steps.append(StageStep(stage, words, stage in seen, stage == assessment.stage))
+    return steps
+
+
+def _transcript(messages: list[ChatMessage], flagged: set[int]) -> tuple[str, bool]:
+    whole = to_transcript(messages)
+    if len(whole) <= MAX_TRANSCRIPT_CHARS:
+        return whole, False
+    keep = sorted(
+        {i for f in flagged for i in range(f - CONTEXT, f + CONTEXT + 1) if 0 <= i < len(messages)}
+    )
+    excerpt = to_transcript([messages[i] for i in keep])
+    while len(excerpt) > MAX_TRANSCRIPT_CHARS and keep:
+        keep = keep[len(keep) // 10 + 1 :]  # drop the oldest first: the latest matter most
+        excerpt = to_transcript([messages[i] for i in keep])
+    return excerpt, True
+
+
+def check_chat(chat: ParsedChat, *, lang: str, audience: Audience) -> CheckResult:
+    """Score the chat (its latest messages when it is longer than the engine takes)."""
+    messages = chat.messages[-MAX_MESSAGES_PER_CONVERSATION:]
+    assessment = score(messages)
+    by_message: dict[int, list[Signal]] = defaultdict(list)
+    for signal in assessment.signals:
+        if 0 <= signal.message < len(messages):
+            by_message[signal.message].append(signal)
+    kinds_in_order = sorted(
+        {s.kind: s for s in assessment.signals}.values(),
+        key=lambda s: (STAGES.index(s.stage) if s.stage in STAGES else len(STAGES), s.message),
+    )
+    if assessment.flag:
+        level = "danger"
+    elif assessment.signals:
+        level = "watch"
+    else:
+        level = "none"
+    transcript, is_excerpt = _transcript(messages, set(by_message))
+    return CheckResult(
+        format=chat.format,
+        audience=audience,
+        total=len(chat.messages),
+        scored=len(messages),
+        level=level,
+        suspect=assessment.suspect if assessment.signals else None,
+        steps=_steps(assessment, lang),
+        flagged=_flagged(messages, by_message, lang),
+        more_flagged=max(0, len(by_message) - MAX_SHOWN),
+        signs=[_sign(s, lang) for s in kinds_in_order],
+        transcript=transcript,
+        transcript_is_excerpt=is_excerpt,
+        kinds={s.kind for s in assessment.signals},
+    )

@@ -1,0 +1,10 @@
+"""How the education domain plugs into the app, the CLI, the worker and the migrations."""
+
+from perisai.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="education",
+    order=60,
+    routers=("perisai.education.check_views:router",),
+    templates=("templates",),
+)
