@@ -27,6 +27,7 @@ from perisai.audit.service import PUBLIC
 from perisai.http.ratelimit import RateLimiter
 from perisai.identity.deps import DbDep, Public, RuntimeDep
 from perisai.reports import service
+from perisai.reports.hotline_chat import ChatNotReadable, conversation_from_chat
 from perisai.reports.hotline_text import MESSAGES
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import ReporterKind
@@ -141,7 +142,8 @@ def _report_body(form: Any) -> tuple[dict[str, Any], str | None]:
     """The report body from the form, or the translation key of what is wrong."""
     urls = [line.strip() for line in _field(form, "urls").splitlines() if line.strip()]
     description = _field(form, "description")
-    if not urls and not description:
+    chat = _field(form, "chat")
+    if not urls and not description and not chat:
         return {}, "hotline.need_something"
     if len(urls) > MAX_URLS or any(not re.match(r"^https?://\S+$", url) for url in urls):
         return {}, "hotline.bad_url"
@@ -151,6 +153,11 @@ def _report_body(form: Any) -> tuple[dict[str, Any], str | None]:
     body: dict[str, Any] = {"incident": {"type": kind}, "urls": urls}
     if description:
         body["additional_info"] = description
+    if chat:
+        try:
+            body["conversations"] = [conversation_from_chat(chat)]
+        except ChatNotReadable as exc:
+            return {}, str(exc)
     return body, None
 
 
@@ -159,9 +166,26 @@ def _contact(form: Any) -> dict[str, str]:
     return {key: value for key, value in found.items() if value}
 
 
+def _kept(form: Any) -> dict[str, str]:
+    return {key: _field(form, key) for key in ("urls", "description", "kind", "chat")}
+
+
+async def _submit_or_prefill(
+    request: Request, runtime: RuntimeDep, db: DbDep, lang: str
+) -> Response:
+    form = await request.form()
+    if _field(form, "prefill") == "1":
+        # From "check a chat": the form filled in with the chat, for the person to read, change
+        # or empty before sending. Nothing is stored until they send it.
+        response = _form_page(request, lang, None, 200, **_kept(form))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return await _submit(request, runtime, db, lang)
+
+
 async def _submit(request: Request, runtime: RuntimeDep, db: DbDep, lang: str) -> Response:
     form = await request.form()
-    kept = {key: _field(form, key) for key in ("urls", "description", "kind")}
+    kept = _kept(form)
     if not _csrf_ok(request, form.get("csrf_token")):
         return _form_page(request, lang, translate("hotline.expired", lang), 403, **kept)
     if not _guard(request).allow(request):
@@ -225,12 +249,12 @@ def hotline_en(request: Request) -> Response:
 
 @router.post("/lapor")
 async def submit_ms(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
-    return await _submit(request, runtime, db, "ms")
+    return await _submit_or_prefill(request, runtime, db, "ms")
 
 
 @router.post("/report")
 async def submit_en(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
-    return await _submit(request, runtime, db, "en")
+    return await _submit_or_prefill(request, runtime, db, "en")
 
 
 @router.get("/lapor/status")

@@ -32,6 +32,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Terangkan apa yang anda lihat dan di mana",
         "en": "Describe what you saw and where",
     },
+    "hotline.chat": {
+        "ms": "Chat (pilihan): tampal mesej atau teks chat yang dieksport",
+        "en": "Chat (optional): paste the messages or an exported chat's text",
+    },
+    "hotline.chat.hint": {
+        "ms": "Hanya dihantar jika anda menghantar laporan ini. Anda boleh mengubah atau "
+        "memadamnya.",
+        "en": "Sent only if you send this report. You can change or delete it.",
+    },
+    "hotline.chat.too_long": {
+        "ms": "Chat terlalu panjang: tampal mesej yang merisaukan sahaja.",
+        "en": "The chat is too long: paste only the worrying messages.",
+    },
+    "hotline.chat.unreadable": {
+        "ms": "Kami tidak dapat membaca chat ini. Tampal mesej sebagai baris "
+        "\u201cNama: mesej\u201d.",
+        "en": "We could not read this chat. Paste the messages as \u201cName: message\u201d lines.",
+    },
     "hotline.contact": {
         "ms": "Hubungi saya (pilihan)",
         "en": "Contact me (optional)",
