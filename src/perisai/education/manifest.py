@@ -5,6 +5,9 @@ from perisai.manifest import Manifest
 MANIFEST = Manifest(
     name="education",
     order=60,
-    routers=("perisai.education.check_views:router",),
+    routers=(
+        "perisai.education.check_views:router",
+        "perisai.education.learn_views:router",
+    ),
     templates=("templates",),
 )

@@ -279,6 +279,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chat.format.messenger": {"ms": "Facebook Messenger", "en": "Facebook Messenger"},
     "chat.format.discord": {"ms": "Discord", "en": "Discord"},
     "chat.format.text": {"ms": "teks yang ditampal", "en": "pasted text"},
+    "edu.not_found": {"ms": "Halaman tidak dijumpai", "en": "Page not found"},
+    "learn.title": {
+        "ms": "Belajar tentang keselamatan dalam talian",
+        "en": "Learn about staying safe online",
+    },
+    "learn.intro": {
+        "ms": "Bagaimana grooming dan sekstorsi berlaku, apa yang perlu dibuat dan di mana "
+        "mendapatkan bantuan: untuk kanak-kanak, remaja dan ibu bapa. Setiap halaman ada kuiz "
+        "pendek dan panduan satu muka surat untuk dicetak.",
+        "en": "How grooming and sextortion happen, what to do and where to get help: for "
+        "children, teens and parents. Each page has a short quiz and a one-page guide to print.",
+    },
+    "learn.read": {"ms": "Baca", "en": "Read"},
+    "learn.quiz": {"ms": "Kuiz senario", "en": "Scenario quiz"},
+    "learn.guide": {"ms": "Panduan untuk dicetak (PDF)", "en": "Printable guide (PDF)"},
+    "quiz.intro": {
+        "ms": "Baca setiap situasi dan pilih jawapan terbaik. Jawapan anda tidak disimpan.",
+        "en": "Read each situation and choose the best answer. Your answers are not stored.",
+    },
+    "quiz.choose_one": {"ms": "Pilih satu jawapan.", "en": "Choose one answer."},
+    "quiz.missing": {"ms": "Soalan {n} belum dijawab", "en": "Question {n} has no answer"},
+    "quiz.submit": {"ms": "Semak jawapan", "en": "Check my answers"},
+    "quiz.result": {"ms": "Jawapan anda", "en": "Your answers"},
+    "quiz.private": {
+        "ms": "Jawapan anda tidak disimpan.",
+        "en": "Your answers are not stored.",
+    },
+    "quiz.score": {"ms": "{score} daripada {total} betul", "en": "{score} of {total} right"},
+    "quiz.right": {"ms": "Betul:", "en": "Right:"},
+    "quiz.wrong": {"ms": "Jawapan anda:", "en": "Your answer:"},
+    "quiz.better": {"ms": "Jawapan terbaik:", "en": "The best answer:"},
+    "quiz.again": {"ms": "Cuba lagi", "en": "Try again"},
     "check.again": {"ms": "Semak chat lain", "en": "Check another chat"},
     "check.learn": {
         "ms": "Ketahui lebih lanjut tentang grooming dan sekstorsi",
