@@ -113,6 +113,6 @@ def test_guides_are_small_one_page_pdfs(client: TestClient, lang: str, audience:
     assert data.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) == 1
     assert len(data) < 20_000
-    assert data == guide_pdf(audience, lang)  # type: ignore[arg-type]
+    assert data == guide_pdf(audience, lang)
     slug = SLUGS[lang][audience]  # type: ignore[index]
     assert slug in response.headers["content-disposition"]
