@@ -28,6 +28,8 @@ DEMO_USERS = [
     ("NGO", "caseworker", "ngo@demo.perisai.my", "Farid (NGO caseworker)"),
     ("SECRETARIAT", "auditor", "auditor@demo.perisai.my", "Tan (auditor)"),
     ("SECRETARIAT", "admin", "admin@demo.perisai.my", "Admin"),
+    ("MOE", "teacher", "teacher@demo.perisai.my", "Cikgu Rina (teacher)"),
+    ("MOE", "moe_officer", "moe@demo.perisai.my", "Encik Hafiz (MOE officer)"),
 ]
 
 

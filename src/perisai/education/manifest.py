@@ -8,6 +8,9 @@ MANIFEST = Manifest(
     routers=(
         "perisai.education.check_views:router",
         "perisai.education.learn_views:router",
+        "perisai.education.school_views:router",
     ),
+    models=("perisai.education.models",),
     templates=("templates",),
+    demo_seeders=("perisai.education.demo:seed",),
 )

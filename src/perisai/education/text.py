@@ -311,6 +311,157 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quiz.wrong": {"ms": "Jawapan anda:", "en": "Your answer:"},
     "quiz.better": {"ms": "Jawapan terbaik:", "en": "The best answer:"},
     "quiz.again": {"ms": "Cuba lagi", "en": "Try again"},
+    "home.edu.classes": {"ms": "Kuiz kelas", "en": "Class quizzes"},
+    "home.edu.districts": {
+        "ms": "Keputusan kuiz mengikut daerah",
+        "en": "Quiz results by district",
+    },
+    "class.teacher.title": {"ms": "Kuiz kelas", "en": "Class quizzes"},
+    "class.teacher.intro": {
+        "ms": "Mulakan sesi dan berikan kodnya kepada murid. Mereka menjawab kuiz senario "
+        "tanpa nama, tanpa akaun. Anda melihat keputusan kelas dan tanda amaran yang terlepas "
+        "apabila sekurang-kurangnya {n} murid telah menjawab.",
+        "en": "Start a session and give its code to your pupils. They answer the scenario quiz "
+        "anonymously, with no accounts. You see the class's results and the warning signs it "
+        "missed once at least {n} pupils have answered.",
+    },
+    "class.audience": {"ms": "Kuiz", "en": "Quiz"},
+    "class.audience.children": {"ms": "Kanak-kanak (9-12 tahun)", "en": "Children (9-12)"},
+    "class.audience.teens": {"ms": "Remaja (13-17 tahun)", "en": "Teens (13-17)"},
+    "class.district": {"ms": "Daerah sekolah", "en": "School district"},
+    "class.district.choose": {"ms": "Pilih daerah", "en": "Choose the district"},
+    "class.state": {"ms": "Negeri", "en": "State"},
+    "class.label": {"ms": "Nama kelas (pilihan)", "en": "Class name (optional)"},
+    "class.label.hint": {
+        "ms": "Contohnya \u201c5 Bestari\u201d. Hanya anda yang melihatnya. Jangan tulis nama "
+        "murid.",
+        "en": "For example \u201c5 Bestari\u201d. Only you see it. Do not write pupils' names.",
+    },
+    "class.minutes": {"ms": "Dibuka selama", "en": "Open for"},
+    "class.minutes.n": {"ms": "{n} minit", "en": "{n} minutes"},
+    "class.max": {"ms": "Bilangan jawapan paling banyak", "en": "Most answers accepted"},
+    "class.start": {"ms": "Mulakan sesi", "en": "Start the session"},
+    "class.mine": {"ms": "Sesi saya", "en": "My sessions"},
+    "class.code": {"ms": "Kod kelas", "en": "Class code"},
+    "class.responses": {"ms": "Jawapan", "en": "Answers"},
+    "class.until": {"ms": "Dibuka hingga", "en": "Open until"},
+    "class.closed": {"ms": "ditutup", "en": "closed"},
+    "class.none_yet": {"ms": "Belum ada sesi.", "en": "No sessions yet."},
+    "class.results": {"ms": "Keputusan kelas", "en": "Class results"},
+    "class.tell_pupils": {
+        "ms": "Berikan kod ini kepada murid:",
+        "en": "Give your pupils this code:",
+    },
+    "class.pupil_url": {
+        "ms": "Mereka membuka {ms} (Bahasa Malaysia) atau {en} (English) dan memasukkan kod.",
+        "en": "They open {ms} (Bahasa Malaysia) or {en} (English) and type the code.",
+    },
+    "class.open_until": {"ms": "Dibuka hingga {when}.", "en": "Open until {when}."},
+    "class.close": {"ms": "Tutup sesi sekarang", "en": "Close the session now"},
+    "class.closed_note": {
+        "ms": "Sesi {code} telah ditutup; tiada jawapan baharu diterima.",
+        "en": "Session {code} is closed; no new answers are accepted.",
+    },
+    "class.responses_n": {"ms": "{n} jawapan diterima", "en": "{n} answers received"},
+    "class.refresh": {"ms": "Muat semula", "en": "Refresh"},
+    "class.suppressed.title": {"ms": "Keputusan belum dipaparkan", "en": "Results not shown yet"},
+    "class.suppressed": {
+        "ms": "Keputusan dipaparkan apabila sekurang-kurangnya {n} murid telah menjawab, supaya "
+        "tiada jawapan murid dapat dikenal pasti.",
+        "en": "Results appear once at least {n} pupils have answered, so that no pupil's "
+        "answers can be singled out.",
+    },
+    "class.missed": {
+        "ms": "Tanda amaran yang terlepas pandang oleh kelas",
+        "en": "Warning signs the class missed",
+    },
+    "class.none_missed": {
+        "ms": "Kelas mengenal pasti setiap tanda amaran (70% atau lebih betul).",
+        "en": "The class spotted every warning sign (70% or more right).",
+    },
+    "class.by_question": {"ms": "Setiap soalan", "en": "Each question"},
+    "class.average": {"ms": "Purata betul: {pct}%", "en": "Right on average: {pct}%"},
+    "class.question": {"ms": "Situasi", "en": "Situation"},
+    "class.sign": {"ms": "Tanda amaran", "en": "Warning sign"},
+    "class.right": {"ms": "Betul", "en": "Right"},
+    "class.districts.title": {
+        "ms": "Keputusan kuiz kelas mengikut daerah",
+        "en": "Class quiz results by district",
+    },
+    "class.districts.intro": {
+        "ms": "Angka agregat sahaja: tiada murid, kelas atau sekolah ditunjukkan. Daerah dengan "
+        "kurang daripada {n} jawapan disembunyikan.",
+        "en": "Aggregates only: no pupil, class or school is shown. Districts with fewer than "
+        "{n} answers are hidden.",
+    },
+    "class.period": {"ms": "Tempoh", "en": "Period"},
+    "class.period.n": {"ms": "{n} hari lalu", "en": "Last {n} days"},
+    "class.show": {"ms": "Tunjuk", "en": "Show"},
+    "class.since": {"ms": "Sesi sejak {when}.", "en": "Sessions since {when}."},
+    "class.districts.signs": {
+        "ms": "Tanda amaran, yang paling lemah dahulu",
+        "en": "Warning signs, weakest first",
+    },
+    "class.districts.by": {"ms": "Mengikut daerah", "en": "By district"},
+    "class.districts.none": {"ms": "Belum ada keputusan.", "en": "No results yet."},
+    "class.sessions": {"ms": "Sesi", "en": "Sessions"},
+    "class.most_missed": {"ms": "Paling terlepas", "en": "Most missed"},
+    "class.fewer_than": {
+        "ms": "Kurang daripada {n} jawapan: disembunyikan",
+        "en": "Fewer than {n} answers: hidden",
+    },
+    "class.pupil.title": {"ms": "Kuiz kelas", "en": "Class quiz"},
+    "class.pupil.intro": {
+        "ms": "Masukkan kod yang diberi oleh guru anda.",
+        "en": "Type the code your teacher gave you.",
+    },
+    "class.pupil.anonymous": {
+        "ms": "Tanpa nama: jangan tulis nama anda di mana-mana. Guru hanya melihat keputusan "
+        "seluruh kelas.",
+        "en": "Anonymous: don't write your name anywhere. Your teacher only sees the whole "
+        "class's results.",
+    },
+    "class.pupil.go": {"ms": "Mula", "en": "Start"},
+    "class.quiz.intro": {
+        "ms": "Pilih jawapan terbaik untuk setiap situasi. Jawapan anda dihantar tanpa nama.",
+        "en": "Choose the best answer for each situation. Your answers are sent anonymously.",
+    },
+    "class.done.title": {"ms": "Terima kasih!", "en": "Thank you!"},
+    "class.done.sent": {
+        "ms": "Jawapan anda telah dihantar tanpa nama.",
+        "en": "Your answers were sent anonymously.",
+    },
+    "class.done.already": {
+        "ms": "Anda sudah menjawab kuiz ini.",
+        "en": "You have already answered this quiz.",
+    },
+    "class.err.code": {
+        "ms": "Kod ini tidak dikenali, atau sesi telah tamat. Semak kod dengan guru anda.",
+        "en": "This code is not known, or the session has ended. Check the code with your teacher.",
+    },
+    "class.err.closed": {
+        "ms": "Sesi ini telah tamat. Jawapan tidak dihantar.",
+        "en": "This session has ended. The answers were not sent.",
+    },
+    "class.err.full": {
+        "ms": "Sesi ini sudah penuh. Beritahu guru anda.",
+        "en": "This session is full. Tell your teacher.",
+    },
+    "class.err.expired": {
+        "ms": "Borang telah tamat tempoh. Masukkan kod sekali lagi.",
+        "en": "The form expired. Type the code again.",
+    },
+    "class.err.audience": {"ms": "Pilih kuiz.", "en": "Choose a quiz."},
+    "class.err.district": {"ms": "Pilih daerah sekolah.", "en": "Choose the school district."},
+    "class.err.label": {
+        "ms": "Nama kelas terlalu panjang (paling banyak 60 aksara).",
+        "en": "The class name is too long (at most 60 characters).",
+    },
+    "class.err.minutes": {"ms": "Pilih tempoh.", "en": "Choose how long it stays open."},
+    "class.err.max_responses": {
+        "ms": "Bilangan jawapan mesti antara 1 dan 200.",
+        "en": "The number of answers must be between 1 and 200.",
+    },
     "check.again": {"ms": "Semak chat lain", "en": "Check another chat"},
     "check.learn": {
         "ms": "Ketahui lebih lanjut tentang grooming dan sekstorsi",

@@ -18,6 +18,12 @@ class Role(enum.StrEnum):
     CASEWORKER = "caseworker"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    TEACHER = "teacher"  # a school teacher (MOE): runs anonymous class quizzes
+    MOE_OFFICER = "moe_officer"  # an Education Ministry officer: district aggregates only
+
+
+# Roles that belong to one agency only (checked when a user is created and on every request).
+ROLE_AGENCY: dict[Role, str] = {Role.TEACHER: "MOE", Role.MOE_OFFICER: "MOE"}
 
 
 class Agency(CreatedAt, Base):

@@ -24,6 +24,8 @@ class Permission(enum.StrEnum):
     VICTIMS_READ = "victims:read"
     BANKS_MANAGE = "banks:manage"
     DASHBOARD_VIEW = "dashboard:view"
+    CLASS_SESSIONS = "education:class-sessions"  # start class quizzes, see their aggregates
+    EDUCATION_STATS = "education:district-stats"  # aggregates per district, never per child
 
 
 class Scope(enum.StrEnum):
@@ -71,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BANKS_MANAGE,
         }
     ),
+    Role.TEACHER: frozenset({Permission.HOME_VIEW, Permission.CLASS_SESSIONS}),
+    Role.MOE_OFFICER: frozenset({Permission.HOME_VIEW, Permission.EDUCATION_STATS}),
 }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import Actor, record
 from perisai.config import Settings
 from perisai.crypto import Keyring
-from perisai.identity.models import Agency, ApiKey, Role, User, UserSession
+from perisai.identity.models import ROLE_AGENCY, Agency, ApiKey, Role, User, UserSession
 from perisai.identity.passwords import check_password_policy, hash_password, verify_password
 from perisai.identity.permissions import Scope
 
@@ -106,6 +106,9 @@ def create_user(
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         raise IdentityError(f"a user with email {address} exists already")
     agency = agency_by_short_name(session, agency_short)
+    required = ROLE_AGENCY.get(role_value)
+    if required is not None and agency.short_name != required:
+        raise IdentityError(f"role {role_value.value} is only for users of agency {required}")
     secret = pyotp.random_base32()
     user = User(
         agency=agency,

@@ -1,0 +1,172 @@
+"""Malaysian states and their education districts, for grouping class results.
+
+Districts follow the administrative districts the state education departments' district offices
+(PPD) serve; Sarawak is grouped by division, Kuala Lumpur by its three PPD zones. A fixed list
+(not free text) so that every teacher in a district lands in the same group.
+"""
+
+from __future__ import annotations
+
+STATES: dict[str, tuple[str, ...]] = {
+    "Johor": (
+        "Batu Pahat",
+        "Johor Bahru",
+        "Kluang",
+        "Kota Tinggi",
+        "Kulai",
+        "Mersing",
+        "Muar",
+        "Pontian",
+        "Segamat",
+        "Tangkak",
+    ),
+    "Kedah": (
+        "Baling",
+        "Bandar Baharu",
+        "Kota Setar",
+        "Kuala Muda",
+        "Kubang Pasu",
+        "Kulim",
+        "Langkawi",
+        "Padang Terap",
+        "Pendang",
+        "Pokok Sena",
+        "Sik",
+        "Yan",
+    ),
+    "Kelantan": (
+        "Bachok",
+        "Gua Musang",
+        "Jeli",
+        "Kota Bharu",
+        "Kuala Krai",
+        "Machang",
+        "Pasir Mas",
+        "Pasir Puteh",
+        "Tanah Merah",
+        "Tumpat",
+    ),
+    "Melaka": ("Alor Gajah", "Jasin", "Melaka Tengah"),
+    "Negeri Sembilan": (
+        "Jelebu",
+        "Jempol",
+        "Kuala Pilah",
+        "Port Dickson",
+        "Rembau",
+        "Seremban",
+        "Tampin",
+    ),
+    "Pahang": (
+        "Bentong",
+        "Bera",
+        "Cameron Highlands",
+        "Jerantut",
+        "Kuala Lipis",
+        "Kuantan",
+        "Maran",
+        "Pekan",
+        "Raub",
+        "Rompin",
+        "Temerloh",
+    ),
+    "Perak": (
+        "Bagan Datuk",
+        "Batang Padang",
+        "Hilir Perak",
+        "Hulu Perak",
+        "Kampar",
+        "Kerian",
+        "Kinta",
+        "Kuala Kangsar",
+        "Larut, Matang dan Selama",
+        "Manjung",
+        "Muallim",
+        "Perak Tengah",
+    ),
+    "Perlis": ("Perlis",),
+    "Pulau Pinang": (
+        "Barat Daya",
+        "Seberang Perai Selatan",
+        "Seberang Perai Tengah",
+        "Seberang Perai Utara",
+        "Timur Laut",
+    ),
+    "Sabah": (
+        "Beaufort",
+        "Beluran",
+        "Kalabakan",
+        "Keningau",
+        "Kinabatangan",
+        "Kota Belud",
+        "Kota Kinabalu",
+        "Kota Marudu",
+        "Kuala Penyu",
+        "Kudat",
+        "Kunak",
+        "Lahad Datu",
+        "Nabawan",
+        "Papar",
+        "Penampang",
+        "Pitas",
+        "Putatan",
+        "Ranau",
+        "Sandakan",
+        "Semporna",
+        "Sipitang",
+        "Tambunan",
+        "Tawau",
+        "Telupid",
+        "Tenom",
+        "Tongod",
+        "Tuaran",
+    ),
+    "Sarawak": (
+        "Betong",
+        "Bintulu",
+        "Kapit",
+        "Kuching",
+        "Limbang",
+        "Miri",
+        "Mukah",
+        "Samarahan",
+        "Sarikei",
+        "Serian",
+        "Sibu",
+        "Sri Aman",
+    ),
+    "Selangor": (
+        "Gombak",
+        "Hulu Langat",
+        "Hulu Selangor",
+        "Klang",
+        "Kuala Langat",
+        "Kuala Selangor",
+        "Petaling",
+        "Sabak Bernam",
+        "Sepang",
+    ),
+    "Terengganu": (
+        "Besut",
+        "Dungun",
+        "Hulu Terengganu",
+        "Kemaman",
+        "Kuala Nerus",
+        "Kuala Terengganu",
+        "Marang",
+        "Setiu",
+    ),
+    "Wilayah Persekutuan Kuala Lumpur": ("Bangsar dan Pudu", "Keramat", "Sentul"),
+    "Wilayah Persekutuan Labuan": ("Labuan",),
+    "Wilayah Persekutuan Putrajaya": ("Putrajaya",),
+}
+DISTRICTS: tuple[tuple[str, str], ...] = tuple(
+    (state, district) for state, districts in STATES.items() for district in districts
+)
+
+
+def district_key(state: str, district: str) -> str:
+    return f"{state} / {district}"
+
+
+def is_district(state: str, district: str) -> bool:
+    return district in STATES.get(state, ())
