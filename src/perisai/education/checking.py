@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from perisai.chats import ChatMessage, ParsedChat, to_transcript
 from perisai.education.signs import Audience, Words, explain_kind, explain_stage
@@ -22,9 +23,11 @@ from perisai.grooming import (
     default_scorer,
 )
 
-MAX_SHOWN = 60  # flagged messages listed on the page (the rest are counted)
-MAX_TRANSCRIPT_CHARS = 100_000  # carried to the hotline form; above it, the flagged excerpt
+MAX_SHOWN = 50  # flagged messages listed on the page (the rest are counted)
+MAX_TRANSCRIPT_BYTES = 80_000  # carried to the hotline form, as HTML; above it, an excerpt
+MAX_SHOWN_CHARS = 700  # of one flagged message: the part around its warning signs
 CONTEXT = 2  # messages before and after each flagged one in an excerpt
+# Together these keep the result page under 200 KB however long the chat (see the tests).
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,22 @@ def score(messages: list[ChatMessage]) -> Assessment:
     return default_scorer().score(conversation)
 
 
+def _window(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """The part of a long message around its warning signs, with the spans moved to match."""
+    if len(text) <= MAX_SHOWN_CHARS:
+        return text, spans
+    first = min((s[0] for s in spans), default=0)
+    start = max(0, min(first - MAX_SHOWN_CHARS // 3, len(text) - MAX_SHOWN_CHARS))
+    end = start + MAX_SHOWN_CHARS
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    shift = len(prefix) - start
+    moved = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
+    return prefix + text[start:end] + suffix, moved
+
+
 def _pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    text, spans = _window(text, spans)
     merged: list[list[int]] = []
     for start, end in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(text)):
         if merged and start <= merged[-1][1]:
@@ -140,15 +158,20 @@ def _steps(assessment: Assessment, lang: str) -> list[StageStep]:
     return steps
 
 
+def _weight(text: str) -> int:
+    """Bytes the text takes in the page once HTML-escaped (an upper bound of Jinja's escaping)."""
+    return len(escape(text).encode("utf-8"))
+
+
 def _transcript(messages: list[ChatMessage], flagged: set[int]) -> tuple[str, bool]:
     whole = to_transcript(messages)
-    if len(whole) <= MAX_TRANSCRIPT_CHARS:
+    if _weight(whole) <= MAX_TRANSCRIPT_BYTES:
         return whole, False
     keep = sorted(
         {i for f in flagged for i in range(f - CONTEXT, f + CONTEXT + 1) if 0 <= i < len(messages)}
     )
     excerpt = to_transcript([messages[i] for i in keep])
-    while len(excerpt) > MAX_TRANSCRIPT_CHARS and keep:
+    while _weight(excerpt) > MAX_TRANSCRIPT_BYTES and keep:
         keep = keep[len(keep) // 10 + 1 :]  # drop the oldest first: the latest matter most
         excerpt = to_transcript([messages[i] for i in keep])
     return excerpt, True

@@ -379,6 +379,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Kelas mengenal pasti setiap tanda amaran (70% atau lebih betul).",
         "en": "The class spotted every warning sign (70% or more right).",
     },
+    "class.discuss": {"ms": "Bincang dengan kelas:", "en": "Discuss with the class:"},
     "class.by_question": {"ms": "Setiap soalan", "en": "Each question"},
     "class.average": {"ms": "Purata betul: {pct}%", "en": "Right on average: {pct}%"},
     "class.question": {"ms": "Situasi", "en": "Situation"},
