@@ -62,6 +62,10 @@ def embedded(value: object, what: str) -> bytes:
     return value.value
 
 
+def tag24(data: bytes) -> cbor2.CBORTag:
+    return cbor2.CBORTag(ENCODED_CBOR_TAG, data)
+
+
 def tagged(data: bytes) -> bytes:
     """The encoding of `#6.24(bstr)` around `data`."""
     return dumps(cbor2.CBORTag(ENCODED_CBOR_TAG, data))
@@ -118,8 +122,12 @@ def verify_sign1(
     alg = SIGN_ALGS.get(message.protected.get(HEADER_ALG))  # type: ignore[arg-type]
     if alg is None or alg not in allowed:
         raise fail(Reason.ALG_NOT_ALLOWED, f"{what} algorithm is not allowed")
-    if not Algorithm(alg).verify(key, message.tail, sign1_structure(message.protected_bytes, payload)):
-        reason = Reason.ISSUER_SIGNATURE_INVALID if what == "issuerAuth" else Reason.DEVICE_AUTH_INVALID
+    if not Algorithm(alg).verify(
+        key, message.tail, sign1_structure(message.protected_bytes, payload)
+    ):
+        reason = (
+            Reason.ISSUER_SIGNATURE_INVALID if what == "issuerAuth" else Reason.DEVICE_AUTH_INVALID
+        )
         raise fail(reason, f"{what} signature does not verify")
 
 
@@ -132,8 +140,12 @@ def verify_mac0(message: CoseMessage, mac_key: bytes, payload: bytes) -> None:
         raise fail(Reason.DEVICE_AUTH_INVALID, "deviceMac does not verify")
 
 
-def make_sign1(key: PrivateKey, payload: bytes | None, detached: bytes | None = None,
-               unprotected: dict[Any, Any] | None = None) -> list[Any]:
+def make_sign1(
+    key: PrivateKey,
+    payload: bytes | None,
+    detached: bytes | None = None,
+    unprotected: dict[Any, Any] | None = None,
+) -> list[Any]:
     """A COSE_Sign1 (untagged, as mdoc uses it); `detached` is signed when payload is None."""
     from perisai.age.jose import alg_for_key
 

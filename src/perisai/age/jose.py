@@ -32,7 +32,11 @@ _CURVES: dict[str, tuple[ec.EllipticCurve, int]] = {
 }
 _EC_ALGS = {"ES256": ("P-256", hashes.SHA256), "ES384": ("P-384", hashes.SHA384)}
 _EC_ALGS["ES512"] = ("P-521", hashes.SHA512)
-_RSA_HASHES = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
+_RSA_HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
+    "256": hashes.SHA256,
+    "384": hashes.SHA384,
+    "512": hashes.SHA512,
+}
 MIN_RSA_BITS = 2048
 
 ALL_ALGS = frozenset(
@@ -101,9 +105,9 @@ def jwk_from_public_key(key: PublicKey) -> dict[str, str]:
 
         raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
         return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}
-    numbers = key.public_numbers()
-    n = numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")
-    e = numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")
+    rsa_numbers = key.public_numbers()
+    n = rsa_numbers.n.to_bytes((rsa_numbers.n.bit_length() + 7) // 8, "big")
+    e = rsa_numbers.e.to_bytes((rsa_numbers.e.bit_length() + 7) // 8, "big")
     return {"kty": "RSA", "n": b64url_encode(n), "e": b64url_encode(e)}
 
 
@@ -129,33 +133,41 @@ class Algorithm:
 
 def _verify(alg: str, key: PublicKey, signature: bytes, signing_input: bytes) -> bool:
     if alg in _EC_ALGS:
-        crv, digest = _EC_ALGS[alg]
-        curve, size = _CURVES[crv]
-        if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != curve.name:
-            return False
-        if len(signature) != 2 * size:
-            return False
-        r = int.from_bytes(signature[:size], "big")
-        s = int.from_bytes(signature[size:], "big")
-        key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(digest()))
-        return True
+        return _verify_ec(alg, key, signature, signing_input)
     if alg in ("EdDSA", "Ed25519"):
         if not isinstance(key, ed25519.Ed25519PublicKey):
             return False
         key.verify(signature, signing_input)
         return True
     if alg[:2] in ("RS", "PS") and alg[2:] in _RSA_HASHES:
-        if not isinstance(key, rsa.RSAPublicKey) or len(signature) != (key.key_size + 7) // 8:
-            return False
-        digest = _RSA_HASHES[alg[2:]]()
-        pad: padding.AsymmetricPadding = (
-            padding.PKCS1v15()
-            if alg.startswith("RS")
-            else padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size)
-        )
-        key.verify(signature, signing_input, pad, digest)
-        return True
+        return _verify_rsa(alg, key, signature, signing_input)
     return False
+
+
+def _verify_ec(alg: str, key: PublicKey, signature: bytes, signing_input: bytes) -> bool:
+    crv, digest = _EC_ALGS[alg]
+    curve, size = _CURVES[crv]
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != curve.name:
+        return False
+    if len(signature) != 2 * size:
+        return False
+    r = int.from_bytes(signature[:size], "big")
+    s = int.from_bytes(signature[size:], "big")
+    key.verify(encode_dss_signature(r, s), signing_input, ec.ECDSA(digest()))
+    return True
+
+
+def _verify_rsa(alg: str, key: PublicKey, signature: bytes, signing_input: bytes) -> bool:
+    if not isinstance(key, rsa.RSAPublicKey) or len(signature) != (key.key_size + 7) // 8:
+        return False
+    digest: hashes.HashAlgorithm = _RSA_HASHES[alg[2:]]()
+    pad: padding.AsymmetricPadding = (
+        padding.PKCS1v15()
+        if alg.startswith("RS")
+        else padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size)
+    )
+    key.verify(signature, signing_input, pad, digest)
+    return True
 
 
 def check_alg(alg: object, allowed: frozenset[str], what: str) -> Algorithm:

@@ -94,7 +94,9 @@ class _Mso:
 def _documents(value: object, policy: MdocPolicy) -> list[_Document]:
     if isinstance(value, dict) and "issuerAuth" in value:
         if not policy.allow_issuer_signed:
-            raise fail(Reason.ISSUER_SIGNED_ONLY, "a bare IssuerSigned has no device authentication")
+            raise fail(
+                Reason.ISSUER_SIGNED_ONLY, "a bare IssuerSigned has no device authentication"
+            )
         return [_Document(None, value, None)]
     response = cose.require_map(
         value, "DeviceResponse", {"version", "status"}, {"documents", "documentErrors"}
@@ -169,11 +171,19 @@ def _parse_mso(mso: object, cert_from: datetime, cert_until: datetime) -> _Mso:
         raise fail(Reason.DIGEST_ALG_UNSUPPORTED, "MSO digestAlgorithm is not supported")
     if not isinstance(body["docType"], str):
         raise fail(Reason.MALFORMED, "MSO docType is not a string")
-    signed = _time(cose.require_map(
-        body["validityInfo"], "validityInfo", {"signed", "validFrom", "validUntil"},
-        {"expectedUpdate"})["signed"], "signed")
+    signed = _time(
+        cose.require_map(
+            body["validityInfo"],
+            "validityInfo",
+            {"signed", "validFrom", "validUntil"},
+            {"expectedUpdate"},
+        )["signed"],
+        "signed",
+    )
     if not cert_from <= signed <= cert_until:
-        raise fail(Reason.CERTIFICATE_INVALID, "MSO was signed outside the DS certificate's validity")
+        raise fail(
+            Reason.CERTIFICATE_INVALID, "MSO was signed outside the DS certificate's validity"
+        )
     key_info = cose.require_map(
         body["deviceKeyInfo"], "deviceKeyInfo", {"deviceKey"}, {"keyAuthorizations", "keyInfo"}
     )
@@ -193,8 +203,12 @@ def _value_digests(value: object) -> dict[str, dict[int, bytes]]:
     if not isinstance(value, dict):
         raise fail(Reason.MALFORMED, "valueDigests is not a map")
     for namespace, digests in value.items():
-        if not isinstance(namespace, str) or not isinstance(digests, dict) or not all(
-            isinstance(k, int) and k >= 0 and isinstance(v, bytes) for k, v in digests.items()
+        if (
+            not isinstance(namespace, str)
+            or not isinstance(digests, dict)
+            or not all(
+                isinstance(k, int) and k >= 0 and isinstance(v, bytes) for k, v in digests.items()
+            )
         ):
             raise fail(Reason.MALFORMED, "valueDigests is not {namespace: {uint: bstr}}")
     return value
@@ -280,9 +294,11 @@ def _device_auth(
         raise fail(Reason.MALFORMED, "deviceAuth must hold exactly one of signature or MAC")
     if transcript is None:
         raise VerifierConfigError("device authentication needs the session transcript")
-    detached = _device_authentication_bytes(transcript, doc_type, namespaces_bytes)
+    detached = device_authentication_bytes(transcript, doc_type, namespaces_bytes)
     if "deviceSignature" in auth:
-        message = cose.parse_message(auth["deviceSignature"], cose.COSE_SIGN1_TAG, "deviceSignature")
+        message = cose.parse_message(
+            auth["deviceSignature"], cose.COSE_SIGN1_TAG, "deviceSignature"
+        )
         if message.payload is not None:
             raise fail(Reason.MALFORMED, "deviceSignature payload must be detached (null)")
         cose.verify_sign1(message, mso.device_key, detached, policy.algs, "deviceSignature")
@@ -297,7 +313,7 @@ def _device_auth(
         raise fail(Reason.MALFORMED, "deviceAuth holds neither deviceSignature nor deviceMac")
 
 
-def _device_authentication_bytes(
+def device_authentication_bytes(
     transcript: SessionTranscript, doc_type: str, namespaces_bytes: bytes
 ) -> bytes:
     """DeviceAuthenticationBytes, with the transcript spliced in as given (not re-encoded)."""
@@ -335,7 +351,9 @@ def _check_device_namespaces(value: object, mso: _Mso) -> None:
             continue
         listed = allowed_elements.get(namespace, []) if isinstance(allowed_elements, dict) else []
         if not all(isinstance(listed, list) and name in listed for name in elements):
-            raise fail(Reason.DEVICE_ELEMENT_NOT_AUTHORISED, "a device-signed element is not authorised")
+            raise fail(
+                Reason.DEVICE_ELEMENT_NOT_AUTHORISED, "a device-signed element is not authorised"
+            )
 
 
 # --- the entry point -------------------------------------------------------------------------

@@ -46,7 +46,9 @@ class TrustList:
 
     def add_jwk(self, jwk: object) -> None:
         kid = jwk.get("kid") if isinstance(jwk, dict) else None
-        self.keys.append(TrustedKey(public_key_from_jwk(jwk), kid if isinstance(kid, str) else None))
+        self.keys.append(
+            TrustedKey(public_key_from_jwk(jwk), kid if isinstance(kid, str) else None)
+        )
 
     def add_certificate(self, cert: x509.Certificate) -> None:
         if _is_ca(cert):
@@ -59,12 +61,22 @@ class TrustList:
     def jws_keys(self, header: dict[str, Any], now: datetime) -> list[PublicKey]:
         """Candidate keys for a JWS header: its `x5c` chain's leaf, else the configured JWKs."""
         if "x5c" in header:
-            return [self.chain_key(_x5c_ders(header["x5c"]), now)]
+            return [self._x5c_key(_x5c_ders(header["x5c"]), now)]
         kid = header.get("kid")
         matching = [k.key for k in self.keys if kid is None or k.kid is None or k.kid == kid]
         if not matching:
             raise fail(Reason.UNTRUSTED_ISSUER, "no trusted issuer key matches the header")
         return matching
+
+    def _x5c_key(self, ders: list[bytes], now: datetime) -> PublicKey:
+        """The chain's leaf key; a leaf whose key is a configured JWK needs no root."""
+        try:
+            return self.chain_key(ders, now)
+        except AgeProofError:
+            leaf = _leaf_with_trusted_key(ders[:1], self.keys, now)
+            if leaf is None:
+                raise
+            return leaf
 
     def chain_key(self, ders: Sequence[bytes], now: datetime) -> PublicKey:
         """The leaf's public key once the chain is pinned or leads to a root, valid at `now`."""
@@ -100,6 +112,21 @@ class TrustList:
             + [f"root {c.subject.rfc4514_string()}" for c in self.roots]
             + [f"pinned {c.subject.rfc4514_string()}" for c in self.pinned]
         )
+
+
+def _leaf_with_trusted_key(
+    ders: list[bytes], keys: list[TrustedKey], now: datetime
+) -> PublicKey | None:
+    try:
+        leaf = x509.load_der_x509_certificate(ders[0])
+    except (ValueError, IndexError):
+        return None
+    key = leaf.public_key()
+    if any(key == trusted.key for trusted in keys):
+        _check_validity(leaf, now)
+        _check_leaf_usage(leaf)
+        return key  # type: ignore[return-value]
+    return None
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
