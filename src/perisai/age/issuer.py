@@ -365,6 +365,38 @@ def _emac(shared: bytes, transcript: SessionTranscript) -> bytes:
 # --- batches ---------------------------------------------------------------------------------
 
 
+def issue_sd_jwt_batch(
+    issuer: TestIssuer,
+    answers: dict[str, bool],
+    *,
+    count: int = DEFAULT_BATCH,
+    now: datetime | None = None,
+    days: int = 90,
+) -> list[SdJwtCredential]:
+    """`count` single-use SD-JWT VCs with the same rounded validity and fresh keys and salts."""
+    start, end = _batch_validity(count, now, days)
+    return [issue_sd_jwt(issuer, answers, valid_from=start, valid_until=end) for _ in range(count)]
+
+
+def issue_mdoc_batch(
+    issuer: TestIssuer,
+    answers: dict[str, bool],
+    *,
+    count: int = DEFAULT_BATCH,
+    now: datetime | None = None,
+    days: int = 90,
+) -> list[MdocCredential]:
+    """`count` single-use mdocs with the same rounded validity and fresh keys and salts."""
+    start, end = _batch_validity(count, now, days)
+    return [issue_mdoc(issuer, answers, valid_from=start, valid_until=end) for _ in range(count)]
+
+
+def _batch_validity(count: int, now: datetime | None, days: int) -> tuple[datetime, datetime]:
+    if not 1 <= count <= MAX_BATCH:
+        raise ValueError(f"a batch holds 1 to {MAX_BATCH} attestations")
+    return rounded_validity(now or datetime.now(UTC), days)
+
+
 def issue_batch(
     issuer: TestIssuer,
     answers: dict[str, bool],
@@ -374,16 +406,8 @@ def issue_batch(
     now: datetime | None = None,
     days: int = 90,
 ) -> list[SdJwtCredential] | list[MdocCredential]:
-    """`count` single-use attestations with the same rounded validity and fresh keys/salts."""
-    if not 1 <= count <= MAX_BATCH:
-        raise ValueError(f"a batch holds 1 to {MAX_BATCH} attestations")
-    start, end = rounded_validity(now or datetime.now(UTC), days)
     if format == "sd-jwt":
-        return [
-            issue_sd_jwt(issuer, answers, valid_from=start, valid_until=end) for _ in range(count)
-        ]
+        return issue_sd_jwt_batch(issuer, answers, count=count, now=now, days=days)
     if format == "mdoc":
-        return [
-            issue_mdoc(issuer, answers, valid_from=start, valid_until=end) for _ in range(count)
-        ]
+        return issue_mdoc_batch(issuer, answers, count=count, now=now, days=days)
     raise ValueError(f"unknown format {format!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
 from perisai.age.errors import AgeProofError, Reason, fail
@@ -87,10 +89,7 @@ class TrustList:
     ) -> tuple[PublicKey, x509.Certificate]:
         if not ders or len(ders) > MAX_CHAIN:
             raise fail(Reason.CERTIFICATE_INVALID, "certificate chain is empty or too long")
-        try:
-            certs = [x509.load_der_x509_certificate(der) for der in ders]
-        except ValueError:
-            raise fail(Reason.CERTIFICATE_INVALID, "certificate is not DER X.509") from None
+        certs = [_load_der(der) for der in ders]
         leaf = certs[0]
         if any(leaf == pinned for pinned in self.pinned):
             _check_validity(leaf, now)
@@ -114,12 +113,22 @@ class TrustList:
         )
 
 
+def _load_der(der: bytes) -> x509.Certificate:
+    """A DER certificate; what `cryptography` only warns about (a negative serial) is refused."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CryptographyDeprecationWarning)
+        try:
+            return x509.load_der_x509_certificate(der)
+        except (ValueError, CryptographyDeprecationWarning):
+            raise fail(Reason.CERTIFICATE_INVALID, "certificate is not strict DER X.509") from None
+
+
 def _leaf_with_trusted_key(
     ders: list[bytes], keys: list[TrustedKey], now: datetime
 ) -> PublicKey | None:
     try:
-        leaf = x509.load_der_x509_certificate(ders[0])
-    except (ValueError, IndexError):
+        leaf = _load_der(ders[0])
+    except (AgeProofError, IndexError):
         return None
     key = leaf.public_key()
     if any(key == trusted.key for trusted in keys):
