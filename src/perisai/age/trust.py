@@ -29,6 +29,7 @@ from perisai.age.jose import PublicKey, jwk_from_public_key, public_key_from_jwk
 
 MAX_CHAIN = 5
 MAX_TRUST_FILE_BYTES = 1_048_576
+MAX_CACHED_CHAINS = 256
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class TrustList:
     keys: list[TrustedKey] = field(default_factory=list)
     roots: list[x509.Certificate] = field(default_factory=list)
     pinned: list[x509.Certificate] = field(default_factory=list)
+    # Chains already checked: DERs → (leaf key, leaf, the window in which every certificate of
+    # the path is valid). A chain is re-checked at a time outside its window.
+    _checked: dict[tuple[bytes, ...], tuple[PublicKey, x509.Certificate, datetime, datetime]] = (
+        field(default_factory=dict, repr=False, compare=False)
+    )
 
     def __bool__(self) -> bool:
         return bool(self.keys or self.roots or self.pinned)
@@ -89,12 +95,17 @@ class TrustList:
     ) -> tuple[PublicKey, x509.Certificate]:
         if not ders or len(ders) > MAX_CHAIN:
             raise fail(Reason.CERTIFICATE_INVALID, "certificate chain is empty or too long")
+        cache_key = tuple(ders)
+        known = self._checked.get(cache_key)
+        if known is not None and known[2] <= now <= known[3]:
+            return known[0], known[1]
         certs = [_load_der(der) for der in ders]
         leaf = certs[0]
         if any(leaf == pinned for pinned in self.pinned):
             _check_validity(leaf, now)
+            path = [leaf]
         elif self.roots:
-            _check_path(leaf, certs[1:], self.roots, now)
+            path = _check_path(leaf, certs[1:], self.roots, now)
         else:
             raise fail(Reason.UNTRUSTED_ISSUER, "certificate is neither pinned nor under a root")
         _check_leaf_usage(leaf)
@@ -103,6 +114,11 @@ class TrustList:
             key, ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey | rsa.RSAPublicKey
         ):
             raise fail(Reason.CERTIFICATE_INVALID, "certificate key type is not supported")
+        if len(self._checked) >= MAX_CACHED_CHAINS:
+            self._checked.clear()
+        start = max(cert.not_valid_before_utc for cert in path)
+        end = min(cert.not_valid_after_utc for cert in path)
+        self._checked[cache_key] = (key, leaf, start, end)
         return key, leaf
 
     def describe(self) -> list[str]:
@@ -155,7 +171,7 @@ def _check_path(
     intermediates: list[x509.Certificate],
     roots: list[x509.Certificate],
     now: datetime,
-) -> None:
+) -> list[x509.Certificate]:
     verifier = (
         verification.PolicyBuilder()
         .store(verification.Store(roots))
@@ -168,7 +184,7 @@ def _check_path(
         .build_client_verifier()
     )
     try:
-        verifier.verify(leaf, intermediates)
+        return list(verifier.verify(leaf, intermediates).chain)
     except verification.VerificationError as exc:
         raise fail(Reason.CERTIFICATE_INVALID, f"certificate chain: {exc}") from None
 
