@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     ipintel_cidr_lists: str = Field(
         "", description="`flag=path,flag=path` CIDR lists (e.g. `vpn=vpn.txt`) for IP enrichment."
     )
+    age_trust_files: str = Field(
+        "",
+        description="Colon-separated issuer keys (JWK) and certificates (PEM roots or pinned "
+        "signers) that platform age checks trust; empty: age verification answers 503.",
+    )
 
     @field_validator("database_url")
     @classmethod
