@@ -127,7 +127,25 @@ def _negatives() -> list[tuple[str, str, str, str]]:
         except Exception as exc:
             theirs = f"rejects ({type(exc).__name__})"
         rows.append((name, manifest[name].split(" (")[0].split(" -> ")[0][:60], ours, theirs))
+    rows.append(_stale_key_binding(trust, jwk))
     return rows
+
+
+def _stale_key_binding(trust: TrustList, jwk: JWK) -> tuple[str, str, str, str]:
+    """The valid control checked at today's time: its KB-JWT is from 2025 (replayable)."""
+    text = (NEGATIVES / "neg00_CONTROL_valid_base.txt").read_text().strip()
+    aud, nonce = "https://verifier.example.org", "1234567890"
+    try:
+        verify_sd_jwt(text, trust=trust, now=datetime.now(UTC), nonce=nonce, audience=aud)
+        ours = "accepts"
+    except AgeProofError as exc:
+        ours = f"rejects ({exc.reason.value})"
+    try:
+        SDJWTVerifier(text, lambda iss, header: jwk, aud, nonce).get_verified_payload()
+        theirs = "accepts"
+    except Exception as exc:
+        theirs = f"rejects ({type(exc).__name__})"
+    return ("neg00 today (KB-JWT iat of 2025: stale)", "replay", ours, theirs)
 
 
 def main() -> None:
@@ -170,7 +188,7 @@ def main() -> None:
     print()
     print(f"{'published negative':<42} {'perisai.age':<34} PyPI sd-jwt")
     for name, _, mine, other in _negatives():
-        flag = "  <- wrong" if other == "accepts" and not name.startswith("neg00") else ""
+        flag = "  <- wrong" if other == "accepts" and name != "neg00_CONTROL_valid_base.txt" else ""
         print(f"{name:<42} {mine:<34} {other}{flag}")
 
 
