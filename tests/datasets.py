@@ -13,3 +13,4 @@ VIDEO = DATA / "threatexchange" / "video"
 MAXMIND = DATA / "maxmind"
 C2PA = DATA / "c2pa"
 EXIF = DATA / "exif"  # EXIF-rotated photos made from ThreatExchange images, with reference hashes
+AGE = DATA / "age"

@@ -18,7 +18,6 @@ from perisai.age.encoding import b64url_encode
 from perisai.age.jose import jwk_from_public_key, sign
 from perisai.age.trust import TrustList
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "age"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 NONCE = "n-0123456789abcdef"
 AUD = "https://platform.example.my"
