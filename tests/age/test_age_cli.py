@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from tests.age.craft import DATA
+from tests.datasets import AGE as DATA
 from typer.testing import CliRunner
 
 from perisai.age.cli import app

@@ -21,7 +21,8 @@ import random
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.age.craft import DATA, hex_bytes
+from tests.age.craft import hex_bytes
+from tests.datasets import AGE as DATA
 
 from perisai.age import UnreadableInput, load_trust_files, verify_presentation
 from perisai.age.timecheck import parse_time

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from tests.age.craft import DATA, hex_bytes
+from tests.age.craft import hex_bytes
+from tests.datasets import AGE as DATA
 
 from perisai.age import (
     AgeCheck,
