@@ -516,3 +516,21 @@ def test_size_limits() -> None:
         node = node["n"]  # type: ignore[assignment]
     maker.claims["deep"] = deep
     assert _reason(maker) is Reason.TOO_LARGE
+
+
+def test_holder_keys_are_bounded() -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from perisai.age.jose import public_key_from_jwk
+
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()  # noqa: S505 - refused on purpose
+    with pytest.raises(AgeProofError, match="RSA"):
+        public_key_from_jwk(jwk_from_public_key(small))
+    huge = {"kty": "RSA", "n": b64url_encode(b"\xff" * 1100), "e": "AQAB"}
+    with pytest.raises(AgeProofError, match="RSA"):
+        public_key_from_jwk(huge)
+    ok = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    assert public_key_from_jwk(jwk_from_public_key(ok)) == ok
+    for bad in [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}, {"kty": "oct", "k": "AA"}, []]:
+        with pytest.raises(AgeProofError):
+            public_key_from_jwk(bad)

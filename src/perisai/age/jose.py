@@ -38,6 +38,7 @@ _RSA_HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
     "512": hashes.SHA512,
 }
 MIN_RSA_BITS = 2048
+MAX_RSA_BITS = 8192  # bounds the work one presentation can ask for
 
 ALL_ALGS = frozenset(
     {"ES256", "ES384", "ES512", "EdDSA", "Ed25519", "RS256", "RS384", "RS512"}
@@ -84,10 +85,10 @@ def public_key_from_jwk(jwk: object) -> PublicKey:
                 raise fail(Reason.MALFORMED, f"unsupported OKP curve {jwk.get('crv')!r}")
             return ed25519.Ed25519PublicKey.from_public_bytes(_coordinate(jwk, "x", 32))
         if kty == "RSA":
-            key = rsa.RSAPublicNumbers(_rsa_int(jwk, "e"), _rsa_int(jwk, "n")).public_key()
-            if key.key_size < MIN_RSA_BITS:
-                raise fail(Reason.MALFORMED, f"RSA key shorter than {MIN_RSA_BITS} bits")
-            return key
+            exponent, modulus = _rsa_int(jwk, "e"), _rsa_int(jwk, "n")
+            if not MIN_RSA_BITS <= modulus.bit_length() <= MAX_RSA_BITS or exponent >= 2**32:
+                raise fail(Reason.MALFORMED, f"RSA key outside {MIN_RSA_BITS}–{MAX_RSA_BITS} bits")
+            return rsa.RSAPublicNumbers(exponent, modulus).public_key()
     except ValueError as exc:
         raise fail(Reason.MALFORMED, f"JWK is not a valid key ({exc})") from None
     raise fail(Reason.MALFORMED, f"unsupported JWK kty {kty!r}")
