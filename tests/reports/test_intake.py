@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -260,7 +259,8 @@ def test_a_request_recording_its_key_use_does_not_stall_intake(own_database: Dat
     with own_database.transaction() as session:
         key, secret = make_api_key(session, scopes=[Scope.REPORTS_SUBMIT])
         key_id = key.id
-    writer = IntakeWriter(own_database, wait_seconds=5)
+    # A stalled write would wait on the held row until the writer gives up (an error).
+    writer = IntakeWriter(own_database, wait_seconds=60)
     holder = own_database.sessions()
     try:
         holder.begin()
@@ -269,10 +269,8 @@ def test_a_request_recording_its_key_use_does_not_stall_intake(own_database: Dat
         async def store() -> service.Submitted:
             return await writer.submit(prepared_report("while-locked", api_key_id=key_id))
 
-        started = time.monotonic()
         stored = asyncio.run(store())
         assert stored.created
-        assert time.monotonic() - started < 3
     finally:
         holder.rollback()
         holder.close()

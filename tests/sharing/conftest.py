@@ -76,7 +76,7 @@ class Receiver:
         with self.lock:
             return self.script.pop(0) if self.script else 200
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = 60.0) -> list[Received]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:

@@ -40,7 +40,7 @@ def emit_committed(runtime: Runtime, audience: list[str], payload: dict[str, Any
 
 
 def read_events(
-    base: str, token: str, count: int, *, last_event_id: int | None = None, timeout: float = 5.0
+    base: str, token: str, count: int, *, last_event_id: int | None = None, timeout: float = 30.0
 ) -> list[dict[str, Any]]:
     """Open the stream, collect ``count`` events (or stop at the timeout), close it."""
     headers = {"Authorization": f"Bearer {token}"}

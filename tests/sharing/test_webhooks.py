@@ -46,7 +46,7 @@ def emit_committed(runtime: Runtime, *, audience: list[str], payload: dict[str, 
         return event.id
 
 
-def work_until(runtime: Runtime, done: Callable[[], bool], timeout: float = 15.0) -> None:
+def work_until(runtime: Runtime, done: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run_worker(runtime, concurrency=2, wait=False, install_signal_handlers=False)

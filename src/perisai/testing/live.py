@@ -15,7 +15,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
     """Wait until `url`/readyz answers 200; fail at once if the server process exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
