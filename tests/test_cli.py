@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -144,17 +145,34 @@ def test_malformed_setting_stops_with_its_name(cli_env: dict[str, str]) -> None:
 
 def test_db_url_prints_the_database(cli_env: dict[str, str]) -> None:
     result = perisai(cli_env, "db", "url")
-    assert result.stdout.strip().startswith("postgresql")
+    assert result.stdout.strip().startswith("postgresql://")  # libpq's form, for psql
+    result = perisai(cli_env, "db", "url", "--sqlalchemy")
+    assert result.stdout.strip().startswith("postgresql+psycopg://")
 
 
-def test_embedded_server_starts_in_an_empty_data_dir(tmp_path: Path) -> None:
+def test_embedded_server_is_stopped_by_the_command_that_started_it(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
     env["PERISAI_DATA_DIR"] = str(tmp_path / "var")
+    pgdata = tmp_path / "var" / "pg"
     try:
+        result = perisai(env, "audit", "verify", "--json")
+        assert result.returncode == 0, result.stderr
+        assert pgdata.is_dir() and not (pgdata / "postmaster.pid").exists()
+
+        # `db url` leaves it running for the program that will use the URL...
         result = perisai(env, "db", "url")
         assert result.returncode == 0, result.stderr
         assert "host=" in result.stdout and str(tmp_path) in result.stdout.replace("%2F", "/")
+        assert (pgdata / "postmaster.pid").exists()
+        # ...which can connect with it as it is (libpq parses it as psql and pg_dump do).
+        with psycopg.connect(result.stdout.strip()) as connection:
+            assert connection.execute("SELECT current_database()").fetchone() == ("perisai",)
+        # A command that did not start it leaves it running; `db stop` ends it.
+        assert perisai(env, "audit", "verify").returncode == 0
+        assert (pgdata / "postmaster.pid").exists()
+        assert perisai(env, "db", "stop").returncode == 0
+        assert not (pgdata / "postmaster.pid").exists()
     finally:
         from perisai.db.embedded import stop_embedded
 
-        stop_embedded(tmp_path / "var" / "pg")
+        stop_embedded(pgdata)

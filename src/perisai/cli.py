@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer._click import core as click_core
 from typer._click import exceptions as click_exceptions
 
 from perisai import clikit
@@ -37,11 +38,22 @@ for _manifest in manifests():
             app.add_typer(load(_command.target), name=_command.name)
 
 
+def _run(command: click_core.Command, argv: list[str] | None) -> object:
+    """Run the command; every embedded PostgreSQL server it started is stopped on the way out
+    (Ctrl-C included), unless another process is still using it."""
+    from perisai.db.embedded import stop_servers_started_here
+
+    try:
+        return command.main(args=argv, prog_name="perisai", standalone_mode=False)
+    finally:
+        stop_servers_started_here()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; usage errors become exit 2 with a single line on stderr."""
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="perisai", standalone_mode=False)
+        code = _run(command, argv)
     except click_exceptions.NoArgsIsHelpError:
         # A bare group has printed its help already; that is information, not an error.
         sys.exit(clikit.EXIT_OK)

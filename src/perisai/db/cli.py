@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from perisai import clikit
-from perisai.cliruntime import cli_runtime
+from perisai.cliruntime import cli_runtime, cli_settings
 
 app = typer.Typer(help="Database: migrations and connection.", no_args_is_help=True)
 
@@ -37,7 +39,38 @@ def check_command() -> None:
 
 
 @app.command("url")
-def url_command() -> None:
-    """Print the URL of the database in use (starting the embedded server if needed)."""
+def url_command(
+    sqlalchemy: Annotated[
+        bool, typer.Option("--sqlalchemy", help="The SQLAlchemy form (postgresql+psycopg://).")
+    ] = False,
+    show_password: Annotated[
+        bool, typer.Option("--show-password", help="Print the password instead of ***.")
+    ] = False,
+) -> None:
+    """Print the URL of the database in use (starting the embedded server if needed).
+
+    By default a libpq URL, which psql, pg_dump and other PostgreSQL tools take as it is:
+    `psql "$(perisai db url)"`.
+    """
+    from perisai.db.embedded import keep_servers_running
+
+    keep_servers_running()  # the URL is for another program: leave the server up for it
     with cli_runtime(migrate=False) as runtime:
-        typer.echo(runtime.db.engine.url.render_as_string(hide_password=True))
+        url = runtime.db.engine.url
+        if not sqlalchemy:
+            url = url.set(drivername="postgresql")
+        typer.echo(url.render_as_string(hide_password=not show_password))
+
+
+@app.command("stop")
+def stop_command() -> None:
+    """Stop the embedded PostgreSQL server of PERISAI_DATA_DIR (if it runs)."""
+    from pathlib import Path
+
+    from perisai.db.embedded import stop_embedded
+
+    settings = cli_settings()
+    if settings.database_url:
+        clikit.fail("PERISAI_DATABASE_URL names an external server: nothing to stop")
+    stop_embedded(Path(settings.data_dir) / "pg")
+    typer.echo("embedded server stopped")

@@ -29,6 +29,12 @@ def sqlalchemy_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def application_name() -> str:
+    """How this process's connections name themselves in pg_stat_activity (so that a process
+    can tell its own connections from others', e.g. before stopping the embedded server)."""
+    return f"perisai:{os.getpid()}"
+
+
 def resolve_database_url(settings: Settings) -> str:
     """The external database when configured, else the embedded one (started if needed)."""
     if settings.database_url:
@@ -51,7 +57,12 @@ class Database:
         # hide_parameters: errors and logs never carry the values of a statement (report text,
         # identifiers), only its SQL.
         self.engine: Engine = create_engine(
-            self.url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+            self.url,
+            pool_size=pool_size,
+            max_overflow=20,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"application_name": application_name()},
         )
         if backend_niceness is not None:
             event.listen(self.engine, "connect", _renice_backend(backend_niceness))

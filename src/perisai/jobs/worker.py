@@ -19,7 +19,7 @@ import psycopg
 from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
-from perisai.db.engine import renice_backend
+from perisai.db.engine import application_name, renice_backend
 from perisai.manifest import import_all
 from perisai.runtime import Runtime
 
@@ -47,6 +47,7 @@ def conninfo(sqlalchemy_url: str) -> str:
         "password": url.password,
         "host": url.host or url.query.get("host"),
         "port": url.port,
+        "application_name": application_name(),
     }
     return " ".join(f"{k}={v}" for k, v in parts.items() if v)
 
