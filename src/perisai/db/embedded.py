@@ -82,7 +82,7 @@ def _other_clients(pgdata: Path) -> int:
     # Our own connections (still open in this exiting process) carry our application name.
     ours = f"perisai:{os.getpid()}"  # built from a number, never from input
     query = (
-        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "  # noqa: S608
         f"AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM '{ours}';"
     )
     answer = server.psql(query)
