@@ -12,13 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.audit.models import AuditEntry
+from perisai.audit.service import SYSTEM, Actor
+from perisai.cases import service as cases
 from perisai.reports.hotline import (
+    ATTEMPTS_PER_WINDOW,
     REPORTS_PER_WINDOW,
     HotlineGuard,
+    normalise_url,
     receipt_code_sha256,
 )
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
+from perisai.triage.service import mark_reviewed, triage_report
+
+ANALYST = Actor(kind="user", id="1", agency="SECRETARIAT", role="analyst")
 
 CODE = re.compile(r"<code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code>")
 
@@ -95,21 +102,77 @@ def test_resending_the_same_form_stores_one_report(client: TestClient, db: Sessi
     assert len(count.all()) == 1
 
 
-def test_status_check_with_the_receipt_code(client: TestClient) -> None:
-    _, text = _send(client, "/report")
+def _status_form(client: TestClient, path: str) -> tuple[str, str]:
+    """The status page's form as a browser sees it: where it posts and its token."""
+    page = client.get(path)
+    assert page.status_code == 200
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert action is not None and token is not None
+    return action.group(1), token.group(1)
+
+
+def _check(client: TestClient, path: str, code: str) -> tuple[int, str]:
+    action, token = _status_form(client, path)
+    response = client.post(action, data={"csrf_token": token, "code": code})
+    return response.status_code, response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [("/report/status", "Status: Received"), ("/lapor/status", "Status: Diterima")],
+)
+def test_status_check_with_the_receipt_code(client: TestClient, path: str, words: str) -> None:
+    _, text = _send(client, path.removesuffix("/status"))
     found = CODE.search(text)
     assert found is not None
-    page = client.get("/report/status")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
+    action, _ = _status_form(client, path)
+    assert action == path  # the form posts to the status address, not the report form
     typed = found.group(1).lower().replace("-", " ")  # forgiving of how it is typed
-    response = client.post("/report/status", data={"csrf_token": token.group(1), "code": typed})
-    assert response.status_code == 200
-    assert "Status: Received" in response.text
-    unknown = client.post(
-        "/report/status", data={"csrf_token": token.group(1), "code": "AAAA-BBBB-CCCC"}
+    status, page = _check(client, path, typed)
+    assert status == 200
+    assert words in page
+    assert 'aria-current="step"' in page
+    status, page = _check(client, path, "AAAA-BBBB-CCCC")
+    assert status == 404
+    assert 'value="AAAA-BBBB-CCCC"' in page  # what was typed stays in the box
+    status, _ = _check(client, path, "")
+    assert status == 422
+
+
+def test_status_shows_the_public_stages_and_no_internal_detail(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    _, text = _send(client, "/report", description="synthetic test report")
+    found = CODE.search(text)
+    assert found is not None
+    code = found.group(1)
+    report = db.scalars(
+        select(Report).where(Report.receipt_code_sha256 == receipt_code_sha256(code))
+    ).one()
+
+    def stage() -> str:
+        status, page = _check(client, "/report/status", code)
+        assert status == 200
+        now = re.search(r'id="status-now"><strong>Status: ([^<]+)<', page)
+        assert now is not None
+        for internal in ("JKM", "Synthetic case", "P1", "P2", "P3", "P4", "priority"):
+            assert internal not in page
+        return now.group(1)
+
+    assert stage() == "Received"
+    triage_report(db, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
+    assert stage() == "Received"  # the machine's triage is not a review by people
+    mark_reviewed(db, report_id=report.id, actor=ANALYST)
+    assert stage() == "Reviewed"
+    case = cases.create_case(db, title="Synthetic case", report_ids=[report.id], actor=ANALYST)
+    assert stage() == "Reviewed"
+    cases.refer(db, case_id=case.id, agency="JKM", reason="synthetic", actor=ANALYST)
+    assert stage() == "Passed to the agency responsible"
+    cases.change_status(
+        db, case_id=case.id, status="closed", outcome="victim_supported", actor=ANALYST
     )
-    assert unknown.status_code == 404
+    assert stage() == "Closed"
 
 
 @pytest.mark.parametrize(
@@ -117,9 +180,15 @@ def test_status_check_with_the_receipt_code(client: TestClient) -> None:
     [
         ({"urls": "", "description": ""}, 422),
         ({"urls": "javascript:alert(1)"}, 422),
+        ({"urls": "ftp://example.com/x"}, 422),
+        ({"urls": "not a link"}, 422),
         ({"urls": "\n".join(f"https://example.com/{i}" for i in range(21))}, 422),
+        ({"urls": "https://example.com/" + "a" * 3000}, 422),
         ({"description": "x" * 5001}, 422),
-        ({"submission_id": "short"}, 422),
+        ({"kind": ""}, 422),
+        ({"kind": "anything-else"}, 422),
+        ({"chat": "\x00\x01"}, 422),
+        ({"submission_id": "short"}, 403),
         ({"csrf_token": "forged"}, 403),
     ],
 )
@@ -148,3 +217,128 @@ def test_the_salt_changes_the_key() -> None:
     first, second = HotlineGuard(), HotlineGuard()
     assert first.client_key("203.0.113.9") == first.client_key("203.0.113.9")
     assert first.client_key("203.0.113.9") != second.client_key("203.0.113.9")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("https://example.com/p/1", "https://example.com/p/1"),
+        ("HTTP://Example.com/x", "HTTP://Example.com/x"),
+        ("example.com/p/1", "https://example.com/p/1"),
+        ("www.contoh.my", "https://www.contoh.my"),
+        ("example.com:8080/x?a=1", "https://example.com:8080/x?a=1"),
+        ("//cdn.example.org/a", "https://cdn.example.org/a"),
+        ("203.0.113.9/x", "https://203.0.113.9/x"),
+        ("laman.contoh.com.my/ü", "https://laman.contoh.com.my/ü"),
+        ("javascript:alert(1)", None),
+        ("mailto:someone@example.com", None),
+        ("data:text/html,x", None),
+        ("ftp://example.com/x", None),
+        ("example", None),
+        ("example.com:99999/x", None),
+        ("exa mple.com", None),
+        ("-bad-.com", None),
+        ("", None),
+        ("a." * 2000 + "com", None),
+    ],
+)
+def test_links_are_normalised_as_people_type_them(typed: str, stored: str | None) -> None:
+    assert normalise_url(typed) == stored
+
+
+def test_links_without_a_scheme_are_stored_with_https(client: TestClient, db: Session) -> None:
+    status, text = _send(client, urls="example.com/p/2  www.contoh.my/halaman\nhttp://a.example/x")
+    assert status == 201
+    found = CODE.search(text)
+    assert found is not None
+    report = db.scalars(
+        select(Report).where(Report.receipt_code_sha256 == receipt_code_sha256(found.group(1)))
+    ).one()
+    assert report.urls == [
+        "https://example.com/p/2",
+        "https://www.contoh.my/halaman",
+        "http://a.example/x",
+    ]
+
+
+def test_no_category_is_chosen_for_the_reporter(client: TestClient) -> None:
+    for path in ("/lapor", "/report"):
+        page = client.get(path).text
+        assert page.count('type="radio"') == 3
+        assert "checked" not in page
+
+
+@pytest.mark.parametrize("values", [{"kind": ""}, {"urls": "javascript:x"}, {"csrf_token": "x"}])
+def test_a_refused_form_keeps_everything_typed(client: TestClient, values: dict[str, str]) -> None:
+    typed = {
+        "urls": "example.com/p/3",
+        "kind": "enticement",
+        "description": "seorang dewasa <b>memujuk</b> murid",
+        "contact_name": "Saksi Contoh",
+        "contact_email": "saksi@example.my",
+        "contact_phone": "012-000 0000",
+        **values,
+    }
+    status, page = _send(client, "/report", **typed)
+    assert status in (403, 422)
+    assert 'role="alert"' in page
+    assert 'value="Saksi Contoh"' in page
+    assert 'value="saksi@example.my"' in page
+    assert 'value="012-000 0000"' in page
+    assert "<details open>" in page
+    assert "seorang dewasa &lt;b&gt;memujuk&lt;/b&gt; murid" in page
+    if typed["kind"]:
+        assert 'value="enticement" checked' in page
+
+
+def test_refused_forms_and_status_checks_do_not_use_up_the_report_allowance(
+    client: TestClient,
+) -> None:
+    for _ in range(REPORTS_PER_WINDOW * 2):
+        assert _send(client, kind="")[0] == 422
+        assert _check(client, "/report/status", "AAAA-BBBB-CCCC")[0] == 404
+    statuses = [_send(client)[0] for _ in range(REPORTS_PER_WINDOW + 1)]
+    assert statuses == [201] * REPORTS_PER_WINDOW + [429]
+    # The refused report keeps what was typed and says to wait; a status check still works.
+    assert _check(client, "/report/status", "AAAA-BBBB-CCCC")[0] == 404
+
+
+def test_a_flood_of_refused_forms_is_stopped(client: TestClient) -> None:
+    statuses = [_send(client, kind="")[0] for _ in range(ATTEMPTS_PER_WINDOW + 1)]
+    assert statuses[:ATTEMPTS_PER_WINDOW] == [422] * ATTEMPTS_PER_WINDOW
+    assert statuses[-1] == 429
+    assert _check(client, "/report/status", "AAAA-BBBB-CCCC")[0] == 429
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lapor",
+        "/report",
+        "/lapor/status",
+        "/report/status",
+        "/login",
+        "/semak-chat",
+        "/check-a-chat",
+        "/belajar",
+        "/learn",
+    ],
+)
+def test_emergency_numbers_on_every_public_page(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'href="tel:999"' in page.text
+    assert 'href="tel:15999"' in page.text
+    assert "Talian Kasih" in page.text
+
+
+def test_the_language_link_goes_to_the_other_hotline_address(client: TestClient) -> None:
+    assert 'href="/report"' in client.get("/lapor").text
+    assert 'href="/lapor"' in client.get("/report").text
+    assert 'href="/report/status"' in client.get("/lapor/status").text
+    assert 'href="/lapor/status"' in client.get("/report/status").text
+
+
+def test_posted_pages_are_not_cached(client: TestClient) -> None:
+    response = client.post("/report", data={**_form(client, "/report"), "kind": ""})
+    assert response.headers["cache-control"] == "no-store"

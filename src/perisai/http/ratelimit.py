@@ -25,17 +25,27 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
 
+    def _refilled(self, client: str, moment: float) -> _Bucket:
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            if len(self._buckets) >= self.max_clients:
+                self._buckets.clear()  # bounded memory; a reset only forgives
+            bucket = self._buckets[client] = _Bucket(self.burst, moment)
+        bucket.tokens = min(self.burst, bucket.tokens + (moment - bucket.updated) * self.rate)
+        bucket.updated = moment
+        return bucket
+
+    def available(self, client: str, now: float | None = None) -> bool:
+        """Whether a token is there now, without taking it (take it later with `allow`)."""
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            return self._refilled(client, moment).tokens >= 1
+
     def allow(self, client: str, now: float | None = None) -> tuple[bool, float]:
         """Take one token; return (allowed, seconds until the next token)."""
         moment = time.monotonic() if now is None else now
         with self._lock:
-            bucket = self._buckets.get(client)
-            if bucket is None:
-                if len(self._buckets) >= self.max_clients:
-                    self._buckets.clear()  # bounded memory; a reset only forgives
-                bucket = self._buckets[client] = _Bucket(self.burst, moment)
-            bucket.tokens = min(self.burst, bucket.tokens + (moment - bucket.updated) * self.rate)
-            bucket.updated = moment
+            bucket = self._refilled(client, moment)
             if bucket.tokens >= 1:
                 bucket.tokens -= 1
                 return True, 0.0

@@ -3,19 +3,26 @@
 Reports go through the same intake service as the platform API (reporter kind `hotline`). The
 form carries a one-time submission id used as the idempotency key, so a double click or a
 re-sent form stores one report. The reporter gets a receipt code to check the status later; only
-its SHA-256 is kept. Rate limiting keys on an HMAC of the client address under a salt that
-changes every day, so no raw address is kept, not even in memory.
+its SHA-256 is kept; the status page shows the public stage (`perisai.reports.public_status`).
+
+Rate limiting keys on an HMAC of the client address under a salt that changes every day, so no
+raw address is kept, not even in memory. Only stored reports use up the reporter's allowance
+(five per ten minutes): a form with a mistake, an expired form and a status check do not, so a
+shared mobile or school connection is not locked out by someone's typing. Those attempts have a
+separate, far larger allowance that only stops a flood.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,6 +38,7 @@ from perisai.reports.hotline_chat import ChatNotReadable, conversation_from_chat
 from perisai.reports.hotline_text import MESSAGES
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import ReporterKind
+from perisai.reports.public_status import STAGES, public_stage
 from perisai.reports.schemas import ReportIn
 from perisai.web.i18n import register, translate
 from perisai.web.templating import make_templates
@@ -48,19 +56,76 @@ KINDS = {
     "obscene": "unsolicited_obscene_material_to_child",
 }
 MAX_URLS = 20
+MAX_URL_CHARS = 2048
 MAX_DESCRIPTION = 5000
 REPORTS_PER_WINDOW = 5
+ATTEMPTS_PER_WINDOW = 60  # status checks and refused forms: only a flood is stopped
 WINDOW_SECONDS = 600.0
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LABEL = r"(?!-)[A-Za-z0-9\u00a1-\uffff-]{1,63}(?<!-)"
+_HOSTNAME = re.compile(
+    rf"^(?:{_LABEL}\.)+(?:[A-Za-z\u00a1-\uffff][A-Za-z0-9\u00a1-\uffff-]{{1,62}})\.?$"
+)
+
+
+def _with_scheme(text: str) -> str | None:
+    if text.lower().startswith(("http://", "https://")):
+        return text
+    if "://" in text:
+        return None  # ftp://, file:// …
+    if text.startswith("//"):
+        return f"https:{text}"
+    scheme = _SCHEME.match(text)
+    if scheme is not None and "." not in scheme.group(1):
+        return None  # javascript:, mailto:, data: … (a host name before a port has a dot)
+    return f"https://{text}"
+
+
+def _host_ok(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return _HOSTNAME.match(host) is not None
+    return True
+
+
+def normalise_url(text: str) -> str | None:
+    """A web address as people type it (`example.com/page`, `www.x.my`) → an http(s) URL.
+
+    Addresses without a scheme get `https://`; other schemes (`javascript:`, `ftp://`) and
+    anything without a real host name or IP address are refused (None).
+    """
+    if not text or len(text) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 for c in text):
+        return None
+    url = _with_scheme(text)
+    if url is None or len(url) > MAX_URL_CHARS or not _host_ok(url):
+        return None
+    return url
+
+
 class HotlineGuard:
-    """Per-application rate limiter keyed by HMAC(daily salt, client address)."""
+    """Per-application rate limiters keyed by HMAC(daily salt, client address).
+
+    `reports` counts stored reports only (checked before, taken after storing); `attempts`
+    counts every other post (status checks, refused forms) with a much larger allowance.
+    """
 
     def __init__(self) -> None:
         self.limiter = RateLimiter(
             rate_per_second=REPORTS_PER_WINDOW / WINDOW_SECONDS, burst=REPORTS_PER_WINDOW
+        )
+        self.attempts = RateLimiter(
+            rate_per_second=ATTEMPTS_PER_WINDOW / WINDOW_SECONDS, burst=ATTEMPTS_PER_WINDOW
         )
         self._day = ""
         self._salt = b""
@@ -71,9 +136,20 @@ class HotlineGuard:
             self._day, self._salt = today, secrets.token_bytes(32)
         return hmac.new(self._salt, address.encode(), hashlib.sha256).hexdigest()
 
-    def allow(self, request: Request) -> bool:
-        address = request.client.host if request.client else "unknown"
-        allowed, _ = self.limiter.allow(self.client_key(address))
+    def _key(self, request: Request) -> str:
+        return self.client_key(request.client.host if request.client else "unknown")
+
+    def may_report(self, request: Request) -> bool:
+        """Whether a report from this connection would be accepted now (takes nothing)."""
+        return self.limiter.available(self._key(request))
+
+    def reported(self, request: Request) -> None:
+        """A report was stored: it uses up one of the connection's reports."""
+        self.limiter.allow(self._key(request))
+
+    def attempt(self, request: Request) -> bool:
+        """Any other post (a status check, a refused form): False only in a flood."""
+        allowed, _ = self.attempts.allow(self._key(request))
         return allowed
 
 
@@ -96,9 +172,16 @@ def receipt_code_sha256(code: str) -> str:
 
 
 def _render(
-    request: Request, lang: str, name: str, context: dict[str, Any], status_code: int = 200
+    request: Request,
+    lang: str,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    *,
+    page_path: str = "",
 ) -> Response:
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    other = "en" if lang == "ms" else "ms"
     page = {
         "lang": lang,
         "t": lambda key, **values: translate(key, lang, **values),
@@ -106,6 +189,7 @@ def _render(
         "csrf_token": token,
         "action": PATHS[lang],
         "status_url": f"{PATHS[lang]}/status",
+        "other_language_url": f"{PATHS[other]}{page_path}",
         **context,
     }
     response = _templates.TemplateResponse(request, name, page, status_code=status_code)
@@ -116,6 +200,9 @@ def _render(
         samesite="strict",
         secure=request.app.state.runtime.settings.cookie_secure,
     )
+    if request.method == "POST":
+        # What the person typed (contact details, a receipt code) is not kept by any cache.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -124,6 +211,12 @@ def _form_page(
 ) -> Response:
     context = {"error": error, "submission_id": secrets.token_urlsafe(24), **kept}
     return _render(request, lang, "hotline.html", context, status_code)
+
+
+def _status_page(
+    request: Request, lang: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    return _render(request, lang, "hotline_status.html", context, status_code, page_path="/status")
 
 
 def _csrf_ok(request: Request, presented: object) -> bool:
@@ -138,18 +231,44 @@ def _field(form: Any, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _report_body(form: Any) -> tuple[dict[str, Any], str | None]:
-    """The report body from the form, or the translation key of what is wrong."""
-    urls = [line.strip() for line in _field(form, "urls").splitlines() if line.strip()]
+class FormProblem(ValueError):
+    """What is wrong with the form: a translation key and its values."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def text(self, lang: str) -> str:
+        return translate(self.key, lang, **self.values)
+
+
+def _urls(form: Any) -> list[str]:
+    """The links, one per line or separated by spaces, each normalised (see `normalise_url`)."""
+    typed = _field(form, "urls").split()
+    if len(typed) > MAX_URLS:
+        raise FormProblem("hotline.too_many_urls", limit=str(MAX_URLS))
+    urls = []
+    for text in typed:
+        url = normalise_url(text)
+        if url is None:
+            shown = text if len(text) <= 80 else f"{text[:77]}..."
+            raise FormProblem("hotline.bad_url", url=shown)
+        urls.append(url)
+    return urls
+
+
+def _report_body(form: Any) -> dict[str, Any]:
+    """The report body from the form; raises FormProblem naming what is wrong."""
+    urls = _urls(form)
     description = _field(form, "description")
     chat = _field(form, "chat")
     if not urls and not description and not chat:
-        return {}, "hotline.need_something"
-    if len(urls) > MAX_URLS or any(not re.match(r"^https?://\S+$", url) for url in urls):
-        return {}, "hotline.bad_url"
+        raise FormProblem("hotline.need_something")
     if len(description) > MAX_DESCRIPTION:
-        return {}, "hotline.too_long"
-    kind = KINDS.get(_field(form, "kind"), KINDS["material"])
+        raise FormProblem("hotline.too_long")
+    kind = KINDS.get(_field(form, "kind"))
+    if kind is None:
+        raise FormProblem("hotline.need_kind")
     body: dict[str, Any] = {"incident": {"type": kind}, "urls": urls}
     if description:
         body["additional_info"] = description
@@ -157,17 +276,23 @@ def _report_body(form: Any) -> tuple[dict[str, Any], str | None]:
         try:
             body["conversations"] = [conversation_from_chat(chat)]
         except ChatNotReadable as exc:
-            return {}, str(exc)
-    return body, None
+            raise FormProblem(str(exc)) from None
+    return body
+
+
+CONTACT_LIMITS = {"name": 200, "email": 320, "phone": 64}
 
 
 def _contact(form: Any) -> dict[str, str]:
-    found = {key: _field(form, f"contact_{key}")[:320] for key in ("name", "email", "phone")}
+    found = {key: _field(form, f"contact_{key}")[:limit] for key, limit in CONTACT_LIMITS.items()}
     return {key: value for key, value in found.items() if value}
 
 
 def _kept(form: Any) -> dict[str, str]:
-    return {key: _field(form, key) for key in ("urls", "description", "kind", "chat")}
+    """Everything typed, for the form shown again after a problem (nothing is lost)."""
+    kept = {key: _field(form, key) for key in ("urls", "description", "kind", "chat")}
+    kept.update({f"contact_{k}": v for k, v in _contact(form).items()})
+    return kept
 
 
 async def _submit_or_prefill(
@@ -177,29 +302,34 @@ async def _submit_or_prefill(
     if _field(form, "prefill") == "1":
         # From "check a chat": the form filled in with the chat, for the person to read, change
         # or empty before sending. Nothing is stored until they send it.
-        response = _form_page(request, lang, None, 200, **_kept(form))
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return _form_page(request, lang, None, 200, **_kept(form))
     return await _submit(request, runtime, db, lang)
+
+
+def _refused(request: Request, lang: str, problem: str, status_code: int, kept: Any) -> Response:
+    """A refused form: shown again with everything typed; counts only as an attempt."""
+    guard = _guard(request)
+    if not guard.attempt(request):
+        problem, status_code = translate("hotline.slow_down", lang), 429
+    return _form_page(request, lang, problem, status_code, **kept)
 
 
 async def _submit(request: Request, runtime: RuntimeDep, db: DbDep, lang: str) -> Response:
     form = await request.form()
     kept = _kept(form)
-    if not _csrf_ok(request, form.get("csrf_token")):
-        return _form_page(request, lang, translate("hotline.expired", lang), 403, **kept)
-    if not _guard(request).allow(request):
-        return _form_page(request, lang, translate("hotline.slow_down", lang), 429, **kept)
     submission_id = _field(form, "submission_id")
-    body, problem = _report_body(form)
-    if not _SUBMISSION_ID.match(submission_id):
-        problem = "hotline.expired"
-    if problem is not None:
-        return _form_page(request, lang, translate(problem, lang), 422, **kept)
+    if not _csrf_ok(request, form.get("csrf_token")) or not _SUBMISSION_ID.match(submission_id):
+        return _refused(request, lang, translate("hotline.expired", lang), 403, kept)
     try:
+        body = _report_body(form)
         data = ReportIn.model_validate(body)
+    except FormProblem as problem:
+        return _refused(request, lang, problem.text(lang), 422, kept)
     except ValidationError:
-        return _form_page(request, lang, translate("hotline.bad_url", lang), 422, **kept)
+        return _refused(request, lang, translate("hotline.invalid", lang), 422, kept)
+    guard = _guard(request)
+    if not guard.may_report(request):
+        return _form_page(request, lang, translate("hotline.slow_down", lang), 429, **kept)
     code = new_receipt_code()
     contact = _contact(form)
     try:
@@ -216,25 +346,34 @@ async def _submit(request: Request, runtime: RuntimeDep, db: DbDep, lang: str) -
             hotline=service.HotlineExtras(receipt_code_sha256(code), contact),
         )
     except (service.IdempotencyConflict, FieldError):
-        return _form_page(request, lang, translate("hotline.expired", lang), 409, **kept)
+        return _refused(request, lang, translate("hotline.expired", lang), 409, kept)
+    if result.created:
+        guard.reported(request)
     shown = code if result.created else None
     return _render(request, lang, "hotline_receipt.html", {"code": shown}, 201)
 
 
 async def _check_status(request: Request, db: DbDep, lang: str) -> Response:
     form = await request.form()
+    typed = _field(form, "code")[:32]
+    kept = {"code": typed}
+    if not _guard(request).attempt(request):
+        return _status_page(
+            request, lang, {"error": translate("hotline.slow_down", lang), **kept}, 429
+        )
     if not _csrf_ok(request, form.get("csrf_token")):
-        context = {"error": translate("hotline.expired", lang)}
-        return _render(request, lang, "hotline_status.html", context, 403)
-    if not _guard(request).allow(request):
-        context = {"error": translate("hotline.slow_down", lang)}
-        return _render(request, lang, "hotline_status.html", context, 429)
-    digest = receipt_code_sha256(_field(form, "code")[:32])
+        return _status_page(
+            request, lang, {"error": translate("hotline.expired", lang), **kept}, 403
+        )
+    if not typed:
+        return _status_page(request, lang, {"error": translate("hotline.status.empty", lang)}, 422)
+    digest = receipt_code_sha256(typed)
     found = await run_in_threadpool(service.find_by_receipt_code, db, code_sha256=digest)
     if found is None:
-        context = {"error": translate("hotline.status.unknown", lang)}
-        return _render(request, lang, "hotline_status.html", context, 404)
-    return _render(request, lang, "hotline_status.html", {"status": found.status})
+        context = {"error": translate("hotline.status.unknown", lang), **kept}
+        return _status_page(request, lang, context, 404)
+    stage = await run_in_threadpool(public_stage, db, found)
+    return _status_page(request, lang, {"stage": stage, "stages": STAGES})
 
 
 @router.get("/lapor")
@@ -259,12 +398,12 @@ async def submit_en(request: Request, runtime: RuntimeDep, db: DbDep) -> Respons
 
 @router.get("/lapor/status")
 def status_ms(request: Request) -> Response:
-    return _render(request, "ms", "hotline_status.html", {})
+    return _status_page(request, "ms", {})
 
 
 @router.get("/report/status")
 def status_en(request: Request) -> Response:
-    return _render(request, "en", "hotline_status.html", {})
+    return _status_page(request, "en", {})
 
 
 @router.post("/lapor/status")

@@ -62,9 +62,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Berikan sekurang-kurangnya satu pautan atau penerangan.",
         "en": "Give at least one link or a description.",
     },
+    "hotline.urls.hint": {
+        "ms": "Contoh: contoh.com/halaman atau https://contoh.com/halaman",
+        "en": "For example: example.com/page or https://example.com/page",
+    },
     "hotline.bad_url": {
-        "ms": "Pautan mesti bermula dengan http:// atau https:// (paling banyak 20).",
-        "en": "Links must start with http:// or https:// (at most 20).",
+        "ms": "\u201c{url}\u201d bukan alamat laman web. Tulis pautan seperti "
+        "contoh.com/halaman, satu setiap baris.",
+        "en": "\u201c{url}\u201d is not a web address. Write links such as example.com/page, "
+        "one per line.",
+    },
+    "hotline.too_many_urls": {
+        "ms": "Paling banyak {limit} pautan dalam satu laporan.",
+        "en": "At most {limit} links in one report.",
+    },
+    "hotline.need_kind": {
+        "ms": "Pilih apa yang anda lihat.",
+        "en": "Choose what you saw.",
+    },
+    "hotline.invalid": {
+        "ms": "Sebahagian laporan tidak dapat dibaca. Semak pautan dan teks, kemudian hantar "
+        "sekali lagi.",
+        "en": "Part of the report could not be read. Check the links and text, then send it "
+        "again.",
     },
     "hotline.too_long": {
         "ms": "Teks terlalu panjang.",
@@ -93,9 +113,49 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hotline.status.title": {"ms": "Semak status laporan", "en": "Check a report's status"},
     "hotline.status.code": {"ms": "Kod resit", "en": "Receipt code"},
     "hotline.status.check": {"ms": "Semak", "en": "Check"},
-    "hotline.status.unknown": {"ms": "Kod tidak dikenali.", "en": "Unknown code."},
-    "hotline.status.received": {"ms": "Diterima", "en": "Received"},
-    "hotline.status.finished": {"ms": "Sedang disemak", "en": "Under review"},
-    "hotline.status.retracted": {"ms": "Ditutup", "en": "Closed"},
+    "hotline.status.unknown": {
+        "ms": "Kod tidak dikenali. Semak kod pada resit anda dan cuba lagi.",
+        "en": "Unknown code. Check the code on your receipt and try again.",
+    },
+    "hotline.status.empty": {
+        "ms": "Tulis kod resit anda.",
+        "en": "Type your receipt code.",
+    },
+    "hotline.status.code_hint": {
+        "ms": "Contoh: ABCD-1234-EFGH (huruf besar atau kecil, dengan atau tanpa sengkang)",
+        "en": "For example: ABCD-1234-EFGH (any case, with or without dashes)",
+    },
     "hotline.status.is": {"ms": "Status: {status}", "en": "Status: {status}"},
+    "hotline.status.stages": {"ms": "Peringkat laporan", "en": "The report's stages"},
+    "hotline.status.done": {"ms": "selesai", "en": "done"},
+    "hotline.status.now": {"ms": "sekarang", "en": "now"},
+    "hotline.status.private": {
+        "ms": "Untuk melindungi kanak-kanak dan siasatan, kami tidak dapat memberi butiran "
+        "lanjut tentang tindakan yang diambil.",
+        "en": "To protect the children and any investigation, we cannot give further details "
+        "of the action taken.",
+    },
+    "hotline.stage.received": {"ms": "Diterima", "en": "Received"},
+    "hotline.stage.received.help": {
+        "ms": "Laporan anda disimpan dengan selamat dan menunggu semakan.",
+        "en": "Your report is stored safely and waiting to be reviewed.",
+    },
+    "hotline.stage.reviewed": {"ms": "Disemak", "en": "Reviewed"},
+    "hotline.stage.reviewed.help": {
+        "ms": "Pasukan petugas telah menyemak laporan anda.",
+        "en": "The task force has reviewed your report.",
+    },
+    "hotline.stage.referred": {
+        "ms": "Diserahkan kepada agensi berkaitan",
+        "en": "Passed to the agency responsible",
+    },
+    "hotline.stage.referred.help": {
+        "ms": "Laporan anda telah diserahkan kepada agensi yang boleh bertindak.",
+        "en": "Your report has been passed to an agency that can act on it.",
+    },
+    "hotline.stage.closed": {"ms": "Selesai", "en": "Closed"},
+    "hotline.stage.closed.help": {
+        "ms": "Kerja atas laporan ini telah selesai. Terima kasih kerana melapor.",
+        "en": "Work on this report has finished. Thank you for reporting.",
+    },
 }

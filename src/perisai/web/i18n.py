@@ -53,6 +53,15 @@ register(
         "nav.home": {"ms": "Utama", "en": "Home"},
         "nav.logout": {"ms": "Log keluar", "en": "Log out"},
         "nav.language": {"ms": "English", "en": "Bahasa Malaysia"},
+        "emergency.label": {"ms": "Nombor kecemasan", "en": "Emergency numbers"},
+        "emergency.danger": {
+            "ms": "Kanak-kanak dalam bahaya sekarang? Hubungi polis dan kecemasan:",
+            "en": "A child in danger now? Call the police and emergency services:",
+        },
+        "emergency.kasih": {
+            "ms": "Talian Kasih (24 jam):",
+            "en": "Talian Kasih helpline (24 hours):",
+        },
         "demo.banner": {
             "ms": "DEMO — data contoh sahaja; log masuk tanpa TOTP dibenarkan",
             "en": "DEMO — sample data only; login without TOTP is allowed",
