@@ -83,8 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hotline.invalid": {
         "ms": "Sebahagian laporan tidak dapat dibaca. Semak pautan dan teks, kemudian hantar "
         "sekali lagi.",
-        "en": "Part of the report could not be read. Check the links and text, then send it "
-        "again.",
+        "en": "Part of the report could not be read. Check the links and text, then send it again.",
     },
     "hotline.too_long": {
         "ms": "Teks terlalu panjang.",
