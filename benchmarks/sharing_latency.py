@@ -354,6 +354,8 @@ def main() -> None:
                 PERISAI_DATABASE_URL=url,
                 PERISAI_DATA_DIR=str(tmp / "var"),
                 PERISAI_LOG_LEVEL="WARNING",
+                # The receiver listens on loopback, which only an allow-list opens.
+                PERISAI_WEBHOOK_ALLOW_HOSTS="127.0.0.1",
             )
             new_key = ["identity", "apikey", "create", "--name", "bench", "--scopes"]
             submit = str(cli(env, *new_key, "reports:submit")["key"])

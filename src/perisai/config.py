@@ -89,6 +89,21 @@ class Settings(BaseSettings):
         "signers) that platform age checks trust; empty: age verification answers 503.",
     )
 
+    webhook_allow_hosts: str = Field(
+        "",
+        description="Comma-separated host names, addresses or networks (`10.1.2.0/24`) that "
+        "webhooks may reach although they are loopback, private or link-local; empty: public "
+        "addresses only.",
+    )
+
+    @field_validator("webhook_allow_hosts")
+    @classmethod
+    def _allow_list(cls, value: str) -> str:
+        from perisai.sharing.urlguard import UrlGuard
+
+        UrlGuard.from_setting(value)
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:

@@ -17,9 +17,32 @@ from perisai.app import create_app
 from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.runtime import Runtime
+from perisai.sharing import urlguard
 from perisai.sharing.stream import close_waker
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.live import free_port
+
+
+class FakeDns:
+    """A resolver for the whole process (worker included): names in ``answers`` resolve to
+    their addresses, every other name does not resolve. Nothing asks the real DNS."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[str]] = {}
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        if host not in self.answers:
+            raise urlguard.HostNotFound("the host name does not resolve")
+        return list(self.answers[host])
+
+
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch: pytest.MonkeyPatch) -> FakeDns:
+    fake = FakeDns()
+    monkeypatch.setattr(urlguard, "resolve", fake)
+    return fake
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +52,9 @@ def live_runtime(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> It
     url = migrated_database(pg_server, name)
     database = Database(url, pool_size=4)
     data_dir: Path = tmp_path_factory.mktemp("sharing-var")
-    runtime = Runtime(settings=Settings(data_dir=data_dir, demo=False), db=database)
+    # The test receivers listen on loopback, which only an operator's allow-list opens.
+    settings = Settings(data_dir=data_dir, demo=False, webhook_allow_hosts="127.0.0.1")
+    runtime = Runtime(settings=settings, db=database)
     yield runtime
     close_waker(database)
     database.dispose()

@@ -156,7 +156,11 @@ def world(live_runtime: Runtime) -> Iterator[tuple[World, int, int]]:
         built = _build(session, live_runtime)
         for agency in AGENCIES:
             sub, _ = webhooks.create_subscription(
-                session, live_runtime.keyring, agency=agency, url="http://127.0.0.1:9/matrix"
+                session,
+                live_runtime.keyring,
+                agency=agency,
+                url="http://127.0.0.1:9/matrix",
+                guard=webhooks.guard_for(live_runtime.settings),
             )
             sub.starts_after_event_id = start
         event_id = _case_event(session, built.case_id)

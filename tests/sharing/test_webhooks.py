@@ -15,6 +15,7 @@ from perisai.runtime import Runtime
 from perisai.sharing import webhooks
 from perisai.sharing.events import emit
 from perisai.sharing.models import DeliveryStatus, Tlp, WebhookDelivery, WebhookSubscription
+from perisai.sharing.urlguard import UrlGuard
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,12 @@ def subscribe(
 ) -> tuple[int, str]:
     with runtime.db.transaction() as session:
         sub, secret = webhooks.create_subscription(
-            session, runtime.keyring, agency=agency, url=url, event_types=types
+            session,
+            runtime.keyring,
+            agency=agency,
+            url=url,
+            guard=webhooks.guard_for(runtime.settings),
+            event_types=types,
         )
         return sub.id, secret
 
@@ -145,13 +151,19 @@ def test_verify_refuses_a_stale_timestamp_and_garbage() -> None:
 @pytest.mark.parametrize("url", ["ftp://x/y", "not a url", "https://", "http:///path"])
 def test_subscription_refuses_bad_urls(live_runtime: Runtime, url: str) -> None:
     with pytest.raises(webhooks.WebhookError), live_runtime.db.transaction() as session:
-        webhooks.create_subscription(session, live_runtime.keyring, agency="PDRM", url=url)
+        webhooks.create_subscription(
+            session, live_runtime.keyring, agency="PDRM", url=url, guard=UrlGuard()
+        )
 
 
 def test_subscription_refuses_an_unknown_agency(live_runtime: Runtime) -> None:
     with pytest.raises(webhooks.WebhookError), live_runtime.db.transaction() as session:
         webhooks.create_subscription(
-            session, live_runtime.keyring, agency="NOPE", url="https://example.test/h"
+            session,
+            live_runtime.keyring,
+            agency="NOPE",
+            url="https://example.test/h",
+            guard=UrlGuard(),
         )
 
 

@@ -17,6 +17,7 @@ from perisai.sharing import webhooks
 from perisai.sharing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from perisai.sharing.redaction import SECRETARIAT
 from perisai.sharing.stream import event_stream, latest_event_id
+from perisai.sharing.urlguard import redacted
 from perisai.sharing.viewers import viewer_of
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
@@ -95,6 +96,7 @@ def add_webhook(
             runtime.keyring,
             agency=agency,
             url=body.url,
+            guard=webhooks.guard_for(runtime.settings),
             event_types=body.event_types,
             description=body.description,
         )
@@ -106,7 +108,7 @@ def add_webhook(
         action="webhook.add",
         object_type="webhook",
         object_id=subscription.id,
-        details={"agency": agency, "url": subscription.url},
+        details={"agency": agency, "url": redacted(subscription.url)},
     )
     return {**webhooks.subscription_view(subscription), "secret": secret}
 

@@ -34,6 +34,7 @@ def add_command(
     from perisai.audit.service import Actor, record
     from perisai.cliruntime import cli_runtime
     from perisai.sharing import webhooks
+    from perisai.sharing.urlguard import redacted
 
     event_types = [t.strip() for t in types.split(",") if t.strip()]
     with cli_runtime() as runtime, runtime.db.transaction() as session:
@@ -43,6 +44,7 @@ def add_command(
                 runtime.keyring,
                 agency=agency.strip().upper(),
                 url=url,
+                guard=webhooks.guard_for(runtime.settings),
                 event_types=event_types,
                 description=description,
             )
@@ -54,7 +56,7 @@ def add_command(
             action="webhook.add",
             object_type="webhook",
             object_id=subscription.id,
-            details={"agency": subscription.agency, "url": subscription.url},
+            details={"agency": subscription.agency, "url": redacted(subscription.url)},
         )
         view = {**webhooks.subscription_view(subscription), "secret": secret}
     if as_json:

@@ -35,7 +35,11 @@ def attempt_delivery(runtime: Runtime, delivery_id: int, attempt: int | None) ->
     if outgoing is None:
         return
     # No transaction is held open across the network call.
-    status_code, error = webhooks.send(outgoing, timeout=webhooks.RETRY.timeout_seconds)
+    status_code, error = webhooks.send(
+        outgoing,
+        timeout=webhooks.RETRY.timeout_seconds,
+        guard=webhooks.guard_for(runtime.settings),
+    )
     with runtime.db.transaction() as session:
         webhooks.record_attempt(session, delivery_id, status_code=status_code, error=error)
 

@@ -15,16 +15,17 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
+import httpcore
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from perisai.config import Settings
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency
 from perisai.jobs.queue import defer
@@ -40,6 +41,7 @@ from perisai.sharing.models import (
 )
 from perisai.sharing.redaction import Viewer, redact_event
 from perisai.sharing.stream import last_drawn_id, latest_event_id, quiet_bound, settled_after
+from perisai.sharing.urlguard import UrlGuard, UrlRefused
 
 DISPATCH_TASK = EVENTS_DISPATCH_TASK
 DELIVER_TASK = "sharing.deliver"
@@ -95,13 +97,9 @@ def verify(
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise WebhookError("the URL must be http(s)://host/…")
-    if len(url) > 2000:
-        raise WebhookError("the URL is longer than 2000 characters")
-    return url.strip()
+def guard_for(settings: Settings) -> UrlGuard:
+    """The deployment's webhook destination policy (``PERISAI_WEBHOOK_ALLOW_HOSTS``)."""
+    return UrlGuard.from_setting(settings.webhook_allow_hosts)
 
 
 def _secret_binding(subscription_id: int) -> str:
@@ -114,10 +112,19 @@ def create_subscription(
     *,
     agency: str,
     url: str,
+    guard: UrlGuard,
     event_types: list[str] | None = None,
     description: str = "",
 ) -> tuple[WebhookSubscription, str]:
-    """A new subscription and its secret (shown once; stored sealed)."""
+    """A new subscription and its secret (shown once; stored sealed).
+
+    The URL's host must be, or resolve to, public addresses only (or be allow-listed by the
+    operator); see :mod:`perisai.sharing.urlguard`.
+    """
+    try:
+        checked_url = guard.check_subscription(url)
+    except UrlRefused as exc:
+        raise WebhookError(str(exc)) from exc
     if session.scalar(select(Agency.id).where(Agency.short_name == agency)) is None:
         raise WebhookError(f"unknown agency {agency!r}")
     types = sorted({t.strip() for t in event_types or [] if t.strip()})
@@ -126,7 +133,7 @@ def create_subscription(
     secret = secrets.token_urlsafe(32)
     subscription = WebhookSubscription(
         agency=agency,
-        url=_check_url(url),
+        url=checked_url,
         description=description[:200],
         event_types=types,
         secret_sealed=b"",
@@ -375,34 +382,83 @@ def prepare(
     return Outgoing(delivery_id=delivery.id, url=subscription.url, body=body, headers=headers)
 
 
-_client: httpx.Client | None = None
-_client_lock = threading.Lock()
+class _GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections only to addresses the guard vetted, resolved at connect time: the
+    check and the connection use the same answer (DNS rebinding changes nothing). TLS still
+    verifies the certificate for the URL's host name."""
+
+    def __init__(self, guard: UrlGuard) -> None:
+        super().__init__()
+        self._guard = guard
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        failure: Exception | None = None
+        for address in self._guard.addresses(host, port):
+            try:
+                return super().connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure or httpcore.ConnectError("no address to connect to")
 
 
-def _http() -> httpx.Client:
-    """One client per process: building one (its TLS context) costs far more than a POST."""
-    global _client  # noqa: PLW0603 - a process-wide connection pool
-    with _client_lock:
-        if _client is None:
-            _client = httpx.Client(
-                follow_redirects=False,
-                trust_env=False,
-                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+_pools: dict[UrlGuard, httpcore.ConnectionPool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(guard: UrlGuard) -> httpcore.ConnectionPool:
+    """One pool per process and policy: building one (its TLS context) costs far more than a
+    POST. No proxy is read from the environment."""
+    with _pools_lock:
+        pool = _pools.get(guard)
+        if pool is None:
+            pool = _pools[guard] = httpcore.ConnectionPool(
+                max_connections=32,
+                max_keepalive_connections=16,
+                network_backend=_GuardedBackend(guard),
             )
-        return _client
+        return pool
 
 
-def send(outgoing: Outgoing, *, timeout: float) -> tuple[int | None, str | None]:
-    """POST it; (status code, error text). Redirects are not followed (a moved URL is an error)."""
+#: What a delivery records when no HTTP status came back: a category, never the socket's message
+#: (which would tell a closed port from an open one, or name internal addresses).
+CONNECT_FAILED = "connect_failed"
+TIMED_OUT = "timeout"
+BAD_RESPONSE = "bad_response"
+
+
+def send(outgoing: Outgoing, *, timeout: float, guard: UrlGuard) -> tuple[int | None, str | None]:
+    """POST it; (status code, error category). Redirects are not followed (a moved URL is an
+    error); the answer's body is never read."""
+    limits = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
     try:
-        response = _http().post(
-            outgoing.url, content=outgoing.body, headers=outgoing.headers, timeout=timeout
-        )
-    except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
-    if 200 <= response.status_code < 300:
-        return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}"
+        with _pool(guard).stream(
+            "POST",
+            outgoing.url,
+            headers=list(outgoing.headers.items()),
+            content=outgoing.body,
+            extensions={"timeout": limits},
+        ) as response:
+            status = response.status
+    except UrlRefused as exc:
+        return None, exc.category
+    except (httpcore.ConnectError, httpcore.ConnectTimeout):
+        return None, CONNECT_FAILED
+    except httpcore.TimeoutException:
+        return None, TIMED_OUT
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol):
+        return None, BAD_RESPONSE
+    if 200 <= status < 300:
+        return status, None
+    return status, f"HTTP {status}"
 
 
 def record_attempt(
