@@ -138,7 +138,7 @@ def test_the_system_resolver_is_judged_too(monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.parametrize("setting", ["not a host!", "10.0.0.0/99", "a..b"])
 def test_a_malformed_allow_list_is_a_settings_error(setting: str) -> None:
-    with pytest.raises(ValueError, match="WEBHOOK_ALLOW_HOSTS|host name"):
+    with pytest.raises(ValueError, match="not a host name"):
         Settings(webhook_allow_hosts=setting)
 
 
