@@ -107,7 +107,9 @@ def test_subscription_refuses_internal_addresses(
 
 def test_public_and_allow_listed_hosts_are_accepted(dns: FakeDns) -> None:
     guard = UrlGuard()
-    assert guard.check_subscription(" https://hooks.public.test/h ") == "https://hooks.public.test/h"
+    assert (
+        guard.check_subscription(" https://hooks.public.test/h ") == "https://hooks.public.test/h"
+    )
     assert guard.check_subscription(f"http://{PUBLIC}:8443/h") == f"http://{PUBLIC}:8443/h"
     # Not resolvable yet: accepted, each delivery checks again.
     assert guard.check_subscription("https://later.test/h") == "https://later.test/h"
