@@ -99,8 +99,12 @@ def test_malformed_identifier_is_shown_on_the_form(
     log_in(client, runtime, db)
     response = client.get(PAGE, params={"identifier": "abang", "lang": "en"})
     assert response.status_code == 422
-    assert 'role="alert"' in response.text and "give --kind" in response.text
+    assert 'role="alert"' in response.text and "choose its Kind" in response.text
+    assert "--kind" not in response.text  # the page does not speak in CLI options
     assert 'value="abang"' in response.text  # what was typed stays in the form
+    malay = client.get(PAGE, params={"identifier": "abang", "lang": "ms"})
+    assert malay.status_code == 422 and "pilih Jenis" in malay.text
+    assert 'value="abang"' in malay.text
 
 
 def test_home_lists_the_page_for_analysts_only(

@@ -106,13 +106,18 @@ def test_notes_and_tasks_on_the_case_page(
         data={"title": "request subscriber info", "due": "2026-12-01", "csrf_token": token},
     )
     bad = client.post(
-        f"{case_url}/tasks", data={"title": "x", "due": "tomorrow-ish", "csrf_token": token}
+        f"{case_url}/tasks?lang=ms",
+        data={"title": "semak akaun x", "due": "tomorrow-ish", "csrf_token": token},
     )
-    assert bad.status_code == 422
+    # The case page again, the error beside the form in Malay, and what was typed kept.
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert "Tarikh akhir mesti tarikh sebenar" in bad.text
+    assert 'value="semak akaun x"' in bad.text and 'value="tomorrow-ish"' in bad.text
     page = client.get(f"{case_url}?lang=en")
     assert "called the platform" in page.text
     assert "request subscriber info" in page.text and "2026-12-01" in page.text
-    assert "case.referred" in page.text  # the timeline
+    assert "semak akaun x" not in page.text  # the refused task was not added
+    assert "Referred" in page.text and "case.referred" not in page.text  # the timeline, in words
 
 
 def test_task_done_and_takedown_sent_then_removed(
@@ -141,7 +146,7 @@ def test_task_done_and_takedown_sent_then_removed(
     assert client.post(task_action.group(1), data={"csrf_token": token}).status_code == 200
     assert client.post(removed_action.group(1), data={"csrf_token": token}).status_code == 200
     after = client.get(f"{case_url}?lang=en").text
-    assert "ExampleChat): removed" in after
+    assert "ExampleChat): Removed" in after
     assert "/done" not in after and "/removed" not in after
     again = client.post(task_action.group(1), data={"csrf_token": token})
     assert again.status_code == 409

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from perisai.identity.deps import BadCsrf, LoginRequired, NotAllowed
+from perisai.identity.deps import NEXT_COOKIE, BadCsrf, LoginRequired, NotAllowed, safe_next
 from perisai.requestctx import current_request_id
 
 log = logging.getLogger(__name__)
@@ -92,15 +92,51 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
+async def _typed(request: Request) -> list[tuple[str, Any]] | None:
+    """What a form POST carried (url-encoded only: never re-reads an upload), for the error page."""
+    if request.method != "POST":
+        return None
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return None
+    try:
+        return list((await request.form()).multi_items())
+    except Exception:
+        return None
+
+
+async def _page(
+    request: Request,
+    status: int,
+    *,
+    kind: str | None = None,
+    problems: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    from perisai.web.errors import error_page
+
+    return error_page(
+        request, status, kind=kind, problems=problems, form=await _typed(request), headers=headers
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
+        if _wants_html(request):
+            return await _page(request, exc.status, kind=exc.kind, headers=exc.headers)
         return problem_response(
             exc.status, exc.title, exc.detail, exc.errors, exc.kind, exc.headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request):
+            from perisai.web.errors import field_problem
+            from perisai.web.i18n import language_of
+
+            lang = language_of(request)
+            found = [field_problem(err, lang) for err in exc.errors()][:20]
+            return await _page(request, 422, kind="validation", problems=found)
         return problem_response(
             422,
             "Invalid request",
@@ -112,12 +148,26 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers) if exc.headers else None
+        if _wants_html(request):
+            return await _page(request, exc.status_code, headers=headers)
         return problem_response(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
         if _wants_html(request):
-            return RedirectResponse("/login", status_code=303)
+            response = RedirectResponse("/login", status_code=303)
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if request.method == "GET" and safe_next(wanted):
+                # Back to this page after logging in (a deep link someone sent).
+                response.set_cookie(
+                    NEXT_COOKIE,
+                    wanted,
+                    max_age=3600,
+                    httponly=True,
+                    samesite="lax",
+                    secure=request.app.state.settings.cookie_secure,
+                )
+            return response
         return problem_response(
             401,
             "Authentication required",
@@ -127,10 +177,14 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotAllowed)
     async def _forbidden(request: Request, exc: NotAllowed) -> Response:
+        if _wants_html(request):
+            return await _page(request, 403)
         return problem_response(403, "Not allowed", f"This needs {exc}.")
 
     @app.exception_handler(BadCsrf)
     async def _csrf(request: Request, exc: BadCsrf) -> Response:
+        if _wants_html(request):
+            return await _page(request, 403, kind="csrf")
         return problem_response(
             403, "Form expired or forged", "Reload the page and submit the form again.", kind="csrf"
         )
@@ -138,6 +192,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error")
+        if _wants_html(request):
+            try:
+                return await _page(request, 500)
+            except Exception:
+                log.exception("error page failed")
         return problem_response(
             500, "Internal error", "The request failed; quote the request id when reporting it."
         )

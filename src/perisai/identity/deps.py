@@ -30,6 +30,21 @@ from perisai.identity.service import (
 from perisai.runtime import Runtime
 
 SESSION_COOKIE = "perisai_session"
+NEXT_COOKIE = "perisai_next"  # the page to return to after logging in
+NEXT_MAX_LENGTH = 1000
+
+
+def safe_next(path: str | None) -> bool:
+    """A page of this site to return to after login: a local path, never another site."""
+    return bool(
+        path
+        and len(path) <= NEXT_MAX_LENGTH
+        and path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and not any(ord(c) < 32 for c in path)
+        and not path.startswith(("/login", "/logout", "/api/", "/static/"))
+    )
 
 
 class LoginRequired(Exception):

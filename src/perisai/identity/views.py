@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from perisai.identity import service
 from perisai.identity.deps import (
+    NEXT_COOKIE,
     SESSION_COOKIE,
     DbDep,
     Principal,
@@ -19,6 +20,7 @@ from perisai.identity.deps import (
     RuntimeDep,
     check_csrf,
     require,
+    safe_next,
 )
 from perisai.identity.models import UserSession
 from perisai.identity.permissions import Permission, role_has
@@ -111,9 +113,20 @@ def login_submit(
     if verified:
         service.complete_login(db, user=user)
     token = service.start_session(db, settings=runtime.settings, user=user, totp_verified=verified)
-    response = RedirectResponse("/app" if verified else "/login/totp", status_code=303)
+    if verified:
+        response = _home_or_next(request)
+    else:
+        response = RedirectResponse("/login/totp", status_code=303)
     _set_session_cookie(response, token, runtime)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def _home_or_next(request: Request) -> RedirectResponse:
+    """After a completed login: the page the person was sent to (a deep link), else home."""
+    wanted = request.cookies.get(NEXT_COOKIE)
+    response = RedirectResponse(wanted if wanted and safe_next(wanted) else "/app", 303)
+    response.delete_cookie(NEXT_COOKIE)
     return response
 
 
@@ -170,7 +183,7 @@ def totp_submit(
     service.end_session(db, user_session=pending)
     service.complete_login(db, user=user)
     token = service.start_session(db, settings=runtime.settings, user=user, totp_verified=True)
-    response = RedirectResponse("/app", status_code=303)
+    response = _home_or_next(request)
     _set_session_cookie(response, token, runtime)
     return response
 

@@ -5,6 +5,45 @@ from __future__ import annotations
 from perisai.web.i18n import register
 
 MESSAGES = {
+    "links.error": {
+        "ms": "Pengecam ini tidak dapat dibaca. Semak ejaannya, atau pilih jenisnya.",
+        "en": "This identifier cannot be read. Check how it is written, or choose its kind.",
+    },
+    "links.error.kind": {
+        "ms": "Jenis pengecam ini tidak dapat dikenal pasti: pilih Jenis daripada senarai "
+        "(atau isi Platform untuk nama pengguna).",
+        "en": "Cannot tell what kind of identifier this is: choose its Kind from the list "
+        "(or fill in the Platform for a username).",
+    },
+    "links.error.platform": {
+        "ms": "Nama pengguna perlu platformnya (contoh: instagram); isi medan Platform.",
+        "en": "A username needs its platform (e.g. instagram); fill in the Platform field.",
+    },
+    "links.error.email": {
+        "ms": "Ini bukan alamat e-mel yang sah.",
+        "en": "This is not a valid email address.",
+    },
+    "links.error.phone": {
+        "ms": "Ini bukan nombor telefon yang sah.",
+        "en": "This is not a valid phone number.",
+    },
+    "links.error.url": {"ms": "Ini bukan URL yang sah.", "en": "This is not a valid URL."},
+    "links.error.ip": {
+        "ms": "Ini bukan alamat IP yang sah.",
+        "en": "This is not a valid IP address.",
+    },
+    "links.error.payment": {
+        "ms": "Tulis pembayaran sebagai JENIS:NILAI (contoh: bank:MAYBANK:1234567890).",
+        "en": "Write a payment as KIND:VALUE (e.g. bank:MAYBANK:1234567890).",
+    },
+    "links.error.username": {
+        "ms": "Nama pengguna kosong atau mengandungi aksara kawalan.",
+        "en": "The username is empty or holds control characters.",
+    },
+    "links.error.mykad": {
+        "ms": "Ini bukan nombor MyKad yang sah.",
+        "en": "This is not a valid MyKad number.",
+    },
     "links.title": {"ms": "Pautan pengecam", "en": "Identifier links"},
     "links.home": {
         "ms": "Pautan pengecam merentas laporan",

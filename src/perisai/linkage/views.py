@@ -18,6 +18,7 @@ from perisai.linkage.detect import LOOKUP_KINDS, parse_identifier
 from perisai.linkage.graph import drawing
 from perisai.linkage.service import lookup
 from perisai.sharing.viewers import viewer_of
+from perisai.web.codes import code_label
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import make_templates
 
@@ -39,6 +40,7 @@ def _render(
     page = {
         "lang": lang,
         "t": lambda key, **values: translate(key, lang, **values),
+        "c": lambda group, value: code_label(group, value, lang),
         "demo": request.app.state.runtime.settings.demo,
         "user": principal.user,
         "csrf_token": principal.user_session.csrf_token,
@@ -46,6 +48,14 @@ def _render(
         **context,
     }
     return _templates.TemplateResponse(request, "links.html", page, status_code=status_code)
+
+
+def _error_text(exc: IdentifierError, lang: str) -> str:
+    """The parser's refusal in the person's language: which part is wrong and what to do."""
+    field = exc.field.split(".")[0]
+    key = f"links.error.{field}"
+    found = translate(key, lang)
+    return found if found != key else translate("links.error", lang)
 
 
 @router.get(PAGE)
@@ -63,6 +73,7 @@ def links_page(
     try:
         parsed = parse_identifier(identifier, kind=kind or None, platform=platform or None)
     except IdentifierError as exc:
-        return _render(request, principal, {"form": form, "error": str(exc)}, status_code=422)
+        error = _error_text(exc, language_of(request))
+        return _render(request, principal, {"form": form, "error": error}, status_code=422)
     answer = lookup(db, actor=principal.actor, identifier=parsed, viewer=viewer_of(principal))
     return _render(request, principal, {"form": form, "answer": answer, "drawing": drawing(answer)})

@@ -65,9 +65,19 @@ class Reason:
     priority: Priority
     rule: str
     text: str
+    # The rule's figures and codes (message numbers, stage ids, ...), so that pages can word the
+    # reason in the reader's language; `text` is the English wording kept for the API and audit.
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"priority": self.priority.value, "rule": self.rule, "text": self.text}
+        found: dict[str, Any] = {
+            "priority": self.priority.value,
+            "rule": self.rule,
+            "text": self.text,
+        }
+        if self.params:
+            found["params"] = dict(self.params)
+        return found
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,8 @@ _STAGE_NAMES = {
 }
 
 
-def _p(priority: Priority, rule: str, text: str) -> Reason:
-    return Reason(priority, rule, f"{priority.label}: {text}")
+def _p(priority: Priority, rule: str, text: str, **params: Any) -> Reason:
+    return Reason(priority, rule, f"{priority.label}: {text}", params)
 
 
 def _at(signal: GroomingSignal, many: bool) -> str:
@@ -157,11 +167,19 @@ def _at(signal: GroomingSignal, many: bool) -> str:
     return f"{where} of conversation {signal.conversation + 1}" if many else where
 
 
+def _where(signal: GroomingSignal, many: bool) -> dict[str, int]:
+    """Message (and conversation) numbers as the report page shows them: counted from 1."""
+    found = {"message": signal.message + 1}
+    if many:
+        found["conversation"] = signal.conversation + 1
+    return found
+
+
 def rule_escalation(facts: Facts) -> list[Reason]:
     if not facts.escalation_reason or not facts.escalation_reason.strip():
         return []
     said = " ".join(facts.escalation_reason.split())[:120]
-    return [_p(Priority.P1, "reporter.escalation", f"reporter escalation: {said}")]
+    return [_p(Priority.P1, "reporter.escalation", f"reporter escalation: {said}", said=said)]
 
 
 def rule_grooming(facts: Facts) -> list[Reason]:
@@ -173,7 +191,12 @@ def rule_grooming(facts: Facts) -> list[Reason]:
         threat = threat or any(s.kind == "threat" for s in chat.signals)
         if meeting is not None:
             reasons.append(
-                _p(Priority.P1, "grooming.meeting", f"meeting request at {_at(meeting, many)}")
+                _p(
+                    Priority.P1,
+                    "grooming.meeting",
+                    f"meeting request at {_at(meeting, many)}",
+                    **_where(meeting, many),
+                )
             )
         if chat.stage in _SUSPECT_STAGES and (chat.flagged or meeting is not None):
             first = next(s for s in chat.signals if s.stage == chat.stage)
@@ -183,12 +206,20 @@ def rule_grooming(facts: Facts) -> list[Reason]:
                     "grooming.stage",
                     f"grooming at the {_STAGE_NAMES[chat.stage]} stage "
                     f"(risk {chat.risk:.2f}, from {_at(first, many)})",
+                    stage=chat.stage,
+                    risk=round(chat.risk, 2),
+                    **_where(first, many),
                 )
             )
         elif chat.flagged:
             stage = _STAGE_NAMES.get(chat.stage or "", "an early")
             reasons.append(
-                _p(Priority.P3, "grooming.early", f"early grooming signals ({stage} stage)")
+                _p(
+                    Priority.P3,
+                    "grooming.early",
+                    f"early grooming signals ({stage} stage)",
+                    stage=chat.stage or "",
+                )
             )
     if threat and "sextortion" in facts.annotations:
         reasons.append(_p(Priority.P1, "sextortion.threat", "sextortion with threats"))
@@ -205,7 +236,7 @@ def rule_annotations(facts: Facts) -> list[Reason]:
         reasons.append(_p(Priority.P4, "spam", "marked as spam by the reporter"))
     incident = _ACTIVE_INCIDENTS.get(facts.incident_type)
     if incident is not None:
-        reasons.append(_p(Priority.P2, "incident.active", incident))
+        reasons.append(_p(Priority.P2, "incident.active", incident, incident=facts.incident_type))
     return reasons
 
 
@@ -213,7 +244,8 @@ def rule_self_harm(facts: Facts) -> list[Reason]:
     for text in facts.texts:
         found = _SELF_HARM.search(text)
         if found:
-            return [_p(Priority.P1, "self_harm", f"self-harm risk (“{found.group(0)}”)")]
+            word = found.group(0)
+            return [_p(Priority.P1, "self_harm", f"self-harm risk (“{word}”)", word=word)]
     return []
 
 
@@ -230,6 +262,8 @@ def rule_media(facts: Facts) -> list[Reason]:
                     "media.new_identifiable",
                     f"new material ({unknown} file(s) in no bank; {hints}) "
                     "of an identifiable child",
+                    n=unknown,
+                    hints=sorted(ongoing),
                 )
             )
         elif "generative_ai" in facts.file_annotations and not facts.has_victim_details:
@@ -238,11 +272,21 @@ def rule_media(facts: Facts) -> list[Reason]:
             )
         else:
             reasons.append(
-                _p(Priority.P2, "media.new", f"new material of unknown origin ({unknown} file(s))")
+                _p(
+                    Priority.P2,
+                    "media.new",
+                    f"new material of unknown origin ({unknown} file(s))",
+                    n=unknown,
+                )
             )
     elif facts.files_known > 0:
         reasons.append(
-            _p(Priority.P3, "media.known", f"known material only ({facts.files_known} file(s))")
+            _p(
+                Priority.P3,
+                "media.known",
+                f"known material only ({facts.files_known} file(s))",
+                n=facts.files_known,
+            )
         )
     return reasons
 
@@ -257,6 +301,11 @@ def rule_links(facts: Facts) -> list[Reason]:
                     "link.open_case",
                     f"same {link.kind} {link.display} as report {link.other_public_id} in open "
                     f"{link.case_priority.label} case {link.case_public_id}",
+                    kind=link.kind,
+                    display=link.display,
+                    other=link.other_public_id,
+                    case=link.case_public_id or "",
+                    case_priority=link.case_priority.label,
                 )
             )
         elif link.kind not in ("sha256", "md5"):
@@ -266,6 +315,9 @@ def rule_links(facts: Facts) -> list[Reason]:
                     "link.suspect",
                     f"suspect linked to earlier report: same {link.kind} {link.display} "
                     f"as report {link.other_public_id}",
+                    kind=link.kind,
+                    display=link.display,
+                    other=link.other_public_id,
                 )
             )
     return reasons
@@ -274,10 +326,22 @@ def rule_links(facts: Facts) -> list[Reason]:
 def rule_information(facts: Facts) -> list[Reason]:
     reasons: list[Reason] = []
     if facts.duplicate_of:
-        reasons.append(_p(Priority.P4, "duplicate", f"duplicate of report {facts.duplicate_of}"))
+        reasons.append(
+            _p(
+                Priority.P4,
+                "duplicate",
+                f"duplicate of report {facts.duplicate_of}",
+                other=facts.duplicate_of,
+            )
+        )
     if facts.jurisdiction and not facts.jurisdiction.startswith(HOME_JURISDICTION):
         reasons.append(
-            _p(Priority.P4, "jurisdiction", f"out of jurisdiction ({facts.jurisdiction})")
+            _p(
+                Priority.P4,
+                "jurisdiction",
+                f"out of jurisdiction ({facts.jurisdiction})",
+                jurisdiction=facts.jurisdiction,
+            )
         )
     if not (facts.identifiers or facts.urls or facts.files or facts.grooming):
         reasons.append(_p(Priority.P4, "no_identifiers", "tip without actionable identifiers"))
@@ -295,12 +359,12 @@ RULES: tuple[Callable[[Facts], list[Reason]], ...] = (
 )
 
 
-def _young_child(facts: Facts) -> str | None:
+def _young_child(facts: Facts) -> tuple[str, dict[str, Any]] | None:
     young = sorted(age for age in facts.victim_ages if age < YOUNG_CHILD_AGE)
     if young:
-        return f"victim stated age {young[0]}"
+        return f"victim stated age {young[0]}", {"age": young[0]}
     if facts.prepubescent_files:
-        return "material classified prepubescent (estimated age under 13)"
+        return "material classified prepubescent (estimated age under 13)", {"prepubescent": 1}
     return None
 
 
@@ -308,14 +372,19 @@ def evaluate(facts: Facts) -> tuple[Priority, list[Reason]]:
     """The priority and every triggered reason, most urgent first."""
     reasons = [reason for rule in RULES for reason in rule(facts)]
     priority = min((r.priority for r in reasons), default=Priority.P4)
-    young = _young_child(facts)
-    if young is not None:
+    found = _young_child(facts)
+    if found is not None:
+        young, params = found
         if priority == Priority.P3:
-            reasons.append(_p(Priority.P2, "age.under_13", f"{young}: raised from P3"))
+            reasons.append(
+                _p(Priority.P2, "age.under_13", f"{young}: raised from P3", raised=1, **params)
+            )
             priority = Priority.P2
         else:
             # Still worth showing next to the reasons that set the priority.
-            reasons.append(Reason(priority, "age.under_13", f"{priority.label}: {young}"))
+            reasons.append(
+                Reason(priority, "age.under_13", f"{priority.label}: {young}", dict(params))
+            )
     if not reasons:
         reasons.append(_p(Priority.P4, "no_risk", "no child at risk identified"))
     reasons.sort(key=lambda r: r.priority)

@@ -472,6 +472,10 @@ class QueueItem:
     reasons: list[str]
     case_public_id: str | None
     overridden: bool
+    # The stored reasons as they are (rule, priority, params) and an override's written reason,
+    # for pages that word reasons in the reader's language.
+    reason_details: tuple[dict[str, Any], ...] = ()
+    override_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -567,6 +571,8 @@ def queue(
             reasons=[r["text"] for r in row.TriageRecord.reasons],
             case_public_id=row.case_public_id,
             overridden=row.TriageRecord.override_priority is not None,
+            reason_details=tuple(dict(r) for r in row.TriageRecord.reasons),
+            override_reason=row.TriageRecord.override_reason,
         )
         for row in rows[:limit]
     ]

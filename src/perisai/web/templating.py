@@ -9,7 +9,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import Response
 
+from perisai.web.codes import code_label
 from perisai.web.i18n import language_of, translate
+from perisai.web.timefmt import register_filters
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -17,6 +19,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     templates = Jinja2Templates(directory=[TEMPLATES_DIR, *(extra_dirs or [])])
     templates.env.autoescape = True
+    register_filters(templates.env.filters)
     return templates
 
 
@@ -29,6 +32,7 @@ def render(
     page: dict[str, Any] = {
         "lang": lang,
         "t": lambda key, **values: translate(key, lang, **values),
+        "c": lambda group, value: code_label(group, value, lang),
         "demo": runtime.settings.demo,
         **(context or {}),
     }

@@ -12,18 +12,35 @@ from sqlalchemy.orm import Session, selectinload
 
 from perisai.cases.models import Case, CaseReport
 from perisai.identity.deps import Principal
+from perisai.identity.permissions import ROLE_PERMISSIONS
+from perisai.reports.models import Report
 from perisai.sharing.redaction import (
     CaseAccess,
     CaseFacts,
     NotVisible,
+    Viewer,
     can_reveal_evidence,
+    can_see_case,
+    can_see_unassigned_report,
     redact_report,
 )
 from perisai.sharing.viewers import viewer_of
-from perisai.workspace.report import LoadedReport, load_report
+from perisai.workspace.reasons import reason_text
+from perisai.workspace.report import LinkView, LoadedReport, load_report
 
 # A report in no case: nobody is assigned, so nobody may reveal its evidence.
 NO_CASE = CaseFacts(agencies=frozenset())
+
+
+def page_context(principal: Principal) -> dict[str, object]:
+    """What every workspace page needs: who is looking, their form token, what they may open."""
+    assert principal.user is not None and principal.user_session is not None
+    return {
+        "user": principal.user,
+        "csrf_token": principal.user_session.csrf_token,
+        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
+        "reason_text": reason_text,
+    }
 
 
 def case_of_report(session: Session, report_id: int) -> Case | None:
@@ -37,6 +54,25 @@ def case_of_report(session: Session, report_id: int) -> Case | None:
 
 def access_of(case: Case | None) -> CaseAccess:
     return case if case is not None else NO_CASE
+
+
+def followable(session: Session, viewer: Viewer, public_ids: set[str]) -> set[str]:
+    """Of these reports, those whose page this viewer may open (links to others are not shown)."""
+    if not public_ids:
+        return set()
+    rows = session.execute(
+        select(Report.public_id, Case)
+        .outerjoin(CaseReport, CaseReport.report_id == Report.id)
+        .outerjoin(Case, Case.id == CaseReport.case_id)
+        .where(Report.public_id.in_(sorted(public_ids)))
+        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+    ).all()
+    allowed: set[str] = set()
+    for public_id, case in rows:
+        seen = can_see_unassigned_report(viewer) if case is None else can_see_case(viewer, case)
+        if seen:
+            allowed.add(public_id)
+    return allowed
 
 
 def visible_report(
@@ -53,4 +89,8 @@ def visible_report(
         shown = redact_report(viewer, loaded.view, case)
     except NotVisible:
         raise HTTPException(404) from None
+    links: list[LinkView] = list(shown.get("links") or [])
+    if links:
+        may = followable(db, viewer, {link.other_public_id for link in links})
+        shown["links"] = [link for link in links if link.other_public_id in may]
     return loaded, shown, can_reveal_evidence(viewer, access_of(case))

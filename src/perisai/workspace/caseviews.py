@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -29,8 +28,10 @@ from perisai.triage.service import (
     mark_reviewed,
     override_priority,
 )
+from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
-from perisai.workspace.access import case_of_report, visible_report
+from perisai.web.timefmt import parse_local_date
+from perisai.workspace.access import case_of_report, page_context, visible_report
 from perisai.workspace.casepage import case_view, load_case, visible_cases
 
 router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py
@@ -90,13 +91,11 @@ def _to_case(case: Case) -> RedirectResponse:
 def case_list(
     request: Request, db: DbDep, principal: Principal = require(Permission.CASES_READ)
 ) -> Response:
-    assert principal.user_session is not None
     return render(
         request,
         "workspace/cases.html",
         {
-            "user": principal.user,
-            "csrf_token": principal.user_session.csrf_token,
+            **page_context(principal),
             "cases": visible_cases(db, viewer_of(principal)),
         },
     )
@@ -111,23 +110,39 @@ def case_page(
     principal: Principal = require(Permission.CASES_READ),
 ) -> Response:
     case = _visible_case(db, principal, public_id)
+    return _case_response(request, db, runtime, principal, case)
+
+
+def _case_response(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    principal: Principal,
+    case: Case,
+    *,
+    form_error: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page; after a refused form, with the error beside the form and what was typed."""
     viewer = viewer_of(principal)
     try:
         shown = case_view(db, runtime.keyring, case, viewer)
     except NotVisible:
         raise HTTPException(404) from None
-    assert principal.user_session is not None
     return render(
         request,
         "workspace/case.html",
         {
-            "user": principal.user,
-            "csrf_token": principal.user_session.csrf_token,
+            **page_context(principal),
             "case": shown,
             "my_agency": viewer.agency,
             "can_write": principal.user is not None and viewer.has(Permission.CASES_WRITE),
             "refer_to": REFER_TO,
+            "form_error": form_error or {},
+            "typed": typed or {},
         },
+        status_code=status_code,
     )
 
 
@@ -234,19 +249,11 @@ def add_note(
     return _to_case(case)
 
 
-def _due(text: str) -> datetime | None:
-    if not text.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise HTTPException(422, "due date must be YYYY-MM-DD or an ISO time") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
 @router.post("/cases/{public_id}/tasks")
 def add_task(
+    request: Request,
     db: DbDep,
+    runtime: RuntimeDep,
     public_id: str,
     title: Title,
     csrf_token: CsrfField,
@@ -254,8 +261,22 @@ def add_task(
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
     case = _writable_case(db, principal, public_id, csrf_token)
+    try:
+        due_at = parse_local_date(due)
+    except ValueError:
+        lang = language_of(request)
+        return _case_response(
+            request,
+            db,
+            runtime,
+            principal,
+            case,
+            form_error={"task": translate("error.due", lang)},
+            typed={"title": title, "due": due},
+            status_code=422,
+        )
     with _refused_as(409):
-        cases.add_task(db, case_id=case.id, title=title, due_at=_due(due), actor=principal.actor)
+        cases.add_task(db, case_id=case.id, title=title, due_at=due_at, actor=principal.actor)
     return _to_case(case)
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.sharing.redaction import Viewer
-from perisai.triage.service import TriageError, queue
+from perisai.triage.service import QueueItem, TriageError, queue
 
 PAGE_SIZE = 50
 
@@ -26,7 +27,7 @@ class QueueRow:
     received_at: datetime
     review_due_at: datetime
     reviewed: bool
-    first_reason: str
+    first_reason: dict[str, Any]  # the override when there is one, else the most urgent reason
     reason_count: int
     case_public_id: str | None
     overridden: bool
@@ -39,6 +40,19 @@ class QueueRow:
 class QueueView:
     rows: list[QueueRow]
     next_cursor: str | None
+
+
+def _first_reason(item: QueueItem) -> dict[str, Any]:
+    if item.overridden:
+        return {
+            "priority": int(item.priority),
+            "rule": "override",
+            "text": f"{item.priority.label} (override): {item.override_reason or ''}",
+            "params": {"reason": item.override_reason or ""},
+        }
+    if item.reason_details:
+        return dict(item.reason_details[0])
+    return {"text": item.reasons[0]} if item.reasons else {}
 
 
 def queue_page(
@@ -62,7 +76,7 @@ def queue_page(
                 received_at=item.received_at,
                 review_due_at=item.review_due_at,
                 reviewed=item.reviewed_at is not None,
-                first_reason=item.reasons[0] if item.reasons else "",
+                first_reason=_first_reason(item),
                 reason_count=len(item.reasons),
                 case_public_id=item.case_public_id,
                 overridden=item.overridden,

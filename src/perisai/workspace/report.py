@@ -143,6 +143,7 @@ def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
                 "priority": record.override_priority,
                 "rule": "override",
                 "text": f"P{record.override_priority} (override): {record.override_reason or ''}",
+                "params": {"reason": record.override_reason or ""},
             },
         )
     return {

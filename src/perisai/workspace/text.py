@@ -140,7 +140,7 @@ register(
         "ws.case.add_note": {"ms": "Tambah catatan", "en": "Add note"},
         "ws.case.tasks": {"ms": "Tugas", "en": "Tasks"},
         "ws.case.add_task": {"ms": "Tambah tugas", "en": "Add task"},
-        "ws.case.due": {"ms": "Tarikh akhir (YYYY-MM-DD)", "en": "Due date (YYYY-MM-DD)"},
+        "ws.case.due": {"ms": "Tarikh akhir", "en": "Due date"},
         "ws.case.takedowns": {"ms": "Notis turun", "en": "Takedown notices"},
         "ws.case.mark_done": {"ms": "Tandakan selesai", "en": "Mark done"},
         "ws.case.removed": {"ms": "Sahkan telah dibuang", "en": "Confirm removed"},

@@ -23,11 +23,12 @@ from perisai.sharing.viewers import viewer_of
 from perisai.web.templating import render
 from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
-from perisai.workspace.access import access_of, case_of_report, visible_report
+from perisai.workspace.access import access_of, case_of_report, page_context, visible_report
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import agency_figures, priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
 from perisai.workspace.queue import queue_page
+from perisai.workspace.reasons import reason_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 router = APIRouter(include_in_schema=False, prefix="/workspace")
@@ -40,8 +41,7 @@ router.include_router(caseviews.router)
 
 
 def _page_context(principal: Principal) -> dict[str, object]:
-    assert principal.user is not None and principal.user_session is not None
-    return {"user": principal.user, "csrf_token": principal.user_session.csrf_token}
+    return page_context(principal)
 
 
 @router.get("/queue")
@@ -75,7 +75,9 @@ def queue_rows(
     """The table body alone, for HTMX refreshes (live updates swap it in place)."""
     page = queue_page(db, viewer=viewer_of(principal), cursor=cursor)
     return render(
-        request, "workspace/_queue_rows.html", {"rows": page.rows, "now": datetime.now(UTC)}
+        request,
+        "workspace/_queue_rows.html",
+        {"rows": page.rows, "now": datetime.now(UTC), "reason_text": reason_text},
     )
 
 
