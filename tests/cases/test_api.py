@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.cases.factories import make_case
 from tests.identity.factories import make_user
 from tests.triage.factories import make_report
 
 from perisai.audit.service import SYSTEM
+from perisai.cases import service as cases
 from perisai.identity.deps import SESSION_COOKIE
 from perisai.identity.service import start_session
+from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.triage.service import triage_report
 
@@ -90,7 +93,8 @@ def test_tasks_notes_status_and_takedowns(
 
 def test_garbage_is_refused_clearly(client: TestClient, db: Session, runtime: Runtime) -> None:
     login(client, db, runtime, "analyst", "SECRETARIAT")
-    assert client.post(CASES, json={"title": "x", "report_ids": ["R-NOPE"]}).status_code == 422
+    # An unknown report answers like one the caller may not see (404, existence is secret).
+    assert client.post(CASES, json={"title": "x", "report_ids": ["R-NOPE"]}).status_code == 404
     assert client.post(CASES, json={"title": "", "report_ids": []}).status_code == 422
     assert client.post(CASES, json={"title": "x", "report_ids": ["a"], "x": 1}).status_code == 422
     assert (
@@ -127,3 +131,100 @@ def test_idempotency_key_answers_the_same_case(
         CASES, json={"title": "Once", "report_ids": [other.public_id]}, headers=headers
     )
     assert changed.status_code == 409
+
+
+def test_a_denied_case_action_is_a_clear_403_problem(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    """Issue #11 item 1 over HTTP: the NGO caseworker's assignment of PDRM and merge."""
+    case = make_case(db, runtime.keyring, victim_age=10)
+    other = make_case(db, runtime.keyring)
+    for held in (case, other):
+        cases.refer(db, case_id=held.id, agency="NGO", reason="support", actor=SYSTEM)
+    investigator, _ = make_user(db, runtime.keyring, role="investigator", agency="PDRM")
+    base = f"{CASES}/{case.public_id}"
+    login(client, db, runtime, "caseworker", "NGO")
+    seen = client.get(base).json()
+    assert seen["allowed_actions"] == ["answer_referral"]
+    refused = client.post(
+        f"{base}/assignments", json={"agency": "PDRM", "user_id": investigator.id}
+    )
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert problem["type"].endswith("/case-action-not-allowed/assign_agency")
+    assert "Secretariat" in problem["detail"]
+    merge = client.post(f"{base}/merge", json={"case_ids": [other.public_id]})
+    assert merge.status_code == 403
+    assert merge.json()["type"].endswith("/merge")
+    close = client.post(f"{base}/status", json={"status": "closed", "outcome": "arrest"})
+    assert close.status_code == 403
+
+    login(client, db, runtime, "supervisor", "SECRETARIAT")
+    shown = client.get(base).json()
+    assert shown["agencies"] == ["NGO"] and shown["victim_access"] == []
+    assert "reopen" not in shown["allowed_actions"] and "close" in shown["allowed_actions"]
+    assigned = client.post(
+        f"{base}/assignments", json={"agency": "PDRM", "user_id": investigator.id}
+    )
+    assert assigned.status_code == 200, assigned.text
+    body = assigned.json()
+    assert body["lead_agency"] == "PDRM"
+    assert [(g["agency"], g["user_id"]) for g in body["victim_access"]] == [
+        ("PDRM", investigator.id)
+    ]
+    closed = client.post(f"{base}/status", json={"status": "closed", "outcome": "arrest"})
+    assert closed.json()["allowed_actions"] == ["reopen", "work"]
+    assert client.post(f"{base}/reopen", json={"reason": ""}).status_code == 422
+    reopened = client.post(f"{base}/reopen", json={"reason": "new evidence"})
+    assert reopened.status_code == 200 and reopened.json()["status"] == "investigating"
+    grant_id = body["victim_access"][0]["id"]
+    revoked = client.post(
+        f"{base}/victim-access/{grant_id}/revoke", json={"reason": "left the unit"}
+    )
+    assert revoked.json()["victim_access"][0]["revoke_reason"] == "left the unit"
+    timeline = [e["type"] for e in client.get(f"{base}/timeline").json()]
+    assert "case.victim_access_granted" in timeline
+    assert "case.victim_access_revoked" in timeline
+    assert "case.reopened" in timeline
+
+
+def test_creating_a_case_from_unseen_reports_answers_like_a_missing_one(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    """Issue #11 item 12: 422/409/500 told a hidden report from a missing one; now both 404."""
+    held = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=held.id, agency="CSM", actor=SYSTEM)
+    hidden = db.scalar(select(Report.public_id).where(Report.id == held.reports[0].report_id))
+    loose = make_report(db, runtime.keyring)
+    login(client, db, runtime, "analyst", "PDRM")
+    answers = [
+        client.post(CASES, json={"title": "x", "report_ids": [public_id]})
+        for public_id in (hidden, loose.public_id, "R-000000-NOSUCH")
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    bodies = [{k: v for k, v in a.json().items() if k != "request_id"} for a in answers]
+    assert bodies[0] == bodies[1] == bodies[2]
+    # The Secretariat sees both: the loose report makes a case, the held one is a conflict.
+    login(client, db, runtime, "analyst", "SECRETARIAT")
+    assert client.post(CASES, json={"title": "x", "report_ids": [hidden]}).status_code == 409
+    made = client.post(CASES, json={"title": "x", "report_ids": [loose.public_id]})
+    assert made.status_code == 201
+
+
+def test_split_names_unknown_and_foreign_reports_alike(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    case = make_case(db, runtime.keyring, reports=2)
+    foreign = make_case(db, runtime.keyring)
+    foreign_id = db.scalar(
+        select(Report.public_id).where(Report.id == foreign.reports[0].report_id)
+    )
+    login(client, db, runtime, "analyst", "SECRETARIAT")
+    base = f"{CASES}/{case.public_id}/split"
+    answers = [
+        client.post(base, json={"title": "x", "report_ids": [public_id]})
+        for public_id in (foreign_id, "R-000000-NOSUCH")
+    ]
+    assert [a.status_code for a in answers] == [409, 409]
+    assert answers[0].json()["detail"] == answers[1].json()["detail"]

@@ -33,6 +33,7 @@ CASE = CaseFacts(
     agencies=frozenset({"JKM", "PDRM"}),
     assigned_caseworker_id=CASEWORKER_ID,
     assigned_investigator_id=INVESTIGATOR_ID,
+    victim_grantees=frozenset({("JKM", CASEWORKER_ID), ("PDRM", INVESTIGATOR_ID)}),
 )
 
 
@@ -80,6 +81,27 @@ def test_case_visible_to_its_agencies_and_the_secretariat_only() -> None:
 def test_roles_that_do_not_read_cases_see_none_even_in_an_assigned_agency(role: Role) -> None:
     assert not can_see_case(user("PDRM", role), CASE)
     assert not can_see_case(user("SECRETARIAT", role), CASE)
+
+
+def test_victim_identity_follows_grants_not_the_latest_assignment() -> None:
+    """Issue #11 item 2: access is a grant per agency and person, not "the assigned user"."""
+    taken_over = CaseFacts(
+        agencies=CASE.agencies,
+        assigned_caseworker_id=33,  # a later assignment…
+        assigned_investigator_id=INVESTIGATOR_ID,
+        victim_grantees=CASE.victim_grantees,  # …moves no grant
+    )
+    assert can_see_victim(user("JKM", Role.CASEWORKER, CASEWORKER_ID), taken_over)
+    assert not can_see_victim(user("JKM", Role.CASEWORKER, 33), taken_over)
+    # The grant names the agency: the same id in another agency, or another role, gets nothing.
+    assert not can_see_victim(user("NGO", Role.CASEWORKER, CASEWORKER_ID), CASE)
+    assert not can_see_victim(user("JKM", Role.ANALYST, CASEWORKER_ID), CASE)
+    ungranted = CaseFacts(
+        agencies=CASE.agencies,
+        assigned_caseworker_id=CASEWORKER_ID,
+        assigned_investigator_id=INVESTIGATOR_ID,
+    )
+    assert not can_see_victim(user("JKM", Role.CASEWORKER, CASEWORKER_ID), ungranted)
 
 
 def test_unknown_agency_roleless_user_and_scopeless_key_see_nothing() -> None:

@@ -13,14 +13,23 @@ from sqlalchemy.orm import Session
 
 from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
-from perisai.cases.models import Case, CaseReferral, CaseTask, TakedownNotice
+from perisai.cases.models import Case, CaseReferral, CaseReport, CaseTask, TakedownNotice
+from perisai.cases.policy import allowed_actions
 from perisai.cases.views import case_view, visible_cases
 from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
 from perisai.reports.models import Report
+from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.models import Tlp
-from perisai.sharing.redaction import NotVisible, Viewer, can_see_case, redact_case, redact_event
+from perisai.sharing.redaction import (
+    NotVisible,
+    Viewer,
+    can_see_case,
+    can_see_unassigned_report,
+    redact_case,
+    redact_event,
+)
 from perisai.sharing.viewers import viewer_of
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -57,7 +66,18 @@ class SplitIn(Strict):
 
 class AssignIn(Strict):
     agency: Annotated[str, Field(min_length=1, max_length=32)]
-    user_id: int | None = None
+    user_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    # Make this agency the case's lead (the Secretariat's decision; cases/policy.py).
+    lead: bool = False
+
+
+class ReasonIn(Strict):
+    reason: Text
+
+
+class GrantIn(Strict):
+    user_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    reason: Text
 
 
 class ReferIn(Strict):
@@ -99,7 +119,9 @@ def _problem(exc: Exception) -> Problem:
     if isinstance(exc, CaseNotFound | NotVisible):
         return Problem(404, "Not found")
     if isinstance(exc, NotPermitted):
-        return Problem(403, "Not allowed", detail=str(exc))
+        # The detail says who may (cases/policy.py); the type names the refused action.
+        kind = f"case-action-not-allowed/{exc.action}" if exc.action else "case-action-not-allowed"
+        return Problem(403, "Not allowed", detail=str(exc), kind=kind)
     return Problem(409, "Conflict", detail=str(exc))
 
 
@@ -116,17 +138,32 @@ def _case(session: Session, viewer: Viewer, public_id: str) -> Case:
 def _out(session: Session, viewer: Viewer, case: Case) -> dict[str, Any]:
     session.flush()
     session.expire(case)
-    return redact_case(viewer, case_view(session, case), case)
+    shown = redact_case(viewer, case_view(session, case), case)
+    # What this caller may do here (cases/policy.py), so pages show only the allowed buttons.
+    shown["allowed_actions"] = allowed_actions(viewer.as_actor(), case)
+    return shown
 
 
-def _report_ids(session: Session, public_ids: list[str]) -> list[int]:
+def _visible_report_ids(session: Session, viewer: Viewer, public_ids: list[str]) -> list[int]:
+    """The reports' ids, or one 404 for all: a report that does not exist and one the caller may
+    not see answer the same (existence is secret)."""
     rows = session.execute(
-        select(Report.public_id, Report.id).where(Report.public_id.in_(public_ids))
-    )
-    found: dict[str, int] = {row.public_id: row.id for row in rows}
-    missing = sorted(set(public_ids) - found.keys())
-    if missing:
-        raise Problem(422, "Unknown reports", detail=", ".join(missing[:20]))
+        select(Report.public_id, Report.id, CaseReport.case_id)
+        .outerjoin(CaseReport, CaseReport.report_id == Report.id)
+        .where(Report.public_id.in_(public_ids))
+    ).all()
+    holders = load_cases(session, {row.case_id for row in rows if row.case_id is not None})
+    found: dict[str, int] = {}
+    for row in rows:
+        holder = holders.get(row.case_id) if row.case_id is not None else None
+        if row.case_id is None:
+            visible = can_see_unassigned_report(viewer)
+        else:
+            visible = holder is not None and can_see_case(viewer, holder)
+        if visible:
+            found[row.public_id] = row.id
+    if set(public_ids) - found.keys():
+        raise Problem(404, "Not found", detail="one or more reports do not exist")
     return [found[p] for p in public_ids]
 
 
@@ -156,7 +193,7 @@ def create(
 ) -> dict[str, Any]:
     """Create a case; a retry with the same Idempotency-Key answers the same case (200)."""
     viewer = viewer_of(principal)
-    ids = _report_ids(db, body.report_ids)
+    ids = _visible_report_ids(db, viewer, body.report_ids)
     replay = idempotency_key is not None and (
         cases.case_by_idempotency_key(db, actor=principal.actor, key=idempotency_key) is not None
     )
@@ -230,7 +267,7 @@ def merge(
 def split(
     case_id: CaseId, body: SplitIn, db: DbDep, principal: Principal = WRITE
 ) -> dict[str, Any]:
-    ids = _report_ids(db, body.report_ids)
+    ids = _case_report_ids(db, body.report_ids)
     return _act(
         db,
         principal,
@@ -239,6 +276,16 @@ def split(
             db, case_id=case.id, report_ids=ids, title=body.title, actor=principal.actor
         ),
     )
+
+
+def _case_report_ids(session: Session, public_ids: list[str]) -> list[int]:
+    """Ids for a split; an unknown report gets an id no case holds, so the service answers the
+    same as for a report of another case ("not in this case")."""
+    rows = session.execute(
+        select(Report.public_id, Report.id).where(Report.public_id.in_(public_ids))
+    )
+    found: dict[str, int] = {row.public_id: row.id for row in rows}
+    return [found.get(p, -1 - n) for n, p in enumerate(public_ids)]
 
 
 @router.post("/{case_id}/assignments")
@@ -250,7 +297,12 @@ def assign(
         principal,
         case_id,
         lambda case: cases.assign(
-            db, case_id=case.id, agency=body.agency, user_id=body.user_id, actor=principal.actor
+            db,
+            case_id=case.id,
+            agency=body.agency,
+            user_id=body.user_id,
+            lead=body.lead,
+            actor=principal.actor,
         ),
     )
 
@@ -345,6 +397,52 @@ def change_status(
         case_id,
         lambda case: cases.change_status(
             db, case_id=case.id, status=body.status, outcome=body.outcome, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/reopen")
+def reopen(
+    case_id: CaseId, body: ReasonIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    """Reopen a closed case (a supervisor of the Secretariat or the lead agency, with a reason)."""
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.reopen(db, case_id=case.id, reason=body.reason, actor=principal.actor),
+    )
+
+
+@router.post("/{case_id}/victim-access", status_code=201)
+def grant_victim_access(
+    case_id: CaseId, body: GrantIn, db: DbDep, principal: Principal = WRITE
+) -> dict[str, Any]:
+    """Grant one JKM caseworker or PDRM investigator the victims' identity on this case."""
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.grant_victim_access(
+            db, case_id=case.id, user_id=body.user_id, reason=body.reason, actor=principal.actor
+        ),
+    )
+
+
+@router.post("/{case_id}/victim-access/{grant_id}/revoke")
+def revoke_victim_access(
+    case_id: CaseId,
+    grant_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    body: ReasonIn,
+    db: DbDep,
+    principal: Principal = WRITE,
+) -> dict[str, Any]:
+    return _act(
+        db,
+        principal,
+        case_id,
+        lambda case: cases.revoke_victim_access(
+            db, case_id=case.id, grant_id=grant_id, reason=body.reason, actor=principal.actor
         ),
     )
 

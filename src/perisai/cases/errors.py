@@ -12,4 +12,9 @@ class CaseConflict(ValueError):
 
 
 class NotPermitted(PermissionError):
-    """The caller may not do this (e.g. answer a referral made to another agency)."""
+    """The caller may not do this (e.g. answer a referral made to another agency); the message
+    says who may, and ``action`` names the policy's action (cases/policy.py)."""
+
+    def __init__(self, message: str, action: str | None = None) -> None:
+        super().__init__(message)
+        self.action = action

@@ -88,12 +88,17 @@ class Case(CreatedAt, Base):
         Enum(Tlp, name="tlp", values_callable=lambda e: [m.value for m in e], create_type=False),
         default=Tlp.AMBER,
     )
+    # The agency that steers the case with the Secretariat (cases/policy.py); set when the
+    # Secretariat first assigns an agency, changed only by the Secretariat.
+    lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
 
+    lead_agency: Mapped[Agency | None] = relationship()
     reports: Mapped[list[CaseReport]] = relationship(
         back_populates="case", order_by="CaseReport.id"
     )
     assignments: Mapped[list[CaseAssignment]] = relationship(order_by="CaseAssignment.id")
     referrals: Mapped[list[CaseReferral]] = relationship(order_by="CaseReferral.id")
+    victim_grants: Mapped[list[CaseVictimGrant]] = relationship(order_by="CaseVictimGrant.id")
 
     # What need-to-know reads (perisai.sharing.redaction.CaseAccess).
     @property
@@ -122,6 +127,29 @@ class Case(CreatedAt, Base):
     @property
     def assigned_investigator_id(self) -> int | None:
         return self._assigned_user("investigator")
+
+    @property
+    def victim_grantees(self) -> frozenset[tuple[str, int]]:
+        """(agency, user id) of each person explicitly granted the victims' identity."""
+        return frozenset(
+            (g.agency.short_name, g.user_id) for g in self.victim_grants if g.revoked_at is None
+        )
+
+    @property
+    def lead_agency_name(self) -> str | None:
+        return self.lead_agency.short_name if self.lead_agency is not None else None
+
+    @property
+    def working_agencies(self) -> frozenset[str]:
+        """Agencies with an active assignment (the lead, and referred agencies that accepted)."""
+        return frozenset(a.agency.short_name for a in self.assignments if a.ended_at is None)
+
+    @property
+    def pending_agencies(self) -> frozenset[str]:
+        """Agencies the case is referred to that have not answered yet."""
+        return frozenset(
+            r.agency.short_name for r in self.referrals if r.status == ReferralStatus.PENDING.value
+        )
 
 
 class CaseReport(CreatedAt, Base):
@@ -172,6 +200,29 @@ class CaseReferral(CreatedAt, Base):
     responded_by: Mapped[str | None] = mapped_column(String(128))
     responded_at: Mapped[datetime | None]
     response_note: Mapped[str | None] = mapped_column(Text)
+
+    agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
+
+
+class CaseVictimGrant(CreatedAt, Base):
+    """One person of one agency may see the victims' identity on this case.
+
+    Granted explicitly (by assignment, by accepting a referral, or by the grant action) and
+    ended only explicitly (revoke, unassign, merge), each an event on the case's timeline:
+    a later assignment never moves or strips it.
+    """
+
+    __tablename__ = "case_victim_grant"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(String(128))
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(128))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
-from perisai.cases.events import changed
+from perisai.cases.events import SECRETARIAT, changed
 from perisai.cases.models import (
     Case,
     CaseAssignment,
@@ -29,9 +29,11 @@ from perisai.cases.models import (
     CaseReport,
     CaseStatus,
     CaseTask,
+    CaseVictimGrant,
     ReferralStatus,
     TakedownNotice,
 )
+from perisai.cases.policy import Action, may_hold_victim_access, require
 from perisai.cases.takedowns import confirm_removal, create_takedown, removal_stats
 from perisai.identity.models import Agency, User
 from perisai.identity.service import agency_by_short_name
@@ -54,10 +56,13 @@ __all__ = [
     "create_case",
     "create_takedown",
     "get_case",
+    "grant_victim_access",
     "merge_cases",
     "refer",
     "removal_stats",
+    "reopen",
     "respond_to_referral",
+    "revoke_victim_access",
     "split_case",
 ]
 
@@ -233,6 +238,7 @@ def attach_report(
 ) -> CaseReport | None:
     """Put a report into an open case; None when it is already in a case (this or another)."""
     case = _open(session, case_id)
+    require(actor, Action.WORK, case)
     if session.scalar(select(CaseReport.id).where(CaseReport.report_id == report_id)):
         return None
     public_id = session.scalar(select(Report.public_id).where(Report.id == report_id))
@@ -255,6 +261,7 @@ def attach_report(
 def confirm_attachment(session: Session, *, case_id: int, report_id: int, actor: Actor) -> None:
     """An analyst confirms a report that linkage attached for review belongs to the case."""
     case = _open(session, case_id)
+    require(actor, Action.WORK, case)
     row = next((r for r in case.reports if r.report_id == report_id), None)
     if row is None:
         raise CaseNotFound(f"report {report_id} is not in case {case.public_id}")
@@ -265,14 +272,36 @@ def confirm_attachment(session: Session, *, case_id: int, report_id: int, actor:
 def merge_cases(
     session: Session, *, target_id: int, source_ids: Collection[int], actor: Actor
 ) -> Case:
-    """Move everything of the source cases into the target; close the sources as merged."""
+    """Move the source cases' reports and work into the target; close the sources as merged.
+
+    Merging never widens who sees what: the target keeps its own assignments and victim-access
+    grants; an agency that worked a source but not the target is *referred* to the target (it
+    accepts or declines, like any referral), and the sources' grants end, on their timelines.
+    The actor must be allowed to merge every case involved.
+    """
     target = _open(session, target_id)
     sources = [_open(session, sid) for sid in sorted(set(source_ids)) if sid != target_id]
     if not sources:
         raise CaseConflict("name at least one other open case to merge")
+    for case in (target, *sources):
+        require(actor, Action.MERGE, case)
     now = _now()
+    on_target = target.agencies
+    newcomers: dict[int, str] = {}  # agency id → the source it came from
     for source in sources:
-        for model in (CaseReport, CaseAssignment, CaseReferral, CaseTask, CaseNote, TakedownNotice):
+        for assignment in source.assignments:
+            if assignment.ended_at is None and assignment.agency.short_name not in on_target:
+                newcomers.setdefault(assignment.agency_id, source.public_id)
+        for referral in source.referrals:
+            pending = referral.status == ReferralStatus.PENDING.value
+            if pending and referral.agency.short_name not in on_target:
+                newcomers.setdefault(referral.agency_id, source.public_id)
+        for grant in source.victim_grants:
+            if grant.revoked_at is None:
+                _end_grant(
+                    session, source, grant, actor=actor, reason=f"merged into {target.public_id}"
+                )
+        for model in (CaseReport, CaseTask, CaseNote, TakedownNotice):
             session.execute(
                 update(model).where(model.case_id == source.id).values(case_id=target.id)
             )
@@ -280,6 +309,14 @@ def merge_cases(
         source.outcome = CaseOutcome.MERGED.value
         source.closed_at = now
         source.merged_into_id = target.id
+    for agency_id, source_public_id in newcomers.items():
+        target.referrals.append(
+            CaseReferral(
+                agency_id=agency_id,
+                reason=f"worked case {source_public_id}, merged into this case",
+                referred_by=_who(actor),
+            )
+        )
     session.flush()
     session.expire(target)
     refresh_priority(session, target)
@@ -293,15 +330,24 @@ def merge_cases(
             type="case.merged",
             payload={"merged_into": target.public_id},
         )
-    changed(session, target, actor=actor, type="case.merged", payload={"merged_from": merged})
+    referred = sorted(r.agency.short_name for r in target.referrals if r.agency_id in newcomers)
+    changed(
+        session,
+        target,
+        actor=actor,
+        type="case.merged",
+        payload={"merged_from": merged, "referred": referred},
+    )
     return target
 
 
 def split_case(
     session: Session, *, case_id: int, report_ids: Collection[int], title: str, actor: Actor
 ) -> Case:
-    """Move some reports into a new case that keeps the same agencies (and so the same access)."""
+    """Move some reports into a new case with exactly the same access: the same lead, active
+    assignments, pending referrals and victim-access grants (never wider)."""
     source = _open(session, case_id)
+    require(actor, Action.SPLIT, source)
     moving = {r.report_id for r in source.reports} & set(report_ids)
     if not moving or moving != set(report_ids):
         raise CaseConflict("split names reports that are not in this case")
@@ -314,6 +360,7 @@ def split_case(
         status=source.status,
         created_by=_who(actor),
         tlp=source.tlp,
+        lead_agency_id=source.lead_agency_id,
     )
     session.add(new)
     session.flush()
@@ -330,6 +377,25 @@ def split_case(
                     user_id=assignment.user_id,
                     user_role=assignment.user_role,
                     assigned_by=_who(actor),
+                )
+            )
+    for referral in source.referrals:
+        if referral.status == ReferralStatus.PENDING.value:
+            new.referrals.append(
+                CaseReferral(
+                    agency_id=referral.agency_id,
+                    reason=referral.reason,
+                    referred_by=referral.referred_by,
+                )
+            )
+    for grant in source.victim_grants:
+        if grant.revoked_at is None:
+            new.victim_grants.append(
+                CaseVictimGrant(
+                    agency_id=grant.agency_id,
+                    user_id=grant.user_id,
+                    reason=f"held on case {source.public_id} when it was split",
+                    granted_by=_who(actor),
                 )
             )
     session.flush()
@@ -349,31 +415,168 @@ def assign(
     agency: str,
     actor: Actor,
     user_id: int | None = None,
+    lead: bool = False,
 ) -> CaseAssignment:
-    """Assign an agency (and optionally one of its users) to the case; new cases become assigned."""
+    """Assign an agency (and optionally one of its users) to the case; new cases become assigned.
+
+    Putting an agency on the case (or making it the lead) is the Secretariat's; naming a member
+    of an agency already working the case is also its own supervisor's. The first agency the
+    Secretariat assigns becomes the lead. A named JKM caseworker or PDRM investigator is granted
+    victim access; nobody else's grant changes (a later assignment never takes it away).
+    """
     case = _open(session, case_id)
     found = _agency(session, agency)
-    user_role = None
+    working = found.short_name in case.working_agencies
+    action = Action.ASSIGN_MEMBER if working and user_id is not None and not lead else None
+    require(actor, action or Action.ASSIGN_AGENCY, case, target_agency=found.short_name)
+    if working and user_id is None and not lead:
+        # The agency already works the case: nothing changes.
+        return next(a for a in case.assignments if a.ended_at is None and a.agency_id == found.id)
+    user = None
     if user_id is not None:
         user = session.get(User, user_id)
         if user is None or user.agency_id != found.id or not user.is_active:
             raise CaseConflict(f"user {user_id} is not an active member of {found.short_name}")
-        user_role = user.role.value
+    user_role = user.role.value if user is not None else None
     assignment = CaseAssignment(
         agency_id=found.id, user_id=user_id, user_role=user_role, assigned_by=_who(actor)
     )
     case.assignments.append(assignment)
+    becomes_lead = found.short_name != SECRETARIAT and (
+        lead or (case.lead_agency_id is None and actor.agency in (SECRETARIAT, None))
+    )
+    if becomes_lead:
+        case.lead_agency_id = found.id
     if case.status in (CaseStatus.NEW.value, CaseStatus.TRIAGE.value):
         case.status = CaseStatus.ASSIGNED.value
     session.flush()
+    if becomes_lead:
+        session.refresh(case, ["lead_agency"])
     changed(
         session,
         case,
         actor=actor,
         type="case.assigned",
-        payload={"agency": found.short_name, "user_id": user_id, "user_role": user_role},
+        payload={
+            "agency": found.short_name,
+            "user_id": user_id,
+            "user_role": user_role,
+            "lead": becomes_lead,
+        },
     )
+    if user is not None and user_role is not None:
+        _grant_if_eligible(
+            session, case, found, user.id, user_role, actor=actor, reason="assigned to the case"
+        )
     return assignment
+
+
+def _active_grant(case: Case, agency_id: int, user_id: int) -> CaseVictimGrant | None:
+    for grant in case.victim_grants:
+        if grant.revoked_at is None and grant.agency_id == agency_id and grant.user_id == user_id:
+            return grant
+    return None
+
+
+def _grant_if_eligible(
+    session: Session,
+    case: Case,
+    agency: Agency,
+    user_id: int,
+    role: str,
+    *,
+    actor: Actor,
+    reason: str,
+) -> CaseVictimGrant | None:
+    """A grant for a JKM caseworker or PDRM investigator (None for anyone else)."""
+    if not may_hold_victim_access(agency.short_name, role):
+        return None
+    existing = _active_grant(case, agency.id, user_id)
+    if existing is not None:
+        return existing
+    grant = CaseVictimGrant(
+        agency_id=agency.id, user_id=user_id, reason=reason, granted_by=_who(actor)
+    )
+    case.victim_grants.append(grant)
+    session.flush()
+    changed(
+        session,
+        case,
+        actor=actor,
+        type="case.victim_access_granted",
+        payload={
+            "agency": agency.short_name,
+            "user_id": user_id,
+            "grant_id": grant.id,
+            "reason": reason,
+        },
+    )
+    return grant
+
+
+def _end_grant(
+    session: Session, case: Case, grant: CaseVictimGrant, *, actor: Actor, reason: str
+) -> None:
+    grant.revoked_at = _now()
+    grant.revoked_by = _who(actor)
+    grant.revoke_reason = reason
+    session.flush()
+    changed(
+        session,
+        case,
+        actor=actor,
+        type="case.victim_access_revoked",
+        payload={
+            "agency": grant.agency.short_name,
+            "user_id": grant.user_id,
+            "grant_id": grant.id,
+            "reason": reason,
+        },
+        also_to=(grant.agency.short_name,),
+    )
+
+
+def grant_victim_access(
+    session: Session, *, case_id: int, user_id: int, reason: str, actor: Actor
+) -> CaseVictimGrant:
+    """Grant one person the victims' identity on this case: a JKM caseworker or a PDRM
+    investigator of an agency working the case; by the Secretariat or that agency's supervisor."""
+    case = _open(session, case_id)
+    reason = _text(reason, "reason", MAX_TEXT)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise CaseConflict(f"user {user_id} is not an active user")
+    agency = user.agency
+    require(actor, Action.GRANT_VICTIM_ACCESS, case, target_agency=agency.short_name)
+    if agency.short_name not in case.working_agencies:
+        raise CaseConflict(f"{agency.short_name} is not working this case; assign or refer it")
+    if not may_hold_victim_access(agency.short_name, user.role.value):
+        raise CaseConflict(
+            "only a JKM caseworker or a PDRM investigator may see the victims' identity"
+        )
+    if _active_grant(case, agency.id, user.id) is not None:
+        raise CaseConflict(f"user {user_id} already has victim access on this case")
+    grant = _grant_if_eligible(
+        session, case, agency, user.id, user.role.value, actor=actor, reason=reason
+    )
+    assert grant is not None
+    return grant
+
+
+def revoke_victim_access(
+    session: Session, *, case_id: int, grant_id: int, reason: str, actor: Actor
+) -> CaseVictimGrant:
+    """End one grant explicitly, with a reason (audited, on the timeline)."""
+    case = get_case(session, case_id, for_update=True)
+    reason = _text(reason, "reason", MAX_TEXT)
+    grant = next((g for g in case.victim_grants if g.id == grant_id), None)
+    if grant is None:
+        raise CaseNotFound(f"grant {grant_id}")
+    require(actor, Action.REVOKE_VICTIM_ACCESS, case, target_agency=grant.agency.short_name)
+    if grant.revoked_at is not None:
+        raise CaseConflict("the grant was already revoked")
+    _end_grant(session, case, grant, actor=actor, reason=reason)
+    return grant
 
 
 def unassign(session: Session, *, assignment_id: int, actor: Actor) -> None:
@@ -381,6 +584,13 @@ def unassign(session: Session, *, assignment_id: int, actor: Actor) -> None:
     if assignment is None or assignment.ended_at is not None:
         raise CaseNotFound(f"assignment {assignment_id}")
     case = _open(session, assignment.case_id)
+    named = assignment.user_id is not None
+    require(
+        actor,
+        Action.ASSIGN_MEMBER if named else Action.ASSIGN_AGENCY,
+        case,
+        target_agency=assignment.agency.short_name,
+    )
     assignment.ended_at = _now()
     changed(
         session,
@@ -390,6 +600,16 @@ def unassign(session: Session, *, assignment_id: int, actor: Actor) -> None:
         payload={"agency": assignment.agency.short_name, "user_id": assignment.user_id},
         also_to=(assignment.agency.short_name,),
     )
+    if assignment.user_id is not None:
+        still_named = any(
+            a.ended_at is None
+            and a.user_id == assignment.user_id
+            and a.agency_id == assignment.agency_id
+            for a in case.assignments
+        )
+        grant = _active_grant(case, assignment.agency_id, assignment.user_id)
+        if grant is not None and not still_named:
+            _end_grant(session, case, grant, actor=actor, reason="unassigned from the case")
 
 
 def refer(
@@ -397,6 +617,7 @@ def refer(
 ) -> CaseReferral:
     """Refer the case to an agency, which accepts or declines; a first action for SLA purposes."""
     case = _open(session, case_id)
+    require(actor, Action.REFER, case)
     found = _agency(session, agency)
     reason = _text(reason, "reason", MAX_TEXT)
     if any(
@@ -427,21 +648,27 @@ def respond_to_referral(
     referral = session.get(CaseReferral, referral_id, with_for_update=True)
     if referral is None:
         raise CaseNotFound(f"referral {referral_id}")
-    if actor.agency != referral.agency.short_name:
-        raise NotPermitted("only the agency the case was referred to may answer the referral")
+    if actor.kind != "system" and actor.agency != referral.agency.short_name:
+        raise NotPermitted(
+            "only the agency the case was referred to may answer the referral",
+            action=Action.ANSWER_REFERRAL.value,
+        )
     if referral.status != ReferralStatus.PENDING.value:
         raise CaseConflict(f"the referral was already {referral.status}")
     case = _open(session, referral.case_id)
+    require(actor, Action.ANSWER_REFERRAL, case)
     referral.status = (ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED).value
     referral.responded_at = _now()
     referral.responded_by = _who(actor)
     referral.response_note = note.strip()[:MAX_TEXT] or None
+    responder: int | None = None
     if accept:
-        is_user = actor.kind == "user" and actor.id is not None
+        is_user = actor.kind == "user" and actor.id is not None and actor.id.isdigit()
+        responder = int(actor.id) if is_user and actor.id else None
         case.assignments.append(
             CaseAssignment(
                 agency_id=referral.agency_id,
-                user_id=int(actor.id) if is_user and actor.id else None,
+                user_id=responder,
                 user_role=actor.role if is_user else None,
                 assigned_by=_who(actor),
             )
@@ -458,6 +685,17 @@ def respond_to_referral(
         # A declining agency still hears that its answer was recorded.
         also_to=(referral.agency.short_name,),
     )
+    if responder is not None and actor.role is not None:
+        # The person who accepted works it; nobody else's victim access changes.
+        _grant_if_eligible(
+            session,
+            case,
+            referral.agency,
+            responder,
+            actor.role,
+            actor=actor,
+            reason="accepted the referral",
+        )
     return referral
 
 
@@ -471,6 +709,7 @@ def add_task(
     assignee_agency: str | None = None,
 ) -> CaseTask:
     case = _open(session, case_id)
+    require(actor, Action.WORK, case)
     if due_at is not None and due_at.tzinfo is None:
         raise CaseConflict("due_at needs a time zone")
     agency = _agency(session, assignee_agency) if assignee_agency else None
@@ -507,6 +746,7 @@ def complete_task(session: Session, *, task_id: int, actor: Actor) -> CaseTask:
     if task.done_at is not None:
         raise CaseConflict("the task is already done")
     case = _open(session, task.case_id)
+    require(actor, Action.WORK, case)
     task.done_at = _now()
     task.done_by = _who(actor)
     changed(session, case, actor=actor, type="case.task_done", payload={"task": {"id": task.id}})
@@ -515,6 +755,7 @@ def complete_task(session: Session, *, task_id: int, actor: Actor) -> CaseTask:
 
 def add_note(session: Session, *, case_id: int, body: str, actor: Actor) -> CaseNote:
     case = get_case(session, case_id)
+    require(actor, Action.WORK, case)
     note = CaseNote(
         case_id=case.id,
         author=_who(actor),
@@ -549,6 +790,7 @@ def change_status(
     except ValueError as exc:
         raise CaseConflict(str(exc)) from None
     current = CaseStatus(case.status)
+    require(actor, Action.CLOSE if to is CaseStatus.CLOSED else Action.PROGRESS, case)
     if to not in TRANSITIONS[current]:
         raise CaseConflict(f"a case cannot go from {current.value} to {to.value}")
     if (to is CaseStatus.CLOSED) != (closing_outcome is not None):
@@ -568,6 +810,41 @@ def change_status(
         actor=actor,
         type="case.status_changed",
         payload={"from_status": current.value, "to_status": to.value, "outcome": case.outcome},
+    )
+    return case
+
+
+def reopen(session: Session, *, case_id: int, reason: str, actor: Actor) -> Case:
+    """Reopen a closed case (a supervisor of the Secretariat or the lead agency, with a reason).
+
+    It goes back to ``investigating`` when an agency still works it, else to ``triage``. A case
+    closed by merging stays closed: its reports live in the case it was merged into.
+    """
+    case = get_case(session, case_id, for_update=True)
+    if case.is_open:
+        raise CaseConflict(f"case {case.public_id} is not closed")
+    require(actor, Action.REOPEN, case)
+    reason = _text(reason, "reason", MAX_TEXT)
+    if case.outcome == CaseOutcome.MERGED.value:
+        raise CaseConflict(
+            f"case {case.public_id} was merged into another case; split that case instead"
+        )
+    previous = case.outcome
+    case.status = (CaseStatus.INVESTIGATING if case.working_agencies else CaseStatus.TRIAGE).value
+    case.outcome = None
+    case.closed_at = None
+    session.flush()
+    changed(
+        session,
+        case,
+        actor=actor,
+        type="case.reopened",
+        payload={
+            "from_status": CaseStatus.CLOSED.value,
+            "to_status": case.status,
+            "previous_outcome": previous,
+            "reason": reason,
+        },
     )
     return case
 

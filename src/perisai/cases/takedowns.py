@@ -24,6 +24,7 @@ from perisai.cases.models import (
     TakedownNotice,
     TakedownStatus,
 )
+from perisai.cases.policy import Action, require
 from perisai.identity.service import agency_by_short_name
 from perisai.jobs.queue import defer
 from perisai.triage.sla import record_first_action
@@ -78,6 +79,7 @@ def create_takedown(
         raise CaseNotFound(f"case {case_id}")
     if not case.is_open:
         raise CaseConflict(f"case {case.public_id} is closed")
+    require(actor, Action.WORK, case)
     url, platform = url.strip(), platform.strip()
     if not url.lower().startswith(("http://", "https://")) or len(url) > MAX_URL:
         raise CaseConflict("url must be an http(s) URL of at most 4096 characters")
@@ -175,6 +177,9 @@ def confirm_removal(
     notice = session.get(TakedownNotice, takedown_id, with_for_update=True)
     if notice is None:
         raise CaseNotFound(f"takedown {takedown_id}")
+    case = session.get(Case, notice.case_id)
+    assert case is not None
+    require(actor, Action.WORK, case)
     if notice.status == TakedownStatus.REMOVED.value:
         raise CaseConflict("removal was already confirmed")
     removed_at = removed_at or _now()
@@ -182,8 +187,6 @@ def confirm_removal(
         raise CaseConflict("removed_at needs a time zone and cannot precede the first notice")
     notice.status = TakedownStatus.REMOVED.value
     notice.removed_at = removed_at
-    case = session.get(Case, notice.case_id)
-    assert case is not None
     hours = (removed_at - notice.first_sent_at).total_seconds() / 3600
     changed(
         session,

@@ -132,6 +132,22 @@ def case_view(session: Session, case: Case, *, full: bool = True) -> dict[str, A
                 }
                 for r in case.referrals
             ],
+            "lead_agency": case.lead_agency_name,
+            # Who may see the victims' identity: explicit grants, ended only explicitly.
+            "victim_access": [
+                {
+                    "id": g.id,
+                    "agency": g.agency.short_name,
+                    "user_id": g.user_id,
+                    "reason": g.reason,
+                    "granted_by": g.granted_by,
+                    "granted_at": _iso(g.created_at),
+                    "revoked_at": _iso(g.revoked_at),
+                    "revoked_by": g.revoked_by,
+                    "revoke_reason": g.revoke_reason,
+                }
+                for g in case.victim_grants
+            ],
             "assigned_caseworker_id": case.assigned_caseworker_id,
             "assigned_investigator_id": case.assigned_investigator_id,
             "reports": _reports(session, case),
@@ -148,7 +164,11 @@ def visible_cases(
     query = (
         select(Case)
         .where(Case.merged_into_id.is_(None))
-        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
         .order_by(Case.id.desc())
         .limit(limit)
     )

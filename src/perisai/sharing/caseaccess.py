@@ -20,7 +20,11 @@ def load_cases(session: Session, case_ids: Iterable[int]) -> dict[int, CaseAcces
     cases = session.scalars(
         select(Case)
         .where(Case.id.in_(wanted))
-        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
     ).all()
     return {case.id: facts_of(case) for case in cases}
 
@@ -32,4 +36,5 @@ def facts_of(case: CaseAccess) -> CaseFacts:
         assigned_caseworker_id=case.assigned_caseworker_id,
         assigned_investigator_id=case.assigned_investigator_id,
         tlp=case.tlp,
+        victim_grantees=frozenset(case.victim_grantees),
     )

@@ -10,7 +10,8 @@ The rules (docs/sharing.md, SECURITY.md):
   to roles that read cases (users) or to agency systems (API clients with ``events:read``,
   webhook subscriptions). TLP never widens need-to-know; RED narrows a case to its assigned users.
 - Field sensitivity: ``public`` (whoever sees the item), ``restricted`` (task-force members on the
-  case), ``victim`` (only the assigned JKM caseworker and the assigned police investigator),
+  case), ``victim`` (only people holding a victim-access grant on the case, and only a JKM
+  caseworker or a PDRM investigator: granted and revoked explicitly, never by a later assignment),
   ``evidence`` (never inline: bytes only through :func:`authorize_reveal`, audited).
 - Events: TLP RED → only users named in the audience (``user:<id>``); AMBER → the audience's
   agencies and the secretariat; GREEN → every task-force agency; CLEAR → anyone authenticated.
@@ -145,6 +146,11 @@ class CaseAccess(Protocol):
     def assigned_investigator_id(self) -> int | None: ...
 
     @property
+    def victim_grantees(self) -> Collection[tuple[str, int]]:
+        """(agency, user id) of each person granted the victims' identity on the case."""
+        ...
+
+    @property
     def tlp(self) -> Tlp: ...
 
 
@@ -156,20 +162,27 @@ class CaseFacts:
     assigned_caseworker_id: int | None = None
     assigned_investigator_id: int | None = None
     tlp: Tlp = Tlp.AMBER
+    victim_grantees: frozenset[tuple[str, int]] = frozenset()
 
 
 # --- who may see what -------------------------------------------------------------------------
 
 
 def _is_assigned_user(viewer: Viewer, case: CaseAccess) -> bool:
+    """Named on the case: its assigned caseworker or investigator, or a victim-access holder."""
+    if viewer.kind is not ViewerKind.USER or viewer.user_id is None:
+        return False
+    return viewer.user_id in (
+        case.assigned_caseworker_id,
+        case.assigned_investigator_id,
+    ) or _holds_grant(viewer, case)
+
+
+def _holds_grant(viewer: Viewer, case: CaseAccess) -> bool:
     return (
-        viewer.kind is ViewerKind.USER
+        viewer.agency is not None
         and viewer.user_id is not None
-        and viewer.user_id
-        in (
-            case.assigned_caseworker_id,
-            case.assigned_investigator_id,
-        )
+        and (viewer.agency, viewer.user_id) in case.victim_grantees
     )
 
 
@@ -184,23 +197,19 @@ def can_see_case(viewer: Viewer, case: CaseAccess) -> bool:
 
 
 def can_see_victim(viewer: Viewer, case: CaseAccess) -> bool:
-    """Only the assigned JKM caseworker and the assigned police investigator."""
+    """Only a JKM caseworker or a PDRM investigator holding a grant on this case.
+
+    Grants are per agency and person (cases/policy.py, ``case_victim_grant``): a later
+    assignment of someone else neither moves nor strips them.
+    """
     if viewer.is_system:
         return True
     if not can_see_case(viewer, case) or not viewer.has(Permission.VICTIMS_READ):
         return False
-    if viewer.user_id is None:
+    if viewer.user_id is None or not _holds_grant(viewer, case):
         return False
-    is_caseworker = (
-        viewer.user_id == case.assigned_caseworker_id
-        and viewer.role is Role.CASEWORKER
-        and viewer.agency == WELFARE_AGENCY
-    )
-    is_investigator = (
-        viewer.user_id == case.assigned_investigator_id
-        and viewer.role is Role.INVESTIGATOR
-        and viewer.agency == POLICE_AGENCY
-    )
+    is_caseworker = viewer.role is Role.CASEWORKER and viewer.agency == WELFARE_AGENCY
+    is_investigator = viewer.role is Role.INVESTIGATOR and viewer.agency == POLICE_AGENCY
     return is_caseworker or is_investigator
 
 
@@ -339,6 +348,8 @@ CASE_FIELDS: Schema = {
     "report_ids": R,
     "assigned_caseworker_id": R,
     "assigned_investigator_id": R,
+    "lead_agency": R,
+    "victim_access": R,
     "victims": V,
     "victim": V,
 }
@@ -360,6 +371,18 @@ EVENT_PAYLOAD_FIELDS: Schema = {
     "takedown": R,
     "due_at": P,
     "elapsed_fraction": P,
+    # case changes (cases/service.py): who was named, granted, merged, split
+    "user_id": R,
+    "user_role": R,
+    "grant_id": R,
+    "referral_id": R,
+    "lead": P,
+    "referred": R,
+    "merged_into": R,
+    "merged_from": R,
+    "split_into": R,
+    "split_from": R,
+    "previous_outcome": P,
     "files": FILE_FIELDS,
     "victims": V,
 }

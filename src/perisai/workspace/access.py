@@ -48,7 +48,11 @@ def case_of_report(session: Session, report_id: int) -> Case | None:
         select(Case)
         .join(CaseReport, CaseReport.case_id == Case.id)
         .where(CaseReport.report_id == report_id)
-        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
     ).first()
 
 

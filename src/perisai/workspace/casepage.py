@@ -45,7 +45,11 @@ def load_case(session: Session, public_id: str) -> Case | None:
     return session.scalars(
         select(Case)
         .where(Case.public_id == public_id)
-        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
     ).first()
 
 
@@ -189,7 +193,11 @@ def visible_cases(session: Session, viewer: Viewer) -> list[Case]:
     query = (
         select(Case)
         .where(Case.merged_into_id.is_(None))
-        .options(selectinload(Case.assignments), selectinload(Case.referrals))
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
         .order_by(Case.priority, Case.created_at.desc())
         .limit(LIST_LIMIT)
     )

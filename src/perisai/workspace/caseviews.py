@@ -76,9 +76,12 @@ def _child_of(db: DbDep, model: type[Child], item_id: int, case: Case) -> None:
 
 @contextmanager
 def _refused_as(status: int) -> Iterator[None]:
-    """The case services' refusals (state conflicts, missing rows) as an HTTP status."""
+    """The case services' refusals as an HTTP status: the policy's (cases/policy.py) as 403,
+    state conflicts and missing rows as ``status``."""
     try:
         yield
+    except NotPermitted as exc:
+        raise HTTPException(403, str(exc)) from None
     except (CaseConflict, CaseNotFound) as exc:
         raise HTTPException(status, str(exc)) from None
 
@@ -245,7 +248,8 @@ def add_note(
     principal: Principal = require(Permission.CASES_WRITE),
 ) -> Response:
     case = _writable_case(db, principal, public_id, csrf_token)
-    cases.add_note(db, case_id=case.id, body=body, actor=principal.actor)
+    with _refused_as(409):
+        cases.add_note(db, case_id=case.id, body=body, actor=principal.actor)
     return _to_case(case)
 
 
