@@ -2,6 +2,12 @@
 
 Everything here is pure: no database, no app, no global state changed (Pillow's own pixel limit
 is left alone; ours is a parameter).
+
+Memory: an image is refused before decoding when it has more pixels than ``max_pixels`` or
+would decode to more than ``max_decoded_bytes`` (Pillow's raster: 4 bytes a pixel for colour,
+whatever the file's bit depth); in fast mode a large raster is reduced right after decoding so
+the rest of the work is small; and every decode first reserves its estimated peak from the
+process's :data:`~perisai.media.decodebudget.PROCESS_BUDGET`, which bounds how many run at once.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
+from perisai.media.decodebudget import PROCESS_BUDGET, DecodeBudget
 from perisai.media.errors import (
     CorruptMedia,
     EmptyFile,
@@ -37,6 +44,7 @@ from perisai.media.sniff import SNIFF_BYTES, Kind, kind_of_header
 from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS, video_signals, vpdq_of_video
 
 __all__ = [
+    "DEFAULT_MAX_DECODED_BYTES",
     "DEFAULT_MAX_IMAGE_PIXELS",
     "CryptoHashes",
     "FileReport",
@@ -59,6 +67,11 @@ __all__ = [
 
 #: Images above this many pixels are refused before decoding (a decompression-bomb guard).
 DEFAULT_MAX_IMAGE_PIXELS: Final = 100_000_000
+#: Images whose decoded raster would be larger than this are refused before decoding. A 16-bit
+#: RGBA PNG of 9990x9990 (under 1 MB on disk) would be 400 MB; a 48 Mpx colour photo is 192 MB.
+DEFAULT_MAX_DECODED_BYTES: Final = 256 << 20
+#: In fast mode a decoded raster above this is reduced (box filter) before anything else.
+FAST_REDUCE_ABOVE_BYTES: Final = 32 << 20
 #: In fast mode a JPEG is decoded at 1/2, 1/4 or 1/8 scale while its long side stays >= this.
 FAST_MIN_SIDE: Final = 480
 
@@ -209,31 +222,73 @@ def _stored(
     return undo(luma), ((full[1], full[0]) if orientation in _TRANSPOSING else full)
 
 
+_LUMA_BAND_ROWS: Final = 256
 _HIGH_DEPTH_MODES: Final = frozenset({"I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
 
 
-def _luma_of(img: Image.Image, fast: bool) -> tuple[npt.NDArray[Any], tuple[int, int], int]:
+def raster_bytes(mode: str, size: tuple[int, int]) -> int:
+    """Bytes Pillow allocates for an image of ``mode`` and ``size`` (one byte a pixel for
+    1/L/P, two for 16-bit grey, four for everything else: RGB, RGBA, CMYK, LA, I, F…)."""
+    width, height = size
+    if mode in ("1", "L", "P"):
+        per_pixel = 1
+    elif mode.startswith("I;16"):
+        per_pixel = 2
+    else:
+        per_pixel = 4
+    return width * height * per_pixel
+
+
+def _reduce_factor(size: tuple[int, int]) -> int:
+    """The integer factor that brings ``size`` down to a long side of at least FAST_MIN_SIDE."""
+    factor = 1
+    while max(size) // (factor * 2) >= FAST_MIN_SIDE:
+        factor *= 2
+    return factor
+
+
+def _decode_peak(raster: int, work_pixels: int) -> int:
+    """A decode's estimated peak: the raster, a converted copy of it, the float luminance and
+    the PDQ filter's window over it (about the size of the luminance again)."""
+    return raster + work_pixels * (4 + 4 + 4)
+
+
+@contextmanager
+def _luma_of(
+    img: Image.Image, fast: bool, max_decoded_bytes: int, budget: DecodeBudget
+) -> Iterator[tuple[npt.NDArray[Any], tuple[int, int], int]]:
     """Decode ``img`` to a 2-D luminance array on the 0-255 scale, EXIF orientation applied,
-    with the (rows, columns) the image really has (more than the array's after a draft) and
-    the EXIF orientation tag (1 when absent or not 1-8)."""
+    with the (rows, columns) the image really has (more than the array's after a draft or a
+    reduction) and the EXIF orientation tag (1 when absent or not 1-8). The decode's memory
+    stays reserved in ``budget`` while the caller uses the array."""
     width, height = img.size
     if fast and img.format == "JPEG":
-        scale = 1
-        while scale < 8 and max(width, height) // (scale * 2) >= FAST_MIN_SIDE:
-            scale *= 2
+        scale = _reduce_factor((width, height))
+        scale = min(scale, 8)
         # Decode only the Y channel, at reduced scale, in the DCT domain.
         img.draft("L", (math.ceil(width / scale), math.ceil(height / scale)))
-    try:
-        img.load()
-        orientation = int(img.getexif().get(_EXIF_ORIENTATION, 1))
-        orientation = orientation if orientation in range(1, 9) else 1
-        luma = _to_luma(img, fast)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
-    except (OSError, SyntaxError, ValueError, IndexError, EOFError) as exc:
-        raise CorruptMedia(f"image cannot be decoded: {exc}") from exc
-    full = (width, height) if orientation in _TRANSPOSING else (height, width)
-    return _orient(luma, orientation), full, orientation
+    raster = raster_bytes(img.mode, img.size)
+    if raster > max_decoded_bytes:
+        raise MediaTooLarge(
+            f"image is {width}x{height} {img.mode} and would decode to {raster / 2**20:.0f} MB, "
+            f"above the limit of {max_decoded_bytes / 2**20:.0f} MB (decompression-bomb guard)"
+        )
+    reduce_by = _reduce_factor(img.size) if fast and raster > FAST_REDUCE_ABOVE_BYTES else 1
+    work = img.size[0] * img.size[1] // (reduce_by * reduce_by)
+    with budget.reserve(_decode_peak(raster, work)):
+        try:
+            img.load()
+            orientation = int(img.getexif().get(_EXIF_ORIENTATION, 1))
+            orientation = orientation if orientation in range(1, 9) else 1
+            if reduce_by > 1:
+                img = img.reduce(reduce_by)
+            luma = _to_luma(img, fast)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise MediaTooLarge(f"image refused as a decompression bomb: {exc}") from exc
+        except (OSError, SyntaxError, ValueError, IndexError, EOFError) as exc:
+            raise CorruptMedia(f"image cannot be decoded: {exc}") from exc
+        full = (width, height) if orientation in _TRANSPOSING else (height, width)
+        yield _orient(luma, orientation), full, orientation
 
 
 def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
@@ -255,15 +310,30 @@ def _to_luma(img: Image.Image, fast: bool) -> npt.NDArray[Any]:
     if fast:
         return np.asarray(img.convert("L"))
     rgb = np.asarray(img)
-    # Exactly the reference binding's float luminance, for bit-exact conformance.
-    return (rgb[:, :, 0] * 0.299 + rgb[:, :, 1] * 0.587 + rgb[:, :, 2] * 0.114).astype(np.float32)
+    # Exactly the reference binding's float luminance, for bit-exact conformance, a band of
+    # rows at a time (the whole image at once would make float64 temporaries of 8 bytes a pixel).
+    luma = np.empty(rgb.shape[:2], dtype=np.float32)
+    for top in range(0, rgb.shape[0], _LUMA_BAND_ROWS):
+        band = rgb[top : top + _LUMA_BAND_ROWS]
+        luma[top : top + _LUMA_BAND_ROWS] = (
+            band[:, :, 0] * 0.299 + band[:, :, 1] * 0.587 + band[:, :, 2] * 0.114
+        ).astype(np.float32)
+    return luma
 
 
+@contextmanager
 def _image_luma(
-    source: Path | str | bytes | BinaryIO, fast: bool, max_pixels: int
-) -> tuple[npt.NDArray[Any], tuple[int, int], int]:
-    with _opened_image(source, max_pixels) as img:
-        return _luma_of(img, fast)
+    source: Path | str | bytes | BinaryIO,
+    fast: bool,
+    max_pixels: int,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+    budget: DecodeBudget | None = None,
+) -> Iterator[tuple[npt.NDArray[Any], tuple[int, int], int]]:
+    with (
+        _opened_image(source, max_pixels) as img,
+        _luma_of(img, fast, max_decoded_bytes, budget or PROCESS_BUDGET) as found,
+    ):
+        yield found
 
 
 def pdq_of_image(
@@ -271,6 +341,7 @@ def pdq_of_image(
     *,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> PdqHash:
     """PDQ hash and quality of an image (first frame of an animation), EXIF orientation applied.
 
@@ -278,8 +349,8 @@ def pdq_of_image(
     ``fast=False`` reproduces the reference implementation bit for bit. Raises a ``MediaError``
     subclass for empty, corrupt, unsupported or oversized input.
     """
-    luma, full, _orientation = _image_luma(source, fast, max_pixels)
-    return pdq_from_luma(luma, full)
+    with _image_luma(source, fast, max_pixels, max_decoded_bytes) as (luma, full, _orientation):
+        return pdq_from_luma(luma, full)
 
 
 def pdq_of_image_as_stored(
@@ -287,11 +358,12 @@ def pdq_of_image_as_stored(
     *,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> PdqHash:
     """PDQ of the pixels as stored, EXIF orientation ignored: what ThreatExchange's reference
     implementation (and tools built on it) compute for a rotated JPEG."""
-    luma, full, orientation = _image_luma(source, fast, max_pixels)
-    return pdq_from_luma(*_stored(luma, full, orientation))
+    with _image_luma(source, fast, max_pixels, max_decoded_bytes) as (luma, full, orientation):
+        return pdq_from_luma(*_stored(luma, full, orientation))
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,11 +381,12 @@ def image_pdqs(
     *,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> ImagePdqs:
     """Both PDQs of a photo (see ``ImagePdqs``); ``raw`` is None when the orientation is 1."""
-    luma, full, orientation = _image_luma(source, fast, max_pixels)
-    raw = pdq_from_luma(*_stored(luma, full, orientation)) if orientation != 1 else None
-    return ImagePdqs(pdq_from_luma(luma, full), raw, orientation)
+    with _image_luma(source, fast, max_pixels, max_decoded_bytes) as (luma, full, orientation):
+        raw = pdq_from_luma(*_stored(luma, full, orientation)) if orientation != 1 else None
+        return ImagePdqs(pdq_from_luma(luma, full), raw, orientation)
 
 
 def pdq_dihedral(
@@ -321,10 +394,11 @@ def pdq_dihedral(
     *,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> dict[str, PdqHash]:
     """The eight rotation/flip variants of an image's PDQ (keys in ``pdq.DIHEDRAL_NAMES``)."""
-    luma, full, _orientation = _image_luma(source, fast, max_pixels)
-    return pdq_dihedral_from_luma(luma, full)
+    with _image_luma(source, fast, max_pixels, max_decoded_bytes) as (luma, full, _orientation):
+        return pdq_dihedral_from_luma(luma, full)
 
 
 # --- whole files ----------------------------------------------------------------------------
@@ -416,6 +490,7 @@ def hash_file(
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
     max_video_seconds: float = DEFAULT_MAX_VIDEO_SECONDS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> FileReport:
     """Hash one file completely; never raises for a bad file, the report carries the error."""
     p = Path(path)
@@ -434,17 +509,21 @@ def hash_file(
         if report.size == 0:
             raise EmptyFile("empty file (0 bytes)")
         if report.kind == "image":
-            luma, full_size, orientation = _image_luma(p, fast, max_pixels)
-            if rotations:
-                report.rotations = pdq_dihedral_from_luma(luma, full_size)
-                first = report.rotations["original"]
-            else:
-                first = pdq_from_luma(luma, full_size)
-            report.pdq, report.pdq_quality = first.hex, first.quality
-            if orientation != 1:
-                raw = pdq_from_luma(*_stored(luma, full_size, orientation))
-                report.exif_orientation = orientation
-                report.pdq_raw, report.pdq_raw_quality = raw.hex, raw.quality
+            with _image_luma(p, fast, max_pixels, max_decoded_bytes) as (
+                luma,
+                full_size,
+                orientation,
+            ):
+                if rotations:
+                    report.rotations = pdq_dihedral_from_luma(luma, full_size)
+                    first = report.rotations["original"]
+                else:
+                    first = pdq_from_luma(luma, full_size)
+                report.pdq, report.pdq_quality = first.hex, first.quality
+                if orientation != 1:
+                    raw = pdq_from_luma(*_stored(luma, full_size, orientation))
+                    report.exif_orientation = orientation
+                    report.pdq_raw, report.pdq_raw_quality = raw.hex, raw.quality
         elif report.kind == "video":
             found = video_signals(
                 p, fps=fps, tmk=tmk, max_seconds=max_video_seconds, max_pixels=max_pixels
