@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="Perisai",
         version="0.1.0",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # /api/v1/docs is perisai.http.apidocs (Swagger UI within our CSP)
         redoc_url=None,
         lifespan=lifespan,
     )

@@ -5,5 +5,5 @@ from perisai.manifest import Manifest
 MANIFEST = Manifest(
     name="http",
     order=10,
-    routers=("perisai.http.ops:router",),
+    routers=("perisai.http.ops:router", "perisai.http.apidocs:router"),
 )
