@@ -20,6 +20,7 @@ from perisai.audit.service import record
 from perisai.banks import matching
 from perisai.banks.indexes import BankIndexes
 from perisai.banks.schemas import HashOut, MatchIn, MatchOut, signal_text
+from perisai.banks.service import actor_label
 from perisai.banks.uploads import UPLOAD_BODY, UPLOAD_CONTENT, temp_path, upload_to
 from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import DbDep, Principal, require_scope
@@ -28,6 +29,8 @@ from perisai.media.pdq import FrameHash, frames_from_signal
 
 MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 MIN_PDQ_QUALITY: Final = 50
+#: The source of self-reported entries (stop the spread): their matches are counted.
+SELF_REPORT: Final = "self-report"
 MATCHER = require_scope(Scope.MEDIA_MATCH)
 BankFilter = Annotated[
     list[str] | None, Query(max_length=100, description="Only these positive banks.")
@@ -154,6 +157,11 @@ def _match_and_audit(
         db, indexes, queries, banks=set(banks) if banks else None, variants=variants
     )
     outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
+    self_reported = [m.entry.id for m in outcome.matches if m.entry.source == SELF_REPORT]
+    if self_reported:  # a child's status page counts it ("seen and blocked N times")
+        from perisai.spread.service import record_sightings
+
+        record_sightings(db, matched_by=actor_label(principal.actor), entry_ids=self_reported)
     matching.audit_match(
         db,
         actor=principal.actor,
