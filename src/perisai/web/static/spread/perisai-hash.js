@@ -101,7 +101,9 @@
       var frames = [];
       for (var t = 0; t < duration; t += 1) {
         var seeked = once(video, "seeked", "error");
-        video.currentTime = t;
+        // Just past t: the frame that starts at t (FFmpeg's sampler takes the first frame at
+        // or after t), not the one before it when t falls on a frame boundary.
+        video.currentTime = Math.min(t + 0.001, duration);
         await seeked;
         context.drawImage(video, 0, 0, width, height);
         var pixels = context.getImageData(0, 0, width, height).data;
