@@ -14,3 +14,4 @@ MAXMIND = DATA / "maxmind"
 C2PA = DATA / "c2pa"
 EXIF = DATA / "exif"  # EXIF-rotated photos made from ThreatExchange images, with reference hashes
 AGE = DATA / "age"
+PROVENANCE = DATA / "provenance"  # signed / tampered / XMP / generator-text files we made (README)

@@ -104,6 +104,13 @@ class Settings(BaseSettings):
         UrlGuard.from_setting(value)
         return value
 
+    provenance_trust_files: str = Field(
+        "",
+        description="Colon-separated PEM trust anchors for C2PA signers of evidence files (the "
+        "C2PA trust list, your own roots); empty: a well-signed manifest is `valid`, not "
+        "`trusted`.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from perisai.triage.policy import (
+    AiFile,
     Facts,
     GroomingFacts,
     GroomingSignal,
@@ -98,10 +99,60 @@ def test_age_13_does_not_raise() -> None:
     assert evaluate(facts(files=1, files_known=1, victim_ages=(13,)))[0] is Priority.P3
 
 
-def test_generated_material_without_a_child_is_p3() -> None:
-    priority, reasons = evaluate(facts(files=1, file_annotations=frozenset({"generative_ai"})))
-    assert priority is Priority.P3
-    assert reasons[0].rule == "media.generated"
+FACE_SWAP = "victim identification must consider a face-swap of a real child"
+
+
+def _ai_reason(result: tuple[Priority, list[Reason]]) -> Reason:
+    (found,) = [r for r in result[1] if r.rule == "media.ai"]
+    return found
+
+
+@pytest.mark.parametrize(
+    "ai",
+    [
+        AiFile("a.jpg", "signed", "Example AI signer"),
+        AiFile("a.jpg", "claimed"),
+        AiFile("a.jpg", "annotated"),
+    ],
+)
+def test_ai_material_keeps_the_priority_of_new_material(ai: AiFile) -> None:
+    """Never downgraded: AI material in no bank stays P2, with the face-swap reason at P2."""
+    plain = evaluate(facts(files=1))
+    generated = evaluate(
+        facts(files=1, file_annotations=frozenset({"generative_ai"}), ai_files=(ai,))
+    )
+    assert generated[0] is plain[0] is Priority.P2
+    reason = _ai_reason(generated)
+    assert reason.priority is Priority.P2
+    assert reason.text.startswith("P2: AI-generated material (") and FACE_SWAP in reason.text
+    assert not any(r.rule == "media.ai" for r in plain[1])
+
+
+def test_ai_reason_says_how_strong_the_evidence_is() -> None:
+    files = (
+        AiFile("gen.jpg", "signed", "Example AI signer"),
+        AiFile("b.png", "claimed"),
+        AiFile("c.jpg", "claimed"),
+        AiFile("d.jpg", "annotated"),
+    )
+    text = _ai_reason(evaluate(facts(files=4, ai_files=files))).text
+    assert "gen.jpg signed by Example AI signer, declares trained algorithmic media" in text
+    assert "2 file(s) claimed only by metadata" in text
+    assert "1 file(s) marked generative AI by the platform" in text
+
+
+def test_ai_material_of_an_identifiable_child_stays_p1_and_known_ai_stays_p3() -> None:
+    ongoing = facts(
+        files=1,
+        file_annotations=frozenset({"generative_ai", "possible_self_production"}),
+        has_victim_details=True,
+        ai_files=(AiFile("a.jpg", "annotated"),),
+    )
+    result = evaluate(ongoing)
+    assert result[0] is Priority.P1
+    assert _ai_reason(result).priority is Priority.P1
+    known = evaluate(facts(files=1, files_known=1, ai_files=(AiFile("a.jpg", "claimed"),)))
+    assert known[0] is Priority.P3 and _ai_reason(known).priority is Priority.P3
 
 
 def test_grooming_at_risk_assessment_stage_and_solicitation_are_p2() -> None:

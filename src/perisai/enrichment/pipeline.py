@@ -1,4 +1,5 @@
-"""The report enrichment job: grooming scores, media signals, IP intelligence, then triage.
+"""The report enrichment job: grooming scores, media signals and AI provenance of uploaded files,
+IP intelligence, then triage.
 
 Intake defers `enrich.report` in the same transaction that stores the report (and again when the
 report is finished, for its uploaded files). The job owns its own transaction, is idempotent (it
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.queue import ENRICH_TASK
-from perisai.enrichment.results import ReportFileSignal, ReportGrooming
+from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
 from perisai.grooming import (
     GroomingInputError,
     conversation_from_dict,
@@ -28,6 +29,7 @@ from perisai.grooming import (
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
+from perisai.media.provenance import TrustList, TrustListError, load_trust_list, read_provenance
 from perisai.reports.evidence import read_blob
 from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
@@ -93,34 +95,90 @@ def _plaintext_copy(runtime: Runtime, item: ReportFile, folder: Path) -> Path:
     return target
 
 
-def hash_files(session: Session, runtime: Runtime, report: Report) -> list[ReportFileSignal]:
-    """PDQ / video PDQ of every uploaded file, stored beside the file's cryptographic hashes."""
+def _signal(item: ReportFile, path: Path) -> ReportFileSignal:
+    row = ReportFileSignal(report_file_id=item.id, kind="other", hashed_at=datetime.now(UTC))
+    try:
+        hashed = hash_file(path)
+    except MediaError as exc:
+        row.error = str(exc)
+        return row
+    row.kind = hashed.kind
+    row.pdq = hashed.pdq
+    row.pdq_quality = hashed.pdq_quality
+    row.exif_orientation = hashed.exif_orientation
+    row.pdq_raw = hashed.pdq_raw
+    row.pdq_raw_quality = hashed.pdq_raw_quality
+    row.error = hashed.error
+    if hashed.vpdq:
+        row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]
+    return row
+
+
+_trust_cache: dict[str, TrustList | None] = {}
+
+
+def provenance_trust(runtime: Runtime) -> TrustList | None:
+    """The C2PA trust anchors of `PERISAI_PROVENANCE_TRUST_FILES` (read once per value).
+
+    A list that cannot be read is logged and left out: provenance is then read without trust
+    anchors (a good signature stays `valid`, never `trusted`), rather than not at all.
+    """
+    configured = runtime.settings.provenance_trust_files
+    if configured not in _trust_cache:
+        paths = [Path(part) for part in configured.split(":") if part.strip()]
+        try:
+            _trust_cache[configured] = load_trust_list(paths)
+        except TrustListError as exc:
+            log.error("provenance trust list unusable", extra={"fields": {"reason": str(exc)}})
+            _trust_cache[configured] = None
+    return _trust_cache[configured]
+
+
+def _clip(text: str | None, size: int = 512) -> str | None:
+    return text[:size] if text else text
+
+
+def _provenance(item: ReportFile, path: Path, trust: TrustList | None) -> ReportFileProvenance:
+    found = read_provenance(path, trust=trust)
+    ai_manifest = found.ai_manifest
+    return ReportFileProvenance(
+        report_file_id=item.id,
+        ai=found.ai,
+        c2pa_state=found.c2pa.state,
+        signer=_clip(found.c2pa.signer),
+        ai_signer=_clip(ai_manifest.signer) if ai_manifest else None,
+        digital_source_types=list(found.c2pa.digital_source_types),
+        errors=list(found.c2pa.errors),
+        manifests=[manifest.to_record() for manifest in found.c2pa.manifests],
+        hints=[hint.to_record() for hint in found.hints],
+        error=found.error,
+        read_at=datetime.now(UTC),
+    )
+
+
+def analyse_files(
+    session: Session, runtime: Runtime, report: Report
+) -> list[tuple[ReportFileSignal, ReportFileProvenance]]:
+    """For every uploaded file: PDQ / video PDQ (stored beside the file's cryptographic hashes)
+    and AI provenance (C2PA, XMP, generator metadata), from one decrypted copy."""
     rows = []
+    trust = provenance_trust(runtime)
     for item in report.files:
         if item.blob_path is None:
             continue
         session.execute(delete(ReportFileSignal).where(ReportFileSignal.report_file_id == item.id))
-        row = ReportFileSignal(report_file_id=item.id, kind="other", hashed_at=datetime.now(UTC))
-        # Plaintext exists only for the length of the hashing, in a private folder.
+        session.execute(
+            delete(ReportFileProvenance).where(ReportFileProvenance.report_file_id == item.id)
+        )
+        # Plaintext exists only for the length of the analysis, in a private folder.
         scratch_root = runtime.settings.data_dir / "tmp"
         scratch_root.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.TemporaryDirectory(dir=scratch_root) as folder:
-            try:
-                hashed = hash_file(_plaintext_copy(runtime, item, Path(folder)))
-            except MediaError as exc:
-                row.error = str(exc)
-            else:
-                row.kind = hashed.kind
-                row.pdq = hashed.pdq
-                row.pdq_quality = hashed.pdq_quality
-                row.exif_orientation = hashed.exif_orientation
-                row.pdq_raw = hashed.pdq_raw
-                row.pdq_raw_quality = hashed.pdq_raw_quality
-                row.error = hashed.error
-                if hashed.vpdq:
-                    row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]
-        session.add(row)
-        rows.append(row)
+            plaintext = _plaintext_copy(runtime, item, Path(folder))
+            signal = _signal(item, plaintext)
+            provenance = _provenance(item, plaintext, trust)
+        session.add_all([signal, provenance])
+        rows.append((signal, provenance))
     return rows
 
 
@@ -130,7 +188,7 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     if report is None or report.status == "retracted":
         return
     score_conversations(session, report)
-    hash_files(session, runtime, report)
+    analyse_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
     # Triage runs on the finished enrichment, in a job of its own.

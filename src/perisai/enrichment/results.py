@@ -54,3 +54,31 @@ class ReportFileSignal(Base):
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     error: Mapped[str | None] = mapped_column(Text)
     hashed_at: Mapped[datetime]
+
+
+class ReportFileProvenance(Base):
+    """What an uploaded evidence file declares about being made by AI (C2PA, XMP, generator
+    metadata), as `perisai.media.provenance` read it: one row per file, replaced on re-enrichment.
+
+    ``ai`` is the reader's answer (``yes`` only for a verified manifest declaring AI; ``claimed``
+    when only unverified metadata says so; ``no``; ``unknown``) and is indexed so that the AI
+    share of the evidence can be counted (``GROUP BY ai``).
+    """
+
+    __tablename__ = "report_file_provenance"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_file_id: Mapped[int] = mapped_column(
+        ForeignKey("report_file.id", ondelete="CASCADE"), unique=True
+    )
+    ai: Mapped[str] = mapped_column(String(8), index=True)  # yes | claimed | no | unknown
+    c2pa_state: Mapped[str] = mapped_column(String(16))  # trusted|valid|invalid|unverifiable|absent
+    signer: Mapped[str | None] = mapped_column(String(512))  # the active manifest's, as claimed
+    # The signer of the verified manifest that declares AI (the one who vouches for "yes").
+    ai_signer: Mapped[str | None] = mapped_column(String(512))
+    digital_source_types: Mapped[list[str]] = mapped_column(JSONB)
+    errors: Mapped[list[str]] = mapped_column(JSONB)  # C2PA validation codes
+    manifests: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # ManifestFacts.to_record()
+    hints: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # Hint.to_record()
+    error: Mapped[str | None] = mapped_column(Text)  # the file could not be read at all
+    read_at: Mapped[datetime]

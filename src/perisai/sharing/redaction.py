@@ -280,6 +280,7 @@ FILE_FIELDS: Schema = {
     "industry_classification": R,
     "publicly_available": R,
     "media_matches": R,
+    "provenance": R,  # AI provenance as read from the file (C2PA, XMP, generator metadata)
     # The bytes, their location and any unblurred rendering: only through an audited reveal.
     "content": E,
     "blob_path": E,

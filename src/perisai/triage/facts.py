@@ -25,7 +25,7 @@ from perisai.grooming import (
 )
 from perisai.reports.models import Report, ReportIdentifier
 from perisai.reports.service import victim_binding
-from perisai.triage.policy import Facts, GroomingFacts, GroomingSignal, LinkFact
+from perisai.triage.policy import AiFile, Facts, GroomingFacts, GroomingSignal, LinkFact
 
 log = logging.getLogger(__name__)
 UNKNOWN_AUTHOR = "unknown"
@@ -79,6 +79,33 @@ def stored_grooming(session: Session, report_id: int) -> list[dict[str, Any]] | 
         }
         for row in rows
     ]
+
+
+def ai_files(session: Session, report: Report) -> tuple[AiFile, ...]:
+    """Files said to be AI-generated, each by its strongest evidence: a verified C2PA manifest
+    (enrichment's `report_file_provenance`, read by table name like `report_grooming`), then
+    unverified metadata, then the platform's `generative_ai` annotation."""
+    stored: dict[int, tuple[str, str | None]] = {}
+    if session.scalar(text("SELECT to_regclass('report_file_provenance')")) is not None:
+        rows = session.execute(
+            text(
+                "SELECT p.report_file_id, p.ai, p.ai_signer FROM report_file_provenance p "
+                "JOIN report_file f ON f.id = p.report_file_id "
+                "WHERE f.report_id = :id AND p.ai IN ('yes', 'claimed')"
+            ),
+            {"id": report.id},
+        ).all()
+        stored = {row.report_file_id: (row.ai, row.ai_signer) for row in rows}
+    found: list[AiFile] = []
+    for item in report.files:
+        ai, signer = stored.get(item.id, (None, None))
+        if ai == "yes":
+            found.append(AiFile(item.name, "signed", signer))
+        elif ai == "claimed":
+            found.append(AiFile(item.name, "claimed"))
+        elif "generative_ai" in (item.annotations or []):
+            found.append(AiFile(item.name, "annotated"))
+    return tuple(found)
 
 
 def grooming_facts(assessments: list[dict[str, Any]]) -> tuple[GroomingFacts, ...]:
@@ -202,4 +229,5 @@ def gather(
         jurisdiction=report.jurisdiction,
         duplicate_of=duplicate_of(session, report),
         links=tuple(links),
+        ai_files=ai_files(session, report),
     )

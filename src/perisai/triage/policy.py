@@ -107,6 +107,21 @@ class LinkFact:
 
 
 @dataclass(frozen=True)
+class AiFile:
+    """A file of the report said to be AI-generated, by its strongest evidence.
+
+    ``strength``: ``"signed"`` (a verified C2PA manifest declares trained algorithmic media;
+    ``signer`` vouches for it), ``"claimed"`` (only unverified metadata says so: XMP, generator
+    text, a manifest that failed validation) or ``"annotated"`` (the platform marked it
+    generative AI).
+    """
+
+    name: str
+    strength: str
+    signer: str | None = None
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the rules may know about one report."""
 
@@ -127,6 +142,7 @@ class Facts:
     jurisdiction: str | None = None
     duplicate_of: str | None = None
     links: tuple[LinkFact, ...] = field(default_factory=tuple)
+    ai_files: tuple[AiFile, ...] = ()  # AI-generated, by provenance or the platform's annotation
 
 
 HOME_JURISDICTION = "MY"
@@ -249,6 +265,25 @@ def rule_self_harm(facts: Facts) -> list[Reason]:
     return []
 
 
+def _ai_evidence(files: tuple[AiFile, ...]) -> str:
+    parts = []
+    signed = [f for f in files if f.strength == "signed"]
+    for item in signed[:3]:
+        parts.append(
+            f"{item.name} signed by {item.signer or 'an unnamed signer'}, declares trained "
+            "algorithmic media"
+        )
+    if len(signed) > 3:
+        parts.append(f"{len(signed) - 3} more signed file(s)")
+    claimed = sum(1 for f in files if f.strength == "claimed")
+    if claimed:
+        parts.append(f"{claimed} file(s) claimed only by metadata")
+    annotated = sum(1 for f in files if f.strength == "annotated")
+    if annotated:
+        parts.append(f"{annotated} file(s) marked generative AI by the platform")
+    return "; ".join(parts)
+
+
 def rule_media(facts: Facts) -> list[Reason]:
     unknown = facts.files - facts.files_known
     reasons: list[Reason] = []
@@ -266,10 +301,6 @@ def rule_media(facts: Facts) -> list[Reason]:
                     hints=sorted(ongoing),
                 )
             )
-        elif "generative_ai" in facts.file_annotations and not facts.has_victim_details:
-            reasons.append(
-                _p(Priority.P3, "media.generated", "AI-generated material, no identifiable child")
-            )
         else:
             reasons.append(
                 _p(
@@ -286,6 +317,18 @@ def rule_media(facts: Facts) -> list[Reason]:
                 "media.known",
                 f"known material only ({facts.files_known} file(s))",
                 n=facts.files_known,
+            )
+        )
+    if facts.ai_files:
+        # AI material keeps the priority the material has (never downgraded): it is still
+        # illegal, and a generated picture may carry a real child's face.
+        kept = min((r.priority for r in reasons), default=Priority.P2)
+        reasons.append(
+            _p(
+                kept,
+                "media.ai",
+                f"AI-generated material ({_ai_evidence(facts.ai_files)}): victim identification "
+                "must consider a face-swap of a real child",
             )
         )
     return reasons

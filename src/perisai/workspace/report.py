@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from perisai.banks.models import Bank, BankEntry
 from perisai.enrichment.models import ReportIpIntel
-from perisai.enrichment.results import ReportFileSignal, ReportGrooming
+from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
@@ -26,6 +26,7 @@ from perisai.grooming import (
 from perisai.reports.models import Report, ReportFile, ReportIdentifier
 from perisai.triage.models import ReportLink, TriageRecord
 from perisai.workspace.highlight import Mark, Segment, segments
+from perisai.workspace.provenance import provenance_view
 
 
 @dataclass(frozen=True)
@@ -199,13 +200,14 @@ def _match_texts(
 
 def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(ReportFile, ReportFileSignal.pdq, ReportFileSignal.pdq_raw)
+        select(ReportFile, ReportFileSignal.pdq, ReportFileSignal.pdq_raw, ReportFileProvenance)
         .outerjoin(ReportFileSignal, ReportFileSignal.report_file_id == ReportFile.id)
+        .outerjoin(ReportFileProvenance, ReportFileProvenance.report_file_id == ReportFile.id)
         .where(ReportFile.report_id == report_id)
         .order_by(ReportFile.id)
     ).all()
-    keyed = [(f, _file_keys(f, pdq, raw), pdq, raw) for f, pdq, raw in rows]
-    matches = _bank_matches(session, {key for _, keys, _, _ in keyed for key in keys})
+    keyed = [(f, _file_keys(f, pdq, raw), pdq, raw, prov) for f, pdq, raw, prov in rows]
+    matches = _bank_matches(session, {key for _, keys, _, _, _ in keyed for key in keys})
     return [
         {
             "id": f.id,
@@ -217,8 +219,11 @@ def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
             "content_type_sniffed": f.content_type_sniffed or f.content_type_declared,
             "annotations": list(f.annotations or []),
             "media_matches": _match_texts(keys, raw, matches),
+            "provenance": provenance_view(
+                prov, list(f.annotations or []), uploaded=f.blob_path is not None
+            ),
         }
-        for f, keys, pdq, raw in keyed
+        for f, keys, pdq, raw, prov in keyed
     ]
 
 
