@@ -1,4 +1,5 @@
-"""Per-item work that runs in the worker processes: hashes, content type, PDQ/vPDQ, EXIF.
+"""Per-item work that runs in the worker processes: hashes, content type, PDQ/vPDQ, EXIF and AI
+provenance (C2PA, XMP digital source type, generator metadata; `perisai.media.provenance`).
 
 Everything here takes a local file path and returns plain JSON-ready data, so it can run in a
 process pool; failures become reasons in the result, never exceptions.
@@ -6,6 +7,7 @@ process pool; failures become reasons in the result, never exceptions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +16,41 @@ from perisai.forensics.digests import digest_path
 from perisai.forensics.exif import read_exif
 from perisai.forensics.hashlists import KnownGood
 from perisai.forensics.sniff import kind_of, sniff_path
+from perisai.media.provenance import TrustList, read_provenance
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceConfig:
+    """Whether images and videos get their AI provenance read, and against which trust list."""
+
+    enabled: bool = True
+    trust: TrustList | None = None
+
 
 # Set once per worker process by `init_worker` (a fork inherits it without copying per task).
 _known_good = KnownGood()
 _video_fps = 1.0
+_provenance = ProvenanceConfig()
 
 
-def init_worker(known_good: KnownGood, video_fps: float) -> None:
-    global _known_good, _video_fps  # noqa: PLW0603 - per-process state of a pool worker
+def init_worker(
+    known_good: KnownGood, video_fps: float, provenance: ProvenanceConfig | None = None
+) -> None:
+    global _known_good, _video_fps, _provenance  # noqa: PLW0603 - per-process state of a worker
     _known_good = known_good
     _video_fps = video_fps
+    _provenance = provenance or ProvenanceConfig()
+
+
+def _provenance_facts(path: Path, result: dict[str, Any]) -> None:
+    """``provenance``: the `perisai provenance read` answer without the path (ai, c2pa, hints;
+    ``error`` when the reader could not read the file, which leaves the item's status alone)."""
+    found = read_provenance(path, trust=_provenance.trust)
+    facts = found.to_dict()
+    del facts["path"]
+    if facts["error"] is None:
+        del facts["error"]
+    result["provenance"] = facts
 
 
 def _image_facts(path: Path, result: dict[str, Any]) -> None:
@@ -66,4 +93,6 @@ def analyse_file(path_text: str) -> dict[str, Any]:
         _image_facts(path, result)
     elif kind == "video":
         _video_facts(path, result)
+    if kind in ("image", "video") and _provenance.enabled:
+        _provenance_facts(path, result)
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,19 +38,41 @@ def scan_command(
         float, typer.Option("--max-ratio", help="Compression ratio limit.")
     ] = 200.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            help="PEM trust anchors for C2PA signers (C2PA trust list, own roots); repeatable.",
+            dir_okay=False,
+        ),
+    ] = None,
+    provenance: Annotated[
+        bool,
+        typer.Option(
+            "--provenance/--no-provenance",
+            help="Read the AI provenance (C2PA, XMP, generator metadata) of images and videos.",
+        ),
+    ] = True,
 ) -> None:
     """Hash, identify and match every file in SOURCE; write items, VICS, report and manifest."""
+    from perisai.forensics.analysis import ProvenanceConfig
     from perisai.forensics.limits import ScanLimits
     from perisai.forensics.outputs.write import write_outputs
     from perisai.forensics.progress import terminal_progress
     from perisai.forensics.scanner import ScanHooks, ScanOptions, run_scan
+    from perisai.media.provenance import TrustListError, load_trust_list
 
     if max_depth < 0 or max_ratio <= 1:
         clikit.fail("--max-depth must be >= 0 and --max-ratio > 1")
+    try:
+        trust_list = load_trust_list(trust or [])
+    except TrustListError as exc:
+        clikit.fail(str(exc))
     options = ScanOptions(
         source=source, out_dir=out, banks=tuple(hashes or ()), known_good=tuple(known_good or ()),
         examiner=examiner, workers=workers, resume=resume, signing_key=signing_key,
         limits=ScanLimits(max_depth=max_depth, max_ratio=max_ratio),
+        provenance=ProvenanceConfig(enabled=provenance, trust=trust_list),
     )  # fmt: skip
     try:
         with terminal_progress(not as_json) as on_progress:
@@ -68,14 +90,26 @@ def scan_command(
         "known_good": sum(1 for r in outcome.records if r["known_good"]),
         "problems": sum(1 for r in outcome.records if r["status"] in PROBLEM_STATUSES),
         "manifest": str(manifest), "list_warnings": len(outcome.list_warnings),
+        "ai": _ai_counts(outcome.records),
     }  # fmt: skip
     if as_json:
         clikit.emit(summary)
     else:
+        ai = summary["ai"]
         typer.echo(
             f"{summary['items']} items, {matched} matched, {summary['problems']} with problems; "
-            f"outputs in {out}"
+            f"AI: {ai['yes']} signed, {ai['claimed']} claimed; outputs in {out}"
         )
+
+
+def _ai_counts(records: list[dict[str, Any]]) -> dict[str, int]:
+    """Images and videos by provenance answer (yes / claimed / no / unknown)."""
+    counts = dict.fromkeys(("yes", "claimed", "no", "unknown"), 0)
+    for record in records:
+        answer = (record.get("provenance") or {}).get("ai")
+        if answer in counts:
+            counts[answer] += 1
+    return counts
 
 
 @app.command("verify-manifest")

@@ -6,7 +6,7 @@ import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
-from perisai.forensics.analysis import analyse_file, init_worker
+from perisai.forensics.analysis import ProvenanceConfig, analyse_file, init_worker
 from perisai.forensics.hashlists import KnownGood
 
 T = TypeVar("T")
@@ -23,8 +23,15 @@ def _result(future: Future[dict[str, Any]]) -> dict[str, Any]:
 class AnalysisPool(Generic[T]):
     """Submit files with a tag; collect (tag, result) pairs with bounded work in flight."""
 
-    def __init__(self, workers: int, known_good: KnownGood, video_fps: float) -> None:
-        init_worker(known_good, video_fps)  # the main process analyses containers itself
+    def __init__(
+        self,
+        workers: int,
+        known_good: KnownGood,
+        video_fps: float,
+        provenance: ProvenanceConfig | None = None,
+    ) -> None:
+        # The main process analyses containers itself.
+        init_worker(known_good, video_fps, provenance)
         self.workers = max(1, workers)
         self.limit = self.workers * 8  # bounds temp files waiting on disk
         self._executor: Executor | None = None
@@ -33,7 +40,7 @@ class AnalysisPool(Generic[T]):
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=init_worker,
-                initargs=(known_good, video_fps),
+                initargs=(known_good, video_fps, provenance),
             )
         self._pending: dict[Future[dict[str, Any]], T] = {}
 

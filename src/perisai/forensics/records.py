@@ -11,7 +11,8 @@ CSV_FIELDS = (
     "id", "path", "status", "size", "mime", "kind", "md5", "sha1", "sha256", "pdq",
     "pdq_quality", "known_good", "match_categories", "match_labels", "duplicate_group",
     "deleted", "mtime", "ctime", "atime", "crtime", "exif_make", "exif_model",
-    "exif_original_time", "gps_lat", "gps_lon", "entry_type", "link_target",
+    "exif_original_time", "gps_lat", "gps_lon", "ai", "c2pa_state", "c2pa_signer",
+    "ai_source_types", "ai_hints", "entry_type", "link_target",
     "name_escaped", "errors",
 )  # fmt: skip
 
@@ -69,6 +70,8 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     pdq = record.get("pdq") or {}
     matches = record.get("matches") or []
     times = record.get("times") or {}
+    provenance = record.get("provenance") or {}
+    c2pa = provenance.get("c2pa") or {}
     return {
         **{name: record.get(name) for name in CSV_FIELDS},
         "pdq": pdq.get("hex"),
@@ -81,6 +84,11 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "exif_original_time": exif.get("original_time"),
         "gps_lat": gps.get("lat"),
         "gps_lon": gps.get("lon"),
+        "ai": provenance.get("ai"),
+        "c2pa_state": c2pa.get("state"),
+        "c2pa_signer": c2pa.get("signer"),
+        "ai_source_types": ";".join(c2pa.get("digital_source_types") or []),
+        "ai_hints": ";".join(sorted({h["kind"] for h in provenance.get("hints") or []})),
         "errors": "; ".join(record.get("errors") or []),
     }
 

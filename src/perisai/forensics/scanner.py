@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from perisai.clikit import BadInput
-from perisai.forensics.analysis import analyse_file
+from perisai.forensics.analysis import ProvenanceConfig, analyse_file
 from perisai.forensics.digests import digest_path
 from perisai.forensics.entries import ContainerProblem, Entry
 from perisai.forensics.hashlists import KnownGood
@@ -41,6 +41,7 @@ class ScanOptions:
     limits: ScanLimits = field(default_factory=ScanLimits)
     signing_key: Path | None = None
     video_fps: float = 1.0
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
 
 
 @dataclass
@@ -110,7 +111,7 @@ class _Scan:
         known_good = KnownGood.from_files(list(options.known_good))
         self.list_warnings = self.matcher.warnings + known_good.warnings
         self.pool: AnalysisPool[tuple[Entry, dict[str, Any]]] = AnalysisPool(
-            options.workers, known_good, options.video_fps
+            options.workers, known_good, options.video_fps, options.provenance
         )
         self.seen: dict[str, int] = {}
         self.progress = Progress()

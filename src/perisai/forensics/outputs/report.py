@@ -37,11 +37,18 @@ def _summary(records: list[dict[str, Any]]) -> str:
         for r in records
         for m in {m["category"]: m for m in r["matches"]}.values()
     )
+    ai = Counter((r.get("provenance") or {}).get("ai") for r in records if r.get("provenance"))
     rows = [[_e(k), _e(v)] for k, v in sorted(statuses.items())]
     cat_rows = [[_e(k), _e(v)] for k, v in sorted(categories.items())]
+    ai_rows = [[_e(k), _e(ai[k])] for k in ("yes", "claimed", "no", "unknown") if ai[k]]
     return (
         "<h2>Summary</h2>" + _table(["status", "items"], rows)
         + "<h3>Matched items by category</h3>" + _table(["category", "items"], cat_rows)
+        + "<h3>AI provenance of images and videos</h3>"
+        + "<p>yes: a verified C2PA manifest declares AI; claimed: only unsigned metadata or an "
+        + "invalid manifest says so; no: a verified manifest declares a capture or other non-AI "
+        + "source; unknown: no provenance (not the same as not AI).</p>"
+        + _table(["ai", "items"], ai_rows)
     )  # fmt: skip
 
 
