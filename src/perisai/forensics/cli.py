@@ -85,17 +85,17 @@ def scan_command(
     matched = sum(1 for r in outcome.records if r["matches"])
     for warning in outcome.list_warnings:
         typer.echo(f"perisai: warning: {warning}", err=True)
+    ai = _ai_counts(outcome.records)
     summary = {
         "ok": True, "out": str(out), "items": len(outcome.records), "matched": matched,
         "known_good": sum(1 for r in outcome.records if r["known_good"]),
         "problems": sum(1 for r in outcome.records if r["status"] in PROBLEM_STATUSES),
         "manifest": str(manifest), "list_warnings": len(outcome.list_warnings),
-        "ai": _ai_counts(outcome.records),
+        "ai": ai,
     }  # fmt: skip
     if as_json:
         clikit.emit(summary)
     else:
-        ai = summary["ai"]
         typer.echo(
             f"{summary['items']} items, {matched} matched, {summary['problems']} with problems; "
             f"AI: {ai['yes']} signed, {ai['claimed']} claimed; outputs in {out}"
