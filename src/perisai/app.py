@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from perisai.config import Settings, load_settings
+from perisai.http.admission import BodyAdmissionMiddleware
 from perisai.http.logging import configure_logging
 from perisai.http.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from perisai.http.problems import install_problem_handlers
@@ -19,6 +20,8 @@ from perisai.runtime import Runtime
 from perisai.web.templating import make_templates
 
 API_PREFIX = "/api/v1"
+# Evidence uploads stream into encrypted storage as they arrive (never spooled in plaintext).
+EVIDENCE_UPLOAD = rf"{API_PREFIX}/reports/[^/]+/files/[^/]+$"
 
 
 def _routers() -> list[object]:
@@ -64,7 +67,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     # Path patterns (regular expressions matched at the start of the path) → larger limits.
     app.state.body_limits = {
-        rf"{API_PREFIX}/reports/[^/]+/files/[^/]+$": settings.max_evidence_bytes,
+        EVIDENCE_UPLOAD: settings.max_evidence_bytes,
         # Check a chat reads its body itself under a smaller cap and answers with a page in the
         # person's language; this is only the outer bound.
         r"/(?:semak-chat|check-a-chat)$": 64 * 1024 * 1024,
@@ -77,6 +80,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 return limit
         return None
 
+    def streamed(method: str, path: str) -> bool:
+        return method == "PUT" and re.match(EVIDENCE_UPLOAD, path) is not None
+
+    # Innermost: the body limit (outside it) refuses an oversized body while it is spooled.
+    app.add_middleware(
+        BodyAdmissionMiddleware,
+        min_bytes_per_second=settings.body_min_bytes_per_second,
+        grace_seconds=settings.body_grace_seconds,
+        per_client=settings.bodies_per_client,
+        per_source=settings.bodies_per_source,
+        streamed=streamed,
+    )
     app.add_middleware(
         BodyLimitMiddleware, default_limit=settings.max_body_bytes, limit_for_path=body_limit
     )

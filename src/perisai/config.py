@@ -58,6 +58,28 @@ class Settings(BaseSettings):
     max_evidence_bytes: int = Field(
         512 * 1_048_576, ge=1024, description="Largest evidence file accepted by an upload."
     )
+    body_min_bytes_per_second: int = Field(
+        1024,
+        ge=1,
+        description="Slowest average rate a request body may arrive at, after the grace period "
+        "(408 below it).",
+    )
+    body_grace_seconds: float = Field(
+        15.0, gt=0, le=600, description="Time a request body may take before the rate applies."
+    )
+    bodies_per_client: int = Field(
+        8,
+        ge=1,
+        le=1000,
+        description="Request bodies one API key or session may send at once (429 past it); "
+        "a body that arrives in one piece does not count.",
+    )
+    bodies_per_source: int = Field(
+        64,
+        ge=1,
+        le=100_000,
+        description="Request bodies one source address may send at once (429 past it).",
+    )
     master_key_file: Path | None = Field(
         None,
         description="32-byte master key for evidence and victim fields; default "

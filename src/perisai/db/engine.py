@@ -42,6 +42,10 @@ def resolve_database_url(settings: Settings) -> str:
     return start_embedded(Path(settings.data_dir) / "pg")
 
 
+LANE_POOL_SIZE = 2
+LANE_MAX_OVERFLOW = 4
+
+
 class Database:
     """One engine and session factory per process.
 
@@ -50,16 +54,24 @@ class Database:
     """
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, backend_niceness: int | None = None
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+        pool_timeout: float = 30.0,
+        backend_niceness: int | None = None,
     ) -> None:
         self.url = sqlalchemy_url(url)
         self.backend_niceness = backend_niceness
+        self._lane: Database | None = None
         # hide_parameters: errors and logs never carry the values of a statement (report text,
         # identifiers), only its SQL.
         self.engine: Engine = create_engine(
             self.url,
             pool_size=pool_size,
-            max_overflow=20,
+            max_overflow=max_overflow,
+            pool_timeout=pool_timeout,
             pool_pre_ping=True,
             hide_parameters=True,
             connect_args={"application_name": application_name()},
@@ -78,8 +90,23 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def lane(self) -> Database:
+        """The priority lane: a small pool of its own for staff login, readiness and report
+        intake, so that they keep working when the main pool is taken (slow queries, a flood
+        of requests on other routes)."""
+        if self._lane is None:
+            self._lane = Database(
+                self.url,
+                pool_size=LANE_POOL_SIZE,
+                max_overflow=LANE_MAX_OVERFLOW,
+                backend_niceness=self.backend_niceness,
+            )
+        return self._lane
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lane is not None:
+            self._lane.dispose()
 
 
 def renice_backend(pid: int, niceness: int) -> None:

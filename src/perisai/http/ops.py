@@ -20,11 +20,13 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", dependencies=[Public])
 def readyz(runtime: RuntimeDep) -> dict[str, str]:
-    """The database answers and its schema is at the migrations' head."""
+    """The database answers and its schema is at the migrations' head (asked on the priority
+    lane's pool, so a busy main pool does not make a live server look dead)."""
+    engine = runtime.db.lane().engine
     try:
-        with runtime.db.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        ready = at_head(runtime.db.engine)
+        ready = at_head(engine)
     except Exception as exc:
         raise Problem(503, "Database unreachable", type(exc).__name__) from None
     if not ready:

@@ -79,6 +79,15 @@ def get_db(runtime: RuntimeDep) -> Iterator[Session]:
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
+def get_lane_db(runtime: RuntimeDep) -> Iterator[Session]:
+    """As :func:`get_db`, on the priority lane's own pool (staff login, public report intake)."""
+    with runtime.db.lane().transaction() as session:
+        yield session
+
+
+LaneDbDep = Annotated[Session, Depends(get_lane_db, scope="function")]
+
+
 def _user_session(request: Request, runtime: Runtime, db: Session) -> UserSession | None:
     cached: UserSession | None = getattr(request.state, "user_session", None)
     if cached is not None:
@@ -174,8 +183,9 @@ class RequiresKeyScope:
 
 
 def _verify_token(runtime: Runtime, token: str) -> VerifiedKey | None:
-    # Its own transaction: verifying records the key's use (at most once a minute).
-    with runtime.db.transaction() as session:
+    # Its own transaction (on the priority lane: intake verifies keys here): verifying records
+    # the key's use (at most once a minute).
+    with runtime.db.lane().transaction() as session:
         key = authenticate_api_key(session, token)
         return None if key is None else verified(key, apikey_actor(key))
 

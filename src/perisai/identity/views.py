@@ -15,6 +15,7 @@ from perisai.identity.deps import (
     NEXT_COOKIE,
     SESSION_COOKIE,
     DbDep,
+    LaneDbDep,
     Principal,
     Public,
     RuntimeDep,
@@ -88,7 +89,7 @@ def login_form(request: Request, runtime: RuntimeDep) -> Response:
 def login_submit(
     request: Request,
     runtime: RuntimeDep,
-    db: DbDep,
+    db: LaneDbDep,
     email: Email,
     password: Password,
     csrf_token: CsrfField,
@@ -130,7 +131,7 @@ def _home_or_next(request: Request) -> RedirectResponse:
     return response
 
 
-def _pending(request: Request, runtime: RuntimeDep, db: DbDep) -> UserSession | None:
+def _pending(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> UserSession | None:
     found = service.load_session(
         db, settings=runtime.settings, token=request.cookies.get(SESSION_COOKIE)
     )
@@ -153,7 +154,7 @@ def _totp_page(
 
 
 @router.get("/login/totp", dependencies=[Public])
-def totp_form(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
+def totp_form(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> Response:
     pending = _pending(request, runtime, db)
     if pending is None:
         return RedirectResponse("/login", status_code=303)
@@ -162,7 +163,7 @@ def totp_form(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
 
 @router.post("/login/totp", dependencies=[Public])
 def totp_submit(
-    request: Request, runtime: RuntimeDep, db: DbDep, code: Code, csrf_token: CsrfField
+    request: Request, runtime: RuntimeDep, db: LaneDbDep, code: Code, csrf_token: CsrfField
 ) -> Response:
     pending = _pending(request, runtime, db)
     if pending is None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
@@ -28,7 +29,7 @@ from perisai.identity.deps import (
     require_key_scope,
     require_scope,
 )
-from perisai.identity.keycache import VerifiedKey
+from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.identity.service import apikey_client_id
 from perisai.reports import service
@@ -41,6 +42,7 @@ from perisai.reports.models import Report, ReportFile, ReportStatus
 from perisai.reports.schemas import CybertipReceipt, FileOut, Receipt, ReportIn, ReportOut
 from perisai.reports.sniff import mismatch, sniff
 from perisai.requestctx import current_request_id
+from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -68,7 +70,7 @@ async def intake_writer(request: Request, runtime: RuntimeDep) -> IntakeWriter:
     state = request.app.state
     writer: IntakeWriter | None = getattr(state, "intake_writer", None)
     if writer is None:
-        writer = state.intake_writer = IntakeWriter(runtime.db)
+        writer = state.intake_writer = IntakeWriter(runtime.db.lane())
         state.closers.append(writer.close)
     return writer
 
@@ -315,8 +317,11 @@ def retract_report(report_id: str, db: DbDep, principal: Principal = SUBMITTER) 
     return _change_status(report_id, db, principal, finish=False)
 
 
-def _open_declaration(db: DbDep, principal: Principal, report_id: str, name: str) -> ReportFile:
-    report = service.lock_for_client(db, public_id=report_id, client_id=_client_id(principal))
+def _open_declaration(
+    db: Session, client_id: str, report_id: str, name: str, *, lock: bool
+) -> ReportFile:
+    find = service.lock_for_client if lock else service.get_for_client
+    report = find(db, public_id=report_id, client_id=client_id)
     if report is None:
         raise _not_found(report_id)
     if report.status != ReportStatus.RECEIVED:
@@ -333,6 +338,14 @@ def _open_declaration(db: DbDep, principal: Principal, report_id: str, name: str
     if declared.uploaded_at is not None:
         raise Problem(409, "File already uploaded", f"{name[:80]!r} was already uploaded.")
     return declared
+
+
+def _look_up_declaration(
+    runtime: Runtime, key: VerifiedKey, report_id: str, name: str
+) -> ReportFile:
+    """Before the body: a short transaction of its own, no lock held afterwards."""
+    with runtime.db.transaction() as db:
+        return _open_declaration(db, key.client_id, report_id, name, lock=False)
 
 
 def _hash_errors(declared: ReportFile, writer: BlobWriter) -> list[dict[str, str]]:
@@ -381,43 +394,69 @@ async def upload_file(
     name: str,
     request: Request,
     runtime: RuntimeDep,
-    db: DbDep,
-    principal: Principal = SUBMITTER,
+    key: VerifiedKey = KEY_SUBMITTER,
 ) -> FileOut:
-    """Stream one declared file; hashes are checked, bytes stored encrypted and fsync'ed."""
-    declared = await run_in_threadpool(_open_declaration, db, principal, report_id, name)
+    """Stream one declared file; hashes are checked, bytes stored encrypted and fsync'ed.
+
+    No transaction is open (and no row locked) while the body arrives: the declaration is looked
+    up in a short transaction first, the body is encrypted into a temporary blob, and only then
+    does the transaction that records the file lock the report and check it again.
+    """
+    declared = await run_in_threadpool(_look_up_declaration, runtime, key, report_id, name)
     writer = BlobWriter(runtime.settings.evidence_dir, runtime.keyring)
     try:
         await _receive(request, writer, runtime.settings.max_evidence_bytes)
-        errors = _hash_errors(declared, writer)
-        if errors:
-            raise Problem(
-                422,
-                "Evidence does not match its declaration",
-                "Nothing was stored; check the file and its declared hashes.",
-                errors=errors,
-                kind="hash-mismatch",
-            )
-        stored = await run_in_threadpool(writer.commit)
+        _check_hashes(declared, writer)
+        header_type = request.headers.get("content-type", "")[:255] or None
+        return await run_in_threadpool(
+            _record_upload, runtime, key, report_id, name, writer, header_type
+        )
     finally:
         writer.abort()
-    declared.size = stored.size
-    declared.md5, declared.sha1, declared.sha256 = stored.md5, stored.sha1, stored.sha256
-    header_type = request.headers.get("content-type", "")[:255] or None
-    declared.content_type_declared = declared.content_type_declared or header_type
-    declared.content_type_sniffed = sniff(stored.head)
-    declared.content_type_mismatch = mismatch(
-        declared.content_type_declared, declared.content_type_sniffed
-    )
-    declared.blob_path = stored.relative_path
-    declared.uploaded_at = service.now()
-    record(
-        db,
-        actor=principal.actor,
-        action="report.file.upload",
-        object_type="report",
-        object_id=report_id,
-        details={"name": name, "sha256": stored.sha256, "size": stored.size},
-    )
-    await run_in_threadpool(db.flush)
-    return _file_out(declared)
+
+
+def _check_hashes(declared: ReportFile, writer: BlobWriter) -> None:
+    errors = _hash_errors(declared, writer)
+    if errors:
+        raise Problem(
+            422,
+            "Evidence does not match its declaration",
+            "Nothing was stored; check the file and its declared hashes.",
+            errors=errors,
+            kind="hash-mismatch",
+        )
+
+
+def _record_upload(
+    runtime: Runtime,
+    key: VerifiedKey,
+    report_id: str,
+    name: str,
+    writer: BlobWriter,
+    header_type: str | None,
+) -> FileOut:
+    with runtime.db.transaction() as db:
+        if not live_api_key_ids(db, {key.id}):
+            raise LoginRequired
+        declared = _open_declaration(db, key.client_id, report_id, name, lock=True)
+        _check_hashes(declared, writer)  # the declaration as this transaction sees it
+        stored = writer.commit()
+        declared.size = stored.size
+        declared.md5, declared.sha1, declared.sha256 = stored.md5, stored.sha1, stored.sha256
+        declared.content_type_declared = declared.content_type_declared or header_type
+        declared.content_type_sniffed = sniff(stored.head)
+        declared.content_type_mismatch = mismatch(
+            declared.content_type_declared, declared.content_type_sniffed
+        )
+        declared.blob_path = stored.relative_path
+        declared.uploaded_at = service.now()
+        record(
+            db,
+            actor=key.actor,
+            action="report.file.upload",
+            object_type="report",
+            object_id=report_id,
+            details={"name": name, "sha256": stored.sha256, "size": stored.size},
+        )
+        db.flush()
+        return _file_out(declared)

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from perisai.audit.service import PUBLIC
 from perisai.http.ratelimit import RateLimiter
-from perisai.identity.deps import DbDep, Public, RuntimeDep
+from perisai.identity.deps import DbDep, LaneDbDep, Public, RuntimeDep
 from perisai.reports import service
 from perisai.reports.hotline_chat import ChatNotReadable, conversation_from_chat
 from perisai.reports.hotline_text import MESSAGES
@@ -386,13 +386,14 @@ def hotline_en(request: Request) -> Response:
     return _form_page(request, "en")
 
 
+# Public intake takes the priority lane's pool (as staff login and platform intake do).
 @router.post("/lapor")
-async def submit_ms(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
+async def submit_ms(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> Response:
     return await _submit_or_prefill(request, runtime, db, "ms")
 
 
 @router.post("/report")
-async def submit_en(request: Request, runtime: RuntimeDep, db: DbDep) -> Response:
+async def submit_en(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> Response:
     return await _submit_or_prefill(request, runtime, db, "en")
 
 

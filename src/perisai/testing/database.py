@@ -73,6 +73,9 @@ class ConnectionBoundDatabase(Database):
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
+    def lane(self) -> Database:
+        return self  # one connection: the test's transaction
+
 
 def session_on(connection: Connection) -> Session:
     return Session(
