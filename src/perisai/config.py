@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     worker_in_process: bool = Field(
         True, description="`perisai serve` also runs the background job worker in a thread."
     )
+    job_stalled_seconds: float = Field(
+        120.0,
+        ge=30,
+        le=86_400,
+        description="A running job whose worker has sent no heartbeat for this long (or is gone) "
+        "is retried by the other workers.",
+    )
     ipintel_mmdb: str = Field(
         "", description="Colon-separated MaxMind-format databases used by IP enrichment."
     )

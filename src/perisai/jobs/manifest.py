@@ -8,5 +8,6 @@ MANIFEST = Manifest(
         Command(
             "worker", "perisai.jobs.cli:worker_command", kind="command", help="Run background jobs."
         ),
+        Command("jobs", "perisai.jobs.cli:app", help="Stalled jobs and untriaged reports."),
     ),
 )

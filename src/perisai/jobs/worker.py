@@ -20,6 +20,7 @@ from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
 from perisai.db.engine import application_name, renice_backend
+from perisai.jobs.stalled import HEARTBEAT_SECONDS, RECOVERY_INTERVAL_SECONDS, recover_stalled
 from perisai.manifest import import_all
 from perisai.runtime import Runtime
 
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)
 
 _runtime: Runtime | None = None
+# On stop, running jobs get this long to finish; then the worker unregisters (a job still
+# running is retried by the next worker's stalled-job recovery, `jobs/stalled.py`).
+SHUTDOWN_GRACE_SECONDS = 5.0
 
 
 def current_runtime() -> Runtime:
@@ -115,9 +119,43 @@ LANES: dict[str, list[str]] = {
 POLLING_SECONDS: dict[str, float] = {"sharing": 0.1, "default": 1.0, "enrichment": 5.0}
 
 
+def _recover_once(runtime: Runtime) -> None:
+    with runtime.db.transaction() as session:
+        found = recover_stalled(session, stalled_seconds=runtime.settings.job_stalled_seconds)
+    for job_id, task in found.retried:
+        log.warning("job %d (%s) was left running by a dead worker: retried", job_id, task)
+    for job_id, task in found.failed:
+        log.error(
+            "job %d (%s) was left running by a dead worker, attempts used: failed", job_id, task
+        )
+
+
+async def _recover_stalled(runtime: Runtime, *, first_wait: float) -> None:
+    """Every RECOVERY_INTERVAL_SECONDS: retry the jobs of dead workers."""
+    await asyncio.sleep(first_wait)
+    while True:
+        try:
+            await asyncio.to_thread(_recover_once, runtime)
+        except Exception:  # the next round tries again; the workers go on meanwhile
+            log.exception("stalled-job recovery failed")
+        await asyncio.sleep(RECOVERY_INTERVAL_SECONDS)
+
+
 async def _serve(
-    app: procrastinate.App, stop: asyncio.Event | None, *, concurrency: int, **options: Any
+    app: procrastinate.App,
+    stop: asyncio.Event | None,
+    *,
+    concurrency: int,
+    runtime: Runtime | None = None,
+    **options: Any,
 ) -> None:
+    runtime = runtime or current_runtime()
+    stalled = runtime.settings.job_stalled_seconds
+    # First the jobs that dead workers left (so that `--once` runs them too), then the workers.
+    try:
+        await asyncio.to_thread(_recover_once, runtime)
+    except Exception:
+        log.exception("stalled-job recovery failed")
     async with app.open_async():
         workers = [
             asyncio.create_task(
@@ -126,20 +164,31 @@ async def _serve(
                     queues=queues,
                     concurrency=concurrency,
                     fetch_job_polling_interval=POLLING_SECONDS[lane],
+                    update_heartbeat_interval=HEARTBEAT_SECONDS,
+                    stalled_worker_timeout=stalled,
+                    shutdown_graceful_timeout=SHUTDOWN_GRACE_SECONDS,
                     **options,
                 )
             )
             for lane, queues in LANES.items()
         ]
-        if stop is None:
-            await asyncio.gather(*workers)
-            return
-        await stop.wait()
-        for worker in workers:
-            worker.cancel()
-        for worker in workers:
+        recovery = asyncio.create_task(
+            _recover_stalled(runtime, first_wait=RECOVERY_INTERVAL_SECONDS)
+        )
+        try:
+            if stop is None:
+                await asyncio.gather(*workers)
+                return
+            await stop.wait()
+            for worker in workers:
+                worker.cancel()
+            for worker in workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+        finally:
+            recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await worker
+                await recovery
 
 
 def run_worker(
@@ -158,6 +207,7 @@ def run_worker(
             app,
             None,
             concurrency=concurrency,
+            runtime=runtime,
             wait=wait,
             install_signal_handlers=install_signal_handlers,
         )
@@ -174,7 +224,9 @@ def start_worker_thread(runtime: Runtime) -> Callable[[], None]:
     def target() -> None:
         asyncio.set_event_loop(loop)
         app = make_app(runtime.db.url, backend_niceness=runtime.db.backend_niceness)
-        loop.run_until_complete(_serve(app, stop, concurrency=2, install_signal_handlers=False))
+        loop.run_until_complete(
+            _serve(app, stop, concurrency=2, runtime=runtime, install_signal_handlers=False)
+        )
 
     thread = threading.Thread(target=target, name="perisai-worker", daemon=True)
     thread.start()
