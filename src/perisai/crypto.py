@@ -8,8 +8,11 @@ data keys only (the ``key_id`` byte says which master key wrapped a value).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +30,32 @@ class DecryptionError(Exception):
     """The ciphertext is damaged, was made for other associated data, or with another key."""
 
 
+def create_once(path: Path, make: Callable[[], bytes]) -> None:
+    """Create `path` (mode 0600) with `make()` unless it exists, safely against a race.
+
+    Several processes starting at once on a fresh data directory (`perisai serve --workers N`)
+    may all find the file missing. Each writes a complete private temporary file beside it and
+    links it into place: the link is atomic and fails if another process won, so exactly one
+    content is ever visible, never a partly written one, and the losers read the winner's.
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make())
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(name, path)
+    finally:
+        os.unlink(name)
+
+
 def load_or_create_key(path: Path) -> bytes:
     """Read a 32-byte key file, creating it (mode 0600) when absent."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(KEY_BYTES))
+    create_once(path, lambda: secrets.token_bytes(KEY_BYTES))
     key = path.read_bytes()
     if len(key) != KEY_BYTES:
         raise ValueError(f"{path}: a master key must be exactly {KEY_BYTES} bytes")

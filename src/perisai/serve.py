@@ -72,6 +72,13 @@ def _lower_priority(thread_name: str) -> None:
                 os.setpriority(os.PRIO_PROCESS, thread.native_id, WORKER_NICENESS)
 
 
+def prepare_first_start(runtime: Runtime) -> None:
+    """Create every file a first start makes (master key, audit signing key, evidence folder)
+    here, once, before uvicorn starts its server processes; those then only read them."""
+    _ = runtime.keyring, runtime.signing_key
+    runtime.settings.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def run_server(
     settings: Settings, *, demo_accounts: list[str] | None = None, workers: int = 1
 ) -> None:
@@ -84,6 +91,7 @@ def run_server(
     runtime = Runtime.start(settings)
     if not at_head(runtime.db.engine):
         upgrade(runtime.db.url)
+    prepare_first_start(runtime)
     stop_worker = _start_job_worker(settings, runtime)
     try:
         if workers > 1:
