@@ -132,3 +132,63 @@ def test_known_offence_codes_and_full_vocabulary_are_accepted(
     assert report.offence_codes == ["act792.s11", "act792.s12"]
     assert report.jurisdiction == "MY-14"
     assert report.reported_accounts[0]["ip_events"][0]["possible_proxy"] is True
+
+
+# Out-of-range dates (#11): valid ISO 8601 that PostgreSQL stores and no later read survives.
+FAR_TIMES = [
+    "0001-01-01T00:00:00+08:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-14:00",
+    "9999-12-31T23:59:59+14:00",
+    "1969-12-31T23:59:59Z",
+    "2999-01-01T00:00:00+08:00",
+]
+TIME_FIELDS = [
+    ("incident.occurred_at", lambda body, value: body["incident"].update(occurred_at=value)),
+    (
+        "reported_accounts.0.ip_events.0.at",
+        lambda body, value: body["reported_accounts"][0]["ip_events"][0].update(at=value),
+    ),
+    (
+        "conversations.0.messages.0.sent_at",
+        lambda body, value: body["conversations"][0]["messages"][0].update(sent_at=value),
+    ),
+    (
+        "files.0.uploaded_to_platform_at",
+        lambda body, value: body.update(
+            files=[{"name": "a.png", "md5": "0" * 32, "uploaded_to_platform_at": value}]
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("value", FAR_TIMES)
+@pytest.mark.parametrize(("field", "put"), TIME_FIELDS, ids=[f for f, _ in TIME_FIELDS])
+def test_out_of_range_times_are_refused_with_the_field_named(
+    client: TestClient, db: Session, field: str, put: Callable[[Body, str], None], value: str
+) -> None:
+    body = example_body()
+    put(body, value)
+    key = fresh_key()
+    response = submit(client, bearer(db), body, key=key)
+    assert response.status_code == 422, response.text
+    errors = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert field in errors, errors
+    assert "between 1970-01-01" in errors[field]
+    assert db.scalars(select(Report).where(Report.idempotency_key == key)).first() is None
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1899-12-31", "9999-12-31"])
+@pytest.mark.parametrize("where", ["victims", "reported_accounts"])
+def test_out_of_range_birth_dates_are_refused(
+    client: TestClient, db: Session, value: str, where: str
+) -> None:
+    body = example_body()
+    if where == "victims":
+        body["victims"] = [{"name": "Nur", "date_of_birth": value}]
+    else:
+        body["reported_accounts"][0]["date_of_birth"] = value
+    response = submit(client, bearer(db), body)
+    assert response.status_code == 422, response.text
+    fields = [error["field"] for error in response.json()["errors"]]
+    assert f"{where}.0.date_of_birth" in fields, fields

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from perisai.sharing.redaction import (
     redact_event,
 )
 from perisai.sharing.viewers import viewer_of
+from perisai.timebounds import check_due, check_instant
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 READ = require(Permission.CASES_READ)
@@ -90,9 +91,21 @@ class ReferralAnswerIn(Strict):
     note: Annotated[str, Field(max_length=20_000)] = ""
 
 
+def _due(value: datetime) -> datetime:
+    return check_due(value)
+
+
+def _past(value: datetime) -> datetime:
+    return check_instant(value)
+
+
+DueAt = Annotated[AwareDatetime, AfterValidator(_due)]
+PastAt = Annotated[AwareDatetime, AfterValidator(_past)]
+
+
 class TaskIn(Strict):
     title: Annotated[str, Field(min_length=1, max_length=300)]
-    due_at: AwareDatetime | None = None
+    due_at: DueAt | None = None
     agency: Annotated[str, Field(max_length=32)] | None = None
 
 
@@ -112,7 +125,7 @@ class TakedownIn(Strict):
 
 
 class RemovedIn(Strict):
-    removed_at: AwareDatetime | None = None
+    removed_at: PastAt | None = None
 
 
 def _problem(exc: Exception) -> Problem:

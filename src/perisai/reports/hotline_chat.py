@@ -12,6 +12,7 @@ from typing import Any
 
 from perisai.chats import ChatFormatError, parse_chat_text
 from perisai.reports.schemas import MAX_MESSAGES
+from perisai.timebounds import within_window
 
 MAX_CHAT_CHARS = 200_000
 MAX_MESSAGE_CHARS = 20_000
@@ -35,6 +36,8 @@ def conversation_from_chat(text: str) -> dict[str, Any]:
         sent_at = message.sent_at
         if sent_at is not None and sent_at.tzinfo is None:
             sent_at = sent_at.replace(tzinfo=MALAYSIA)
+        if sent_at is not None and not within_window(sent_at):
+            sent_at = None  # a time out of any sane window: keep the message, drop its time
         messages.append(
             {
                 "author": message.author,

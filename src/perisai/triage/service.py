@@ -26,6 +26,7 @@ from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.reports.models import Report, ReportStatus
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
+from perisai.timebounds import check_due
 from perisai.triage import facts as gathering
 from perisai.triage.linking import Match, find_matches, store_links
 from perisai.triage.models import ReportLink, TriageRecord
@@ -498,6 +499,10 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
         raise TriageError("the cursor is not one this queue gave out") from None
     if parsed[1].tzinfo is None:
         raise TriageError("the cursor is not one this queue gave out")
+    try:
+        check_due(parsed[1])
+    except (ValueError, OverflowError):
+        raise TriageError("the cursor is not one this queue gave out") from None
     return parsed
 
 

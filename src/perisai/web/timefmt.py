@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from perisai.timebounds import check_due
+
 MALAYSIA = timezone(timedelta(hours=8), "MYT")
 ZONE_LABEL = "MYT"  # shown after every time; the page footer says MYT is UTC+8
 
@@ -61,18 +63,23 @@ def parse_local_date(text: str) -> datetime | None:
     """A date typed or picked on a page (`YYYY-MM-DD`, a Malaysian day) → the end of that day.
 
     Also takes an ISO time; one without a zone is Malaysia time. None for empty; ValueError
-    for anything else.
+    for anything else, and for a time outside 1970 to ten years ahead (`timebounds.check_due`).
     """
     cleaned = text.strip()
     if not cleaned:
         return None
-    if len(cleaned) == 10:
-        day = date.fromisoformat(cleaned)
-        return datetime(day.year, day.month, day.day, 23, 59, tzinfo=MALAYSIA).astimezone(UTC)
-    parsed = datetime.fromisoformat(cleaned)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=MALAYSIA)
-    return parsed.astimezone(UTC)
+    try:
+        if len(cleaned) == 10:
+            day = date.fromisoformat(cleaned)
+            moment = datetime(day.year, day.month, day.day, 23, 59, tzinfo=MALAYSIA)
+        else:
+            moment = datetime.fromisoformat(cleaned)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=MALAYSIA)
+        # A sane window (1970 to ten years ahead): year 1 or 9999 never reaches the database.
+        return check_due(moment.astimezone(UTC))
+    except OverflowError:
+        raise ValueError(f"{cleaned!r} is out of range") from None
 
 
 def register_filters(filters: dict[str, object]) -> None:
