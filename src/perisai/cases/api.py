@@ -223,7 +223,13 @@ def create(
         raise _problem(exc) from None
     if replay:
         response.status_code = 200
-    return _out(db, viewer, case)
+    try:
+        return _out(db, viewer, case)
+    except NotVisible:
+        # TLP RED: only the people assigned to it see a red case, and its creator need not be
+        # one of them. The case exists; the answer says so and no more.
+        db.flush()
+        return {"id": case.public_id, "tlp": Tlp(case.tlp).value, "visible": False}
 
 
 @router.get("/{case_id}")

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from perisai.http.problems import problem_bytes
@@ -48,10 +49,12 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
@@ -63,7 +66,27 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if _nul_in_url(scope):
+                await _send_problem(
+                    send_with_headers,
+                    400,
+                    "NUL character in the URL",
+                    "The path or query holds a NUL character (%00), which no name contains.",
+                )
+                return
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # Answered here, inside this middleware, so that the problem document and its
+            # headers carry the request id (Starlette's outermost error handler runs after
+            # the id is gone).
+            if response_started:
+                raise
+            status_code, title, detail = _classify(exc)
+            if status_code >= 500:
+                log.exception("unhandled error")
+            else:
+                log.warning("refused: %s", title)
+            await _send_problem(send_with_headers, status_code, title, detail)
         finally:
             elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
             log.info(
@@ -78,6 +101,39 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+def _nul_in_url(scope: Scope) -> bool:
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
+
+
+def _classify(exc: Exception) -> tuple[int, str, str]:
+    """An unexpected exception → (status, title, detail); input that no validator caught is
+    answered 4xx, the rest 500 (never the exception's own text: it may carry data)."""
+    if isinstance(exc, RecursionError):
+        return 400, "Body nested too deeply", "Send JSON nested at most a few hundred levels."
+    text = str(exc)
+    if isinstance(exc, DataError) and (
+        "NUL (0x00)" in text or "unsupported Unicode escape sequence" in text
+    ):
+        return 422, "NUL character refused", "A field holds a NUL character, which none may."
+    return 500, "Internal error", "The request failed; quote the request id when reporting it."
+
+
+async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
+    body = problem_bytes(status=status, title=title, detail=detail)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimitMiddleware:
