@@ -38,7 +38,10 @@ class Settings(BaseSettings):
         False, description="Demo mode: seeded demo users may log in without TOTP; DEMO banner."
     )
     cookie_secure: bool = Field(
-        True, description="Mark session cookies Secure (browsers accept them on localhost)."
+        True,
+        description="Mark session cookies Secure: browsers then keep them only over HTTPS and on "
+        "localhost, so a lab reached over plain HTTP by another name sets `false` (the login "
+        "page says so); refused in production.",
     )
     session_idle_minutes: int = Field(
         30, ge=1, le=24 * 60, description="A session ends after this long without a request."

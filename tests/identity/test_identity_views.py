@@ -109,3 +109,64 @@ def test_repeated_failures_lock_the_account(
         _password_step(client, user.email, "wrong-wrong-wrong")
     locked = _password_step(client, user.email)
     assert locked.status_code == 429
+
+
+def _login_over(app: FastAPI, base_url: str, email: str, lang: str = "en") -> httpx2.Response:
+    with TestClient(app, base_url=base_url) as plain:
+        page = plain.get(f"/login?lang={lang}")
+        return plain.post(
+            f"/login?lang={lang}",
+            data={"email": email, "password": PASSWORD, "csrf_token": _csrf(page.text)},
+            follow_redirects=False,
+        )
+
+
+def test_plain_http_on_a_lab_name_says_the_cookie_needs_https(
+    app: FastAPI, runtime: Runtime, db: Session
+) -> None:
+    user, _ = make_user(db, runtime.keyring)
+    for base_url, host in (
+        ("http://lab.example:8000", "lab.example"),
+        ("http://10.0.0.5", "10.0.0.5"),
+    ):
+        english = _login_over(app, base_url, user.email, "en")
+        assert english.status_code == 403
+        assert "Secure (HTTPS only)" in english.text
+        assert f"plain HTTP at {host}" in english.text
+        assert "PERISAI_COOKIE_SECURE=false" in english.text
+        assert "The form expired" not in english.text
+        malay = _login_over(app, base_url, user.email, "ms")
+        assert "HTTP biasa di" in malay.text and "PERISAI_COOKIE_SECURE=false" in malay.text
+
+
+def test_a_stale_form_on_https_or_localhost_still_says_expired(
+    app: FastAPI, runtime: Runtime, db: Session
+) -> None:
+    user, _ = make_user(db, runtime.keyring)
+    # Over http to localhost a browser keeps Secure cookies; this test client does not, so the
+    # cookie is missing as on an expired form: the usual message, not the HTTPS one.
+    for base_url in ("http://localhost:8000", "http://127.0.0.1:8000", "http://[::1]:8000"):
+        response = _login_over(app, base_url, user.email)
+        assert response.status_code == 403
+        assert "PERISAI_COOKIE_SECURE" not in response.text
+    with TestClient(app, base_url="https://lab.example") as secure:
+        secure.get("/login")
+        response = secure.post(
+            "/login",
+            data={"email": user.email, "password": PASSWORD, "csrf_token": "stale"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 403
+        assert "PERISAI_COOKIE_SECURE" not in response.text
+
+
+def test_a_lab_with_insecure_cookies_logs_in_over_plain_http(runtime: Runtime, db: Session) -> None:
+    from perisai.app import create_app
+
+    user, _ = make_user(db, runtime.keyring)
+    lab = Runtime(
+        settings=runtime.settings.model_copy(update={"cookie_secure": False}), db=runtime.db
+    )
+    response = _login_over(create_app(lab.settings, runtime=lab), "http://lab.example", user.email)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login/totp"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from typing import Annotated
 
@@ -75,6 +76,21 @@ def _login_page(
     return response
 
 
+def secure_cookie_dropped(request: Request, cookie_secure: bool) -> bool:
+    """Whether the browser will have refused our Secure cookies: the page came over plain HTTP
+    to a name other than the local machine (browsers keep Secure cookies only over HTTPS and on
+    localhost). Then a login can only "expire"; the person is told why and what to set."""
+    if not cookie_secure or request.url.scheme != "http":
+        return False
+    host = (request.url.hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
 @router.get("/", dependencies=[Public])
 def root() -> RedirectResponse:
     return RedirectResponse("/app", status_code=303)
@@ -96,6 +112,9 @@ def login_submit(
 ) -> Response:
     lang = language_of(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected and secure_cookie_dropped(request, runtime.settings.cookie_secure):
+        error = translate("login.needs_https", lang, host=request.url.hostname or "")
+        return _login_page(request, runtime, error=error, email=email, status_code=403)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _login_page(
             request, runtime, error=translate("login.expired", lang), email=email, status_code=403

@@ -74,6 +74,16 @@ register(
             "ms": "E-mel atau kata laluan salah.",
             "en": "Email or password is wrong.",
         },
+        "login.needs_https": {
+            "ms": "Pelayar anda tidak menghantar semula kuki log masuk: pelayan ini menandakan "
+            "kukinya Secure (HTTPS sahaja), dan halaman ini dibuka melalui HTTP biasa di {host}. "
+            "Buka melalui https://. Untuk makmal di rangkaian yang dipercayai sahaja, tetapkan "
+            "PERISAI_COOKIE_SECURE=false dan mulakan semula pelayan (ditolak dalam produksi).",
+            "en": "Your browser did not send the login cookie back: this server marks its "
+            "cookies Secure (HTTPS only), and this page was opened over plain HTTP at {host}. "
+            "Open it over https://. For a lab on a trusted network only, set "
+            "PERISAI_COOKIE_SECURE=false and restart the server (refused in production).",
+        },
         "login.locked": {
             "ms": "Akaun dikunci sementara selepas terlalu banyak percubaan. Cuba lagi kemudian.",
             "en": "The account is locked for a while after too many attempts. Try again later.",
