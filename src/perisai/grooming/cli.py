@@ -110,6 +110,14 @@ def train_command(
     jsonl: Annotated[
         list[Path] | None, typer.Option("--jsonl", help="Labelled JSONL (repeatable).")
     ] = None,
+    dev_jsonl: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--dev-jsonl",
+            help="Held-out development JSONL to train on whatever its split says (repeatable); "
+            "never pass the held-out test file.",
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Artefact to write.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -124,7 +132,7 @@ def train_command(
 
     if (pan_xml is None) != (pan_predators is None):
         clikit.fail("--pan-xml and --pan-predators go together")
-    if pan_xml is None and not jsonl:
+    if pan_xml is None and not jsonl and not dev_jsonl:
         clikit.fail("nothing to train on: give --jsonl FILE and/or --pan-xml/--pan-predators")
     sources: list[str] = []
     try:
@@ -137,6 +145,11 @@ def train_command(
             sources.append(f"jsonl:{path.name}")
         held_out = sum(1 for item in items if item.split == "test")
         items = [item for item in items if item.split != "test"]
+        for path in dev_jsonl or []:
+            if "test" in path.stem:
+                clikit.fail(f"{path}: refusing to train on a file named like a test set")
+            items += load_jsonl(path)
+            sources.append(f"dev:{path.name}")
         model = train(items, source=",".join(sources))
     except GroomingInputError as exc:
         clikit.fail(str(exc))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Reusable fragments. `_GAP` allows up to two filler words ("send me one more pic").
-_YOU = r"(?:you|awak|kau|adik|sayang|dear|baby|babe)"
+_YOU = r"(?:you|awak|kau|kamu|adik|sayang|dear|baby|babe)"
 _YOUR = r"(?:your|you punya|awak punya)"
 _ME = r"(?:i|me|saya|aku|abang|akak|uncle|auntie|kakak)"
 _PARENTS = r"(?:parents|mom|dad|mak|ayah|mak ayah|family|ibu bapa|guardian|mom and dad)"
@@ -30,7 +30,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(?:pretty|comel|beautiful|cantik|lawa|manis|handsome|matang|mature)"
         rf"(?: sangat| gila| betul| nya| la| lah)? {_YOU}",
         r"mature for your age|matang untuk umur|matang dari umur|look older than",
-        r"(?:not|tak|bukan) (?:like|macam|sama macam) (?:other|the other|budak|orang) ",
+        r"(?:not|tak|bukan) (?:like|macam|sama macam) (?:other|the other|budak|orang)",
         r"(?:lain|different) (?:dari|daripada|from) (?:yang lain|other|the others|others)",
         r"special (?:bond|connection|friend|girl|boy)|hubungan (?:istimewa|special)",
         r"(?:kawan|friend) (?:istimewa|special)",
@@ -127,7 +127,8 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     "image_request": [
         rf"(?:send|hantar|bagi|give|share|post|snap)(?: me| saya| abang| aku)?(?: a| your| one| "
         rf"some| another| satu| lagi| more| new| cute)* {_PHOTO}",
-        rf"{_PHOTO} (?:you|awak|adik|sikit|please|boleh|lagi|of you|baru|terbaru|sekarang)",
+        rf"{_PHOTO} (?:you|awak|kamu|adik|sikit|please|boleh|lagi|of you|baru|terbaru|sekarang)"
+        r"(?! posted| post| hantar| upload| share)",
         r"(?:nak|want to|can i|boleh|let me|teringin nak) (?:tengok|see|look at) "
         r"(?:you|awak|adik|muka|your face|rupa|how you look)",
         r"(?:show|tunjuk)(?: me| saya| abang)? (?:you|your face|muka|rupa|yourself|diri)",
@@ -201,6 +202,255 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
     ],
 }
 
+
+_P = _PARENTS
+_APP_OR_THERE = rf"(?:sana|there|{_APPS})"
+
+# Issue 14: indirect wordings, paraphrases and the kinds added in v2 (parent_deception,
+# device_gift, coercion). Written against the canonical text: particles are already gone
+# ("sorang je ke kat rumah tu" → "sorang saja ke kat rumah"), SMS spellings already mended.
+V2_PATTERNS: dict[str, list[str]] = {
+    "risk_assessment": [
+        r"(?:are|is) you (?:at )?home alone|home alone|alone (?:at |kat |di |dekat )?(?:home|rumah)",
+        r"you (?:at |kat )?(?:home|rumah) (?:alone|sorang)",
+        r"(?:no one|nobody) else(?: is)? (?:around|home|there|at home|kat rumah)",
+        r"(?:takde|tak ada|tiada) (?:orang|sesiapa) lain",
+        r"who (?:usually |always |else )?(?:checks|check|reads|read|sees|see|uses|use|holds) "
+        r"your (?:phone|message|chat|account)",
+        r"siapa (?:selalu |yang )?(?:check|periksa|tengok|pegang|guna|pakai)(?: \w+)? "
+        r"(?:phone|message|chat|akaun)",
+        rf"(?:can|does|do|will) your (?:{_P}|sister|brother|kakak) (?:see|read|check|look at) "
+        r"your (?:phone|message|chat)",
+        r"(?:does|do) your phone share|phone (?:share|shared|kongsi) (?:with|dengan)",
+        rf"not even your {_P}|{_P} also (?:do not|does not|cannot|tak)",
+        rf"{_P}(?: \w+){{0,2}} (?:work|working|kerja) (?:late|malam|syif malam|night shift|shift)",
+        rf"{_P}(?: \w+)? (?:strict|garang)(?: or not| tak| ke)?",
+        r"(?:do it|buat|do)(?: \w+)? (?:in|dalam) (?:your |the )?(?:room|bilik)",
+        rf"(?:after|lepas|bila|when|once) (?:everyone|semua orang|they|diorang|your {_P}|{_P})"
+        r"(?: dah| is| are| has)? (?:sleeps|sleep|tidur|asleep|slept)",
+        r"(?:lock|kunci) (?:the |your )?(?:door|pintu)",
+        r"(?:malam|night|tonight)(?: \w+)? (?:you|kamu|kau) (?:sorang|alone)",
+        r"(?:you|kamu|kau) (?:sorang|alone) (?:tonight|malam|this afternoon|petang)",
+    ],
+    "location_probe": [
+        r"(?:which|what) (?:area|taman|part|neighbourhood|kawasan)|(?:taman|kawasan) (?:mana|apa)",
+        r"(?:stay|live|tinggal|duduk) (?:which|at which) (?:taman|area|part)",
+        r"(?:do you |you )?live near",
+        r"where (?:do )?(?:you )?(?:usually )?(?:hang out|lepak|go) after school|lepak mana",
+        r"(?:take|naik) (?:the )?(?:bus|bas)(?: \w+){0,3} (?:home|balik|or|ke|atau)",
+        r"(?:someone|orang|siapa) (?:fetches|fetch|ambil|jemput) (?:you|kamu)",
+        r"(?:school|sekolah) address|alamat sekolah",
+    ],
+    "age_probe": [
+        r"how old",
+        r"(?:sekolah rendah|primary) (?:ke|or|atau) (?:menengah|secondary)",
+    ],
+    "flattery": [
+        r"lain (?:dari|daripada) budak lain|different from (?:other|the other) (?:kids|girls|boys)",
+        r"(?:the )?only one (?:i|abang|akak|saya)(?: \w+){0,2} (?:look forward|wait|tunggu|talk|"
+        r"trust|care|rindu|miss)",
+        r"(?:you|kamu|awak) (?:saja|sahaja|only) (?:yang )?(?:abang|akak|saya|aku|i)(?: \w+)? "
+        r"(?:tunggu|wait|rindu|miss|look forward)",
+        r"(?:more )?mature than (?:them|your friends|other|kawan)|more mature",
+        r"good (?:girl|boy)|budak baik",
+        r"(?:known|kenal) each other (?:for )?(?:years|lama)|macam dah kenal lama",
+        r"finally (?:someone|somebody|orang) (?:with|who|yang)",
+        r"you (?:have|got|have got|ve got) (?:a |the )?(?:\w+ ){0,2}(?:build|figure|looks)",
+        r"(?:the )?best in the (?:club|team|class)",
+    ],
+    "secrecy": [
+        r"no need to (?:bring me up|mention me|mention|tell|say)",
+        r"(?:tak|tidak|no) (?:payah|perlu|need) (?:cerita|cakap|beritahu|sebut|mention|tell)",
+        rf"(?:do not|jangan|never) (?:mention|sebut|bring up|say)(?: \w+){{0,2}} (?:to )?"
+        rf"(?:anyone|anybody|sesiapa|orang|{_P}|me|abang|akak|the gift|gift|who gave)",
+        r"(?:do not|jangan) (?:tell|beritahu|cerita|cakap)(?: \w+){0,2} (?:sister|brother|kakak|"
+        r"cikgu|teacher|kawan|friends)",
+        r"(?:do not|tak|tidak) (?:have to|payah|perlu) (?:tell|beritahu|cerita)(?: \w+){0,3} "
+        r"(?:everything|semua)",
+        r"our (?:thing|secret|little thing)|(?:rahsia|secret) (?:kita|kat) berdua",
+        r"(?:for|untuk) (?:me|abang|akak|saya|aku) (?:only|saja|sahaja|sorang)|"
+        r"simpan (?:untuk|for) (?:abang|akak|saya|aku|me)",
+        r"(?:do not|jangan) (?:trust|percaya) (?:others|other people|orang lain)",
+        r"nobody else s|nobody else|orang lain takde",
+        r"(?:people|orang)(?: will| akan)? (?:think|fikir) (?:weird|pelik|bukan\w*|lain)",
+        r"(?:do not|jangan) (?:say|cakap|beritahu) (?:who|siapa) (?:gave|bagi)",
+    ],
+    "parent_deception": [
+        rf"(?:say|tell them|tell your {_P}|tell {_P}|cakap|beritahu)(?: \w+){{0,4}} (?:tuition|"
+        r"tuisyen|kelas tambahan|extra class|rumah kawan|friend s|library|perpustakaan|"
+        r"kerja kursus|group study|study group|studying)",
+        rf"(?:if|kalau|when|bila) (?:your )?{_P} (?:ask|asks|tanya)",
+        r"(?:say|cakap|tell them)(?: \w+){0,2} (?:a )?(?:friend|kawan) (?:from )?(?:school|sekolah)",
+        r"(?:tell|beritahu|cakap|say)(?: \w+){0,4} (?:money|duit)(?: \w+){0,3} (?:contest|"
+        r"peraduan|menang|won|lucky draw|cabutan)",
+        r"(?:say|cakap) (?:you |kamu )?(?:won|menang)",
+        r"(?:do not|jangan) (?:pick up|angkat|jawab|answer)",
+        r"(?:say|cakap)(?: your)? phone (?:on )?silent",
+        rf"(?:they|diorang|{_P}) (?:will not|takkan|tak akan|never) (?:check|periksa|tahu|know|"
+        r"find out)",
+        rf"(?:lie|tipu|bohong) (?:to |kat )?(?:{_P}|them|diorang)",
+    ],
+    "isolation": [
+        r"family (?:will not|would not|do not|does not|cannot|tak|takkan) (?:get it|understand|"
+        r"faham)",
+        rf"(?:they|diorang|mereka|{_P}) (?:will not|would not|takkan|tak akan|never|tak|do not)"
+        r" (?:believe|percaya)",
+        r"(?:you|kamu|awak|kau) (?:do not|tak|tidak) (?:need|perlukan|perlu) (?:them|diorang|"
+        r"mereka|your friends|kawan)",
+        r"(?:you|kamu) (?:ada|have|got) (?:abang|akak|me)",
+        r"(?:friends|kawan)(?: \w+){0,2} (?:so |very |sangat )?(?:childish|kebudakan)",
+        r"(?:never|tak pernah|tidak pernah) (?:listen|dengar)(?: to| cakap)? (?:you|kamu|kau)",
+        r"holding you back|(?:tak|tidak) payah harap (?:diorang|mereka|them)",
+        rf"(?:they|diorang|{_P})(?: will)?(?: just)? (?:overreact|freak out|over react)",
+    ],
+    "age_gap_normalisation": [
+        r"age thing (?:does not|do not|tak|is not) (?:matter|penting)",
+        r"(?:ex|last gf|last bf|girlfriend|boyfriend|bekas|gf|bf)(?: \w+){0,4} (?:younger|muda)",
+        r"(?:bukan|not) (?:tua|old) (?:sangat|that|so)",
+        r"i know i (?:am )?older|(?:talk|cakap|borak) (?:to|dengan) (?:you|kamu)(?: \w+)? "
+        r"(?:i )?feel young",
+    ],
+    "gift_offer": [
+        r"(?:i|abang|akak) (?:got|get|beli|belikan|bought)(?: \w+){0,2} (?:battlepass|"
+        r"battle pass|skin|skins|robux|diamonds|uc)",
+        r"battle ?pass(?: \w+){0,3} (?:i belanja|belanja|free|for you)",
+        r"(?:i|abang|akak)(?: will)? (?:pay|bayar)(?: \w+){0,2} (?:fee|fees|yuran|entry|"
+        r"for you|untuk kamu)",
+        r"(?:i|abang|akak)(?: will)? order(?: \w+){0,3} (?:to|ke) (?:your )?(?:school|sekolah|"
+        r"rumah|home|house|address)",
+        r"(?:here is|ini) rm ?\d+|rm ?\d+ (?:for you|untuk kamu)",
+        r"(?:give|bagi) (?:you |kamu )?free|i belanja|(?:abang|akak) belanja",
+        r"top up (?:your|kamu|awak) (?:prepaid|data|phone|credit)",
+        r"(?:abang|akak)(?: boleh)? belikan",
+    ],
+    "device_gift": [
+        r"(?:i|abang|akak|saya)(?: \w+){0,2} (?:buy|beli|belikan|bagi|give|get|send|hantar)"
+        r"(?: \w+){0,2} (?:phone|sim|iphone|new number|number baru)",
+        r"need (?:a )?new phone|(?:nak|want)(?: \w+)? (?:phone|sim) baru|phone baru",
+        r"new (?:phone|sim)(?: \w+)? (?:for you|untuk kamu|untuk awak)",
+        r"(?:switch|tukar|use|guna|pakai) (?:to |ke )?(?:the )?(?:new )?(?:number|sim)"
+        r"(?: baru| i sent| yang| abang| akak)",
+        r"new number i (?:sent|gave)",
+        r"your phone (?:so |dah |sangat )?(?:slow|lembap)|phone (?:kamu|awak) (?:dah )?lembap",
+        r"(?:other|lain|second|secret) (?:number|phone|sim)(?: \w+){0,4} (?:do not|tak|never|"
+        r"does not) (?:check|tengok|tahu|know)",
+    ],
+    "platform_migration": [
+        rf"(?:add|text|call|chat) (?:you|kamu|awak)(?: \w+)? (?:kat|dekat|on|in) {_APP_OR_THERE}",
+        r"give me your (?:other |second |secret )?number|your other number",
+        r"(?:move|pindah|switch|tukar)(?: \w+)? (?:to|ke) (?:another|other|lain) app",
+    ],
+    "image_request": [
+        r"(?:couple of|few|dua tiga|a few|beberapa)(?: \w+)? (?:pic|gambar|video|selfie)",
+        r"(?:pic|gambar|video|selfie) (?:of )?(?:yourself|diri)",
+        r"(?:send|hantar|bagi)(?: me)? \d+ (?:pic|gambar|video)",
+        r"full body|(?:face|muka) (?:side|sisi)",
+        r"(?:how to|cara) pose|(?:guide|ajar) (?:you|kamu)(?: \w+)? pose",
+        r"in (?:your )?(?:school )?uniform",
+        r"(?:video|pic|gambar) (?:pendek )?(?:of )?(?:you|kamu) (?:berjalan|walking)",
+        r"video pendek (?:kamu|you)",
+    ],
+    "camera_request": [
+        rf"(?:call|video) (?:me|abang|akak)(?: \w+)? (?:kat|on|dekat|in) {_APPS}",
+    ],
+    "meeting_request": [
+        r"come (?:by|alone|sorang|by yourself|yourself)|datang (?:sorang|seorang|sendiri)",
+        r"(?:swing|drop|pop) by",
+        r"(?:wait|tunggu)(?: for you| kamu| you)? (?:at|kat|dekat|di|depan|belakang) (?:the )?"
+        r"(?:back gate|pagar belakang|belakang|kedai|gate|pagar|taman|bus stop|stesen|corner|"
+        r"simpang)",
+        r"(?:abang|akak|i|saya) tunggu (?:depan|belakang|kat|dekat|at)",
+        r"crash at (?:mine|my place)|(?:tidur|bermalam|sleep over|stay over)(?: \w+)? "
+        r"(?:rumah abang|rumah akak|my place|my house|mine)",
+        r"come down for a bit|turun (?:kejap|sekejap|jap|bawah)",
+        r"(?:i am|saya|abang|akak|i) (?:near|dekat) (?:your |kawasan |area )?(?:area|kawasan|"
+        r"house|rumah|place)",
+        r"(?:jumpa|meet)(?: \w+)? (?:kat|at|dekat|di) (?:the )?(?:taman|park|playground|mall)",
+        r"(?:hantar|send|drive|bawa) (?:you|kamu) (?:balik|home)",
+        r"(?:meet|jumpa) (?:after|lepas) (?:school|sekolah|maghrib|class|kelas)",
+    ],
+    "threat": [
+        rf"(?:forward|send|hantar|post|share|sebar|tunjuk|show)(?: \w+){{0,3}} (?:screenshot|"
+        rf"screenshots|ss|chats|semua|everything|gambar|pic)(?: \w+){{0,3}} (?:to|kat|dekat|ke)"
+        rf" (?:your )?(?:teacher|cikgu|class|kelas|group|{_P}|school|sekolah|friends|kawan|"
+        r"everyone)",
+        r"(?:if|kalau) (?:you |kamu )?(?:block|blok|stop|ignore|report|tak reply)(?: \w+){0,3} "
+        r"(?:i|abang|akak|aku)(?: will)? (?:hantar|send|post|tell|beritahu|sebar|share)",
+        r"(?:tell|beritahu|bagitahu)(?: \w+){0,3} (?:what|apa) (?:you|kamu)(?: \w+){0,2} "
+        r"(?:told|buat|did|doing|been|cakap)",
+        r"(?:tell|beritahu) everyone in the group",
+        r"fine(?: then)? i(?: will)? (?:tell|post|send|share)",
+    ],
+    "coercion": [
+        r"(?:prove|buktikan)(?: \w+){0,2} (?:trust|percaya|love|sayang|care)",
+        r"you owe me|(?:kamu|awak) (?:berhutang|hutang)|after (?:all|everything) i (?:did|gave|"
+        r"bought|done)|lepas semua (?:abang|akak|saya)(?: \w+)? (?:buat|bagi|belikan)",
+        r"you promised|dah janji|janji dah",
+        r"(?:if|kalau) (?:you |kamu )?(?:really )?(?:love|sayang|care about|trust|percaya) "
+        r"(?:me|abang|akak)",
+        r"(?:do not|jangan) (?:be )?(?:so )?(?:shy|malu)",
+        r"no pressure|(?:why|kenapa) (?:are you |you )?(?:so )?(?:scared|takut)",
+        r"(?:now|sekarang) please",
+    ],
+}
+for _kind, _extra in V2_PATTERNS.items():
+    SIGNAL_PATTERNS.setdefault(_kind, []).extend(_extra)
+
+# Words in a message that explain *that message's* signal of the listed kinds as innocent (a
+# parent's photo of the stove, a surprise cake, a seller's cash-on-delivery meet-up, a class
+# told to switch cameras on). They never lower anything else in the conversation.
+EXPLANATIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "errand": (
+        r"(?:stove|dapur|api|iron|seterika|rice cooker|periuk|gas|paip|lampu|fridge|peti|parcel|"
+        r"bungkusan|delivery|timetable|jadual|carpool|haircut|rambut|boots|kasut|homework|"
+        r"kerja rumah|worksheet|folio|assignment|tugasan|notes|nota|slides|receipt|resit|"
+        r"stroller|fold|raya|outfit|kenduri|wedding|majlis|grandma|grandpa|nenek|atuk|tok|"
+        r"from today|tactics|past year|soalan|graph|sponsor)",
+        frozenset({"image_request", "camera_request"}),
+    ),
+    "celebration": (
+        r"(?:surprise|kejutan|cake|kek|birthday|hari jadi|propose|melamar|reward|pizza|wrap|"
+        r"balut|sneak|seludup|sorok)",
+        frozenset(
+            {"secrecy", "parent_deception", "risk_assessment", "meeting_request", "deletion",
+             "location_probe"}
+        ),
+    ),
+    "own_family": (
+        rf"(?:{_P}|cikgu|teacher) (?:aku|saya)|my (?:mom|dad|parents|mak|ayah|teacher)",
+        frozenset({"secrecy", "risk_assessment"}),
+    ),
+    "trade": (
+        r"(?:cod|handover|serah barang|postage|tracking|stock|stok|lrt|station|stesen|myvi|"
+        r"grey shirt|baju kelabu)",
+        frozenset({"meeting_request", "location_probe", "image_request"}),
+    ),
+    "group": (
+        r"(?:everyone|semua|all|parents|mak ayah|ibu bapa)(?: \w+)? (?:confirm|join|sila)|"
+        r"(?:in|dalam) (?:the )?(?:group|kumpulan)|the kids|budak budak|salam semua",
+        frozenset({"meeting_request", "camera_request", "image_request"}),
+    ),
+    "parent_speaking": (
+        r"(?:ayah|mak|dad|mom) (?:will |nak |akan |boleh )?(?:pick|ambil|jemput|fetch|swing|"
+        r"datang|come|tunggu|wait|hantar|drive)",
+        frozenset({"meeting_request", "risk_assessment", "image_request"}),
+    ),
+    "parent_said": (
+        rf"(?:your )?{_P} (?:said|say|cakap|kata|ask|asked|minta)(?: \w+)?(?: ok| boleh)?",
+        frozenset({"meeting_request", "risk_assessment"}),
+    ),
+}
+
+
+def lexicon_words() -> frozenset[str]:
+    """Every word of three letters or more the signal patterns are written in (for mending)."""
+    words: set[str] = set()
+    for alternatives in SIGNAL_PATTERNS.values():
+        for pattern in alternatives:
+            words.update(re.findall(r"(?<![\\a-z])[a-z]{3,}", pattern))
+    return frozenset(words)
+
+
 # Context that makes look-alike signals innocent; counted per conversation for the combiner.
 CONTEXT_PATTERNS: dict[str, list[str]] = {
     "family": [
@@ -223,7 +473,8 @@ CONTEXT_PATTERNS: dict[str, list[str]] = {
         r"still available|available lagi|ada lagi)",
     ],
     "education": [
-        r"(?:grooming|groomer|predator|pemangsa|pedofil|paedophile|warning signs|tanda tanda|"
+        r"(?:grooming|groomer|groomers|predator|predators|pemangsa|pedofil|paedophile|"
+        r"warning signs|warning sign|tanda tanda|tanda amaran|amaran|watch for|beware|"
         r"red flags|awareness|kesedaran|safety tips|tips keselamatan|article|artikel|berita|"
         r"news|report it|laporkan|polis|police|act 792|akta 792|seminar|ceramah|webinar|"
         r"parents should|ibu bapa perlu|online safety|keselamatan online|child safety)",
@@ -260,6 +511,8 @@ def compile_grouped(patterns: dict[str, list[str]]) -> re.Pattern[str]:
 
 
 SIGNAL_REGEX = compile_grouped(SIGNAL_PATTERNS)
+EXPLANATION_REGEX = compile_grouped({name: [pattern] for name, (pattern, _k) in EXPLANATIONS.items()})
+EXPLAINS: dict[str, frozenset[str]] = {name: kinds for name, (_p, kinds) in EXPLANATIONS.items()}
 CONTEXT_REGEX = compile_grouped(CONTEXT_PATTERNS)
 MINOR_REGEX = re.compile(MINOR_CUE)
 ADULT_REGEX = re.compile(ADULT_CUE)

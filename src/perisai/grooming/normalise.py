@@ -8,6 +8,7 @@ quoted exactly as the author wrote it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -17,6 +18,19 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Three or more of the same character are chat elongation ("cantikkkk", "sooo"): keep one.
 _ELONGATION = re.compile(r"(.)\1{2,}")
+
+# Everyday words a misspelling must never be "mended" into a lexicon word from.
+_COMMON_WORDS: frozenset[str] = frozenset(
+    """about after again along also always another around asked because before being below
+    better between bring brought called coming could doing during every first found friend
+    going great happy house inside later little maybe might money morning never night nothing
+    other people place please right school should since something still store taken thank
+    their there these thing think those three today together tomorrow under until using
+    wanted water where which while would years yesterday young class video photo phone
+    cousin coach taman teacher police cikgu sekolah makan minum kereta kucing hujan jalan
+    pasar malam rumah kawan sedap sikit tahun bulan minggu petang pagi siang semalam esok
+    tadi nanti kelas buku jersi field match trial trials relay games player played""".split()
+)
 
 # Spelling variant → canonical form. Canonical forms may be several words.
 ABBREVIATIONS: dict[str, str] = {
@@ -192,9 +206,9 @@ ABBREVIATIONS: dict[str, str] = {
     "da": "dah",
     "yg": "yang",
     "ygg": "yang",
-    "je": "je",
-    "jer": "je",
-    "ja": "je",
+    "je": "saja",
+    "jer": "saja",
+    "ja": "saja",
     "sje": "saja",
     "sahaja": "saja",
     "ni": "ni",
@@ -328,7 +342,127 @@ ABBREVIATIONS: dict[str, str] = {
     "parents": "parents",
     "cikgu": "cikgu",
     "teacher": "teacher",
+    # SMS spelling: dropped vowels, digits for sounds, contractions without the apostrophe
+    "hw": "how",
+    "hme": "home",
+    "hom": "home",
+    "alne": "alone",
+    "alon": "alone",
+    "prnts": "parents",
+    "prents": "parents",
+    "parnts": "parents",
+    "tll": "tell",
+    "tel": "tell",
+    "vid": "video",
+    "vids": "video",
+    "vdeo": "video",
+    "cl": "call",
+    "cll": "call",
+    "l8r": "later",
+    "ltr": "later",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "tonite": "tonight",
+    "nite": "night",
+    "tmr": "tomorrow",
+    "tmrw": "tomorrow",
+    "2moro": "tomorrow",
+    "2day": "today",
+    "rn": "right now",
+    "w": "with",
+    "wif": "with",
+    "wat": "what",
+    "wut": "what",
+    "wht": "what",
+    "bcos": "because",
+    "coz": "because",
+    "cuz": "because",
+    "sum1": "someone",
+    "some1": "someone",
+    "any1": "anyone",
+    "every1": "everyone",
+    "no1": "no one",
+    "convo": "conversation",
+    "chatt": "chat",
+    "msgs": "message",
+    "txt": "text",
+    "snaps": "pic",
+    "clip": "video",
+    "clips": "video",
+    "they'll": "they will",
+    "theyll": "they will",
+    "she'll": "she will",
+    "he'll": "he will",
+    "we'll": "we will",
+    "you'll": "you will",
+    "youll": "you will",
+    "it's": "it is",
+    "its": "it is",
+    "that's": "that is",
+    "thats": "that is",
+    "you've": "you have",
+    "youve": "you have",
+    "doesn’t": "does not",
+    "won’t": "will not",
+    "can’t": "cannot",
+    "you’re": "you are",
+    "they’ll": "they will",
+    "i’ll": "i will",
+    "dotn": "do not",
+    "dont't": "do not",
+    "nver": "never",
+    "nvr": "never",
+    "ppl": "people",
+    "pple": "people",
+    "kamu": "kamu",
+    "kmu": "kamu",
+    "tggu": "tunggu",
+    "tnggu": "tunggu",
+    "tgu": "tunggu",
+    "sapa": "siapa",
+    "spa": "siapa",
+    "sape": "siapa",
+    "pi": "pergi",
+    "gi": "pergi",
+    "pegi": "pergi",
+    "lps": "lepas",
+    "lpas": "lepas",
+    "lg": "lagi",
+    "lgi": "lagi",
+    "kwsn": "kawasan",
+    "tpt": "tempat",
+    "tmpt": "tempat",
+    "krja": "kerja",
+    "keje": "kerja",
+    "kije": "kerja",
+    "prgi": "pergi",
+    "bgitau": "beritahu",
+    "bgtau2": "beritahu",
+    "bgth": "beritahu",
+    "beritau": "beritahu",
+    "bagi tau": "beritahu",
+    "tau": "tahu",
+    "taw": "tahu",
+    "tw": "tahu",
+    "pkcik": "pakcik",
+    "mkcik": "makcik",
+    "fone": "phone",
+    "phon": "phone",
+    "sim": "sim",
+    "simkad": "sim",
+    "nmbor": "number",
+    "nombo": "number",
+    "numbr": "number",
+    "berdua": "berdua",
 }
+
+# Malay and Manglish particles that sit inside phrases without changing what they ask
+# ("sorang je ke kat rumah tu", "mak pun tak?", "now la please"): dropped from the canonical
+# text (their characters stay inside any evidence span that straddles them).
+PARTICLES: frozenset[str] = frozenset(
+    {"la", "lah", "pun", "kot", "eh", "weh", "wei", "sia", "lor", "meh", "tu", "ni", "ah", "ya",
+     "ye", "yer", "kan", "ok", "okay", "oke", "mah", "lo"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,13 +481,93 @@ class Normalised:
         return self.spans[first][0], self.spans[last][1]
 
 
+_VOWELS = frozenset("aeiou")
+
+
+@functools.cache
+def _fuzzy_index() -> tuple[frozenset[str], dict[str, str | None], dict[str, str | None]]:
+    """Words the patterns are written in, and two ways to reach them from a misspelling.
+
+    `deletes` maps each word of five letters or more, and each one-letter deletion of it, to
+    the word (None when two words collide): a token at edit distance one (a dropped, added or
+    swapped letter: "somoene", "chekc", "aftter") finds its word through a shared deletion.
+    `skeletons` maps a word's consonant skeleton to it, for SMS spellings without vowels
+    ("prnts", "tll", "pdm").
+    """
+    from perisai.grooming.lexicon import lexicon_words
+
+    words = set(lexicon_words())
+    for value in ABBREVIATIONS.values():
+        words.update(value.split())
+    known = frozenset(words) | frozenset(ABBREVIATIONS) | _COMMON_WORDS
+    deletes: dict[str, str | None] = {}
+    skeletons: dict[str, str | None] = {}
+
+    def put(table: dict[str, str | None], key: str, word: str) -> None:
+        if key in table and table[key] != word:
+            table[key] = None
+        else:
+            table[key] = word
+
+    for word in sorted(words):
+        if not word.isalpha():
+            continue
+        if len(word) >= 5:
+            put(deletes, word, word)
+            for i in range(len(word)):
+                put(deletes, word[:i] + word[i + 1 :], word)
+        if len(word) >= 4:
+            put(skeletons, word[0] + "".join(c for c in word[1:] if c not in _VOWELS), word)
+    return known, deletes, skeletons
+
+
+def _fuzzy(token: str) -> str | None:
+    """The lexicon word a misspelt token stands for, when exactly one fits."""
+    known, deletes, skeletons = _fuzzy_index()
+    if token in known or not token.isalpha() or len(token) < 3:
+        return None
+    if not any(c in _VOWELS for c in token[1:]) and len(token) >= 3:
+        found = skeletons.get(token)
+        if found is not None:
+            return found
+    if len(token) < 5:
+        return None
+    keys = [token] + [token[:i] + token[i + 1 :] for i in range(len(token))]
+    candidates = {w for k in keys if (w := deletes.get(k)) is not None and _one_edit(token, w)}
+    if len(candidates) == 1:
+        return candidates.pop()
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or adjacent swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@functools.lru_cache(maxsize=65_536)
 def canonical_token(raw: str) -> str:
     token = _ELONGATION.sub(r"\1", raw)
-    return ABBREVIATIONS.get(token, ABBREVIATIONS.get(raw, token))
+    found = ABBREVIATIONS.get(token, ABBREVIATIONS.get(raw))
+    if found is not None:
+        return found
+    return _fuzzy(token) or token
 
 
 def normalise(text: str) -> Normalised:
-    """Lower-case, NFKC-fold, collapse elongation and expand abbreviations, token by token."""
+    """Lower-case, NFKC-fold, collapse elongation, expand abbreviations, mend misspellings and
+    drop Malay particles, token by token."""
     folded = unicodedata.normalize("NFKC", text).lower()
     # NFKC can change the length of a string; only then fall back to the unfolded text so that
     # offsets still point into the original.
@@ -366,6 +580,8 @@ def normalise(text: str) -> Normalised:
     for match in _TOKEN.finditer(source):
         raw = match.group()
         raw_tokens.append(raw)
+        if raw in PARTICLES:
+            continue
         canonical = canonical_token(raw)
         starts.append(position)
         spans.append(match.span())

@@ -35,6 +35,8 @@ class ConversationStream:
         self._threshold = threshold
         self.conversation_id = conversation_id
         self._state = ConversationState(hints=dict(hints))
+        self._author_risk: dict[str, float] = {}
+        self._suspect: str | None = None
         self._peak_risk = 0.0
         self._first_flag: int | None = None
 
@@ -55,22 +57,36 @@ class ConversationStream:
         """Add one message without building an assessment (for bulk scoring)."""
         _check_message(message, self._state.messages)
         index = self._state.messages
-        self._state.update(message.author, analyse_message(index, message))
-        if self._state.suspect is None:
-            return  # no signal yet: the risk cannot have changed from the empty prior
-        risk = self._model.probability(self._state.features())
+        state = self._state
+        analysis = analyse_message(index, message)
+        others_changed = state.update(message, analysis)
+        if not analysis.signals and not analysis.explained and not others_changed:
+            return  # no new evidence: nobody's risk can have changed
+        authors = list(state.authors) if others_changed else [message.author]
+        for author in authors:
+            if state.has_evidence(author):
+                self._author_risk[author] = self._model.probability(state.features(author))
+        if not self._author_risk:
+            return
+        suspect = max(
+            self._author_risk,
+            key=lambda a: (self._author_risk[a], state.authors[a].suspicion),
+        )
+        if state.authors[suspect].kind_counts:
+            self._suspect = suspect
+        risk = self._author_risk[suspect]
         self._peak_risk = max(self._peak_risk, risk)
         if self._first_flag is None and risk >= self._threshold:
             self._first_flag = index
 
     def assessment(self) -> Assessment:
         state = self._state
-        suspect = state.suspect
+        suspect = self._suspect
         suspect_signals = [s for s in state.signals if s.author == suspect]
         stage = None
         if suspect_signals:
             stage = STAGES[max(STAGE_ORDER[s.stage] for s in suspect_signals)]
-        risk = self._peak_risk if suspect is not None else self._empty_risk()
+        risk = max(self._peak_risk, self._empty_risk())
         return Assessment(
             id=self.conversation_id,
             risk=round(risk, 4),
@@ -83,7 +99,7 @@ class ConversationStream:
         )
 
     def _empty_risk(self) -> float:
-        return self._model.probability(self._state.features())
+        return self._model.probability(self._state.features(None))
 
 
 class GroomingScorer:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from perisai.grooming.langid import detect_language
-from perisai.grooming.lexicon import ADULT_REGEX, CONTEXT_REGEX, MINOR_REGEX, SIGNAL_REGEX
+import re
+
+from perisai.grooming.lexicon import (
+    ADULT_REGEX,
+    CONTEXT_REGEX,
+    EXPLAINS,
+    EXPLANATION_REGEX,
+    MINOR_REGEX,
+    SIGNAL_REGEX,
+)
 from perisai.grooming.models import MAX_MESSAGE_CHARS, Message, Signal
 from perisai.grooming.normalise import normalise
 from perisai.grooming.taxonomy import KIND_STAGE
@@ -18,9 +27,16 @@ class MessageAnalysis:
     contexts: frozenset[str]
     minor_cue: bool
     adult_cue: bool
-    # Signals inside text that talks *about* grooming (news, school talks): counted separately,
-    # never shown as the author's own behaviour.
+    # Signals inside text that talks *about* grooming (news, school talks) or inside quotation
+    # marks: counted separately, never shown as the author's own behaviour.
     quoted_signals: int
+    # Kinds found but explained by this same message (a photo *of the stove*, a secret *cake*):
+    # not shown, and weighed apart from unexplained evidence.
+    explained: tuple[str, ...] = ()
+
+
+# Text between double quotation marks (straight, curly or guillemets): someone quoting words.
+_QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{3,400}[\"“”«»„]")
 
 
 def analyse_message(index: int, message: Message) -> MessageAnalysis:
@@ -30,12 +46,25 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
     contexts = frozenset(
         m.lastgroup for m in CONTEXT_REGEX.finditer(norm.text) if m.lastgroup is not None
     )
+    explaining: set[str] = set()
+    for match in EXPLANATION_REGEX.finditer(norm.text):
+        if match.lastgroup is not None:
+            explaining |= EXPLAINS[match.lastgroup]
+    quotes = [m.span() for m in _QUOTED.finditer(text)] if '"' in text or "“" in text else []
     found: list[Signal] = []
+    explained: list[str] = []
+    quoted = 0
     for match in SIGNAL_REGEX.finditer(norm.text):
         kind = match.lastgroup
         if kind is None:
             continue
         start, end = norm.original_span(*match.span())
+        if any(a <= start and end <= b for a, b in quotes):
+            quoted += 1
+            continue
+        if kind in explaining:
+            explained.append(kind)
+            continue
         found.append(
             Signal(
                 message=index,
@@ -47,9 +76,8 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
                 author=message.author,
             )
         )
-    quoted = 0
     if found and "education" in contexts:
-        quoted, found = len(found), []
+        quoted, found = quoted + len(found), []
     return MessageAnalysis(
         lang=lang,
         signals=found,
@@ -57,4 +85,5 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
         minor_cue=MINOR_REGEX.search(norm.text) is not None,
         adult_cue=ADULT_REGEX.search(norm.text) is not None,
         quoted_signals=quoted,
+        explained=tuple(explained),
     )

@@ -32,6 +32,10 @@ KIND_STAGE: dict[str, str] = {
     "camera_request": "approach",
     "meeting_request": "approach",
     "threat": "approach",
+    # Added in v2 (issue 14).
+    "parent_deception": "exclusivity_isolation",
+    "device_gift": "exclusivity_isolation",
+    "coercion": "approach",
 }
 KINDS: tuple[str, ...] = tuple(KIND_STAGE)
 
@@ -57,4 +61,22 @@ KIND_SUSPICION: dict[str, float] = {
     "camera_request": 1.2,
     "meeting_request": 1.2,
     "threat": 2.0,
+    "parent_deception": 2.0,
+    "device_gift": 1.5,
+    "coercion": 1.5,
 }
+
+# Kinds that prepare or keep a child alone with the suspect (the "control" stages): evidence of
+# grooming before any request is made, which is what early warning rests on.
+CONTROL_KINDS: frozenset[str] = frozenset(
+    {
+        "risk_assessment",
+        "secrecy",
+        "deletion",
+        "platform_migration",
+        "isolation",
+        "parent_deception",
+        "device_gift",
+        "age_gap_normalisation",
+    }
+)
