@@ -31,7 +31,79 @@ EXAMPLES: dict[str, list[str]] = {
         "kalau x reply abg akan sebar kat semua",
     ],
     "age_gap_normalisation": ["age is just a number", "umur hanya nombor", "beza umur x kisah"],
+    "parent_deception": [
+        "tell them you're studying at a friend's",
+        "just say ur at tuition, they wont check",
+        "cakap kat mak kamu pergi kelas tambahan",
+    ],
+    "device_gift": [
+        "i'll get u a new phone, dont tell anyone",
+        "tukar ke nombor baru yang abang bagi",
+        "abg boleh belikan fon baru utk kamu",
+    ],
+    "coercion": [
+        "prove that you trust me",
+        "after everything i did for u",
+        "kalau sayang abang, buktikan",
+    ],
 }
+
+# Issue 14's missed wordings: indirect secrecy, deception, isolation, meetings and photo
+# requests in other words, threats after a refusal, SMS spelling, Malay particles and "kamu".
+ISSUE_WORDINGS: list[tuple[str, str]] = [
+    ("secrecy", "no need to bring me up at home"),
+    ("secrecy", "tak payah cerita kat mak"),
+    ("parent_deception", "tell them you're studying at a friend's"),
+    ("isolation", "your family won't get it"),
+    ("meeting_request", "come by yourself"),
+    ("meeting_request", "i'll swing by to get u"),
+    ("meeting_request", "abang tunggu depan kedai"),
+    ("meeting_request", "you can crash at mine"),
+    ("image_request", "a couple of snaps of you"),
+    ("image_request", "a quick clip of you"),
+    ("threat", "i'll forward the screenshots to your teacher"),
+    ("risk_assessment", "are you home alone?"),
+    ("risk_assessment", "sorang je ke kat rumah tu"),
+    ("risk_assessment", "u at hme alne?"),
+    ("secrecy", "dnt tll ur prnts"),
+    ("camera_request", "vid cl tonite"),
+    ("deletion", "dlt this convo after"),
+    ("image_request", "hantar gambar kamu"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), ISSUE_WORDINGS)
+def test_issue_wordings_are_recognised(kind: str, text: str) -> None:
+    kinds = {s.kind for s in analyse_message(0, Message("s", text)).signals}
+    assert kind in kinds, f"{kind} not found in {text!r}: {kinds}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("can you send me a photo of the stove, did i turn it off?", "image_request"),
+        ("esok petang kau sorang kat rumah? aku nak seludup kek masuk peti", "risk_assessment"),
+        ("jangan bagitau ayah, kita nak buat surprise hari jadi dia", "secrecy"),
+        ("salam semua, kelas online malam ni pukul 9. kamera on ye", "camera_request"),
+    ],
+)
+def test_a_message_can_explain_its_own_signal(text: str, kind: str) -> None:
+    analysis = analyse_message(0, Message("p", text))
+    assert kind not in {s.kind for s in analysis.signals}
+    assert kind in analysis.explained
+
+
+def test_an_explanation_covers_only_its_own_kinds() -> None:
+    # a cake explains a secret, not a photo request in the same breath
+    analysis = analyse_message(0, Message("s", "jangan bagitau mak pasal kek, hantar gambar kamu"))
+    assert "image_request" in {s.kind for s in analysis.signals}
+    assert "secrecy" in analysis.explained
+
+
+def test_quoted_warning_phrases_are_not_the_authors_own() -> None:
+    analysis = analyse_message(0, Message("c", 'ingat: "hantar gambar", "datang sorang" ok'))
+    assert analysis.signals == []
+    assert analysis.quoted_signals >= 2
 
 
 def test_every_kind_has_examples() -> None:

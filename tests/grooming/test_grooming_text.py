@@ -54,3 +54,26 @@ def test_nfkc_change_of_length_keeps_offsets_valid() -> None:
 )
 def test_language_labels(text: str, lang: str) -> None:
     assert detect_language(normalise(text).raw_tokens) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("hw r u", "how are you"),
+        ("ur prnts hme alne?", "your parents home alone"),
+        ("sorang je ke kat rumah tu", "sorang saja ke kat rumah"),  # particles dropped
+        ("mak pun x?", "mak tak"),
+        ("somoene chekc", "someone check"),  # one edit from a lexicon word
+        ("pdm", "padam"),  # consonant skeleton
+        ("along the way", "along the way"),  # a real word is never "mended"
+    ],
+)
+def test_sms_spelling_particles_and_typos_are_normalised(text: str, canonical: str) -> None:
+    assert normalise(text).text == canonical
+
+
+def test_dropped_particles_stay_inside_evidence_spans() -> None:
+    text = "sorang je ke kat rumah tu"
+    norm = normalise(text)
+    s, e = norm.original_span(0, len(norm.text))
+    assert text[s:e] == "sorang je ke kat rumah"

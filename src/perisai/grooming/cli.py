@@ -177,10 +177,18 @@ def eval_command(
     threshold: Annotated[float | None, typer.Option("--threshold")] = None,
     model: ModelOption = None,
     json_output: JsonOption = False,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            "--robustness",
+            help="Also run the padding test (benign chats after 4, 8, 16 neutral messages) and "
+            "the hint test (suspect declared 30, others 13).",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall, F0.5, ROC-AUC, per-language figures and early detection."""
     from perisai.grooming.dataset import load_jsonl
-    from perisai.grooming.evaluation import evaluate
+    from perisai.grooming.evaluation import evaluate, hint_test, padding_test
     from perisai.grooming.models import GroomingInputError
     from perisai.grooming.scorer import GroomingScorer
 
@@ -194,6 +202,9 @@ def eval_command(
     if not items:
         clikit.fail(f"no conversations in split {split!r} of {jsonl}")
     report = evaluate(scorer, items)
+    if robustness:
+        report["padding_test"] = padding_test(scorer, items)
+        report["hint_test"] = hint_test(scorer, items)
     if json_output:
         clikit.emit(report)
         return
@@ -216,7 +227,25 @@ def _human_report(r: dict[str, Any]) -> str:
             f"  {lang:<10} n={m['n']:<4} P={m['precision']:.3f} R={m['recall']:.3f} "
             f"F0.5={m['f0_5']:.3f} AUC={m['roc_auc']}"
         )
+    for origin, m in r.get("per_origin", {}).items():
+        lines.append(
+            f"  origin {origin:<10} n={m['n']:<4} P={m['precision']:.3f} R={m['recall']:.3f} "
+            f"F0.5={m['f0_5']:.3f}"
+        )
     lines.append(f"false alarms by category: {r['false_alarms_by_category']}")
+    if r.get("padding_test"):
+        p = r["padding_test"]
+        lines.append(
+            f"padding test ({p['benign']} benign): false alarms by neutral messages prefixed "
+            f"{p['false_alarms']}, worst +{p['added_points']} points"
+        )
+    if r.get("hint_test"):
+        h = r["hint_test"]
+        lines.append(
+            f"hint test ({h['grooming']} grooming, suspect 30 / others 13): recall "
+            f"{h['recall_without_hints']} -> {h['recall_with_hints']}, flags lost "
+            f"{h['flags_lost']}, risk lowered {h['risk_lowered']}"
+        )
     if r["missed"]:
         lines.append(f"missed: {', '.join(r['missed'])}")
     if r["false_positives"]:

@@ -28,6 +28,7 @@ class Labelled:
     suspect: str | None = None
     first_indicator: int | None = None
     first_contact_request: int | None = None
+    origin: str = ""  # how the record was made ("hand", "generated"), for reporting by subset
 
 
 def _optional_index(obj: dict[str, Any], key: str, where: str) -> int | None:
@@ -56,6 +57,7 @@ def labelled_from_dict(obj: dict[str, Any], where: str) -> Labelled:
         suspect=str(suspect) if suspect is not None else None,
         first_indicator=_optional_index(obj, "first_indicator", where),
         first_contact_request=_optional_index(obj, "first_contact_request", where),
+        origin=str(obj.get("origin", "")),
     )
 
 

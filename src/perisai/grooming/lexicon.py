@@ -58,7 +58,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(?:your|you punya) (?:address|alamat)|alamat (?:rumah|awak|you|adik)",
     ],
     "risk_assessment": [
-        rf"(?:are )?{_YOU} (?:alone|sorang)|(?:sorang|alone)(?: je| only)?(?: ke)? "
+        rf"(?:are )?{_YOU} (?:alone|sorang)|(?:sorang|alone)(?: saja| only)?(?: ke)? "
         r"(?:kat |dekat |at )?(?:rumah|home|bilik|room)",
         rf"{_PARENTS}{_GAP} (?:ada|takde|tak ada|not|out|home|around|there|keluar|balik|"
         r"kerja|working|asleep|tidur|sleep)(?: \w+)?(?: ke| tak| or not| now| sekarang|\?)",
@@ -211,7 +211,8 @@ _APP_OR_THERE = rf"(?:sana|there|{_APPS})"
 # ("sorang je ke kat rumah tu" → "sorang saja ke kat rumah"), SMS spellings already mended.
 V2_PATTERNS: dict[str, list[str]] = {
     "risk_assessment": [
-        r"(?:are|is) you (?:at )?home alone|home alone|alone (?:at |kat |di |dekat )?(?:home|rumah)",
+        r"(?:are|is) you (?:at )?home alone|home alone|"
+        r"alone (?:at |kat |di |dekat )?(?:home|rumah)",
         r"you (?:at |kat )?(?:home|rumah) (?:alone|sorang)",
         r"(?:no one|nobody) else(?: is)? (?:around|home|there|at home|kat rumah)",
         r"(?:takde|tak ada|tiada) (?:orang|sesiapa) lain",
@@ -280,7 +281,8 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"tuisyen|kelas tambahan|extra class|rumah kawan|friend s|library|perpustakaan|"
         r"kerja kursus|group study|study group|studying)",
         rf"(?:if|kalau|when|bila) (?:your )?{_P} (?:ask|asks|tanya)",
-        r"(?:say|cakap|tell them)(?: \w+){0,2} (?:a )?(?:friend|kawan) (?:from )?(?:school|sekolah)",
+        r"(?:say|cakap|tell them)(?: \w+){0,2} (?:a )?(?:friend|kawan) (?:from )?"
+        r"(?:school|sekolah)",
         r"(?:tell|beritahu|cakap|say)(?: \w+){0,4} (?:money|duit)(?: \w+){0,3} (?:contest|"
         r"peraduan|menang|won|lucky draw|cabutan)",
         r"(?:say|cakap) (?:you |kamu )?(?:won|menang)",
@@ -325,7 +327,7 @@ V2_PATTERNS: dict[str, list[str]] = {
     ],
     "device_gift": [
         r"(?:i|abang|akak|saya)(?: \w+){0,2} (?:buy|beli|belikan|bagi|give|get|send|hantar)"
-        r"(?: \w+){0,2} (?:phone|sim|iphone|new number|number baru)",
+        r"(?: \w+){0,3} (?:phone|sim|iphone|new number|number baru)",
         r"need (?:a )?new phone|(?:nak|want)(?: \w+)? (?:phone|sim) baru|phone baru",
         r"new (?:phone|sim)(?: \w+)? (?:for you|untuk kamu|untuk awak)",
         r"(?:switch|tukar|use|guna|pakai) (?:to |ke )?(?:the )?(?:new )?(?:number|sim)"
@@ -395,6 +397,13 @@ V2_PATTERNS: dict[str, list[str]] = {
 }
 for _kind, _extra in V2_PATTERNS.items():
     SIGNAL_PATTERNS.setdefault(_kind, []).extend(_extra)
+# The narrower new kinds go first: at one position the first group that matches wins, and
+# "i'll get u a new phone" is a device gift before it is a gift.
+_FIRST = ("device_gift", "parent_deception", "coercion")
+SIGNAL_PATTERNS = {
+    **{kind: SIGNAL_PATTERNS[kind] for kind in _FIRST},
+    **{kind: alts for kind, alts in SIGNAL_PATTERNS.items() if kind not in _FIRST},
+}
 
 # Words in a message that explain *that message's* signal of the listed kinds as innocent (a
 # parent's photo of the stove, a surprise cake, a seller's cash-on-delivery meet-up, a class
@@ -412,8 +421,14 @@ EXPLANATIONS: dict[str, tuple[str, frozenset[str]]] = {
         r"(?:surprise|kejutan|cake|kek|birthday|hari jadi|propose|melamar|reward|pizza|wrap|"
         r"balut|sneak|seludup|sorok)",
         frozenset(
-            {"secrecy", "parent_deception", "risk_assessment", "meeting_request", "deletion",
-             "location_probe"}
+            {
+                "secrecy",
+                "parent_deception",
+                "risk_assessment",
+                "meeting_request",
+                "deletion",
+                "location_probe",
+            }
         ),
     ),
     "own_family": (
@@ -511,7 +526,9 @@ def compile_grouped(patterns: dict[str, list[str]]) -> re.Pattern[str]:
 
 
 SIGNAL_REGEX = compile_grouped(SIGNAL_PATTERNS)
-EXPLANATION_REGEX = compile_grouped({name: [pattern] for name, (pattern, _k) in EXPLANATIONS.items()})
+EXPLANATION_REGEX = compile_grouped(
+    {name: [pattern] for name, (pattern, _k) in EXPLANATIONS.items()}
+)
 EXPLAINS: dict[str, frozenset[str]] = {name: kinds for name, (_p, kinds) in EXPLANATIONS.items()}
 CONTEXT_REGEX = compile_grouped(CONTEXT_PATTERNS)
 MINOR_REGEX = re.compile(MINOR_CUE)

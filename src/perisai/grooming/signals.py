@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from perisai.grooming.langid import detect_language
-import re
-
 from perisai.grooming.lexicon import (
     ADULT_REGEX,
     CONTEXT_REGEX,

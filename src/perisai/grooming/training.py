@@ -174,8 +174,8 @@ def _best_threshold(probabilities: Any, labels: Any, groups: Any) -> float:
             mask = g == conv
             grooming = bool(y[mask].max() == 1)
             # grooming: flagged when the suspect's samples reach t; benign: when any does
-            flagged = bool((p[mask & (y == 1)] >= t).any()) if grooming else bool(
-                (p[mask] >= t).any()
+            flagged = (
+                bool((p[mask & (y == 1)] >= t).any()) if grooming else bool((p[mask] >= t).any())
             )
             if grooming and flagged:
                 tp += 1

@@ -1,0 +1,73 @@
+"""The packaged engine on the sealed held-out test set (tests/data/grooming/heldout/test.jsonl),
+against issue 14's targets. Only aggregate figures are asserted or printed: the set is never
+read conversation by conversation, tuned on or trained on (`perisai grooming train` refuses a
+file named like a test set).
+
+Where the engine does not reach a target yet, the test is marked xfail(strict=True) with the
+measured figure, so it fails loudly (XPASS) the day it does and the marker must go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perisai.grooming import GroomingScorer
+from perisai.grooming.dataset import load_jsonl
+from perisai.grooming.evaluation import evaluate, hint_test, padding_test
+
+TEST_SET = Path(__file__).resolve().parents[1] / "data" / "grooming" / "heldout" / "test.jsonl"
+# Issue 14's baseline, measured on this file with the v1 engine (model 2.156.118).
+BASELINE = {"f0_5": 0.5688, "recall": 0.81, "early": 0.756}
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Any]:
+    scorer = GroomingScorer.load()
+    items = load_jsonl(TEST_SET)
+    report = evaluate(scorer, items)
+    report["padding_test"] = padding_test(scorer, items)
+    report["hint_test"] = hint_test(scorer, items)
+    return report
+
+
+def test_the_set_is_not_trivially_easy(figures: dict[str, Any]) -> None:
+    # Perfect scores here would say the set is too easy, not that the engine is perfect.
+    assert figures["f0_5"] < 0.99 or figures["roc_auc"] < 0.999
+
+
+def test_early_warning_before_the_first_request(figures: dict[str, Any]) -> None:
+    early = figures["early_detection"]["flagged_by_first_contact_request"]
+    assert early >= 0.70
+    assert early > BASELINE["early"]
+
+
+def test_padding_with_neutral_messages_adds_at_most_two_points(figures: dict[str, Any]) -> None:
+    padding = figures["padding_test"]
+    assert set(padding["false_alarms"]) == {"0", "4", "8", "16"}
+    assert padding["added_points"] <= 2.0
+
+
+def test_declared_adult_and_minor_ages_never_reduce_recall(figures: dict[str, Any]) -> None:
+    hints = figures["hint_test"]
+    assert hints["grooming"] >= 150
+    assert hints["flags_lost"] == 0
+    assert hints["recall_with_hints"] >= hints["recall_without_hints"]
+
+
+def test_better_than_the_v1_baseline(figures: dict[str, Any]) -> None:
+    assert figures["f0_5"] > BASELINE["f0_5"] + 0.1
+    assert figures["recall"] >= BASELINE["recall"]
+    for lang, m in figures["per_language"].items():
+        assert m["recall"] >= 0.85, lang
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14 target F0.5 >= 0.9 not reached: held-out test F0.5 is about 0.72 "
+    "(precision about 0.68; see docs/grooming.md)",
+)
+def test_f05_reaches_the_issue_target(figures: dict[str, Any]) -> None:
+    assert figures["f0_5"] >= 0.9
