@@ -518,11 +518,10 @@ def _alternation(alternatives: list[str]) -> str:
 
 
 def compile_grouped(patterns: dict[str, list[str]]) -> re.Pattern[str]:
-    """One regex, one named group per key, each alternative bounded by word edges."""
-    groups = [
-        f"(?P<{name}>(?<!\\w)(?:{_alternation(alts)})(?!\\w))" for name, alts in patterns.items()
-    ]
-    return re.compile("|".join(groups))
+    """One regex, one named group per key, each alternative bounded by word edges (one shared
+    look-behind up front, so positions inside a word are rejected before any alternative)."""
+    groups = [f"(?P<{name}>(?:{_alternation(alts)})(?!\\w))" for name, alts in patterns.items()]
+    return re.compile("(?<!\\w)(?:" + "|".join(groups) + ")")
 
 
 SIGNAL_REGEX = compile_grouped(SIGNAL_PATTERNS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,8 +39,46 @@ class MessageAnalysis:
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]{3,400}[\"“”«»„]")
 
 
+_CACHED_CHARS = 200  # short messages ("ok", "haha", "u home?") repeat; cache their analysis
+
+
+@dataclass(frozen=True, slots=True)
+class _TextAnalysis:
+    lang: str
+    found: tuple[tuple[str, int, int], ...]  # kind, start, end in the original text
+    contexts: frozenset[str]
+    minor_cue: bool
+    adult_cue: bool
+    quoted_signals: int
+    explained: tuple[str, ...]
+
+
 def analyse_message(index: int, message: Message) -> MessageAnalysis:
     text = message.text[:MAX_MESSAGE_CHARS]
+    result = _analyse_cached(text) if len(text) <= _CACHED_CHARS else _analyse_text(text)
+    return MessageAnalysis(
+        lang=result.lang,
+        signals=[
+            Signal(
+                message=index,
+                kind=kind,
+                stage=KIND_STAGE[kind],
+                evidence=text[start:end],
+                span=(start, end),
+                lang=result.lang,
+                author=message.author,
+            )
+            for kind, start, end in result.found
+        ],
+        contexts=result.contexts,
+        minor_cue=result.minor_cue,
+        adult_cue=result.adult_cue,
+        quoted_signals=result.quoted_signals,
+        explained=result.explained,
+    )
+
+
+def _analyse_text(text: str) -> _TextAnalysis:
     norm = normalise(text)
     lang = detect_language(norm.raw_tokens)
     contexts = frozenset(
@@ -50,7 +89,7 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
         if match.lastgroup is not None:
             explaining |= EXPLAINS[match.lastgroup]
     quotes = [m.span() for m in _QUOTED.finditer(text)] if '"' in text or "“" in text else []
-    found: list[Signal] = []
+    found: list[tuple[str, int, int]] = []
     explained: list[str] = []
     quoted = 0
     for match in SIGNAL_REGEX.finditer(norm.text):
@@ -64,25 +103,18 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
         if kind in explaining:
             explained.append(kind)
             continue
-        found.append(
-            Signal(
-                message=index,
-                kind=kind,
-                stage=KIND_STAGE[kind],
-                evidence=text[start:end],
-                span=(start, end),
-                lang=lang,
-                author=message.author,
-            )
-        )
+        found.append((kind, start, end))
     if found and "education" in contexts:
         quoted, found = quoted + len(found), []
-    return MessageAnalysis(
+    return _TextAnalysis(
         lang=lang,
-        signals=found,
+        found=tuple(found),
         contexts=contexts,
         minor_cue=MINOR_REGEX.search(norm.text) is not None,
         adult_cue=ADULT_REGEX.search(norm.text) is not None,
         quoted_signals=quoted,
         explained=tuple(explained),
     )
+
+
+_analyse_cached = functools.lru_cache(maxsize=16_384)(_analyse_text)
