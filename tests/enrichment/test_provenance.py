@@ -5,6 +5,7 @@ adding the face-swap reason, and the report page wording the strength in Malay a
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,47 @@ def test_report_page_shows_provenance_with_its_strength(
         "ms": f"Ditandatangani oleh {capture}: mengisytiharkan digitalCapture (bukan AI).",
     }
     assert not_ai[lang] in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "share"),
+    [
+        ("en", "AI share (signed or claimed) of the files read: 60.0 %"),
+        ("ms", "Bahagian AI (ditandatangani atau didakwa) daripada fail yang dibaca: 60.0 %"),
+    ],
+)
+def test_dashboard_counts_the_ai_share(
+    client: TestClient, db: Session, runtime: Runtime, lang: str, share: str
+) -> None:
+    report = _submit_with_files(client, db, {name: ann for name, (ann, _, _) in FILES.items()})
+    enrich_report(db, runtime, report.id)
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get(f"/workspace/dashboard?lang={lang}")
+    assert page.status_code == 200
+    assert share in html.unescape(page.text)
+    counts = dict(re.findall(r'<td data-ai="(\w+)">(\d+)</td>', page.text))
+    assert counts == {
+        "read": "5",
+        "yes": "1",
+        "claimed": "2",
+        "no": "1",
+        "unknown": "1",
+        "annotated": "1",
+    }
+
+
+def test_an_unusable_trust_list_still_reads_provenance(
+    client: TestClient, db: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_bytes(b"\x00\xffnot a certificate")
+    broken = Runtime(
+        settings=Settings(
+            data_dir=runtime.settings.data_dir, demo=False, provenance_trust_files=str(garbage)
+        ),
+        db=runtime.db,
+    )
+    report = _submit_with_files(client, db, {"ai_created.jpg": []})
+    enrich_report(db, broken, report.id)
+    row = _stored(db, report)["ai_created.jpg"]
+    assert (row.ai, row.c2pa_state) == ("yes", "valid")

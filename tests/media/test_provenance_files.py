@@ -114,3 +114,37 @@ print(",".join(bad), "c2pa" in sys.modules)
 def test_the_reader_is_a_pure_library_and_loads_the_sdk_lazily() -> None:
     out = subprocess.run([sys.executable, "-c", PURITY], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# The files we made (tests/data/provenance/README.md): name, ai, state with the test roots
+# trusted, state without a trust list.
+OWN = [
+    ("ai_created.jpg", "yes", "trusted", "valid"),
+    ("ai_ingredient.jpg", "yes", "trusted", "valid"),
+    ("capture.jpg", "no", "trusted", "valid"),
+    ("ai_tampered.jpg", "claimed", "invalid", "invalid"),
+    ("xmp_ai.jpg", "claimed", "absent", "absent"),
+    ("xmp_ai_composite.jpg", "claimed", "absent", "absent"),
+    ("a1111_parameters.png", "claimed", "absent", "absent"),
+    ("comfyui_prompt.png", "claimed", "absent", "absent"),
+    ("plain.jpg", "unknown", "absent", "absent"),
+]
+
+
+@pytest.mark.parametrize(("name", "ai", "trusted_state", "state"), OWN)
+def test_our_own_files(name: str, ai: str, trusted_state: str, state: str) -> None:
+    from tests.datasets import PROVENANCE
+
+    from perisai.media.provenance import load_trust_list
+
+    trust = load_trust_list([PROVENANCE / "test-root.pem"])
+    with_roots = read_provenance(PROVENANCE / name, trust=trust)
+    without = read_provenance(PROVENANCE / name)
+    assert (with_roots.ai, with_roots.c2pa.state) == (ai, trusted_state)
+    assert (without.ai, without.c2pa.state) == (ai, state)
+    if ai == "yes":
+        assert with_roots.ai_manifest is not None
+    if name == "ai_ingredient.jpg":
+        roles = [(m.role, m.verified) for m in without.c2pa.manifests]
+        assert roles == [("active", True), ("ingredient", True)]
+        assert without.ai_manifest is not None and without.ai_manifest.role == "ingredient"

@@ -137,6 +137,7 @@ def test_the_check_itself_catches_keys_codes_and_english() -> None:
 
 def test_every_rule_of_triage_is_worded_in_both_languages() -> None:
     from perisai.triage.policy import (
+        AiFile,
         Facts,
         GroomingFacts,
         GroomingSignal,
@@ -175,6 +176,11 @@ def test_every_rule_of_triage_is_worded_in_both_languages() -> None:
         ),
         duplicate_of="R-4",
         jurisdiction="SG",
+        ai_files=(
+            AiFile("a.jpg", "signed", "Example signer"),
+            AiFile("b.png", "claimed"),
+            AiFile("c.jpg", "annotated"),
+        ),
     )
     _, reasons = evaluate(facts)
     assert len({r.rule for r in reasons}) >= 12
@@ -184,6 +190,12 @@ def test_every_rule_of_triage_is_worded_in_both_languages() -> None:
         assert english == reason.text, (english, reason.text)  # the same words as the API
         assert malay != english or reason.rule == "incident.active", malay
         assert not KEY.search(malay), malay
+    ai = next(r for r in reasons if r.rule == "media.ai")
+    assert reason_text(ai.to_dict(), "ms").startswith(
+        "P1: bahan dijana AI (a.jpg ditandatangani oleh Example signer, mengisytiharkan media "
+        "algoritma terlatih; 1 fail didakwa oleh metadata sahaja; 1 fail ditandakan AI generatif "
+        "oleh platform): pengenalpastian mangsa"
+    )
     meeting = next(r for r in reasons if r.rule == "grooming.meeting")
     assert (
         reason_text(meeting.to_dict(), "ms") == "P1: ajakan berjumpa pada mesej 4 dalam perbualan 1"

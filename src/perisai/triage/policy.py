@@ -270,8 +270,7 @@ def _ai_evidence(files: tuple[AiFile, ...]) -> str:
     signed = [f for f in files if f.strength == "signed"]
     for item in signed[:3]:
         parts.append(
-            f"{item.name} signed by {item.signer or 'an unnamed signer'}, declares trained "
-            "algorithmic media"
+            f"{item.name} signed by {item.signer or '?'}, declares trained algorithmic media"
         )
     if len(signed) > 3:
         parts.append(f"{len(signed) - 3} more signed file(s)")
@@ -282,6 +281,16 @@ def _ai_evidence(files: tuple[AiFile, ...]) -> str:
     if annotated:
         parts.append(f"{annotated} file(s) marked generative AI by the platform")
     return "; ".join(parts)
+
+
+def _ai_params(files: tuple[AiFile, ...]) -> dict[str, Any]:
+    signed = [f for f in files if f.strength == "signed"]
+    return {
+        "signed": [[f.name, f.signer or ""] for f in signed[:3]],
+        "more_signed": max(0, len(signed) - 3),
+        "claimed": sum(1 for f in files if f.strength == "claimed"),
+        "annotated": sum(1 for f in files if f.strength == "annotated"),
+    }
 
 
 def rule_media(facts: Facts) -> list[Reason]:
@@ -329,6 +338,7 @@ def rule_media(facts: Facts) -> list[Reason]:
                 "media.ai",
                 f"AI-generated material ({_ai_evidence(facts.ai_files)}): victim identification "
                 "must consider a face-swap of a real child",
+                **_ai_params(facts.ai_files),
             )
         )
     return reasons

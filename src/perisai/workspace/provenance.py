@@ -8,10 +8,15 @@ hint kinds) are passed as plain text: the template escapes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from perisai.enrichment.results import ReportFileProvenance
 from perisai.media.provenance.vocabulary import meaning, short_name
+from perisai.reports.models import ReportFile
 from perisai.web.i18n import register
 
 GENERATIVE_AI = "generative_ai"
@@ -72,6 +77,36 @@ register(
         "ws.prov.platform_ai": {
             "ms": "Platform menandakan fail ini sebagai AI generatif.",
             "en": "The platform marked this file as generative AI.",
+        },
+        "ws.ai.title": {
+            "ms": "Bahan dijana AI (fail bukti)",
+            "en": "AI-generated material (evidence files)",
+        },
+        "ws.ai.answer": {"ms": "Jawapan asal usul", "en": "Provenance answer"},
+        "ws.ai.read": {
+            "ms": "Fail yang asal usulnya dibaca",
+            "en": "Files whose provenance was read",
+        },
+        "ws.ai.yes": {
+            "ms": "AI, ditandatangani (manifes C2PA disahkan)",
+            "en": "AI, signed (verified C2PA manifest)",
+        },
+        "ws.ai.claimed": {
+            "ms": "AI didakwa oleh metadata sahaja",
+            "en": "AI claimed by metadata only",
+        },
+        "ws.ai.no": {"ms": "Ditandatangani sebagai bukan AI", "en": "Signed as not AI"},
+        "ws.ai.unknown": {
+            "ms": "Tiada maklumat asal usul (tidak diketahui)",
+            "en": "No provenance (unknown)",
+        },
+        "ws.ai.annotated": {
+            "ms": "Ditandakan AI generatif oleh platform",
+            "en": "Marked generative AI by the platform",
+        },
+        "ws.ai.share": {
+            "ms": "Bahagian AI (ditandatangani atau didakwa) daripada fail yang dibaca: {pct}",
+            "en": "AI share (signed or claimed) of the files read: {pct}",
         },
         "ws.prov.face_swap": {
             "ms": "Pengenalpastian mangsa mesti mengambil kira kemungkinan wajah kanak-kanak "
@@ -144,3 +179,40 @@ def provenance_view(
         "hint_kinds": sorted({h["kind"] for h in (row.hints if row else []) or []}),
         "lines": lines,
     }
+
+
+@dataclass(frozen=True)
+class AiShare:
+    """Evidence files by provenance answer, and those the platforms marked generative AI."""
+
+    read: int
+    yes: int
+    claimed: int
+    no: int
+    unknown: int
+    annotated: int
+
+    @property
+    def share(self) -> float | None:
+        """Signed or claimed AI, as a fraction of the files whose provenance was read."""
+        return (self.yes + self.claimed) / self.read if self.read else None
+
+
+def ai_share(session: Session) -> AiShare:
+    """Two counting queries over every report's files (`report_file_provenance.ai` is indexed)."""
+    counts = dict(
+        session.execute(
+            select(ReportFileProvenance.ai, func.count()).group_by(ReportFileProvenance.ai)
+        ).all()
+    )
+    annotated = session.scalar(
+        select(func.count()).where(ReportFile.annotations.contains([GENERATIVE_AI]))
+    )
+    return AiShare(
+        read=sum(counts.values()),
+        yes=counts.get("yes", 0),
+        claimed=counts.get("claimed", 0),
+        no=counts.get("no", 0),
+        unknown=counts.get("unknown", 0),
+        annotated=annotated or 0,
+    )

@@ -31,8 +31,22 @@ def _mid_sentence(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() and label[1:].islower() else label
 
 
+def _ai_evidence(params: Mapping[str, Any], lang: str) -> str:
+    """What says a report's files are AI-generated (triage rule `media.ai`), in `lang`."""
+    parts = [
+        translate("reason.ai.signed", lang, name=name, signer=signer or "?")
+        for name, signer in params.get("signed") or []
+    ]
+    for part in ("more_signed", "claimed", "annotated"):
+        if params.get(part):
+            parts.append(translate(f"reason.ai.{part}", lang, n=params[part]))
+    return "; ".join(parts)
+
+
 def _values(rule: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
     values: dict[str, Any] = dict(params)
+    if rule == "media.ai":
+        values["evidence"] = _ai_evidence(params, lang)
     if "message" in params:
         values["at"] = _at(params, lang)
     if "stage" in params:
@@ -153,6 +167,28 @@ register(
         "reason.media.generated": {
             "ms": "bahan dijana AI, tiada kanak-kanak yang boleh dikenal pasti",
             "en": "AI-generated material, no identifiable child",
+        },
+        "reason.media.ai": {
+            "ms": "bahan dijana AI ({evidence}): pengenalpastian mangsa mesti mengambil kira "
+            "kemungkinan wajah kanak-kanak sebenar ditukar ganti (face-swap)",
+            "en": "AI-generated material ({evidence}): victim identification must consider a "
+            "face-swap of a real child",
+        },
+        "reason.ai.signed": {
+            "ms": "{name} ditandatangani oleh {signer}, mengisytiharkan media algoritma terlatih",
+            "en": "{name} signed by {signer}, declares trained algorithmic media",
+        },
+        "reason.ai.more_signed": {
+            "ms": "{n} lagi fail bertandatangan",
+            "en": "{n} more signed file(s)",
+        },
+        "reason.ai.claimed": {
+            "ms": "{n} fail didakwa oleh metadata sahaja",
+            "en": "{n} file(s) claimed only by metadata",
+        },
+        "reason.ai.annotated": {
+            "ms": "{n} fail ditandakan AI generatif oleh platform",
+            "en": "{n} file(s) marked generative AI by the platform",
         },
         "reason.media.new": {
             "ms": "bahan baharu yang asalnya tidak diketahui ({n} fail)",

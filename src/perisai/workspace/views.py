@@ -27,6 +27,7 @@ from perisai.workspace.access import access_of, case_of_report, page_context, vi
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import agency_figures, priority_figures
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
+from perisai.workspace.provenance import ai_share
 from perisai.workspace.queue import queue_page
 from perisai.workspace.reasons import reason_text
 
@@ -223,5 +224,6 @@ def dashboard(
             "agencies": agencies,
             "agency_chart": agency_chart,
             "response_chart": response_chart,
+            "ai_share": ai_share(db),
         },
     )
