@@ -16,15 +16,25 @@ from sqlalchemy import Connection, create_engine
 from sqlalchemy.orm import Session
 
 from perisai.app import create_app
+from perisai.audit.service import register_chain_key, set_default_chain_key
 from perisai.config import Settings
 from perisai.runtime import Runtime
 from perisai.testing.database import (
+    TEST_CHAIN_KEY,
     ConnectionBoundDatabase,
     drop_database,
     migrated_database,
     session_on,
     test_server_url,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_chain_key() -> Iterator[bytes]:
+    """Database handles a test opens without a runtime key their audit chain with a test key."""
+    set_default_chain_key(lambda: TEST_CHAIN_KEY)
+    yield TEST_CHAIN_KEY
+    set_default_chain_key(None)
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +54,7 @@ def database_url(pg_server: str, worker_id: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[object]:
     engine = create_engine(database_url)
+    register_chain_key(engine, lambda: TEST_CHAIN_KEY)
     yield engine
     engine.dispose()
 

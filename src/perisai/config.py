@@ -121,6 +121,18 @@ class Settings(BaseSettings):
         "signers) that platform age checks trust; empty: age verification answers 503.",
     )
 
+    audit_heads_dir: Path | None = Field(
+        None,
+        description="Where signed audit chain heads are appended (outside the database); "
+        "default `DATA_DIR/audit-heads`.",
+    )
+    audit_anchor_minutes: int = Field(
+        5,
+        ge=1,
+        le=24 * 60,
+        description="`perisai serve` signs and stores the audit chain's head this often "
+        "(and at shutdown).",
+    )
     webhook_allow_hosts: str = Field(
         "",
         description="Comma-separated host names, addresses or networks (`10.1.2.0/24`) that "
@@ -170,6 +182,10 @@ class Settings(BaseSettings):
     @property
     def master_key_path(self) -> Path:
         return self.master_key_file or self.keys_dir / "master.key"
+
+    @property
+    def audit_heads_path(self) -> Path:
+        return self.audit_heads_dir or self.data_dir / "audit-heads"
 
     @property
     def signing_key_path(self) -> Path:

@@ -45,6 +45,19 @@ def _start_job_worker(settings: Settings, runtime: Runtime) -> Callable[[], None
     return stop
 
 
+def _start_anchoring(settings: Settings, runtime: Runtime) -> Callable[[], None]:
+    """Sign and store the audit chain's head on a schedule; the returned stop writes a last one
+    (at shutdown) and ends the schedule."""
+    from perisai.audit.anchors import Anchorer, anchor
+
+    def write() -> None:
+        with runtime.db.transaction() as session:
+            anchor(session, runtime.signing_key, settings.audit_heads_path)
+
+    anchorer = Anchorer(write, interval=settings.audit_anchor_minutes * 60.0).start()
+    return anchorer.stop
+
+
 def _worker_runtime(settings: Settings, runtime: Runtime) -> Runtime:
     """The worker's own engine; on the embedded server its sessions run niced too.
 
@@ -93,6 +106,7 @@ def run_server(
         upgrade(runtime.db.url)
     prepare_first_start(runtime)
     stop_worker = _start_job_worker(settings, runtime)
+    stop_anchoring = _start_anchoring(settings, runtime)
     try:
         if workers > 1:
             # Each process reads the same environment (database, data dir, keys) as this one.
@@ -111,6 +125,7 @@ def run_server(
     finally:
         if stop_worker is not None:
             stop_worker()
+        stop_anchoring()
 
 
 def serve_command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Identity, String, Text
+from sqlalchemy import BigInteger, Identity, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,3 +28,6 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # 1: entry_hash is SHA-256 (written before the chain was keyed); 2: HMAC-SHA256 under the
+    # chain key derived from the master key (perisai.audit.service).
+    chain: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))

@@ -20,6 +20,9 @@ from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.db.engine import Database, sqlalchemy_url
 from perisai.db.migrate import upgrade
 
+#: The audit chain key of test database handles that no runtime opened (fixed, for tests only).
+TEST_CHAIN_KEY = b"perisai test audit chain key 32b"
+
 
 @contextmanager
 def test_server_url() -> Iterator[str]:
