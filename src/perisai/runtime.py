@@ -32,7 +32,7 @@ class Runtime:
                 raise RuntimeError("the runtime that opened this database is gone")
             return runtime.audit_chain_key
 
-        register_chain_key(self.db.engine, key)
+        self.db.add_engine_hook(lambda engine: register_chain_key(engine, key))
 
     @classmethod
     def start(cls, settings: Settings, db: Database | None = None) -> Runtime:

@@ -30,17 +30,19 @@ from perisai.audit.service import (
     CHAIN_HMAC,
     GENESIS_HASH,
     SYSTEM,
+    ChainKeyMissing,
     chain_key_from_master,
     entry_hash,
     flush_pending,
     record,
+    set_default_chain_key,
     verify_chain,
 )
 from perisai.audit.signing import load_or_create_signing_key
 from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.runtime import Runtime
-from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.database import TEST_CHAIN_KEY, drop_database, migrated_database
 
 
 def _append(db: Session, n: int, start: int = 0) -> None:
@@ -326,3 +328,25 @@ def test_a_runtime_keys_its_database_with_its_master_key(committed: Runtime) -> 
         )
         assert entry.entry_hash == expected
         assert hashlib.sha256(committed.keyring.master).hexdigest() not in entry.entry_hash
+
+
+def test_every_engine_of_a_runtime_is_keyed_the_priority_lane_too(committed: Runtime) -> None:
+    """Login and intake write through the lane's own engine; their entries must be keyed with
+    the runtime's key, and no test fallback may hide a missing key."""
+    set_default_chain_key(None)
+    try:
+        with committed.db.lane().transaction() as session:
+            record(session, actor=SYSTEM, action="test.lane")
+        with committed.db.transaction() as session:
+            record(session, actor=SYSTEM, action="test.main")
+        with committed.db.transaction() as session:
+            result = verify_chain(session)
+        assert result.ok and result.entries == 2, result
+        bare = Database(committed.db.url, pool_size=1)
+        try:
+            with pytest.raises(ChainKeyMissing), bare.transaction() as session:
+                record(session, actor=SYSTEM, action="test.unkeyed")
+        finally:
+            bare.dispose()
+    finally:
+        set_default_chain_key(lambda: TEST_CHAIN_KEY)

@@ -65,6 +65,9 @@ class Database:
         self.url = sqlalchemy_url(url)
         self.backend_niceness = backend_niceness
         self._lane: Database | None = None
+        # Called with every engine this database opens (its own now, its lane's when made):
+        # how the runtime gives them the audit chain key.
+        self.engine_hooks: list[Callable[[Engine], None]] = []
         # hide_parameters: errors and logs never carry the values of a statement (report text,
         # identifiers), only its SQL.
         self.engine: Engine = create_engine(
@@ -101,7 +104,17 @@ class Database:
                 max_overflow=LANE_MAX_OVERFLOW,
                 backend_niceness=self.backend_niceness,
             )
+            self._lane.engine_hooks = self.engine_hooks
+            for hook in self.engine_hooks:
+                hook(self._lane.engine)
         return self._lane
+
+    def add_engine_hook(self, hook: Callable[[Engine], None]) -> None:
+        """Run ``hook`` on every engine of this database, the ones opened so far included."""
+        self.engine_hooks.append(hook)
+        hook(self.engine)
+        if self._lane is not None:
+            hook(self._lane.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
