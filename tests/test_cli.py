@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,7 +152,20 @@ def test_db_url_prints_the_database(cli_env: dict[str, str]) -> None:
     assert result.stdout.strip().startswith("postgresql+psycopg://")
 
 
-def test_embedded_server_is_stopped_by_the_command_that_started_it(tmp_path: Path) -> None:
+@pytest.fixture
+def own_tmp() -> Iterator[Path]:
+    """A directory outside pytest's temporary tree.
+
+    Run as root, the embedded server runs as another user, which must traverse the directory's
+    parents; pytest resets its own root to 0700 whenever another pytest session starts, which
+    locked the server out of its data directory half-way through this test.
+    """
+    with tempfile.TemporaryDirectory(prefix="perisai-test-cli-") as tmp:
+        yield Path(tmp)
+
+
+def test_embedded_server_is_stopped_by_the_command_that_started_it(own_tmp: Path) -> None:
+    tmp_path = own_tmp
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
     env["PERISAI_DATA_DIR"] = str(tmp_path / "var")
     pgdata = tmp_path / "var" / "pg"

@@ -34,6 +34,13 @@ _UVICORN_OPTIONS: dict[str, Any] = {
 
 WORKER_NICENESS = 10
 
+# uvicorn's supervisor kills a server process that does not answer its ping within this many
+# seconds, and a new process only answers once it has imported the app. Its default of 5 s is
+# shorter than a start under load (imports alone took tens of seconds at load 12), so processes
+# were killed and respawned for ever and the server never answered. A hung process is still
+# replaced, a minute later.
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 def _start_job_worker(settings: Settings, runtime: Runtime) -> Callable[[], None] | None:
     if not settings.worker_in_process:
@@ -114,6 +121,7 @@ def run_server(
                 "perisai.app:app_from_environment",
                 factory=True,
                 workers=workers,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 host=settings.host,
                 port=settings.port,
                 **_UVICORN_OPTIONS,

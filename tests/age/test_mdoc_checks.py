@@ -109,6 +109,23 @@ def test_no_x5chain(
     assert _reason(_edit(_response(credential), drop), av_issuer) is Reason.CERTIFICATE_INVALID
 
 
+def test_a_certificate_with_a_mangled_version_is_refused(
+    credential: test_issuer.MdocCredential, av_issuer: test_issuer.TestIssuer
+) -> None:
+    # X.509 version 2 (encoded 1) is one byte away from version 3; `cryptography` refuses it with
+    # an error that is not a ValueError, found by the byte-change property test.
+    def mangle(response: dict[str, Any]) -> None:
+        header = response["documents"][0]["issuerSigned"]["issuerAuth"][1]
+        chain = header[33]
+        der = chain[0] if isinstance(chain, list) else chain
+        assert b"\xa0\x03\x02\x01\x02" in der
+        mangled = der.replace(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x01", 1)
+        header[33] = [mangled, *chain[1:]] if isinstance(chain, list) else mangled
+
+    data = _edit(_response(credential), mangle)
+    assert _reason(data, av_issuer) is Reason.CERTIFICATE_INVALID
+
+
 def test_issuer_signature_and_algorithms(
     credential: test_issuer.MdocCredential, av_issuer: test_issuer.TestIssuer
 ) -> None:

@@ -135,7 +135,8 @@ def _load_der(der: bytes) -> x509.Certificate:
         warnings.simplefilter("error", CryptographyDeprecationWarning)
         try:
             return x509.load_der_x509_certificate(der)
-        except (ValueError, CryptographyDeprecationWarning):
+        # A mangled version field raises InvalidVersion, which is not a ValueError.
+        except (ValueError, x509.InvalidVersion, CryptographyDeprecationWarning):
             raise fail(Reason.CERTIFICATE_INVALID, "certificate is not strict DER X.509") from None
 
 
@@ -248,11 +249,11 @@ def add_trust_bytes(trust: TrustList, data: bytes) -> None:
         for jwk in jwks if isinstance(jwks, list) else [document]:
             trust.add_jwk(jwk)
         return
-    if b"-----BEGIN CERTIFICATE-----" in stripped:
-        for cert in x509.load_pem_x509_certificates(stripped):
-            trust.add_certificate(cert)
-        return
     try:
+        if b"-----BEGIN CERTIFICATE-----" in stripped:
+            for cert in x509.load_pem_x509_certificates(stripped):
+                trust.add_certificate(cert)
+            return
         trust.add_certificate(x509.load_der_x509_certificate(data))
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):
         raise ValueError("neither a JWK (JSON) nor a PEM/DER certificate") from None

@@ -38,7 +38,7 @@ class TrustList:
     def from_pem(cls, data: bytes, *, source: str = "trust list") -> TrustList:
         try:
             certificates = x509.load_pem_x509_certificates(data)
-        except ValueError:
+        except (ValueError, x509.InvalidVersion):
             raise TrustListError(f"{source}: no PEM certificate could be read") from None
         digest = hashlib.sha256()
         pem_parts = []
