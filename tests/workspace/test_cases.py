@@ -63,6 +63,9 @@ def test_refer_to_jkm_then_only_the_accepting_caseworker_sees_the_victim(
             after = jkm.get(f"{case_url}?lang=en")
         assert "Nur Contoh" in after.text
         assert counted.count <= 20, counted.statements
+        # Issue #11 item 12: pages with victim identity are never cached.
+        assert after.headers["cache-control"] == "no-store"
+        assert jkm.get("/workspace/cases").headers["cache-control"] == "no-store"
         _refer(analyst, report.public_id, "NGO")
         _answer(ngo, case_url, "accept")
         ngo_page = ngo.get(f"{case_url}?lang=en")

@@ -65,7 +65,7 @@ router.include_router(media_api.router)
 
 
 def _problem(exc: service.BankProblem) -> Problem:
-    titles = {400: "Invalid input", 404: "Not found", 409: "Conflict"}
+    titles = {400: "Invalid input", 403: "Not allowed", 404: "Not found", 409: "Conflict"}
     errors = [{"field": exc.field, "message": str(exc)}] if exc.field else None
     return Problem(exc.status, titles.get(exc.status, "Invalid input"), str(exc), errors)
 
@@ -78,9 +78,10 @@ def _bank_problems() -> Iterator[None]:
         raise _problem(exc) from None
 
 
-def _bank(db: DbDep, name: str) -> Bank:
+def _bank(db: DbDep, name: str, principal: Principal) -> Bank:
+    """The bank, if the caller may read it (its own, or shared); 404 alike otherwise."""
     with _bank_problems():
-        return service.get_bank(db, name=name)
+        return service.get_bank(db, name=name, reader=principal.actor)
 
 
 def _bank_out(bank: Bank, entries: int | None = None) -> BankOut:
@@ -94,6 +95,8 @@ def _bank_out(bank: Bank, entries: int | None = None) -> BankOut:
         created_by=bank.created_by,
         created_at=bank.created_at,
         entries=entries,
+        owner=bank.owner,
+        shared=bank.shared,
     )
 
 
@@ -121,7 +124,7 @@ def _entry_out(bank: Bank, row: EntryRow) -> EntryOut:
 @router.get(BANKS, response_model=list[BankOut])
 def list_banks(db: DbDep, principal: Principal = BANK_ADMIN) -> list[BankOut]:
     """Every bank with its number of entries."""
-    return [_bank_out(bank, n) for bank, n in service.list_banks(db)]
+    return [_bank_out(bank, n) for bank, n in service.list_banks(db, reader=principal.actor)]
 
 
 def _created(
@@ -166,6 +169,7 @@ def create_bank(
         enabled=body.enabled,
         pdq_threshold=body.pdq_threshold,
         source=body.source,
+        shared=body.shared,
     )
 
     def create() -> tuple[BaseModel, str]:
@@ -178,8 +182,8 @@ def create_bank(
 
 @router.get(BANKS + "/{name}", response_model=BankOut)
 def get_bank(name: str, db: DbDep, principal: Principal = BANK_ADMIN) -> BankOut:
-    bank = _bank(db, name)
-    counts = {b.id: n for b, n in service.list_banks(db)}
+    bank = _bank(db, name, principal)
+    counts = {b.id: n for b, n in service.list_banks(db, reader=principal.actor)}
     return _bank_out(bank, counts.get(bank.id, 0))
 
 
@@ -187,17 +191,19 @@ def get_bank(name: str, db: DbDep, principal: Principal = BANK_ADMIN) -> BankOut
 def update_bank(
     name: str, body: BankPatch, db: DbDep, principal: Principal = BANK_ADMIN
 ) -> BankOut:
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     settings = service.BankSettings(**body.model_dump(exclude_none=True))
     if not settings.changes():
         raise Problem(400, "Nothing to change", "Send at least one field to change.")
-    service.update_bank(db, actor=principal.actor, bank=bank, settings=settings)
+    with _bank_problems():
+        service.update_bank(db, actor=principal.actor, bank=bank, settings=settings)
     return _bank_out(bank)
 
 
 @router.delete(BANKS + "/{name}", status_code=204)
 def delete_bank(name: str, db: DbDep, principal: Principal = BANK_ADMIN) -> Response:
-    service.delete_bank(db, actor=principal.actor, bank=_bank(db, name))
+    with _bank_problems():
+        service.delete_bank(db, actor=principal.actor, bank=_bank(db, name, principal))
     return Response(status_code=204)
 
 
@@ -212,7 +218,7 @@ def list_entries(
     limit: Limit = 100,
     principal: Principal = BANK_ADMIN,
 ) -> EntryPage:
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     rows, after = service.entries_page(db, bank=bank, after=int(cursor or 0), limit=limit)
     return EntryPage(
         items=[_entry_out(bank, r) for r in rows],
@@ -228,7 +234,7 @@ def add_entry(
     idempotency_key: idempotency.IdempotencyKey = None,
     principal: Principal = BANK_ADMIN,
 ) -> JSONResponse:
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     entry = BankEntry(
         body.signal_type,
         signal_text(body.signal),
@@ -254,7 +260,7 @@ def _entry(db: DbDep, bank: Bank, entry_id: int) -> EntryRow:
 
 @router.get(BANKS + "/{name}/entries/{entry_id}", response_model=EntryOut)
 def get_entry(name: str, entry_id: int, db: DbDep, principal: Principal = BANK_ADMIN) -> EntryOut:
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     return _entry_out(bank, _entry(db, bank, entry_id))
 
 
@@ -267,12 +273,13 @@ def disable_entry(
     principal: Principal = BANK_ADMIN,
 ) -> EntryOut:
     """Quarantine a noisy entry: it stops matching at once and stays in the bank."""
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     row = _entry(db, bank, entry_id)
     reason = body.reason if body else ""
-    service.set_entry_enabled(
-        db, actor=principal.actor, bank=bank, entry=row, enabled=False, reason=reason
-    )
+    with _bank_problems():
+        service.set_entry_enabled(
+            db, actor=principal.actor, bank=bank, entry=row, enabled=False, reason=reason
+        )
     return _entry_out(bank, row)
 
 
@@ -280,9 +287,10 @@ def disable_entry(
 def enable_entry(
     name: str, entry_id: int, db: DbDep, principal: Principal = BANK_ADMIN
 ) -> EntryOut:
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
     row = _entry(db, bank, entry_id)
-    service.set_entry_enabled(db, actor=principal.actor, bank=bank, entry=row, enabled=True)
+    with _bank_problems():
+        service.set_entry_enabled(db, actor=principal.actor, bank=bank, entry=row, enabled=True)
     return _entry_out(bank, row)
 
 
@@ -290,8 +298,9 @@ def enable_entry(
 def delete_entry(
     name: str, entry_id: int, db: DbDep, principal: Principal = BANK_ADMIN
 ) -> Response:
-    bank = _bank(db, name)
-    service.delete_entry(db, actor=principal.actor, bank=bank, entry=_entry(db, bank, entry_id))
+    bank = _bank(db, name, principal)
+    with _bank_problems():
+        service.delete_entry(db, actor=principal.actor, bank=bank, entry=_entry(db, bank, entry_id))
     return Response(status_code=204)
 
 
@@ -316,7 +325,9 @@ async def import_bank(
     principal: Principal = BANK_ADMIN,
 ) -> ImportOut:
     """Import a bank file sent as the body; malformed rows are listed with their line."""
-    bank = _bank(db, name)
+    bank = _bank(db, name, principal)
+    with _bank_problems():
+        service.require_owner(principal.actor, bank)  # before reading the body
     with temp_path(suffix=f".{fmt or 'bank'}") as path:
         if await body_to(request, path, MAX_IMPORT_BYTES) == 0:
             raise Problem(400, "Empty file", "The body holds no bank file.")

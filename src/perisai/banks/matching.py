@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.banks.indexes import BankIndexes, RawMatch
+from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.schemas import MatchedBank, MatchedEntry, MatchItem, MatchOut
+from perisai.banks.service import owner_of
 from perisai.media.pdq import FrameHash
 
 Query = tuple[str, str | Sequence[FrameHash]]
@@ -52,11 +54,13 @@ def match(
     *,
     banks: Collection[str] | None = None,
     variants: Sequence[str | None] | None = None,
+    reader: Actor | None = None,
 ) -> MatchOut:
     """Match each ``(signal_type, signal)``; ``banks`` limits the positive banks consulted.
 
     ``variants`` names each query when it is not the original (``raw``: the PDQ of an image as
-    stored, EXIF orientation ignored); an entry found by several queries keeps the nearest."""
+    stored, EXIF orientation ignored); an entry found by several queries keeps the nearest.
+    ``reader``: only banks it may read count (its own, and shared ones), positive or negative."""
     names = list(variants) if variants is not None else [None] * len(queries)
     nearest: dict[tuple[str, int], tuple[str, RawMatch, str | None]] = {}
     for (kind, signal), variant in zip(queries, names, strict=True):
@@ -66,14 +70,12 @@ def match(
                 nearest[key] = (kind, hit, variant)
     hits = list(nearest.values())
     ids = {hit.entry_id for _, hit, _ in hits}
-    rows = (
-        {
-            row.id: row
-            for row in db.scalars(select(EntryRow).where(EntryRow.id.in_(ids), EntryRow.enabled))
-        }
-        if ids
-        else {}
-    )
+    query = select(EntryRow).where(EntryRow.id.in_(ids), EntryRow.enabled)
+    if reader is not None and reader.kind != "system":
+        query = query.join(Bank, Bank.id == EntryRow.bank_id).where(
+            or_(Bank.shared, Bank.owner == owner_of(reader))
+        )
+    rows = {row.id: row for row in db.scalars(query)} if ids else {}
     positive: list[MatchItem] = []
     negative: list[MatchItem] = []
     for kind, hit, variant in hits:

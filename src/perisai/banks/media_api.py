@@ -154,7 +154,12 @@ def _match_and_audit(
 ) -> MatchOut:
     indexes.sync(db)  # read-your-writes: replay what this transaction can already see
     outcome = matching.match(
-        db, indexes, queries, banks=set(banks) if banks else None, variants=variants
+        db,
+        indexes,
+        queries,
+        banks=set(banks) if banks else None,
+        variants=variants,
+        reader=principal.actor,  # only its own banks and shared ones
     )
     outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
     self_reported = [m.entry.id for m in outcome.matches if m.entry.source == SELF_REPORT]

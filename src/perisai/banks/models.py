@@ -57,6 +57,11 @@ class Bank(CreatedAt, Base):
     source: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[str] = mapped_column(String(128))
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Who may change it: `agency:<SHORT>` (every banks:write key and banks:manage user of that
+    # agency) or `apikey:<id>` (a client without an agency). Nobody else changes, disables or
+    # deletes it; others read and match against it only while it is shared.
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class BankEntry(CreatedAt, Base):

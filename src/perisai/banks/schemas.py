@@ -29,6 +29,9 @@ class BankIn(_In):
     enabled: bool = True
     pdq_threshold: int = Field(DEFAULT_PDQ_THRESHOLD, ge=0, le=256)
     source: str = Field("", max_length=255)
+    shared: bool = Field(
+        True, description="Others may read it and match against it (only its owner changes it)."
+    )
 
 
 class BankPatch(_In):
@@ -37,6 +40,7 @@ class BankPatch(_In):
     enabled: bool | None = None
     pdq_threshold: int | None = Field(None, ge=0, le=256)
     source: str | None = Field(None, max_length=255)
+    shared: bool | None = None
 
 
 class BankOut(BaseModel):
@@ -49,6 +53,8 @@ class BankOut(BaseModel):
     created_by: str
     created_at: datetime
     entries: int | None = None
+    owner: str = Field(description="`agency:<SHORT>` or `apikey:<id>`: who may change it.")
+    shared: bool
 
 
 class FrameIn(_In):

@@ -52,8 +52,52 @@ class Conflict(BankProblem):
     status = 409
 
 
+class Forbidden(BankProblem):
+    status = 403
+
+
 def actor_label(actor: Actor) -> str:
     return f"{actor.kind}:{actor.id}" if actor.id else actor.kind
+
+
+# --- who owns a bank ------------------------------------------------------------------------------
+# A bank belongs to an agency (`agency:PDRM`: every banks:write key and banks:manage user of it)
+# or to an API client without an agency (`apikey:12`). Only its owner changes, disables, deletes
+# or imports into it; others read it and match against it while it is shared, and do not learn
+# of it otherwise. Our own jobs and the operator's CLI (the system actor) act as the task force.
+
+TASK_FORCE_OWNER: Final = "agency:SECRETARIAT"
+
+
+def owner_of(actor: Actor) -> str:
+    """The owner a bank created by ``actor`` gets."""
+    if actor.kind == "system":
+        return TASK_FORCE_OWNER
+    if actor.agency:
+        return f"agency:{actor.agency}"
+    return f"{actor.kind}:{actor.id or '-'}"
+
+
+def may_change(actor: Actor, bank: Bank) -> bool:
+    return actor.kind == "system" or owner_of(actor) == bank.owner
+
+
+def may_read(actor: Actor, bank: Bank) -> bool:
+    return bank.shared or may_change(actor, bank)
+
+
+def _owner_words(owner: str) -> str:
+    kind, _, name = owner.partition(":")
+    return name if kind == "agency" else f"API client {name}"
+
+
+def require_owner(actor: Actor, bank: Bank) -> None:
+    """Forbidden (403) unless ``actor`` owns ``bank``."""
+    if not may_change(actor, bank):
+        raise Forbidden(
+            f"bank {bank.name!r} belongs to {_owner_words(bank.owner)}: others may read it "
+            "and match against it, but only its owner changes, disables or deletes it"
+        )
 
 
 # --- the change feed ----------------------------------------------------------------------------
@@ -89,27 +133,31 @@ class BankSettings:
     enabled: bool | None = None
     pdq_threshold: int | None = None
     source: str | None = None
+    shared: bool | None = None
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def get_bank(session: Session, *, name: str) -> Bank:
+def get_bank(session: Session, *, name: str, reader: Actor | None = None) -> Bank:
+    """The bank named ``name``; NotFound alike when there is none and when ``reader`` may not
+    read it (a private bank of another owner)."""
     bank = session.scalars(select(Bank).where(Bank.name == name)).one_or_none()
-    if bank is None:
+    if bank is None or (reader is not None and not may_read(reader, bank)):
         raise NotFound(f"no bank named {name[:64]!r}", field="name")
     return bank
 
 
-def list_banks(session: Session) -> list[tuple[Bank, int]]:
-    """Every bank with its number of entries, by name."""
+def list_banks(session: Session, *, reader: Actor | None = None) -> list[tuple[Bank, int]]:
+    """Every bank (``reader``: that it may read) with its number of entries, by name."""
     counts = select(EntryRow.bank_id, func.count().label("n")).group_by(EntryRow.bank_id).subquery()
     stmt = (
         select(Bank, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.bank_id == Bank.id)
         .order_by(Bank.name)
     )
-    return [(bank, int(n)) for bank, n in session.execute(stmt).all()]
+    rows = [(bank, int(n)) for bank, n in session.execute(stmt).all()]
+    return [(bank, n) for bank, n in rows if reader is None or may_read(reader, bank)]
 
 
 def create_bank(
@@ -123,8 +171,10 @@ def create_bank(
         "enabled": True,
         "pdq_threshold": DEFAULT_PDQ_THRESHOLD,
         "source": "",
+        "shared": True,
         **(settings or BankSettings()).changes(),
     }
+    values["owner"] = owner_of(actor)
     bank = Bank(name=name, created_by=actor_label(actor), **values)
     session.add(bank)
     session.flush()
@@ -141,6 +191,7 @@ def create_bank(
 
 
 def update_bank(session: Session, *, actor: Actor, bank: Bank, settings: BankSettings) -> Bank:
+    require_owner(actor, bank)
     changes = settings.changes()
     before = {k: getattr(bank, k) for k in changes}
     for key, value in changes.items():
@@ -161,6 +212,7 @@ def update_bank(session: Session, *, actor: Actor, bank: Bank, settings: BankSet
 
 def delete_bank(session: Session, *, actor: Actor, bank: Bank) -> int:
     """Delete a bank and its entries; returns how many entries went with it."""
+    require_owner(actor, bank)
     ids = list(session.scalars(select(EntryRow.id).where(EntryRow.bank_id == bank.id)))
     name, bank_id = bank.name, bank.id
     session.delete(bank)
@@ -248,6 +300,7 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 
 
 def add_entry(session: Session, *, actor: Actor, bank: Bank, entry: BankEntry) -> EntryRow:
+    require_owner(actor, bank)
     values = _row_values(entry, bank_id=bank.id, added_by=actor_label(actor))
     ids = _insert_rows(session, [values])
     if not ids:
@@ -283,6 +336,7 @@ def set_entry_enabled(
     session: Session, *, actor: Actor, bank: Bank, entry: EntryRow, enabled: bool, reason: str = ""
 ) -> EntryRow:
     """Enable, or disable (quarantine) a noisy entry without losing it."""
+    require_owner(actor, bank)
     entry.enabled = enabled
     entry.disabled_reason = "" if enabled else reason[:255]
     session.flush()
@@ -300,6 +354,7 @@ def set_entry_enabled(
 
 
 def delete_entry(session: Session, *, actor: Actor, bank: Bank, entry: EntryRow) -> None:
+    require_owner(actor, bank)
     entry_id, details = (
         entry.id,
         {"bank": bank.name, "signal_type": entry.signal_type, "signal": entry.signal_key},
@@ -384,6 +439,7 @@ def import_entries(
 ) -> ImportSummary:
     """Add entries in batches: a bad one is an error naming its place in the file (``entry``,
     1-based), a signal the bank holds already a duplicate. One audit entry for the import."""
+    require_owner(actor, bank)
     summary = summary or ImportSummary()
     summary.format = fmt
     batch: list[dict[str, Any]] = []
@@ -430,6 +486,7 @@ def import_file(
     Malformed rows are reported with their line number and skipped; a file that cannot be read
     at all (unknown format, too large, not JSON/XML) raises ``BankProblem``.
     """
+    require_owner(actor, bank)
     problems: list[BankFormatError] = []
     try:
         name = fmt or detect_format(path)

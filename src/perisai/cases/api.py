@@ -20,6 +20,7 @@ from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
 from perisai.reports.models import Report
+from perisai.sharing import mentions
 from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.models import Tlp
 from perisai.sharing.redaction import (
@@ -152,6 +153,9 @@ def _out(session: Session, viewer: Viewer, case: Case) -> dict[str, Any]:
     session.flush()
     session.expire(case)
     shown = redact_case(viewer, case_view(session, case), case)
+    # Reasons name other reports and cases only if the caller may open them (#11 item 12).
+    own = {case.public_id, *(r.get("public_id", "") for r in shown.get("reports") or [])}
+    shown = dict(mentions.mask_for(session, viewer, shown, also=own))
     # What this caller may do here (cases/policy.py), so pages show only the allowed buttons.
     shown["allowed_actions"] = allowed_actions(viewer.as_actor(), case)
     return shown

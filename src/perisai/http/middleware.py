@@ -33,6 +33,9 @@ SECURITY_HEADERS = [
     (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
 ]
 
+# Staff and API answers: `Cache-Control: no-store` on every response, errors and redirects too.
+PRIVATE_PATHS = ("/api/", "/login", "/logout", "/app", "/workspace", "/admin")
+
 
 class RequestContextMiddleware:
     """Assign a request id (or accept a well-formed one), log the request, add headers."""
@@ -57,11 +60,13 @@ class RequestContextMiddleware:
                 response_started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
+                if scope["path"].startswith(PRIVATE_PATHS):
+                    # Never cached, whatever the handler said (victim identity is on these).
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
-                if scope["path"].startswith(("/api/", "/login", "/app")):
-                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 

@@ -13,6 +13,7 @@ from perisai.cases.service import case_of_report
 from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require
 from perisai.identity.permissions import Permission
+from perisai.sharing import mentions
 from perisai.sharing.redaction import NotVisible, Viewer, redact_report
 from perisai.sharing.viewers import viewer_of
 from perisai.triage import service
@@ -73,9 +74,16 @@ def _visible(session: Session, viewer: Viewer, public_id: str) -> dict[str, Any]
         raise Problem(404, "Not triaged yet", kind="not-triaged")
     view = triage_view(session, record, public_id)
     try:
-        return redact_report(viewer, view, case_of_report(session, record.report_id))
+        shown = redact_report(viewer, view, case_of_report(session, record.report_id))
     except NotVisible:
         raise Problem(404, "No such report") from None
+    # Other reports and cases are named only if the viewer may open them (issue #11 item 12).
+    own = {public_id, *([view["case_public_id"]] if view["case_public_id"] else [])}
+    refs = mentions.refs_in([shown]) - own
+    allowed = mentions.openable(session, viewer, refs) | own
+    if "links" in shown:
+        shown["links"] = [link for link in shown["links"] if link.get("report") in allowed]
+    return dict(mentions.mask(shown, allowed))
 
 
 @router.get("/queue")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -24,8 +24,10 @@ from perisai.crypto import Keyring
 from perisai.identity.models import Agency
 from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.reports.models import Report, ReportStatus
+from perisai.sharing import mentions
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
+from perisai.sharing.redaction import Viewer
 from perisai.timebounds import check_due
 from perisai.triage import facts as gathering
 from perisai.triage.linking import Match, find_matches, store_links
@@ -275,7 +277,12 @@ def _announce(
             "report_public_id": report.public_id,
             "priority": priority.label,
             "sla_due_at": record_.review_due_at.isoformat(),
-            "reasons": [r["text"] for r in record_.reasons],
+            # Events reach a whole audience at once: other reports and cases go unnamed
+            # (sharing/mentions.py); the report's own page names those its reader may open.
+            "reasons": mentions.mask(
+                [r["text"] for r in record_.reasons],
+                {report.public_id, *([case.public_id] if case else [])},
+            ),
             "case_public_id": case.public_id if case else None,
         },
         audience=sorted({SECRETARIAT, *(case.agencies if case else ())}),
@@ -581,5 +588,27 @@ def queue(
         )
         for row in rows[:limit]
     ]
+    items = _name_only_openable(session, viewer, items)
     more = len(rows) > limit
     return QueuePage(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
+
+
+def _name_only_openable(
+    session: Session, viewer: HasAgency, items: list[QueueItem]
+) -> list[QueueItem]:
+    """Reasons name other reports and cases ("same phone … as report R-…") only if the viewer
+    may open them (issue #11 item 12); a viewer we cannot ask about sees none named."""
+    refs = mentions.refs_in([[item.reasons, item.reason_details] for item in items])
+    allowed = mentions.openable(session, viewer, refs) if isinstance(viewer, Viewer) else set()
+    return [
+        replace(
+            item,
+            reasons=mentions.mask(item.reasons, allowed | _own(item)),
+            reason_details=tuple(mentions.mask(list(item.reason_details), allowed | _own(item))),
+        )
+        for item in items
+    ]
+
+
+def _own(item: QueueItem) -> set[str]:
+    return {item.public_id, *([item.case_public_id] if item.case_public_id else [])}

@@ -14,6 +14,7 @@ from perisai.cases.models import Case, CaseReport
 from perisai.identity.deps import Principal
 from perisai.identity.permissions import ROLE_PERMISSIONS
 from perisai.reports.models import Report
+from perisai.sharing import mentions
 from perisai.sharing.redaction import (
     CaseAccess,
     CaseFacts,
@@ -97,4 +98,8 @@ def visible_report(
     if links:
         may = followable(db, viewer, {link.other_public_id for link in links})
         shown["links"] = [link for link in links if link.other_public_id in may]
+    if shown.get("reasons"):
+        # Other reports and cases are named only if this viewer may open them (#11 item 12).
+        own = {loaded.public_id, *([case.public_id] if case is not None else [])}
+        shown["reasons"] = mentions.mask_for(db, viewer, shown["reasons"], also=own)
     return loaded, shown, can_reveal_evidence(viewer, access_of(case))

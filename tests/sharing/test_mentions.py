@@ -1,0 +1,84 @@
+"""Reasons name other reports and cases only to viewers who may open them (issue #11 item 12).
+
+Before, a JKM analyst reading its own report saw "same phone … as report R-…" naming a report
+in a PDRM-only case, in every outlet: triage API, case API, queue, report page and events.
+"""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.cases.test_api import login
+from tests.linkage.factories import account, body, make_report
+
+from perisai.audit.service import SYSTEM
+from perisai.cases import service as cases
+from perisai.runtime import Runtime
+from perisai.sharing import mentions
+from perisai.sharing.models import OutboxEvent
+from perisai.sharing.redaction import Viewer
+from perisai.triage.models import TriageRecord
+from perisai.triage.service import triage_report
+
+
+def _linked(db: Session, runtime: Runtime) -> tuple[str, str, str, str]:
+    """(hidden report, hidden case, JKM's report, JKM's case): same phone, different cases."""
+    phone = "012-888 1234"
+    first = make_report(db, runtime.keyring, body(account(user_id="mention-1", phones=[phone])))
+    triage_report(db, report_id=first.id, actor=SYSTEM)
+    held = cases.create_case(db, title="PDRM only", report_ids=[first.id], actor=SYSTEM)
+    cases.assign(db, case_id=held.id, agency="PDRM", actor=SYSTEM)
+    second = make_report(db, runtime.keyring, body(account(user_id="mention-2", phones=[phone])))
+    mine = cases.create_case(db, title="JKM", report_ids=[second.id], actor=SYSTEM)
+    cases.assign(db, case_id=mine.id, agency="JKM", actor=SYSTEM)
+    triage_report(db, report_id=second.id, actor=SYSTEM)
+    db.flush()
+    record = db.get(TriageRecord, second.id)
+    assert record is not None
+    assert any(first.public_id in r["text"] for r in record.reasons), "precondition: a link"
+    return first.public_id, held.public_id, second.public_id, mine.public_id
+
+
+def test_every_outlet_names_only_openable_reports(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    hidden, hidden_case, report, case = _linked(db, runtime)
+    login(client, db, runtime, "analyst", "JKM")
+    answers = {
+        "triage api": client.get(f"/api/v1/triage/reports/{report}"),
+        "case api": client.get(f"/api/v1/cases/{case}"),
+        "queue api": client.get("/api/v1/triage/queue"),
+        "report page": client.get(f"/workspace/reports/{report}"),
+        "queue page": client.get("/workspace/queue"),
+    }
+    for outlet, answer in answers.items():
+        assert answer.status_code == 200, (outlet, answer.status_code)
+        assert report in answer.text, outlet
+        assert hidden not in answer.text, outlet
+        assert hidden_case not in answer.text, outlet
+    assert mentions.HIDDEN_REPORT in answers["triage api"].text
+    assert answers["triage api"].json()["links"] == []
+    event = db.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.type == "report.triaged", OutboxEvent.subject_id == report)
+        .order_by(OutboxEvent.id.desc())
+    ).first()
+    assert event is not None and hidden not in str(event.payload)
+
+    # The Secretariat may open both: it sees the link named.
+    login(client, db, runtime, "analyst", "SECRETARIAT")
+    assert hidden in client.get(f"/api/v1/triage/reports/{report}").text
+    assert hidden in client.get(f"/api/v1/cases/{case}").text
+
+
+def test_mask_keeps_allowed_ids_and_marks_the_rest() -> None:
+    text = "same phone 0128881234 as report R-2026-ABCDEFGHJK in open P1 case C-261205-ABC123"
+    assert mentions.refs_in([{"x": [text]}]) == {"R-2026-ABCDEFGHJK", "C-261205-ABC123"}
+    masked = mentions.mask({"text": text, "params": {"other": "R-2026-ABCDEFGHJK"}}, set())
+    assert masked == {
+        "text": "same phone 0128881234 as report R-… in open P1 case C-…",
+        "params": {"other": "R-…"},
+    }
+    assert mentions.mask(text, {"R-2026-ABCDEFGHJK", "C-261205-ABC123"}) == text
+    assert mentions.openable(None, Viewer.system(), {"R-x"}) == {"R-x"}  # type: ignore[arg-type]
