@@ -81,7 +81,8 @@ def test_queue_query_count_does_not_grow_with_rows(
     with count_queries(engine) as many:
         assert client.get("/workspace/queue").status_code == 200
     assert few.count == many.count
-    assert many.count <= 3, many.statements  # session, plan setting, the queue itself
+    # session, plan setting, the queue itself, and two counts (the total and the page's offset)
+    assert many.count <= 5, many.statements
 
 
 def test_reports_in_no_case_are_the_secretariat_desk_only(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, or_, select, tuple_
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
@@ -23,7 +24,7 @@ from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency
 from perisai.jobs.queue import JobSpec, defer_once_many
-from perisai.reports.models import Report, ReportStatus
+from perisai.reports.models import Report, ReportIdentifier, ReportStatus
 from perisai.sharing import mentions
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
@@ -490,6 +491,96 @@ class QueueItem:
 class QueuePage:
     items: list[QueueItem]
     next_cursor: str | None
+    prev_cursor: str | None = None  # the page before this one (None on the first page)
+    total: int | None = None  # every report matching the filters (when asked for)
+    offset: int = 0  # how many matching reports come before this page's first
+
+
+QUEUE_STATUSES = ("open", "unreviewed", "overdue", "reviewed", "all")
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a person narrows the queue to; every field optional, all combined with AND.
+
+    status: ``open`` (awaiting review, or action when the priority has a target; the default),
+    ``unreviewed``, ``overdue`` (review due passed), ``reviewed`` (reviewed, action open or not),
+    ``all`` (also actioned reports). agency: a case of that agency (assigned or referred), or
+    ``none`` for reports in no case. search: case-insensitive, in the report and case ids, the
+    reported identifiers (as typed and normalised), the escalation reason and the additional text.
+    """
+
+    priority: int | None = None
+    status: str = "open"
+    agency: str | None = None
+    incident_type: str | None = None
+    search: str | None = None
+
+    def conditions(self, now: datetime) -> list[Any]:
+        found: list[Any] = []
+        if self.priority is not None:
+            found.append(TriageRecord.priority == self.priority)
+        status = self.status if self.status in QUEUE_STATUSES else "open"
+        if status == "open":
+            found.append(_open_condition())
+        elif status == "unreviewed":
+            found.append(TriageRecord.reviewed_at.is_(None))
+        elif status == "overdue":
+            found.append(TriageRecord.reviewed_at.is_(None))
+            found.append(TriageRecord.review_due_at <= now)
+        elif status == "reviewed":
+            found.append(TriageRecord.reviewed_at.is_not(None))
+        if self.incident_type:
+            found.append(Report.incident_type == self.incident_type)
+        if self.agency == "none":
+            found.append(~exists().where(CaseReport.report_id == TriageRecord.report_id))
+        elif self.agency:
+            found.append(_visible_to(self.agency) if self.agency != SECRETARIAT else True)
+        text = (self.search or "").strip()[:MAX_SEARCH]
+        if text:
+            found.append(_search_condition(text))
+        return found
+
+
+def _open_condition() -> Any:
+    return or_(
+        TriageRecord.reviewed_at.is_(None),
+        and_(TriageRecord.actioned_at.is_(None), TriageRecord.action_due_at.is_not(None)),
+    )
+
+
+_SEPARATORS = r"[\s().-]"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_condition(text: str) -> Any:
+    pattern = _like(text)
+    return or_(
+        Report.public_id.ilike(pattern, escape="\\"),
+        Report.escalation_reason.ilike(pattern, escape="\\"),
+        Report.additional_info.ilike(pattern, escape="\\"),
+        exists()
+        .where(CaseReport.report_id == TriageRecord.report_id)
+        .where(CaseReport.case_id == Case.id)
+        .where(Case.public_id.ilike(pattern, escape="\\")),
+        exists()
+        .where(ReportIdentifier.report_id == TriageRecord.report_id)
+        .where(
+            or_(
+                ReportIdentifier.original.ilike(pattern, escape="\\"),
+                ReportIdentifier.key.ilike(pattern, escape="\\"),
+                # A phone typed with spaces or dashes finds the number however it was stored.
+                func.regexp_replace(ReportIdentifier.key, _SEPARATORS, "", "g").ilike(
+                    _like(re.sub(_SEPARATORS, "", text) or text), escape="\\"
+                ),
+            )
+        ),
+    )
 
 
 def encode_cursor(item: QueueItem) -> str:
@@ -537,17 +628,30 @@ def _visible_to(agency: str | None) -> Any:
 
 
 def queue(
-    session: Session, *, viewer: HasAgency, limit: int = 50, cursor: str | None = None
+    session: Session,
+    *,
+    viewer: HasAgency,
+    limit: int = 50,
+    cursor: str | None = None,
+    before: str | None = None,
+    filters: QueueFilter | None = None,
+    count: bool = False,
+    now: datetime | None = None,
 ) -> QueuePage:
-    """Open triaged reports the viewer's agency may see, by priority, then review due, then id.
+    """Reports the viewer's agency may see, by priority, then review due, then id.
 
-    Open: awaiting first review, or first action when the priority has an action target.
+    Without filters: the open queue (awaiting first review, or first action when the priority
+    has an action target). ``cursor`` pages forward from a page's last row, ``before`` back from
+    a page's first row; ``count`` adds the total and this page's offset (two counting queries).
     """
     limit = max(1, min(limit, 200))
-    open_ = or_(
-        TriageRecord.reviewed_at.is_(None),
-        and_(TriageRecord.actioned_at.is_(None), TriageRecord.action_due_at.is_not(None)),
-    )
+    chosen = filters or QueueFilter()
+    where = [
+        Report.status != ReportStatus.RETRACTED.value,
+        _visible_to(viewer.agency),
+        *chosen.conditions(now or _now()),
+    ]
+    key = tuple_(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
     query = (
         select(
             TriageRecord,
@@ -560,16 +664,28 @@ def queue(
             .label("case_public_id"),
         )
         .join(Report, Report.id == TriageRecord.report_id)
-        .where(open_, Report.status != ReportStatus.RETRACTED.value, _visible_to(viewer.agency))
-        .order_by(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
+        .where(*where)
         .limit(limit + 1)
     )
-    if cursor:
-        query = query.where(
-            tuple_(TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id)
-            > tuple_(*decode_cursor(cursor))
+    backwards = bool(before) and not cursor
+    if backwards:
+        assert before is not None
+        query = query.where(key < tuple_(*decode_cursor(before))).order_by(
+            TriageRecord.priority.desc(),
+            TriageRecord.review_due_at.desc(),
+            TriageRecord.report_id.desc(),
         )
-    rows = session.execute(query).all()
+    else:
+        query = query.order_by(
+            TriageRecord.priority, TriageRecord.review_due_at, TriageRecord.report_id
+        )
+        if cursor:
+            query = query.where(key > tuple_(*decode_cursor(cursor)))
+    fetched = session.execute(query).all()
+    more = len(fetched) > limit
+    rows = list(fetched[:limit])
+    if backwards:
+        rows.reverse()
     items = [
         QueueItem(
             report_id=row.TriageRecord.report_id,
@@ -586,11 +702,34 @@ def queue(
             reason_details=tuple(dict(r) for r in row.TriageRecord.reasons),
             override_reason=row.TriageRecord.override_reason,
         )
-        for row in rows[:limit]
+        for row in rows
     ]
     items = _name_only_openable(session, viewer, items)
-    more = len(rows) > limit
-    return QueuePage(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
+    if backwards:
+        next_cursor = encode_cursor(items[-1]) if items else None
+        prev_cursor = encode_cursor(items[0]) if more and items else None
+    else:
+        next_cursor = encode_cursor(items[-1]) if more else None
+        prev_cursor = encode_cursor(items[0]) if cursor and items else None
+    total: int | None = None
+    offset = 0
+    if count:
+        counted = (
+            select(func.count())
+            .select_from(TriageRecord)
+            .join(Report, Report.id == TriageRecord.report_id)
+        )
+        total = session.scalar(counted.where(*where)) or 0
+        if items:
+            first = (int(items[0].priority), items[0].review_due_at, items[0].report_id)
+            offset = session.scalar(counted.where(*where, key < tuple_(*first))) or 0
+    return QueuePage(
+        items=items,
+        next_cursor=next_cursor,
+        prev_cursor=prev_cursor,
+        total=total,
+        offset=offset,
+    )
 
 
 def _name_only_openable(

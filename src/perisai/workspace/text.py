@@ -13,6 +13,33 @@ register(
         },
         "ws.queue.empty": {"ms": "Tiada laporan dalam baris gilir.", "en": "The queue is empty."},
         "ws.queue.more": {"ms": "Halaman seterusnya", "en": "Next page"},
+        "ws.queue.prev": {"ms": "Halaman sebelumnya", "en": "Previous page"},
+        "ws.queue.pages": {"ms": "Halaman baris gilir", "en": "Queue pages"},
+        "ws.queue.showing": {
+            "ms": "Laporan {first}–{last} daripada {total}",
+            "en": "Reports {first}–{last} of {total}",
+        },
+        "ws.queue.no_match": {
+            "ms": "Tiada laporan sepadan dengan tapisan ini.",
+            "en": "No report matches these filters.",
+        },
+        "ws.filter.title": {"ms": "Cari dan tapis", "en": "Search and filter"},
+        "ws.filter.search": {"ms": "Cari", "en": "Search"},
+        "ws.filter.search_hint": {
+            "ms": "ID laporan atau kes, pengecam (telefon, e-mel, nama pengguna) atau teks; "
+            "huruf besar atau kecil tidak penting.",
+            "en": "Report or case id, an identifier (phone, email, username) or text; "
+            "upper or lower case does not matter.",
+        },
+        "ws.filter.any": {"ms": "Semua", "en": "Any"},
+        "ws.filter.no_case": {"ms": "Belum dalam kes", "en": "In no case yet"},
+        "ws.filter.submit": {"ms": "Tapis", "en": "Filter"},
+        "ws.filter.clear": {"ms": "Kosongkan tapisan", "en": "Clear the filters"},
+        "ws.status.open": {"ms": "Terbuka", "en": "Open"},
+        "ws.status.unreviewed": {"ms": "Belum disemak", "en": "Not reviewed"},
+        "ws.status.overdue": {"ms": "Semakan lewat", "en": "Review overdue"},
+        "ws.status.reviewed": {"ms": "Sudah disemak", "en": "Reviewed"},
+        "ws.status.all": {"ms": "Semua (termasuk selesai)", "en": "All (done included)"},
         "ws.queue.live": {
             "ms": "Baris gilir dikemas kini secara langsung.",
             "en": "The queue updates live.",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.responses import Response
 
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
@@ -15,11 +17,13 @@ from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.reports.evidence import EvidenceError, read_blob
 from perisai.reports.models import ReportFile
+from perisai.reports.schemas import IncidentType
 from perisai.sharing.redaction import (
     NotVisible,
     authorize_reveal,
 )
 from perisai.sharing.viewers import viewer_of
+from perisai.triage.service import MAX_SEARCH, QUEUE_STATUSES, QueueFilter
 from perisai.web.templating import render
 from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
@@ -33,6 +37,7 @@ from perisai.workspace.reasons import reason_text
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 router = APIRouter(include_in_schema=False, prefix="/workspace")
+INCIDENT_TYPES = tuple(kind.value for kind in IncidentType)
 CsrfField = Annotated[str, Form(max_length=128)]
 Cursor = Annotated[str | None, Query(max_length=200)]
 
@@ -45,23 +50,93 @@ def _page_context(principal: Principal) -> dict[str, object]:
     return page_context(principal)
 
 
+QUEUE_AGENCIES = ("none", "SECRETARIAT", *caseviews.REFER_TO)
+Short = Annotated[str, Query(max_length=40)]
+Search = Annotated[str, Query(max_length=MAX_SEARCH)]
+
+
+@dataclass(frozen=True)
+class QueueAsk:
+    """The queue's filters as the page's query string gives them (unknown values ignored)."""
+
+    priority: str = ""
+    status: str = "open"
+    agency: str = ""
+    incident: str = ""
+    q: str = ""
+
+    def filters(self) -> QueueFilter:
+        priority = self.priority.upper().removeprefix("P")
+        return QueueFilter(
+            priority=int(priority) if priority in ("1", "2", "3", "4") else None,
+            status=self.status if self.status in QUEUE_STATUSES else "open",
+            agency=self.agency if self.agency in QUEUE_AGENCIES else None,
+            incident_type=self.incident if self.incident in INCIDENT_TYPES else None,
+            search=self.q.strip() or None,
+        )
+
+    def query(self, **extra: str) -> str:
+        """This filter as a query string (for the paging links and the live refresh)."""
+        chosen = self.filters()
+        pairs = {
+            "priority": f"P{chosen.priority}" if chosen.priority else "",
+            "status": chosen.status if chosen.status != "open" else "",
+            "agency": chosen.agency or "",
+            "incident": chosen.incident_type or "",
+            "q": chosen.search or "",
+            **extra,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+    @property
+    def narrowed(self) -> bool:
+        return self.query() != ""
+
+
+def _ask(
+    priority: Short = "",
+    status: Short = "open",
+    agency: Short = "",
+    incident: Short = "",
+    q: Search = "",
+) -> QueueAsk:
+    return QueueAsk(priority=priority, status=status, agency=agency, incident=incident, q=q)
+
+
+AskDep = Annotated[QueueAsk, Depends(_ask)]
+
+
 @router.get("/queue")
 def queue(
     request: Request,
     db: DbDep,
+    ask: AskDep,
     cursor: Cursor = None,
+    before: Cursor = None,
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
-    page = queue_page(db, viewer=viewer_of(principal), cursor=cursor)
+    page = queue_page(
+        db,
+        viewer=viewer_of(principal),
+        cursor=cursor,
+        before=before,
+        filters=ask.filters(),
+        count=True,
+    )
     return render(
         request,
         "workspace/queue.html",
         {
             **_page_context(principal),
             "rows": page.rows,
-            "next_cursor": page.next_cursor,
+            "page": page,
+            "ask": ask,
+            "chosen": ask.filters(),
+            "statuses": QUEUE_STATUSES,
+            "agencies": QUEUE_AGENCIES,
+            "incidents": INCIDENT_TYPES,
             "now": datetime.now(UTC),
-            "cursor": cursor,
+            "paged": bool(cursor or before),
         },
     )
 
@@ -70,11 +145,12 @@ def queue(
 def queue_rows(
     request: Request,
     db: DbDep,
+    ask: AskDep,
     cursor: Cursor = None,
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
     """The table body alone, for HTMX refreshes (live updates swap it in place)."""
-    page = queue_page(db, viewer=viewer_of(principal), cursor=cursor)
+    page = queue_page(db, viewer=viewer_of(principal), cursor=cursor, filters=ask.filters())
     return render(
         request,
         "workspace/_queue_rows.html",
