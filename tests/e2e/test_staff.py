@@ -60,8 +60,24 @@ def p1(live_server: LiveServer, browser: Any) -> str:
     return report_id
 
 
+@pytest.fixture(scope="module")
+def p1_case(live_server: LiveServer, browser: Any, p1: str) -> str:
+    """The P1 report referred to JKM from its page (in Malay): the case's address."""
+    page = _log_in(browser, live_server, "analyst@demo.perisai.my")
+    page.goto(f"{live_server.url}/workspace/reports/{p1}")
+    page.select_option("#refer-agency", "JKM")
+    page.fill("#refer-reason", "Sokongan mangsa segera")
+    page.click("#refer-form button[type=submit]")
+    page.wait_for_url("**/workspace/cases/*?done=referred")
+    assert page.locator("#done").inner_text() == "Rujukan dihantar."
+    _clean(page)
+    case_url: str = page.url.split("?")[0]
+    page.context.close()
+    return case_url
+
+
 def test_main_pages_in_malay_have_no_code_key_or_english_and_show_malaysia_time(
-    live_server: LiveServer, browser: Any, p1: str
+    live_server: LiveServer, browser: Any, p1: str, p1_case: str
 ) -> None:
     page = _log_in(browser, live_server, "supervisor@demo.perisai.my")
     visited = {}
@@ -83,11 +99,7 @@ def test_main_pages_in_malay_have_no_code_key_or_english_and_show_malaysia_time(
     assert "Pujukan dalam talian" in report and "ajakan berjumpa pada mesej 4" in report
     assert TIME.search(report) and TIME.search(visited["/workspace/queue"])
     # The case the report is in, once referred (from the report page, in Malay).
-    page.goto(f"{live_server.url}/workspace/reports/{p1}")
-    page.select_option("#refer-agency", "JKM")
-    page.fill("#refer-reason", "Sokongan mangsa segera")
-    page.click("#refer-form button[type=submit]")
-    page.wait_for_url("**/workspace/cases/*")
+    page.goto(p1_case)
     case_text = visible_text(page.content())
     assert untranslated(page.content()) == []
     assert "Dirujuk" in case_text and "Menunggu jawapan" in case_text
@@ -124,7 +136,8 @@ def test_errors_are_pages_in_the_users_language_that_keep_what_was_typed(
     _clean(page)
     kept.fill("Bukan P1: penyemak sudah menghubungi sekolah.")
     page.click("#error-typed button[type=submit]")
-    page.wait_for_url(f"**/workspace/reports/{p1}")
+    page.wait_for_url(f"**/workspace/reports/{p1}?done=overridden")
+    assert page.locator("#done").is_visible()
     assert "penyemak sudah menghubungi sekolah" in page.locator("#reasons").inner_text()
     page.context.close()
     # A JKM caseworker may not open the queue: a page, in Malay, with no link they cannot use.
@@ -146,4 +159,73 @@ def test_a_deep_link_opens_after_login(live_server: LiveServer, browser: Any, p1
     page.click("button[type=submit]")
     page.wait_for_url(f"**/workspace/reports/{p1}?lang=en")
     assert p1 in page.locator("h1").inner_text()
+    page.context.close()
+
+
+def test_queue_search_filters_and_pages(live_server: LiveServer, browser: Any, p1: str) -> None:
+    for locale, count in (("ms-MY", "Laporan 1–1 daripada 1"), ("en-GB", "Reports 1–1 of 1")):
+        page = _log_in(browser, live_server, "analyst@demo.perisai.my", locale=locale)
+        page.goto(f"{live_server.url}/workspace/queue")
+        page.fill("#f-q", p1.lower())  # any case
+        page.select_option("#f-status", "all")
+        page.click("#queue-filter button[type=submit]")
+        page.wait_for_url("**/workspace/queue?*q=*")
+        assert page.locator("tr[data-report]").count() == 1
+        assert page.locator(f'tr[data-report="{p1}"]').count() == 1
+        assert page.locator("#queue-count").inner_text() == count
+        assert page.locator("#f-q").input_value() == p1.lower()  # the form keeps the search
+        _clean(page)
+        page.select_option("#f-priority", "P4")
+        page.click("#queue-filter button[type=submit]")
+        page.wait_for_url("**/workspace/queue?*priority=P4*")
+        assert page.locator(f'tr[data-report="{p1}"]').count() == 0
+        page.context.close()
+
+
+def test_case_page_actions_are_confirmed_and_follow_the_case_policy(
+    live_server: LiveServer, browser: Any, p1_case: str
+) -> None:
+    page = _log_in(browser, live_server, "supervisor@demo.perisai.my")
+    page.goto(p1_case)
+    page.fill("#note-body", "Ibu bapa telah dihubungi.")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_url("**?done=note")
+    assert page.locator("#done").inner_text() == "Catatan ditambah."
+    notes = page.locator("#notes").inner_text()
+    assert "Mei Ling (supervisor)" in notes and "Ibu bapa telah dihubungi." in notes
+    assert TIME.search(notes)
+    page.fill("#task-title", "Hubungi sekolah")
+    page.fill("#task-due", "2026-12-31")  # the date picker
+    page.click("#task-form button[type=submit]")
+    page.wait_for_url("**?done=task")
+    assert "2026-12-31" in page.locator("#tasks").inner_text()
+    page.select_option("#assign-user", label="Insp. Rahman (investigator) (Penyiasat)")
+    page.click("#assign-person-form button[type=submit]")
+    page.wait_for_url("**?done=assigned")
+    assert "Insp. Rahman (investigator)" in page.locator("#assignments").inner_text()
+    _clean(page)
+    page.click("#print-link")
+    page.wait_for_url("**/print")
+    assert page.locator("form[method=post][action*='/workspace/cases/']").count() == 0
+    _clean(page)
+    page.goto(p1_case)
+    # Referred to the NGO too: it may answer, nothing else, until it accepts.
+    page.select_option("#refer-agency", "NGO")
+    page.fill("#refer-reason", "Kaunseling susulan")
+    page.click("#case-refer-form button[type=submit]")
+    page.wait_for_url("**?done=referred")
+    ngo = _log_in(browser, live_server, "ngo@demo.perisai.my", locale="en-GB")
+    ngo.goto(f"{p1_case}?lang=en")
+    assert ngo.locator("text=Accept referral").count() == 1
+    for form in ("#note-form", "#task-form", "#takedown-form", "#case-refer-form", "#close-form"):
+        assert ngo.locator(form).count() == 0, form
+    _clean(ngo)
+    ngo.context.close()
+    page.goto(p1_case)
+    page.select_option("#close-outcome", "victim_supported")
+    page.click("#close-form button[type=submit]")
+    page.wait_for_url("**?done=closed")
+    assert page.locator("#case-status").inner_text() == "Ditutup"
+    assert page.locator("#case-outcome").inner_text() == "Mangsa dibantu"
+    _clean(page)
     page.context.close()

@@ -99,7 +99,7 @@ def _log_in(browser: Any, server: LiveServer, email: str) -> Any:
 def _answer_referral(page: Any, case_url: str) -> None:
     page.goto(f"{case_url}?lang=en")
     page.click("text=Accept referral")
-    page.wait_for_url(f"{case_url}")
+    page.wait_for_url(f"{case_url}?done=answered")
 
 
 def test_live_p1_reasons_signals_referral_and_need_to_know(
@@ -136,7 +136,7 @@ def test_live_p1_reasons_signals_referral_and_need_to_know(
     analyst.select_option("#refer-agency", "NGO")
     analyst.fill("#refer-reason", "Counselling follow-up")
     analyst.click("#case-refer-form button[type=submit]")
-    analyst.wait_for_url(case_url)
+    analyst.wait_for_url(f"{case_url}?done=referred")
 
     jkm = _log_in(browser, live_server, "caseworker@demo.perisai.my")
     jkm.goto(f"{live_server.url}/workspace/cases?lang=en")

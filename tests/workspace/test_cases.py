@@ -27,7 +27,8 @@ def _refer(client: TestClient, public_id: str, agency: str) -> str:
     )
     assert done.status_code == 303, done.text
     location: str = done.headers["location"]
-    return location
+    assert location.endswith("?done=referred")  # the case page confirms the referral
+    return location.split("?", maxsplit=1)[0]
 
 
 def _answer(client: TestClient, case_url: str, choice: str) -> None:

@@ -7,25 +7,29 @@ audited; otherwise the sealed rows are not even opened.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from perisai.audit.service import record
+from perisai.audit.service import Actor, record
 from perisai.cases.models import (
     Case,
     CaseAssignment,
     CaseNote,
+    CaseOutcome,
     CaseReferral,
     CaseReport,
+    CaseStatus,
     CaseTask,
     ReferralStatus,
     TakedownNotice,
 )
-from perisai.cases.service import case_timeline
+from perisai.cases.policy import Action, allowed_actions
+from perisai.cases.service import TRANSITIONS, case_timeline
 from perisai.crypto import Keyring
-from perisai.identity.models import Agency, User
+from perisai.identity.models import Agency, Role, User
 from perisai.reports.models import Report, ReportVictim
 from perisai.reports.service import victim_binding
 from perisai.sharing.redaction import (
@@ -128,6 +132,12 @@ def _people(session: Session, case: Case) -> dict[str, Any]:
     }
 
 
+def _user_id(author: str) -> int | None:
+    """`user:12` → 12 (notes record who wrote them as `kind:id`)."""
+    kind, _, ident = author.partition(":")
+    return int(ident) if kind == "user" and ident.isdigit() else None
+
+
 def _work(session: Session, case_id: int) -> dict[str, Any]:
     tasks = session.scalars(
         select(CaseTask).where(CaseTask.case_id == case_id).order_by(CaseTask.id)
@@ -138,13 +148,21 @@ def _work(session: Session, case_id: int) -> dict[str, Any]:
     takedowns = session.scalars(
         select(TakedownNotice).where(TakedownNotice.case_id == case_id).order_by(TakedownNotice.id)
     ).all()
+    author_ids = {found for n in notes if (found := _user_id(n.author)) is not None}
+    authors = _user_names(session, author_ids)
     return {
         "tasks": [
             {"id": t.id, "title": t.title, "due_at": t.due_at, "done": t.done_at is not None}
             for t in tasks
         ],
         "notes": [
-            {"author": n.author, "agency": n.author_agency, "body": n.body, "at": n.created_at}
+            {
+                "author": n.author,
+                "author_name": authors.get(_user_id(n.author) or 0),
+                "agency": n.author_agency,
+                "body": n.body,
+                "at": n.created_at,
+            }
             for n in notes
         ],
         "takedowns": [
@@ -173,6 +191,7 @@ def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) ->
         "tlp": case.tlp.value if hasattr(case.tlp, "value") else str(case.tlp),
         "created_at": case.created_at,
         "agencies": sorted(case.agencies),
+        "lead_agency": case.lead_agency_name,
         **_people(session, case),
         **_work(session, case.id),
         "reports": _reports(session, case.id),
@@ -221,3 +240,58 @@ def visible_cases(session: Session, viewer: Viewer) -> list[Case]:
         )
     # The query narrows by agency; need-to-know still decides (e.g. TLP RED names its users).
     return [case for case in session.scalars(query).all() if can_see_case(viewer, case)]
+
+
+# Who a case page may offer to assign: the staff roles that work cases.
+ASSIGNABLE_ROLES = (Role.ANALYST, Role.INVESTIGATOR, Role.SUPERVISOR, Role.CASEWORKER)
+PEOPLE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class CaseForms:
+    """What the case page offers this person, as the case policy (cases/policy.py) decides."""
+
+    allowed: frozenset[str]
+    people: list[dict[str, Any]]  # whom they may name (id, name, role, agency)
+    agencies: list[str]  # which agencies they may put on the case
+    next_statuses: list[str]
+    outcomes: list[str]
+
+    def may(self, action: str) -> bool:
+        return action in self.allowed
+
+
+def case_forms(session: Session, case: Case, actor: Actor) -> CaseForms:
+    allowed = frozenset(allowed_actions(actor, case))
+    people: list[dict[str, Any]] = []
+    agencies: list[str] = []
+    if Action.ASSIGN_AGENCY.value in allowed:
+        agencies = list(
+            session.scalars(
+                select(Agency.short_name)
+                .where(Agency.short_name != "SECRETARIAT")
+                .order_by(Agency.short_name)
+            )
+        )
+    if Action.ASSIGN_MEMBER.value in allowed or Action.ASSIGN_AGENCY.value in allowed:
+        query = (
+            select(User.id, User.display_name, User.role, Agency.short_name)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(User.is_active.is_(True), User.role.in_(ASSIGNABLE_ROLES))
+            .order_by(Agency.short_name, User.display_name)
+            .limit(PEOPLE_LIMIT)
+        )
+        if Action.ASSIGN_AGENCY.value not in allowed:  # a lead or working agency: its own people
+            query = query.where(Agency.short_name == (actor.agency or ""))
+        people = [
+            {"id": uid, "name": name, "role": role.value, "agency": agency}
+            for uid, name, role, agency in session.execute(query)
+        ]
+    current = CaseStatus(case.status)
+    next_statuses = (
+        sorted(s.value for s in TRANSITIONS[current] if s is not CaseStatus.CLOSED)
+        if Action.PROGRESS.value in allowed
+        else []
+    )
+    outcomes = [o.value for o in CaseOutcome if o is not CaseOutcome.MERGED]
+    return CaseForms(allowed, people, agencies, next_statuses, outcomes)

@@ -6,20 +6,26 @@ events; need-to-know (perisai.sharing.redaction) decides who sees what.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 from starlette.responses import Response
 
+from perisai.audit.service import record
 from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
-from perisai.cases.models import Case, CaseTask, TakedownNotice
+from perisai.cases.models import Case, CaseReport, CaseStatus, CaseTask, TakedownNotice
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.models import User
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
+from perisai.reports.models import Report
 from perisai.sharing.redaction import NotVisible, can_see_case
 from perisai.sharing.viewers import viewer_of
 from perisai.triage.service import (
@@ -32,7 +38,7 @@ from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 from perisai.web.timefmt import parse_local_date
 from perisai.workspace.access import case_of_report, page_context, visible_report
-from perisai.workspace.casepage import case_view, load_case, visible_cases
+from perisai.workspace.casepage import case_forms, case_view, load_case, visible_cases
 
 router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py
 CsrfField = Annotated[str, Form(max_length=128)]
@@ -86,8 +92,36 @@ def _refused_as(status: int) -> Iterator[None]:
         raise HTTPException(status, str(exc)) from None
 
 
-def _to_case(case: Case) -> RedirectResponse:
-    return RedirectResponse(f"/workspace/cases/{case.public_id}", status_code=303)
+# The confirmation a page shows after an action (`?done=…`; anything else shows nothing).
+DONE = frozenset(
+    {
+        "referred",
+        "answered",
+        "note",
+        "task",
+        "task_done",
+        "takedown",
+        "removed",
+        "assigned",
+        "status",
+        "closed",
+        "reopened",
+        "merged",
+        "split",
+        "reviewed",
+        "overridden",
+    }
+)
+
+
+def done_of(request: Request) -> str | None:
+    found = request.query_params.get("done", "")
+    return found if found in DONE else None
+
+
+def _to_case(case: Case, done: str | None = None) -> RedirectResponse:
+    suffix = f"?done={done}" if done in DONE else ""
+    return RedirectResponse(f"/workspace/cases/{case.public_id}{suffix}", status_code=303)
 
 
 @router.get("/cases")
@@ -99,6 +133,7 @@ def case_list(
         "workspace/cases.html",
         {
             **page_context(principal),
+            "done": done_of(request),
             "cases": visible_cases(db, viewer_of(principal)),
         },
     )
@@ -133,6 +168,7 @@ def _case_response(
         shown = case_view(db, runtime.keyring, case, viewer)
     except NotVisible:
         raise HTTPException(404) from None
+    forms = case_forms(db, case, principal.actor)
     return render(
         request,
         "workspace/case.html",
@@ -140,7 +176,10 @@ def _case_response(
             **page_context(principal),
             "case": shown,
             "my_agency": viewer.agency,
-            "can_write": principal.user is not None and viewer.has(Permission.CASES_WRITE),
+            # Which forms: the case policy (cases/policy.py) for this person on this case.
+            "forms": forms,
+            "can_write": forms.may("work"),
+            "done": done_of(request),
             "refer_to": REFER_TO,
             "form_error": form_error or {},
             "typed": typed or {},
@@ -173,7 +212,7 @@ def refer_report(
                 actor=principal.actor,
             )
         cases.refer(db, case_id=case.id, agency=agency, reason=reason, actor=principal.actor)
-    return _to_case(case)
+    return _to_case(case, "referred")
 
 
 @router.post("/reports/{public_id}/reviewed")
@@ -186,7 +225,7 @@ def report_reviewed(
     _csrf(principal, csrf_token)
     loaded, _, _ = visible_report(db, principal, public_id)
     mark_reviewed(db, report_id=loaded.id, actor=principal.actor)
-    return RedirectResponse(f"/workspace/reports/{loaded.public_id}", status_code=303)
+    return RedirectResponse(f"/workspace/reports/{loaded.public_id}?done=reviewed", 303)
 
 
 @router.post("/reports/{public_id}/priority")
@@ -207,7 +246,7 @@ def report_priority(
         )
     except (TriageError, ReportNotFound) as exc:
         raise HTTPException(409, str(exc)) from None
-    return RedirectResponse(f"/workspace/reports/{loaded.public_id}", status_code=303)
+    return RedirectResponse(f"/workspace/reports/{loaded.public_id}?done=overridden", 303)
 
 
 @router.post("/cases/{public_id}/referrals/{referral_id}")
@@ -235,8 +274,8 @@ def answer_referral(
     except NotPermitted:
         raise HTTPException(403) from None
     if choice == "decline":
-        return RedirectResponse("/workspace/cases", status_code=303)
-    return _to_case(case)
+        return RedirectResponse("/workspace/cases?done=answered", status_code=303)
+    return _to_case(case, "answered")
 
 
 @router.post("/cases/{public_id}/notes")
@@ -250,7 +289,7 @@ def add_note(
     case = _writable_case(db, principal, public_id, csrf_token)
     with _refused_as(409):
         cases.add_note(db, case_id=case.id, body=body, actor=principal.actor)
-    return _to_case(case)
+    return _to_case(case, "note")
 
 
 @router.post("/cases/{public_id}/tasks")
@@ -281,7 +320,7 @@ def add_task(
         )
     with _refused_as(409):
         cases.add_task(db, case_id=case.id, title=title, due_at=due_at, actor=principal.actor)
-    return _to_case(case)
+    return _to_case(case, "task")
 
 
 @router.post("/cases/{public_id}/tasks/{task_id}/done")
@@ -296,7 +335,7 @@ def finish_task(
     _child_of(db, CaseTask, task_id, case)
     with _refused_as(409):
         cases.complete_task(db, task_id=task_id, actor=principal.actor)
-    return _to_case(case)
+    return _to_case(case, "task_done")
 
 
 @router.post("/cases/{public_id}/takedowns")
@@ -313,7 +352,7 @@ def send_takedown(
         cases.create_takedown(
             db, case_id=case.id, url=url, platform=platform, actor=principal.actor
         )
-    return _to_case(case)
+    return _to_case(case, "takedown")
 
 
 @router.post("/cases/{public_id}/takedowns/{takedown_id}/removed")
@@ -328,4 +367,166 @@ def takedown_removed(
     _child_of(db, TakedownNotice, takedown_id, case)
     with _refused_as(409):
         cases.confirm_removal(db, takedown_id=takedown_id, actor=principal.actor)
-    return _to_case(case)
+    return _to_case(case, "removed")
+
+
+UserId = Annotated[int | None, Form(ge=1, le=2**62)]
+Outcome = Annotated[str, Form(max_length=32)]
+Status = Annotated[str, Form(max_length=32)]
+CaseIds = Annotated[str, Form(min_length=1, max_length=2000)]
+MAX_MERGE = 20
+
+
+@router.post("/cases/{public_id}/assign")
+def assign_case(
+    db: DbDep,
+    public_id: str,
+    csrf_token: CsrfField,
+    user_id: UserId = None,
+    agency: Annotated[str, Form(max_length=32)] = "",
+    lead: Annotated[bool, Form()] = False,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    """Name a person (their agency comes with them) or put an agency on the case."""
+    case = _writable_case(db, principal, public_id, csrf_token)
+    if user_id is not None:
+        user = db.get(User, user_id)
+        if user is None:
+            raise HTTPException(422)
+        agency = user.agency.short_name
+    if not agency:
+        raise HTTPException(422)
+    with _refused_as(409):
+        cases.assign(
+            db, case_id=case.id, agency=agency, user_id=user_id, lead=lead, actor=principal.actor
+        )
+    return _to_case(case, "assigned")
+
+
+@router.post("/cases/{public_id}/status")
+def case_status(
+    db: DbDep,
+    public_id: str,
+    status: Status,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    if status == CaseStatus.CLOSED.value:
+        raise HTTPException(422)  # closing takes an outcome: the close form
+    with _refused_as(409):
+        cases.change_status(db, case_id=case.id, status=status, actor=principal.actor)
+    return _to_case(case, "status")
+
+
+@router.post("/cases/{public_id}/close")
+def close_case(
+    db: DbDep,
+    public_id: str,
+    outcome: Outcome,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(409):
+        cases.change_status(
+            db, case_id=case.id, status="closed", outcome=outcome, actor=principal.actor
+        )
+    return _to_case(case, "closed")
+
+
+@router.post("/cases/{public_id}/reopen")
+def reopen_case(
+    db: DbDep,
+    public_id: str,
+    reason: Reason,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(409):
+        cases.reopen(db, case_id=case.id, reason=reason, actor=principal.actor)
+    return _to_case(case, "reopened")
+
+
+def _case_ids(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", text.strip().upper()) if part][:MAX_MERGE]
+
+
+@router.post("/cases/{public_id}/merge")
+def merge_into(
+    db: DbDep,
+    public_id: str,
+    sources: CaseIds,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    """Merge the named cases into this one (each must be one this person may see)."""
+    case = _writable_case(db, principal, public_id, csrf_token)
+    found = [_visible_case(db, principal, other) for other in _case_ids(sources)]
+    source_ids = [other.id for other in found if other.id != case.id]
+    if not source_ids:
+        raise HTTPException(422)
+    with _refused_as(409):
+        cases.merge_cases(db, target_id=case.id, source_ids=source_ids, actor=principal.actor)
+    return _to_case(case, "merged")
+
+
+@router.post("/cases/{public_id}/split")
+def split_off(
+    db: DbDep,
+    public_id: str,
+    title: Title,
+    csrf_token: CsrfField,
+    reports: Annotated[list[str], Form(max_length=200)],
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    """Move the chosen reports into a new case (same access), and open the new case."""
+    case = _writable_case(db, principal, public_id, csrf_token)
+    chosen = {r[:32] for r in reports}
+    ids = list(
+        db.scalars(
+            select(Report.id)
+            .join(CaseReport, CaseReport.report_id == Report.id)
+            .where(CaseReport.case_id == case.id, Report.public_id.in_(sorted(chosen)))
+        )
+    )
+    if not ids or len(ids) != len(chosen):
+        raise HTTPException(422)
+    with _refused_as(409):
+        new = cases.split_case(
+            db, case_id=case.id, report_ids=ids, title=title, actor=principal.actor
+        )
+    return _to_case(new, "split")
+
+
+@router.get("/cases/{public_id}/print")
+def case_print(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    public_id: str,
+    principal: Principal = require(Permission.CASES_READ),
+) -> Response:
+    """The case on paper: everything this person may see of it, without forms (audited)."""
+    case = _visible_case(db, principal, public_id)
+    viewer = viewer_of(principal)
+    try:
+        shown = case_view(db, runtime.keyring, case, viewer)
+    except NotVisible:
+        raise HTTPException(404) from None
+    record(
+        db,
+        actor=principal.actor,
+        action="case.printed",
+        object_type="case",
+        object_id=case.public_id,
+        details={"victims": len(shown.get("victims") or [])},
+    )
+    response = render(
+        request,
+        "workspace/case_print.html",
+        {**page_context(principal), "case": shown, "printed_at": datetime.now(UTC)},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

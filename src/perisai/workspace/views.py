@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.responses import Response
 
+from perisai.cases.policy import Action, allowed_actions
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
@@ -165,7 +166,10 @@ def report_page(
     public_id: str,
     principal: Principal = require(Permission.REPORTS_READ),
 ) -> Response:
-    _, shown, may_reveal = visible_report(db, principal, public_id)
+    loaded, shown, may_reveal = visible_report(db, principal, public_id)
+    case = case_of_report(db, loaded.id)
+    # Referring a report in a case is the case policy's call; one in no case opens a case.
+    may_refer = case is None or Action.REFER.value in allowed_actions(principal.actor, case)
     return render(
         request,
         "workspace/report.html",
@@ -173,6 +177,8 @@ def report_page(
             **_page_context(principal),
             "report": shown,
             "can_reveal": may_reveal,
+            "may_refer": may_refer,
+            "done": caseviews.done_of(request),
             "refer_to": caseviews.REFER_TO,
         },
     )
