@@ -86,3 +86,33 @@ def test_red_case_only_for_its_assigned_user(db: Session, runtime: Runtime) -> N
 def test_the_system_is_not_scoped(db: Session, two_cases: tuple[int, int]) -> None:
     read_as(db, Viewer.system())
     assert visible_cases(db, list(two_cases)) == set(two_cases)
+
+
+def test_victim_grants_are_case_scoped_and_open_a_red_case(db: Session, runtime: Runtime) -> None:
+    """cases_0002: `case_victim_grant` rows follow their case, and a grantee sees a RED case."""
+    from tests.identity.factories import make_user
+
+    from perisai.cases.models import CaseVictimGrant
+
+    caseworker, _ = make_user(db, runtime.keyring, role="caseworker", agency="JKM")
+    case = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=case.id, agency="JKM", actor=SYSTEM)  # the agency, nobody named
+    cases.grant_victim_access(
+        db, case_id=case.id, user_id=caseworker.id, reason="family contact", actor=SYSTEM
+    )
+    case.tlp = Tlp.RED
+    db.flush()
+    grants = (
+        select(func.count()).select_from(CaseVictimGrant).where(CaseVictimGrant.case_id == case.id)
+    )
+    for who, sees in (
+        (viewer("JKM", caseworker.id), True),
+        (viewer("JKM", caseworker.id + 1000), False),
+        (viewer("NGO", caseworker.id), False),
+    ):
+        with db.begin_nested() as savepoint:
+            read_as(db, who)
+            assert visible_cases(db, [case.id]) == ({case.id} if sees else set())
+            assert db.scalar(grants) == (1 if sees else 0)
+            savepoint.rollback()
+        db.execute(text("RESET ROLE"))
