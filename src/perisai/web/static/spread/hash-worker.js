@@ -16,6 +16,7 @@ var LIMITS = {
   imagePixels: 100000000,
 };
 var CHUNK = 4 * 1024 * 1024;
+var RESIZE_QUALITY = "medium";
 
 function HashError(code, message) {
   this.code = code;
@@ -118,29 +119,78 @@ async function cryptoHashes(bytes) {
   return { md5: md5.hex(), sha256: hex(sha) };
 }
 
-function pdqOfRgba(rgba, width, height) {
-  var luma = self.PerisaiPdq.lumaOfRgba(rgba, width, height);
-  return self.PerisaiPdq.fromLuma(luma, width, height);
+/* As the Python hashing's fast mode (media/hashing.py): a picture whose long side is at least
+ * twice FAST_MIN_SIDE is decoded at 1/2, 1/4 or 1/8 scale (JPEG always, other formats when
+ * their raster is over 32 MiB), and the full-resolution filter is folded onto the reduced
+ * grid. Most of the work of a 12-megapixel photo is then the browser's own decoder. */
+var FAST_MIN_SIDE = 480;
+var FAST_REDUCE_ABOVE_BYTES = 32 * 1024 * 1024;
+
+function reduceFactor(width, height) {
+  var factor = 1;
+  while (factor < 8 && Math.floor(Math.max(width, height) / (factor * 2)) >= FAST_MIN_SIDE) {
+    factor *= 2;
+  }
+  return factor;
 }
 
-async function hashImage(file, bytes) {
-  var declared = declaredSize(bytes);
+/* Start decoding a picture (the browser decodes off this thread while the hashes are summed);
+ * the promise settles to {bitmap, full} or {error}, so it never rejects unobserved. A bomb is
+ * refused from its header before any decoding. */
+function startDecoding(file, head, orientation) {
+  var declared = declaredSize(head);
   if (declared && declared.width * declared.height > LIMITS.imagePixels) {
-    throw new HashError("too_large", "image has too many pixels");
+    return Promise.resolve({ error: new HashError("too_large", "image has too many pixels") });
   }
-  var orientation = startsWith(bytes, [0xff, 0xd8]) ? jpegOrientation(bytes) : 1;
-  var bitmap;
-  try {
-    // The browser turns the picture by its EXIF orientation ("from-image"), as our Python
-    // hashing does; no colour management and no premultiplied alpha, as Pillow decodes.
-    bitmap = await createImageBitmap(file, {
-      imageOrientation: "from-image",
-      colorSpaceConversion: "none",
-      premultiplyAlpha: "none",
-    });
-  } catch (err) {
-    throw new HashError("corrupt", "the picture cannot be decoded");
+  // The browser turns the picture by its EXIF orientation ("from-image"), as our Python
+  // hashing does; no colour management and no premultiplied alpha, as Pillow decodes.
+  var options = {
+    imageOrientation: "from-image",
+    colorSpaceConversion: "none",
+    premultiplyAlpha: "none",
+  };
+  var full = null;
+  if (declared) {
+    var turned = orientation >= 5;
+    full = {
+      width: turned ? declared.height : declared.width,
+      height: turned ? declared.width : declared.height,
+    };
+    var jpeg = startsWith(head, [0xff, 0xd8]);
+    var factor = jpeg || full.width * full.height * 4 > FAST_REDUCE_ABOVE_BYTES
+      ? reduceFactor(full.width, full.height)
+      : 1;
+    if (factor > 1) {
+      options.resizeWidth = Math.ceil(full.width / factor);
+      options.resizeHeight = Math.ceil(full.height / factor);
+      options.resizeQuality = RESIZE_QUALITY;
+    }
   }
+  return createImageBitmap(file, options).then(
+    function (bitmap) {
+      var asked = options.resizeWidth;
+      if (asked && (bitmap.width !== asked || bitmap.height !== options.resizeHeight)) {
+        // Not the size asked for (a browser that resizes before turning): decode in full.
+        bitmap.close();
+        delete options.resizeWidth;
+        delete options.resizeHeight;
+        delete options.resizeQuality;
+        return createImageBitmap(file, options).then(function (b) {
+          return { bitmap: b, full: null };
+        });
+      }
+      return { bitmap: bitmap, full: asked ? full : null };
+    }
+  ).then(
+    function (decoded) { return decoded; },
+    function () { return { error: new HashError("corrupt", "the picture cannot be decoded") }; }
+  );
+}
+
+async function hashImage(decoding, orientation) {
+  var decoded = await decoding;
+  if (decoded.error) throw decoded.error;
+  var bitmap = decoded.bitmap;
   var width = bitmap.width, height = bitmap.height;
   if (width < 1 || height < 1) throw new HashError("corrupt", "the picture has no pixels");
   if (width * height > LIMITS.imagePixels) {
@@ -153,13 +203,16 @@ async function hashImage(file, bytes) {
   bitmap.close();
   var pixels = context.getImageData(0, 0, width, height).data;
   canvas.width = canvas.height = 1; // let the big backing store go at once
-  var pdq = pdqOfRgba(pixels, width, height);
+  var full = decoded.full;
+  var pdq = full
+    ? self.PerisaiPdq.fromRgba(pixels, width, height, full.width, full.height)
+    : self.PerisaiPdq.fromRgba(pixels, width, height);
   return {
     pdq: pdq.hash,
     pdq_quality: pdq.quality,
     exif_orientation: orientation,
-    width: width,
-    height: height,
+    width: full ? full.width : width,
+    height: full ? full.height : height,
   };
 }
 
@@ -171,12 +224,19 @@ async function hashFile(file) {
   if (kind === "other") throw new HashError("unsupported", "not a picture or a video");
   var limit = kind === "image" ? LIMITS.imageBytes : LIMITS.videoBytes;
   if (file.size > limit) throw new HashError("too_large", "the file is too large");
+  // The frame header of a JPEG can sit after large EXIF blocks: look in the first 256 KiB.
+  var decoding = null, orientation = 1;
+  if (kind === "image") {
+    var start = new Uint8Array(await file.slice(0, 262144).arrayBuffer());
+    orientation = startsWith(start, [0xff, 0xd8]) ? jpegOrientation(start) : 1;
+    decoding = startDecoding(file, start, orientation);
+  }
   var bytes = new Uint8Array(await file.arrayBuffer());
   var result = await cryptoHashes(bytes);
   result.kind = kind;
   result.size = file.size;
-  if (kind === "image") {
-    var image = await hashImage(file, bytes);
+  if (decoding) {
+    var image = await hashImage(decoding, orientation);
     for (var key in image) result[key] = image[key];
   }
   return result;
@@ -189,7 +249,7 @@ self.onmessage = function (event) {
     work = hashFile(msg.file);
   } else if (msg.op === "frame") {
     work = Promise.resolve().then(function () {
-      var pdq = pdqOfRgba(new Uint8ClampedArray(msg.rgba), msg.width, msg.height);
+      var pdq = self.PerisaiPdq.fromRgba(new Uint8ClampedArray(msg.rgba), msg.width, msg.height);
       return { pdq: pdq.hash, quality: pdq.quality };
     });
   } else {

@@ -68,17 +68,60 @@
     return decimators[n];
   }
 
-  /* The 64x64 block of a luminance image (Float32Array or any array, row-major). */
-  function block64(luma, width, height) {
-    var rows = decimator(height), cols = decimator(width);
-    var tall = new Float64Array(64 * width);
+  /* The decimator of a `full`-sample axis folded onto the same axis decoded at a reduced size
+   * (a large picture decoded at 1/2, 1/4 or 1/8 scale): each reduced sample stands for the
+   * block of full samples it averages, so it gets their summed weights. As `_folded_decimator`
+   * in media/pdq.py: the hash then stays within a few bits of the full-resolution one. */
+  function foldedDecimator(full, reduced) {
+    if (full === reduced) return decimator(full);
+    var key = full + ":" + reduced;
+    if (decimators[key]) return decimators[key];
+    var base = decimator(full), scale = full / reduced;
+    var starts = new Int32Array(64), weights = [];
     for (var i = 0; i < 64; i++) {
-      var w = rows.weights[i], r0 = rows.starts[i], dst = i * width;
+      var w = base.weights[i], dense = {}, lo = reduced, hi = -1;
       for (var k = 0; k < w.length; k++) {
-        var wk = w[k], src = (r0 + k) * width;
-        for (var c = 0; c < width; c++) tall[dst + c] += wk * luma[src + c];
+        var r = Math.min(Math.floor((base.starts[i] + k) / scale), reduced - 1);
+        dense[r] = (dense[r] || 0) + w[k];
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+      }
+      var out = new Float64Array(hi - lo + 1);
+      for (var q = lo; q <= hi; q++) out[q - lo] = dense[q] || 0;
+      starts[i] = lo;
+      weights.push(out);
+    }
+    decimators[key] = { starts: starts, weights: weights };
+    return decimators[key];
+  }
+
+  /* The 64 row-filtered rows (64 x width) of an image whose row r is given by fill(r, buffer):
+   * each input row is read once and added, with its weight, to every output that uses it. */
+  function filterRows(width, height, fill, fullHeight) {
+    var rows = foldedDecimator(fullHeight || height, height);
+    var users = [];
+    for (var r = 0; r < height; r++) users.push([]);
+    for (var i = 0; i < 64; i++) {
+      var w = rows.weights[i];
+      for (var k = 0; k < w.length; k++) users[rows.starts[i] + k].push(i, w[k]);
+    }
+    var tall = new Float64Array(64 * width);
+    var line = new Float32Array(width); // float32 luminance, as numpy's
+    for (var y = 0; y < height; y++) {
+      var use = users[y];
+      if (!use.length) continue;
+      fill(y, line);
+      for (var u = 0; u < use.length; u += 2) {
+        var dst = use[u] * width, wk = use[u + 1];
+        for (var c = 0; c < width; c++) tall[dst + c] += wk * line[c];
       }
     }
+    return tall;
+  }
+
+  /* The 64x64 block from the row-filtered rows: the same filter along each row. */
+  function filterColumns(tall, width, fullWidth) {
+    var cols = foldedDecimator(fullWidth || width, width);
     var block = new Float64Array(64 * 64);
     for (var r = 0; r < 64; r++) {
       var base = r * width;
@@ -89,6 +132,23 @@
       }
     }
     return block;
+  }
+
+  function block64(luma, width, height) {
+    return filterColumns(filterRows(width, height, function (y, line) {
+      var from = y * width;
+      for (var c = 0; c < width; c++) line[c] = luma[from + c];
+    }), width);
+  }
+
+  /* The block straight from RGBA pixels (ImageData.data): the luminance of a row,
+   * 0.299 R + 0.587 G + 0.114 B as the reference, is computed once, when the filter reads it. */
+  function block64OfRgba(rgba, width, height, fullWidth, fullHeight) {
+    return filterColumns(filterRows(width, height, function (y, line) {
+      for (var c = 0, p = y * width * 4; c < width; c++, p += 4) {
+        line[c] = rgba[p] * 0.299 + rgba[p + 1] * 0.587 + rgba[p + 2] * 0.114;
+      }
+    }, fullHeight), width, fullWidth);
   }
 
   function quality(block) {
@@ -144,46 +204,25 @@
     return hex;
   }
 
-  function fromLuma(luma, width, height) {
-    if (!(width >= 1 && height >= 1) || luma.length < width * height) {
-      throw new Error("luma must hold width x height samples");
+  function checkSize(length, width, height, per) {
+    if (!(width >= 1 && height >= 1) || length < width * height * per) {
+      throw new Error("the array must hold width x height pixels");
     }
+  }
+
+  /* PDQ of a luminance array (0-255, row-major): {hash: 64 hex characters, quality}. */
+  function fromLuma(luma, width, height) {
+    checkSize(luma.length, width, height, 1);
     var block = block64(luma, width, height);
     return { hash: bitsToHex(dct16(block)), quality: quality(block) };
   }
 
-  /* Luminance of RGBA pixels (ImageData.data), as the reference: 0.299 R + 0.587 G + 0.114 B. */
-  function lumaOfRgba(rgba, width, height) {
-    var n = width * height, out = new Float32Array(n);
-    for (var i = 0, p = 0; i < n; i++, p += 4) {
-      out[i] = rgba[p] * 0.299 + rgba[p + 1] * 0.587 + rgba[p + 2] * 0.114;
-    }
-    return out;
-  }
-
-  /* An EXIF orientation (1-8) applied to a luminance array, as ImageOps.exif_transpose and our
-   * Python hashing do; returns {luma, width, height}. */
-  function orient(luma, width, height, orientation) {
-    if (!(orientation >= 2 && orientation <= 8)) return { luma: luma, width: width, height: height };
-    var transposing = orientation >= 5;
-    var ow = transposing ? height : width, oh = transposing ? width : height;
-    var out = new Float32Array(width * height);
-    for (var y = 0; y < oh; y++) {
-      for (var x = 0; x < ow; x++) {
-        var sx, sy;
-        switch (orientation) {
-          case 2: sx = width - 1 - x; sy = y; break;
-          case 3: sx = width - 1 - x; sy = height - 1 - y; break;
-          case 4: sx = x; sy = height - 1 - y; break;
-          case 5: sx = y; sy = x; break;
-          case 6: sx = y; sy = height - 1 - x; break;
-          case 7: sx = width - 1 - y; sy = height - 1 - x; break;
-          default: sx = width - 1 - y; sy = x; break; // 8
-        }
-        out[y * ow + x] = luma[sy * width + sx];
-      }
-    }
-    return { luma: out, width: ow, height: oh };
+  /* PDQ of RGBA pixels (ImageData.data), without a full-size luminance copy. `fullWidth` and
+   * `fullHeight`: the picture's real size when the pixels were decoded at a reduced scale. */
+  function fromRgba(rgba, width, height, fullWidth, fullHeight) {
+    checkSize(rgba.length, width, height, 4);
+    var block = block64OfRgba(rgba, width, height, fullWidth, fullHeight);
+    return { hash: bitsToHex(dct16(block)), quality: quality(block) };
   }
 
   function hamming(a, b) {
@@ -195,10 +234,5 @@
     return d;
   }
 
-  root.PerisaiPdq = {
-    fromLuma: fromLuma,
-    lumaOfRgba: lumaOfRgba,
-    orient: orient,
-    hamming: hamming,
-  };
+  root.PerisaiPdq = { fromLuma: fromLuma, fromRgba: fromRgba, hamming: hamming };
 })(typeof self !== "undefined" ? self : globalThis);
