@@ -1,12 +1,15 @@
 """`perisai demo run`: seed demo agencies' users (and domain demo data), then serve.
 
 Demo mode lets the seeded demo users log in without TOTP and shows a DEMO banner on every page.
-It refuses to start against a database that holds real (non-demo) users.
+It refuses to start against a database that holds real (non-demo) users. Unless
+`PERISAI_IPINTEL_MMDB` is set, IP intelligence comes from MaxMind's test databases shipped in
+`perisai/demo_data/maxmind/` (made-up answers, see its README), so the seeded reports show it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 from sqlalchemy import select
@@ -31,6 +34,24 @@ DEMO_USERS = [
     ("MOE", "teacher", "teacher@demo.perisai.my", "Cikgu Rina (teacher)"),
     ("MOE", "moe_officer", "moe@demo.perisai.my", "Encik Hafiz (MOE officer)"),
 ]
+
+
+DEMO_DATA = Path(__file__).parent / "demo_data"
+DEMO_MMDB = tuple(
+    DEMO_DATA / "maxmind" / name
+    for name in (
+        "GeoLite2-City-Test.mmdb",
+        "GeoLite2-ASN-Test.mmdb",
+        "GeoIP2-Anonymous-IP-Test.mmdb",
+    )
+)
+# A hotline report is seeded with this receipt code, to try the public status page.
+DEMO_RECEIPT_CODE = "DEMO-2026-0001"
+
+
+def demo_ipintel_mmdb() -> str:
+    """The `PERISAI_IPINTEL_MMDB` value of the demo: MaxMind's test databases (package data)."""
+    return ":".join(str(path) for path in DEMO_MMDB)
 
 
 def demo_seeders() -> list[Callable[[Runtime, Session], None]]:
@@ -86,6 +107,8 @@ def run() -> None:
     from perisai.serve import run_server
 
     settings = cli_settings().model_copy(update={"demo": True})
+    if not settings.ipintel_mmdb:
+        settings = settings.model_copy(update={"ipintel_mmdb": demo_ipintel_mmdb()})
     if settings.environment == "production":
         clikit.fail("demo mode is refused when PERISAI_ENVIRONMENT=production")
     runtime = Runtime.start(settings)
@@ -102,5 +125,9 @@ def run() -> None:
     typer.echo("Demo logins (email / password), no TOTP needed in demo mode:")
     for line in logins:
         typer.echo(f"  {line}")
+    typer.echo(
+        f"Hotline status: http://{settings.host}:{settings.port}/report/status, receipt code "
+        f"{DEMO_RECEIPT_CODE}"
+    )
     typer.echo("")
     run_server(settings, demo_accounts=[line.split(" / ")[0] for line in logins])

@@ -484,6 +484,7 @@ def submit(
     reporter_kind: ReporterKind = ReporterKind.APIKEY,
     hotline: HotlineExtras | None = None,
     source: SourceExtras | None = None,
+    ip_lookup: IpLookup | None = None,
 ) -> Submitted:
     """Store one report (or find the one this key already stored); raise on a refusal.
 
@@ -500,6 +501,7 @@ def submit(
         reporter_kind=reporter_kind,
         hotline=hotline,
         source=source,
+        ip_lookup=ip_lookup,
     )
     (outcome,) = store(session, [prepared])
     if isinstance(outcome, Exception):
