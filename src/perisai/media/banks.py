@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -199,7 +200,7 @@ def _read_csv(path: Path, sink: _Sink) -> Iterator[BankEntry]:
             if len(row) > len(names):
                 sink(f"{len(row)} cells, but the header has {len(names)}", reader.line_num)
                 continue
-            cells = dict(zip(names, row, strict=False))
+            cells = dict(zip(names, map(from_spreadsheet_safe, row), strict=False))
             known = {k: cells.get(k, "") for k in CSV_COLUMNS}
             extra = {k: v for k, v in cells.items() if k not in CSV_COLUMNS and v != ""}
             entry = sink.entry(reader.line_num, **known, metadata=extra)
@@ -207,11 +208,29 @@ def _read_csv(path: Path, sink: _Sink) -> Iterator[BankEntry]:
                 yield entry
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection); any number
+#: of apostrophes before one too, so that escaping and unescaping are exact inverses.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value`` with an apostrophe in front when a spreadsheet would read it as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return): shown as text, never run."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def from_spreadsheet_safe(value: str) -> str:
+    """Undo :func:`spreadsheet_safe` (reading back a CSV this module wrote)."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value[1:]) else value
+
+
 def _write_csv(entries: list[BankEntry], out: TextIO) -> WriteSummary:
-    writer = csv.writer(out, lineterminator="\n")
+    # Lines end in CR LF (RFC 4180): then a cell holding a lone CR is quoted too, not a new row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([e.signal_type, e.signal, e.label, e.category, e.source, e.note])
+        cells = [e.signal_type, e.signal, e.label, e.category, e.source, e.note]
+        writer.writerow([spreadsheet_safe(c) for c in cells])
     return WriteSummary(len(entries), 0)
 
 

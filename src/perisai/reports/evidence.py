@@ -10,13 +10,16 @@ Each blob has its own random file id and data key; the data key is sealed by the
 associated data = file id | ``i`` | final flag, so chunks cannot be reordered, moved to another
 blob, or cut off at the end without the reader noticing. Plaintext never touches the disk: the
 upload is encrypted while it streams into a temporary file, and only when its hashes check out
-is it fsync'ed and renamed to ``<root>/<sha256[:2]>/<sha256>`` (content-addressed: a second upload
-of the same bytes reuses the stored blob).
+is it fsync'ed and renamed to ``<root>/<name[:2]>/<name>``, where the name is an HMAC-SHA256 of
+the content's SHA-256 under a key derived from the master key: a second upload of the same bytes
+reuses the stored blob, yet a directory listing does not tell which known file is stored (the
+plaintext's SHA-256 would, against any hash list). Files are 0600 in 0700 folders.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import struct
 import uuid
@@ -26,7 +29,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from perisai.crypto import DecryptionError, Keyring
 
@@ -64,6 +69,20 @@ def _nonce(index: int) -> bytes:
     return struct.pack(">IQ", 0, index)
 
 
+def blob_name(keyring: Keyring, sha256: str) -> str:
+    """The stored name of content with this SHA-256: keyed, so it names nothing by itself."""
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"perisai evidence names v1"
+    ).derive(keyring.master)
+    return hmac.new(key, sha256.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _private_dir(path: Path) -> None:
+    """``path`` exists and only its owner may enter it (0700), whoever made it before."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -77,8 +96,10 @@ class BlobWriter:
 
     def __init__(self, root: Path, keyring: Keyring, *, chunk_bytes: int = CHUNK_BYTES) -> None:
         self.root = root
+        self._keyring = keyring
         tmp_dir = root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dir(root)
+        _private_dir(tmp_dir)
         self.file_id = uuid.uuid4().bytes
         self._key = AESGCM.generate_key(bit_length=256)
         self._aead = AESGCM(self._key)
@@ -89,7 +110,8 @@ class BlobWriter:
         self.size = 0
         self.head = b""
         self.tmp_path = tmp_dir / f"{self.file_id.hex()}.part"
-        self._handle: BinaryIO | None = open(self.tmp_path, "xb")  # noqa: SIM115 - closed in commit/abort
+        fd = os.open(self.tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._handle: BinaryIO | None = os.fdopen(fd, "wb")
         wrapped = keyring.seal(self._key, _binding(self.file_id))
         self._handle.write(
             MAGIC
@@ -133,7 +155,7 @@ class BlobWriter:
         return self._hashes[2].hexdigest()
 
     def commit(self) -> StoredBlob:
-        """Seal the last chunk, fsync, and move the blob to its content address."""
+        """Seal the last chunk, fsync, and move the blob to its (keyed) content address."""
         assert self._handle is not None
         self._emit(bytes(self._pending), final=True)
         self._pending.clear()
@@ -142,11 +164,12 @@ class BlobWriter:
         self._handle.close()
         self._handle = None
         sha256 = self.sha256
-        relative = f"{sha256[:2]}/{sha256}"
+        name = blob_name(self._keyring, sha256)
+        relative = f"{name[:2]}/{name}"
         target = self.root / relative
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dir(target.parent)
         if target.exists():
-            # Same bytes already stored (content address): keep the durable copy.
+            # Same bytes already stored (same keyed name): keep the durable copy.
             self.tmp_path.unlink()
         else:
             os.replace(self.tmp_path, target)
