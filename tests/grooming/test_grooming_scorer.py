@@ -17,7 +17,7 @@ from perisai.grooming import (
     assessment_to_dict,
 )
 from perisai.grooming import scorer as scorer_module
-from perisai.grooming.features import ConversationState
+from perisai.grooming.features import FEATURE_NAMES, FEATURE_SIGNS, ConversationState
 
 GROOMING = [
     Message("stranger", "hai dik, main roblox jugak ke?"),
@@ -166,3 +166,82 @@ def test_assessment_dict_has_exactly_the_contract_keys(scorer: GroomingScorer) -
     d = assessment_to_dict(scorer.score(Conversation("g1", GROOMING)))
     assert set(d) == {"id", "risk", "flag", "stage", "suspect", "first_flag_message", "signals"}
     assert set(d["signals"][0]) == {"message", "kind", "stage", "evidence", "lang"}
+
+
+NEUTRAL = ["haha", "ok", "lol", "hmm ok", "dah makan?", "nice", "ok la", "hahaha"]
+
+
+def test_neutral_replies_never_push_risk_up(scorer: GroomingScorer) -> None:
+    # issue 14: "u alone at home?" followed by four neutral messages used to be flagged
+    stream = scorer.stream("c")
+    first = stream.feed(Message("s", "u alone at home?"))
+    risks = [stream.feed(Message("k" if i % 2 else "s", t)).risk for i, t in enumerate(NEUTRAL)]
+    assert all(r == first.risk for r in risks)
+    assert not stream.assessment().flag
+
+
+def test_small_talk_in_front_changes_nothing(scorer: GroomingScorer) -> None:
+    for messages in (FAMILY, GROOMING):
+        one, two = messages[0].author, messages[1].author
+        padding = [Message(one if i % 2 else two, t) for i, t in enumerate(NEUTRAL * 2)]
+        plain = scorer.score(Conversation("p", messages))
+        padded = scorer.score(Conversation("p", padding + messages))
+        assert padded.risk == plain.risk
+        assert padded.flag == plain.flag
+
+
+def test_a_declared_adult_minor_gap_never_lowers_risk(scorer: GroomingScorer) -> None:
+    for end in range(1, len(GROOMING) + 1):
+        messages = GROOMING[:end]
+        plain = scorer.score(Conversation("g", messages))
+        for adult, minor in ((30, 13), (19, 17), (60, 8)):
+            hints = {"stranger": AuthorHint(adult), "kid": AuthorHint(minor)}
+            hinted = scorer.score(Conversation("g", messages, hints))
+            assert hinted.risk >= plain.risk, (end, adult, minor)
+            assert hinted.flag or not plain.flag
+
+
+def test_the_model_keeps_its_sign_constraints(scorer: GroomingScorer) -> None:
+    signs = dict(zip(FEATURE_NAMES, scorer.model.weights, strict=True))
+    for name, weight in signs.items():
+        if FEATURE_SIGNS[name] > 0:
+            assert weight >= 0, name
+        elif FEATURE_SIGNS[name] < 0:
+            assert weight <= 0, name
+    assert signs["age_gap"] >= 0 and signs["has_secrecy"] >= 0
+    assert signs["has_platform_migration"] >= 0
+
+
+def test_a_topic_word_is_no_blanket_discount(scorer: GroomingScorer) -> None:
+    # issue 14: one incidental "class", "RM50", "raya" or "police" lowered the whole chat
+    cover = [
+        Message("stranger", "class esok pukul 3, bawa RM50 utk yuran team"),
+        Message("kid", "ok"),
+        Message("stranger", "raya nanti balik kampung? police pun ada kat jalan"),
+    ]
+    plain = scorer.score(Conversation("g", GROOMING))
+    covered = scorer.score(Conversation("g", cover + GROOMING))
+    assert covered.risk >= plain.risk
+    assert covered.flag
+
+
+def test_a_parent_checking_the_stove_is_not_flagged(scorer: GroomingScorer) -> None:
+    # issue 14: a father asking whether his son is home alone and for a photo of the stove
+    messages = [
+        Message("ayah", "boy, u sorang kat rumah ke?"),
+        Message("son", "ya, mak keluar"),
+        Message("ayah", "send me a photo of the stove, did i turn it off?"),
+        Message("son", "[photo]"),
+        Message("ayah", "ok good, ayah balik pukul 6"),
+    ]
+    a = scorer.score(Conversation("dad", messages))
+    assert not a.flag
+
+
+def test_every_flag_is_explained_by_message_spans(scorer: GroomingScorer) -> None:
+    a = scorer.score(Conversation("g1", GROOMING))
+    assert a.flag and a.signals
+    for s in a.signals:
+        text = GROOMING[s.message].text
+        assert text[s.span[0] : s.span[1]] == s.evidence
+        assert s.author == GROOMING[s.message].author

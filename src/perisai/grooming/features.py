@@ -45,11 +45,13 @@ FEATURE_SIGNS: dict[str, int] = {
     "log_signals": 1,
     "recent_kinds": 1,
     "explained_kinds": 1,
+    "weak_kinds": 1,
     "late_night": 1,
     "suspect_adult": 1,
     "other_minor": 1,
     "age_gap": 1,
     "both_minor": -1,
+    "all_adult": -1,
     "reciprocated": -1,
     "group_chat": 0,
 }
@@ -61,6 +63,7 @@ class AuthorState:
     kind_counts: dict[str, int] = field(default_factory=dict)
     kind_last: dict[str, int] = field(default_factory=dict)  # message index of the latest
     explained: set[str] = field(default_factory=set)
+    weak: set[str] = field(default_factory=set)  # kinds seen only in weak wordings
     messages: int = 0
     signals: int = 0
     capped_signals: int = 0
@@ -80,6 +83,9 @@ def _is_night(message: Message) -> bool:
 @dataclass(slots=True)
 class ConversationState:
     hints: dict[str, AuthorHint]
+    # Training only: count explained kinds as evidence, as if the explanation words were
+    # missing (look-alike chats in wording the explanation lists do not know).
+    ignore_explanations: bool = False
     messages: int = 0
     authors: dict[str, AuthorState] = field(default_factory=dict)
     kind_totals: dict[str, int] = field(default_factory=dict)
@@ -104,10 +110,18 @@ class ConversationState:
         state.minor_cue |= analysis.minor_cue
         state.adult_cue |= analysis.adult_cue
         self.quoted += analysis.quoted_signals
-        state.explained.update(analysis.explained)
+        if self.ignore_explanations:
+            for kind in analysis.explained:
+                self._count(state, kind, index)
+        else:
+            state.explained.update(analysis.explained)
         if analysis.signals:
             for signal in analysis.signals:
-                self._count(state, signal.kind, index)
+                if signal.weak:
+                    state.weak.add(signal.kind)
+                    self.kind_totals[signal.kind] = self.kind_totals.get(signal.kind, 0) + 1
+                else:
+                    self._count(state, signal.kind, index)
             self.signals.extend(analysis.signals)
             if _is_night(message):
                 state.late_night = True
@@ -125,7 +139,7 @@ class ConversationState:
 
     def has_evidence(self, author: str) -> bool:
         state = self.authors.get(author)
-        return state is not None and bool(state.kind_counts or state.explained)
+        return state is not None and bool(state.kind_counts or state.explained or state.weak)
 
     def is_minor(self, author: str) -> bool:
         hint = self.hints.get(author)
@@ -170,11 +184,18 @@ class ConversationState:
             math.log1p(state.capped_signals),
             recent / 4.0,
             len(state.explained - kinds) / 4.0,
+            len(state.weak - kinds) / 4.0,
             1.0 if state.late_night else 0.0,
             1.0 if author is not None and self.is_adult(author) else 0.0,
             1.0 if other_minor else 0.0,
             self._age_gap(author, others),
             1.0 if self_minor and others and all(self.is_minor(n) for n in others) else 0.0,
+            1.0
+            if author is not None
+            and self.is_adult(author)
+            and others
+            and all(self.is_adult(n) for n in others)
+            else 0.0,
             reciprocated,
             1.0 if len(self.authors) > 2 else 0.0,
         ]

@@ -136,7 +136,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"what (?:are )?you wearing|(?:pakai|pakaian) apa",
     ],
     "camera_request": [
-        r"video call|video chat|camera|live cam",
+        r"video call|video chat|live cam",
         r"(?:on|open|buka|turn on|switch on|nyalakan|hidupkan)(?: your| the| awak)? "
         r"(?:camera|video)",
         r"(?:call|telefon|phone) (?:me|saya|abang|aku|you|awak|adik)(?: \w+)? (?:tonight|malam|"
@@ -148,10 +148,11 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"hang out|go out|date|keluar makan)",
         r"(?:meet|jumpa|see) (?:you |awak |adik )?(?:in person|face to face|irl|depan depan|"
         r"real life|secara)",
-        r"(?:pick|fetch) (?:you|adik|awak) up|(?:ambil|jemput) (?:you|awak|adik)(?: \w+)? "
+        r"(?:ambil|jemput) (?:you|awak|adik)(?: \w+)? "
         r"(?:kat|dekat|di|from|at|lepas)",
         r"(?:where|when|bila|mana) (?:can |should )?(?:we|kita) (?:meet|jumpa|boleh jumpa)",
-        r"(?:come|datang) (?:over|to my|ke rumah|rumah abang|my place|jumpa)",
+        r"(?:come|datang) (?:to my place|to my house|ke rumah abang|ke rumah akak|rumah abang|"
+        r"rumah akak|my place)",
         rf"{_ME} (?:datang|come|pergi)(?: \w+)? (?:rumah|sekolah|school|house|tempat) "
         r"(?:you|awak|adik)",
         r"(?:meet|jumpa) (?:me|abang|saya|aku) (?:kat|dekat|at|di|after|lepas)",
@@ -184,7 +185,7 @@ SIGNAL_PATTERNS: dict[str, list[str]] = {
         r"(?:i have|i got|aku ada|abang ada|saya ada) (?:your|you punya|awak punya) "
         r"(?:pic|gambar|video|secret|rahsia)",
         r"(?:everyone|semua orang|satu sekolah) (?:will|akan) (?:know|tahu|see|tengok)",
-        r"or else|kalau tak siap",
+        r"kalau tak siap",
     ],
     "age_gap_normalisation": [
         r"age is just a number|(?:umur|age) (?:hanya|cuma|just|only) (?:nombor|angka|number)",
@@ -229,21 +230,14 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:do it|buat|do)(?: \w+)? (?:in|dalam) (?:your |the )?(?:room|bilik)",
         rf"(?:after|lepas|bila|when|once) (?:everyone|semua orang|they|diorang|your {_P}|{_P})"
         r"(?: dah| is| are| has)? (?:sleeps|sleep|tidur|asleep|slept)",
-        r"(?:lock|kunci) (?:the |your )?(?:door|pintu)",
         r"(?:malam|night|tonight)(?: \w+)? (?:you|kamu|kau) (?:sorang|alone)",
         r"(?:you|kamu|kau) (?:sorang|alone) (?:tonight|malam|this afternoon|petang)",
     ],
     "location_probe": [
-        r"(?:which|what) (?:area|taman|part|neighbourhood|kawasan)|(?:taman|kawasan) (?:mana|apa)",
         r"(?:stay|live|tinggal|duduk) (?:which|at which) (?:taman|area|part)",
-        r"(?:do you |you )?live near",
-        r"where (?:do )?(?:you )?(?:usually )?(?:hang out|lepak|go) after school|lepak mana",
-        r"(?:take|naik) (?:the )?(?:bus|bas)(?: \w+){0,3} (?:home|balik|or|ke|atau)",
-        r"(?:someone|orang|siapa) (?:fetches|fetch|ambil|jemput) (?:you|kamu)",
         r"(?:school|sekolah) address|alamat sekolah",
     ],
     "age_probe": [
-        r"how old",
         r"(?:sekolah rendah|primary) (?:ke|or|atau) (?:menengah|secondary)",
     ],
     "flattery": [
@@ -253,11 +247,8 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:you|kamu|awak) (?:saja|sahaja|only) (?:yang )?(?:abang|akak|saya|aku|i)(?: \w+)? "
         r"(?:tunggu|wait|rindu|miss|look forward)",
         r"(?:more )?mature than (?:them|your friends|other|kawan)|more mature",
-        r"good (?:girl|boy)|budak baik",
         r"(?:known|kenal) each other (?:for )?(?:years|lama)|macam dah kenal lama",
-        r"finally (?:someone|somebody|orang) (?:with|who|yang)",
         r"you (?:have|got|have got|ve got) (?:a |the )?(?:\w+ ){0,2}(?:build|figure|looks)",
-        r"(?:the )?best in the (?:club|team|class)",
     ],
     "secrecy": [
         r"no need to (?:bring me up|mention me|mention|tell|say)",
@@ -272,7 +263,6 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:for|untuk) (?:me|abang|akak|saya|aku) (?:only|saja|sahaja|sorang)|"
         r"simpan (?:untuk|for) (?:abang|akak|saya|aku|me)",
         r"(?:do not|jangan) (?:trust|percaya) (?:others|other people|orang lain)",
-        r"nobody else s|nobody else|orang lain takde",
         r"(?:people|orang)(?: will| akan)? (?:think|fikir) (?:weird|pelik|bukan\w*|lain)",
         r"(?:do not|jangan) (?:say|cakap|beritahu) (?:who|siapa) (?:gave|bagi)",
     ],
@@ -286,7 +276,6 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:tell|beritahu|cakap|say)(?: \w+){0,4} (?:money|duit)(?: \w+){0,3} (?:contest|"
         r"peraduan|menang|won|lucky draw|cabutan)",
         r"(?:say|cakap) (?:you |kamu )?(?:won|menang)",
-        r"(?:do not|jangan) (?:pick up|angkat|jawab|answer)",
         r"(?:say|cakap)(?: your)? phone (?:on )?silent",
         rf"(?:they|diorang|{_P}) (?:will not|takkan|tak akan|never) (?:check|periksa|tahu|know|"
         r"find out)",
@@ -299,7 +288,6 @@ V2_PATTERNS: dict[str, list[str]] = {
         r" (?:believe|percaya)",
         r"(?:you|kamu|awak|kau) (?:do not|tak|tidak) (?:need|perlukan|perlu) (?:them|diorang|"
         r"mereka|your friends|kawan)",
-        r"(?:you|kamu) (?:ada|have|got) (?:abang|akak|me)",
         r"(?:friends|kawan)(?: \w+){0,2} (?:so |very |sangat )?(?:childish|kebudakan)",
         r"(?:never|tak pernah|tidak pernah) (?:listen|dengar)(?: to| cakap)? (?:you|kamu|kau)",
         r"holding you back|(?:tak|tidak) payah harap (?:diorang|mereka|them)",
@@ -316,24 +304,18 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:i|abang|akak) (?:got|get|beli|belikan|bought)(?: \w+){0,2} (?:battlepass|"
         r"battle pass|skin|skins|robux|diamonds|uc)",
         r"battle ?pass(?: \w+){0,3} (?:i belanja|belanja|free|for you)",
-        r"(?:i|abang|akak)(?: will)? (?:pay|bayar)(?: \w+){0,2} (?:fee|fees|yuran|entry|"
-        r"for you|untuk kamu)",
         r"(?:i|abang|akak)(?: will)? order(?: \w+){0,3} (?:to|ke) (?:your )?(?:school|sekolah|"
         r"rumah|home|house|address)",
-        r"(?:here is|ini) rm ?\d+|rm ?\d+ (?:for you|untuk kamu)",
-        r"(?:give|bagi) (?:you |kamu )?free|i belanja|(?:abang|akak) belanja",
         r"top up (?:your|kamu|awak) (?:prepaid|data|phone|credit)",
         r"(?:abang|akak)(?: boleh)? belikan",
     ],
     "device_gift": [
         r"(?:i|abang|akak|saya)(?: \w+){0,2} (?:buy|beli|belikan|bagi|give|get|send|hantar)"
         r"(?: \w+){0,3} (?:phone|sim|iphone|new number|number baru)",
-        r"need (?:a )?new phone|(?:nak|want)(?: \w+)? (?:phone|sim) baru|phone baru",
         r"new (?:phone|sim)(?: \w+)? (?:for you|untuk kamu|untuk awak)",
         r"(?:switch|tukar|use|guna|pakai) (?:to |ke )?(?:the )?(?:new )?(?:number|sim)"
         r"(?: baru| i sent| yang| abang| akak)",
         r"new number i (?:sent|gave)",
-        r"your phone (?:so |dah |sangat )?(?:slow|lembap)|phone (?:kamu|awak) (?:dah )?lembap",
         r"(?:other|lain|second|secret) (?:number|phone|sim)(?: \w+){0,4} (?:do not|tak|never|"
         r"does not) (?:check|tengok|tahu|know)",
     ],
@@ -356,20 +338,14 @@ V2_PATTERNS: dict[str, list[str]] = {
         rf"(?:call|video) (?:me|abang|akak)(?: \w+)? (?:kat|on|dekat|in) {_APPS}",
     ],
     "meeting_request": [
-        r"come (?:by|alone|sorang|by yourself|yourself)|datang (?:sorang|seorang|sendiri)",
-        r"(?:swing|drop|pop) by",
         r"(?:wait|tunggu)(?: for you| kamu| you)? (?:at|kat|dekat|di|depan|belakang) (?:the )?"
         r"(?:back gate|pagar belakang|belakang|kedai|gate|pagar|taman|bus stop|stesen|corner|"
         r"simpang)",
         r"(?:abang|akak|i|saya) tunggu (?:depan|belakang|kat|dekat|at)",
+        r"come (?:alone|sorang|by yourself|yourself)|datang (?:sorang|seorang|sendiri)",
+        r"(?:swing|drop|pop) by (?:to )?(?:get|pick|fetch|ambil) (?:you|kamu)",
         r"crash at (?:mine|my place)|(?:tidur|bermalam|sleep over|stay over)(?: \w+)? "
         r"(?:rumah abang|rumah akak|my place|my house|mine)",
-        r"come down for a bit|turun (?:kejap|sekejap|jap|bawah)",
-        r"(?:i am|saya|abang|akak|i) (?:near|dekat) (?:your |kawasan |area )?(?:area|kawasan|"
-        r"house|rumah|place)",
-        r"(?:jumpa|meet)(?: \w+)? (?:kat|at|dekat|di) (?:the )?(?:taman|park|playground|mall)",
-        r"(?:hantar|send|drive|bawa) (?:you|kamu) (?:balik|home)",
-        r"(?:meet|jumpa) (?:after|lepas) (?:school|sekolah|maghrib|class|kelas)",
     ],
     "threat": [
         rf"(?:forward|send|hantar|post|share|sebar|tunjuk|show)(?: \w+){{0,3}} (?:screenshot|"
@@ -391,10 +367,63 @@ V2_PATTERNS: dict[str, list[str]] = {
         r"(?:if|kalau) (?:you |kamu )?(?:really )?(?:love|sayang|care about|trust|percaya) "
         r"(?:me|abang|akak)",
         r"(?:do not|jangan) (?:be )?(?:so )?(?:shy|malu)",
+    ],
+}
+# Weak wordings: common in innocent chats too ("which area?", "how old", "come by", "good
+# girl", "now please", any "camera"). They are shown as signals of their kind but weigh only
+# as weak evidence (see `features.py`), so a chat made of them alone does not look like
+# grooming. Compiled as groups named "<kind>__weak".
+WEAK_PATTERNS: dict[str, list[str]] = {
+    "risk_assessment": [
+        r"ada (?:orang|sesiapa|siapa)(?: \w+)? (?:kat|dekat|di)? ?(?:situ|sana|rumah|sebelah)",
+    ],
+    "location_probe": [
+        r"(?:which|what) (?:area|taman|part|neighbourhood|kawasan)|(?:taman|kawasan) (?:mana|apa)",
+        r"(?:do you |you )?live near",
+        r"where (?:do )?(?:you )?(?:usually )?(?:hang out|lepak|go) after school|lepak mana",
+        r"(?:take|naik) (?:the )?(?:bus|bas)(?: \w+){0,3} (?:home|balik|or|ke|atau)",
+        r"(?:someone|orang|siapa) (?:fetches|fetch|ambil|jemput) (?:you|kamu)",
+    ],
+    "age_probe": [r"how old(?= *$)"],
+    "flattery": [
+        r"good (?:girl|boy)|budak baik",
+        r"finally (?:someone|somebody|orang) (?:with|who|yang)",
+        r"(?:the )?best in the (?:club|team|class)",
+    ],
+    "secrecy": [r"nobody else s|orang lain takde"],
+    "parent_deception": [r"(?:do not|jangan) (?:pick up|angkat|jawab|answer)"],
+    "isolation": [r"(?:you|kamu) (?:have|got) me|kamu ada (?:abang|akak|saya|aku)"],
+    "gift_offer": [
+        r"(?:i|abang|akak)(?: will)? (?:pay|bayar)(?: \w+){0,2} (?:fee|fees|yuran|entry|"
+        r"for you|untuk kamu)",
+        r"(?:here is|ini) rm ?\d+|rm ?\d+ (?:for you|untuk kamu)",
+        r"(?:give|bagi) (?:you |kamu )?free|i belanja|(?:abang|akak) belanja",
+    ],
+    "device_gift": [
+        r"need (?:a )?new phone|(?:nak|want)(?: \w+)? (?:phone|sim) baru|phone baru",
+        r"your phone (?:so |dah |sangat )?(?:slow|lembap)|phone (?:kamu|awak) (?:dah )?lembap",
+    ],
+    "camera_request": [r"camera"],
+    "meeting_request": [
+        r"come by",
+        r"(?:swing|drop|pop) by",
+        r"come down for a bit|turun (?:kejap|sekejap|jap|bawah)",
+        r"(?:i am|saya|abang|akak|i) (?:near|dekat) (?:your |kawasan |area )?(?:area|kawasan|"
+        r"house|rumah|place)",
+        r"(?:jumpa|meet)(?: \w+)? (?:kat|at|dekat|di) (?:the )?(?:taman|park|playground|mall)",
+        r"(?:hantar|send|drive|bawa) (?:you|kamu) (?:balik|home)",
+        r"(?:meet|jumpa) (?:after|lepas) (?:school|sekolah|maghrib|class|kelas)",
+        r"(?:come|datang) (?:over|to my|ke rumah|jumpa)",
+        r"(?:pick|fetch) (?:you|adik|awak|kamu) up",
+    ],
+    "coercion": [
         r"no pressure|(?:why|kenapa) (?:are you |you )?(?:so )?(?:scared|takut)",
         r"(?:now|sekarang) please",
     ],
+    "threat": [r"or else"],
 }
+WEAK_SUFFIX = "__weak"
+
 for _kind, _extra in V2_PATTERNS.items():
     SIGNAL_PATTERNS.setdefault(_kind, []).extend(_extra)
 # The narrower new kinds go first: at one position the first group that matches wins, and
@@ -460,7 +489,7 @@ EXPLANATIONS: dict[str, tuple[str, frozenset[str]]] = {
 def lexicon_words() -> frozenset[str]:
     """Every word of three letters or more the signal patterns are written in (for mending)."""
     words: set[str] = set()
-    for alternatives in SIGNAL_PATTERNS.values():
+    for alternatives in [*SIGNAL_PATTERNS.values(), *WEAK_PATTERNS.values()]:
         for pattern in alternatives:
             words.update(re.findall(r"(?<![\\a-z])[a-z]{3,}", pattern))
     return frozenset(words)
@@ -524,7 +553,12 @@ def compile_grouped(patterns: dict[str, list[str]]) -> re.Pattern[str]:
     return re.compile("(?<!\\w)(?:" + "|".join(groups) + ")")
 
 
-SIGNAL_REGEX = compile_grouped(SIGNAL_PATTERNS)
+SIGNAL_REGEX = compile_grouped(
+    {
+        **SIGNAL_PATTERNS,
+        **{kind + WEAK_SUFFIX: alts for kind, alts in WEAK_PATTERNS.items()},
+    }
+)
 EXPLANATION_REGEX = compile_grouped(
     {name: [pattern] for name, (pattern, _k) in EXPLANATIONS.items()}
 )

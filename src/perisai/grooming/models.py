@@ -75,6 +75,8 @@ class Signal:
     span: tuple[int, int]
     lang: str
     author: str
+    # A wording common in innocent chats too ("which area?", "come by"): shown, weighed less.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ class ConversationStream:
             self._author_risk,
             key=lambda a: (self._author_risk[a], state.authors[a].suspicion),
         )
-        if state.authors[suspect].kind_counts:
+        if state.authors[suspect].kind_counts or state.authors[suspect].weak:
             self._suspect = suspect
         risk = self._author_risk[suspect]
         self._peak_risk = max(self._peak_risk, risk)

@@ -14,6 +14,7 @@ from perisai.grooming.lexicon import (
     EXPLANATION_REGEX,
     MINOR_REGEX,
     SIGNAL_REGEX,
+    WEAK_SUFFIX,
 )
 from perisai.grooming.models import MAX_MESSAGE_CHARS, Message, Signal
 from perisai.grooming.normalise import normalise
@@ -45,7 +46,7 @@ _CACHED_CHARS = 200  # short messages ("ok", "haha", "u home?") repeat; cache th
 @dataclass(frozen=True, slots=True)
 class _TextAnalysis:
     lang: str
-    found: tuple[tuple[str, int, int], ...]  # kind, start, end in the original text
+    found: tuple[tuple[str, int, int, bool], ...]  # kind, start, end (original text), weak
     contexts: frozenset[str]
     minor_cue: bool
     adult_cue: bool
@@ -67,8 +68,9 @@ def analyse_message(index: int, message: Message) -> MessageAnalysis:
                 span=(start, end),
                 lang=result.lang,
                 author=message.author,
+                weak=weak,
             )
-            for kind, start, end in result.found
+            for kind, start, end, weak in result.found
         ],
         contexts=result.contexts,
         minor_cue=result.minor_cue,
@@ -89,13 +91,14 @@ def _analyse_text(text: str) -> _TextAnalysis:
         if match.lastgroup is not None:
             explaining |= EXPLAINS[match.lastgroup]
     quotes = [m.span() for m in _QUOTED.finditer(text)] if '"' in text or "“" in text else []
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, bool]] = []
     explained: list[str] = []
     quoted = 0
     for match in SIGNAL_REGEX.finditer(norm.text):
-        kind = match.lastgroup
-        if kind is None:
+        group = match.lastgroup
+        if group is None:
             continue
+        kind = group.removesuffix(WEAK_SUFFIX)
         start, end = norm.original_span(*match.span())
         if any(a <= start and end <= b for a, b in quotes):
             quoted += 1
@@ -103,7 +106,7 @@ def _analyse_text(text: str) -> _TextAnalysis:
         if kind in explaining:
             explained.append(kind)
             continue
-        found.append((kind, start, end))
+        found.append((kind, start, end, kind != group))
     if found and "education" in contexts:
         quoted, found = quoted + len(found), []
     return _TextAnalysis(

@@ -45,6 +45,19 @@ def _suspect_of(item: Labelled, state: ConversationState) -> str | None:
 
 
 def prefix_samples(item: Labelled, group: int = 0) -> list[Sample]:
+    """Samples of `item` as scored, plus, for benign chats, as scored without explanations.
+
+    The second pass is augmentation: explanation words are a short list, and look-alike chats
+    in other words (a photo of something the list does not name) will show their signals
+    unexplained; the combiner must learn that such signals alone are not grooming.
+    """
+    samples = _samples(item, group, ignore_explanations=False)
+    if not item.grooming:
+        samples += _samples(item, group, ignore_explanations=True)
+    return samples
+
+
+def _samples(item: Labelled, group: int, *, ignore_explanations: bool) -> list[Sample]:
     """Evidence vectors a stream would see.
 
     Benign chats contribute every author's vector after each message that added to their
@@ -53,7 +66,9 @@ def prefix_samples(item: Labelled, group: int = 0) -> list[Sample]:
     want to be flagged already), and every other author's at the end as negatives (the child
     who answers "ok, our secret" is not the groomer).
     """
-    state = ConversationState(hints=dict(item.conversation.hints))
+    state = ConversationState(
+        hints=dict(item.conversation.hints), ignore_explanations=ignore_explanations
+    )
     samples: list[Sample] = []
     label = 1 if item.grooming else 0
     for index, message in enumerate(item.conversation.messages):
@@ -160,14 +175,14 @@ def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
 
 def _best_threshold(probabilities: Any, labels: Any, groups: Any) -> float:
     """The threshold with the best cross-validated conversation-level F0.5 (a conversation is
-    flagged when any of its samples is), on a 0.05 grid."""
+    flagged when any of its samples is), on a 0.05 grid; the middle of the best plateau."""
     import numpy as np
 
     p = np.asarray(probabilities)
     y = np.asarray(labels)
     g = np.asarray(groups)
     conversations = np.unique(g)
-    best, best_score = 0.5, -1.0
+    scores: list[tuple[float, float]] = []
     for t in np.arange(0.2, 0.91, 0.05):
         tp = fp = fn = 0.0
         for conv in conversations:
@@ -185,6 +200,10 @@ def _best_threshold(probabilities: Any, labels: Any, groups: Any) -> float:
                 fp += 1
         denom = (1 + _BETA**2) * tp + _BETA**2 * fn + fp
         score = (1 + _BETA**2) * tp / denom if denom else 0.0
-        if score > best_score + 1e-9:
-            best, best_score = float(t), score
+        scores.append((float(t), score))
+    # The F0.5 curve is often flat at its top; take the middle of the plateau rather than its
+    # low edge (the low edge is where unseen look-alikes start to cross).
+    top = max(score for _t, score in scores)
+    plateau = [t for t, score in scores if score >= top - 1e-9]
+    best = plateau[len(plateau) // 2]
     return round(best, 2)
