@@ -15,6 +15,7 @@ from tests.spread.factories import image_hashes, submit, video_hashes
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM, flush_pending
 from perisai.banks import matching
+from perisai.banks import service as banks
 from perisai.banks.indexes import BankIndexes
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.crypto import Keyring, load_or_create_key
@@ -57,6 +58,8 @@ def test_a_picture_is_banked_as_self_report_and_matchable_at_once(
     assert all(e.source == "self-report" and e.enabled for e in entries)
     bank = service.self_report_bank(db)
     assert (bank.kind, bank.source) == ("positive", "self-report")
+    # The task force's bank, shared: every platform may read it and match against it.
+    assert (bank.owner, bank.shared) == (banks.TASK_FORCE_OWNER, True)
     assert _matched(db, "pdq", picture["pdq"]) == ["self-report"]
     assert _matched(db, "md5", picture["md5"]) == ["self-report"]
 

@@ -43,6 +43,9 @@ from perisai.spread.models import (
 from perisai.spread.schemas import FileHashesIn
 
 BANK_NAME: Final = "self-reported"
+#: Who changes the bank: the task force's own service on the person's behalf (the bank belongs
+#: to the task force); the person's own actions are audited as the public.
+BANK_ACTOR: Final = Actor(kind="system", id="spread")
 SOURCE: Final = "self-report"
 #: A PDQ below this quality is too featureless to match (as the match API); not banked.
 MIN_PDQ_QUALITY: Final = 50
@@ -87,7 +90,7 @@ def self_report_bank(db: Session) -> Bank:
         description="Hashes children and parents submitted of their own pictures "
         "(stop the spread). Review before removing: source = self-report.",
     )
-    return banks.create_bank(db, actor=SYSTEM, name=BANK_NAME, settings=settings)
+    return banks.create_bank(db, actor=BANK_ACTOR, name=BANK_NAME, settings=settings)
 
 
 # --- source keys without addresses -------------------------------------------------------------
@@ -188,7 +191,7 @@ def _bank_entry(
         {"self_report": True},
     )
     try:
-        row = banks.add_entry(db, actor=PUBLIC, bank=bank, entry=entry)
+        row = banks.add_entry(db, actor=BANK_ACTOR, bank=bank, entry=entry)
     except banks.Conflict:
         key = hashlib.sha256(signal.encode()).hexdigest() if frames is not None else signal
         row = db.scalars(
@@ -202,7 +205,7 @@ def _bank_entry(
     if held is not HoldReason.NONE:
         banks.set_entry_enabled(
             db,
-            actor=PUBLIC,
+            actor=BANK_ACTOR,
             bank=bank,
             entry=row,
             enabled=False,
@@ -333,7 +336,7 @@ def withdraw(db: Session, *, report: SelfReport) -> SelfReport:
         )
         entry = db.get(EntryRow, row.bank_entry_id)
         if not shared and entry is not None and entry.bank_id == bank.id:
-            banks.delete_entry(db, actor=PUBLIC, bank=bank, entry=entry)
+            banks.delete_entry(db, actor=BANK_ACTOR, bank=bank, entry=entry)
         row.bank_entry_id = None
     report.state = ReportState.WITHDRAWN.value
     report.withdrawn_at = datetime.now(UTC)
@@ -384,7 +387,7 @@ def release(db: Session, *, actor: Actor, report: SelfReport) -> SelfReport:
     ):
         entry = db.get(EntryRow, entry_id)
         if entry is not None and not entry.enabled:
-            banks.set_entry_enabled(db, actor=actor, bank=bank, entry=entry, enabled=True)
+            banks.set_entry_enabled(db, actor=BANK_ACTOR, bank=bank, entry=entry, enabled=True)
     before = report.hold_reason
     report.state, report.hold_reason = ReportState.ACTIVE.value, HoldReason.NONE.value
     db.flush()
