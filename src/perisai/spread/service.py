@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from perisai.audit.service import PUBLIC, SYSTEM, Actor, record
+from perisai.audit.service import PUBLIC, Actor, record
 from perisai.banks import matching
 from perisai.banks import service as banks
 from perisai.banks.indexes import BankIndexes
