@@ -7,7 +7,7 @@ audited; otherwise the sealed rows are not even opened.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -26,7 +26,7 @@ from perisai.cases.models import (
     ReferralStatus,
     TakedownNotice,
 )
-from perisai.cases.policy import Action, allowed_actions
+from perisai.cases.policy import SECRETARIAT, VICTIM_ACCESS_HOLDERS, Action, allowed_actions
 from perisai.cases.service import TRANSITIONS, case_timeline
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency, Role, User
@@ -106,8 +106,21 @@ def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _people(session: Session, case: Case) -> dict[str, Any]:
-    names = _user_names(session, {a.user_id for a in case.assignments if a.user_id is not None})
+    named = {a.user_id for a in case.assignments if a.user_id is not None}
+    names = _user_names(session, named | {g.user_id for g in case.victim_grants})
     return {
+        # Who may see the victims' identity: explicit grants, ended only explicitly.
+        "victim_access": [
+            {
+                "id": g.id,
+                "agency": g.agency.short_name,
+                "user": names.get(g.user_id),
+                "reason": g.reason,
+                "since": g.created_at,
+            }
+            for g in case.victim_grants
+            if g.revoked_at is None
+        ],
         "assignments": [
             {
                 "agency": a.agency.short_name,
@@ -256,6 +269,8 @@ class CaseForms:
     agencies: list[str]  # which agencies they may put on the case
     next_statuses: list[str]
     outcomes: list[str]
+    # whom they may grant the victims' identity (a JKM caseworker or PDRM investigator)
+    grantees: list[dict[str, Any]] = field(default_factory=list)
 
     def may(self, action: str) -> bool:
         return action in self.allowed
@@ -294,4 +309,40 @@ def case_forms(session: Session, case: Case, actor: Actor) -> CaseForms:
         else []
     )
     outcomes = [o.value for o in CaseOutcome if o is not CaseOutcome.MERGED]
-    return CaseForms(allowed, people, agencies, next_statuses, outcomes)
+    return CaseForms(
+        allowed, people, agencies, next_statuses, outcomes, _grantees(session, case, actor, allowed)
+    )
+
+
+def _grantees(
+    session: Session, case: Case, actor: Actor, allowed: frozenset[str]
+) -> list[dict[str, Any]]:
+    """People who could be granted victim access here and hold no grant yet: JKM caseworkers and
+    PDRM investigators of agencies working the case (one's own agency's, unless Secretariat)."""
+    if Action.GRANT_VICTIM_ACCESS.value not in allowed:
+        return []
+    agencies = [
+        agency
+        for agency, role in VICTIM_ACCESS_HOLDERS
+        if agency in case.working_agencies and (actor.agency in (agency, SECRETARIAT))
+    ]
+    holders = [
+        (Agency.short_name == agency) & (User.role == Role(role))
+        for agency, role in VICTIM_ACCESS_HOLDERS
+        if agency in agencies
+    ]
+    if not holders:
+        return []
+    granted = {user_id for _, user_id in case.victim_grantees}
+    rows = session.execute(
+        select(User.id, User.display_name, User.role, Agency.short_name)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(User.is_active.is_(True), or_(*holders))
+        .order_by(Agency.short_name, User.display_name)
+        .limit(PEOPLE_LIMIT)
+    )
+    return [
+        {"id": uid, "name": name, "role": role.value, "agency": agency}
+        for uid, name, role, agency in rows
+        if uid not in granted
+    ]

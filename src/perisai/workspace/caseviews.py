@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.responses import Response
@@ -106,6 +106,8 @@ DONE = frozenset(
         "status",
         "closed",
         "reopened",
+        "granted",
+        "revoked",
         "merged",
         "split",
         "reviewed",
@@ -447,6 +449,41 @@ def reopen_case(
     with _refused_as(409):
         cases.reopen(db, case_id=case.id, reason=reason, actor=principal.actor)
     return _to_case(case, "reopened")
+
+
+@router.post("/cases/{public_id}/victim-access")
+def grant_victim_access(
+    db: DbDep,
+    public_id: str,
+    user_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    reason: Reason,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    """Grant one JKM caseworker or PDRM investigator the victims' identity (audited)."""
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(409):
+        cases.grant_victim_access(
+            db, case_id=case.id, user_id=user_id, reason=reason, actor=principal.actor
+        )
+    return _to_case(case, "granted")
+
+
+@router.post("/cases/{public_id}/victim-access/{grant_id}/revoke")
+def revoke_victim_access(
+    db: DbDep,
+    public_id: str,
+    grant_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    reason: Reason,
+    csrf_token: CsrfField,
+    principal: Principal = require(Permission.CASES_WRITE),
+) -> Response:
+    case = _writable_case(db, principal, public_id, csrf_token)
+    with _refused_as(409):
+        cases.revoke_victim_access(
+            db, case_id=case.id, grant_id=grant_id, reason=reason, actor=principal.actor
+        )
+    return _to_case(case, "revoked")
 
 
 def _case_ids(text: str) -> list[str]:

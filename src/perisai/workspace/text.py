@@ -156,9 +156,27 @@ register(
         "ws.case.reports": {"ms": "Laporan dalam kes", "en": "Reports in the case"},
         "ws.case.victims": {"ms": "Identiti mangsa (diaudit)", "en": "Victim identity (audited)"},
         "ws.case.victims_hidden": {
-            "ms": "Identiti mangsa hanya untuk pekerja kes JKM dan penyiasat PDRM yang ditugaskan.",
-            "en": "Victim identity is only for the assigned JKM caseworker and PDRM investigator.",
+            "ms": "Identiti mangsa hanya untuk pekerja kes JKM dan penyiasat PDRM yang diberi "
+            "akses pada kes ini.",
+            "en": "Victim identity is only for the JKM caseworkers and PDRM investigators granted "
+            "access on this case.",
         },
+        "ws.case.victim_access": {
+            "ms": "Siapa boleh melihat identiti mangsa",
+            "en": "Who may see the victims' identity",
+        },
+        "ws.case.victim_access_none": {"ms": "Tiada sesiapa.", "en": "Nobody."},
+        "ws.case.grant_person": {
+            "ms": "Beri akses identiti mangsa kepada",
+            "en": "Grant access to the victims' identity to",
+        },
+        "ws.case.grant_reason": {"ms": "Sebab (diaudit)", "en": "Reason (audited)"},
+        "ws.case.grant": {"ms": "Beri akses", "en": "Grant access"},
+        "ws.case.revoke_reason": {
+            "ms": "Sebab menarik balik akses (diaudit)",
+            "en": "Reason for revoking access (audited)",
+        },
+        "ws.case.revoke": {"ms": "Tarik balik akses", "en": "Revoke access"},
         "ws.case.referrals": {"ms": "Rujukan", "en": "Referrals"},
         "ws.case.assignments": {"ms": "Tugasan", "en": "Assignments"},
         "ws.case.accept": {"ms": "Terima rujukan", "en": "Accept referral"},
@@ -247,6 +265,14 @@ register(
         "ws.done.status": {"ms": "Status ditukar.", "en": "Status changed."},
         "ws.done.closed": {"ms": "Kes ditutup.", "en": "Case closed."},
         "ws.done.reopened": {"ms": "Kes dibuka semula.", "en": "Case reopened."},
+        "ws.done.granted": {
+            "ms": "Akses identiti mangsa diberi.",
+            "en": "Access to the victims' identity granted.",
+        },
+        "ws.done.revoked": {
+            "ms": "Akses identiti mangsa ditarik balik.",
+            "en": "Access to the victims' identity revoked.",
+        },
         "ws.done.merged": {
             "ms": "Kes digabungkan ke dalam kes ini.",
             "en": "Cases merged into this one.",
