@@ -40,6 +40,7 @@ def test_docs_page_loads_only_our_own_files(client: TestClient, lang: str, title
         if url.startswith("/static/"):
             assert client.get(url).status_code == 200, url
     assert 'data-openapi-url="/api/v1/openapi.json"' in page.text
+    assert 'href="tel:999"' in page.text and 'href="tel:15999"' in page.text
     assert client.get("/api/v1/openapi.json").json()["paths"]
 
 
