@@ -8,6 +8,8 @@ import re
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -342,3 +344,45 @@ def test_the_language_link_goes_to_the_other_hotline_address(client: TestClient)
 def test_posted_pages_are_not_cached(client: TestClient) -> None:
     response = client.post("/report", data={**_form(client, "/report"), "kind": ""})
     assert response.headers["cache-control"] == "no-store"
+
+
+GARBAGE = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300)
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@FUZZ
+@given(
+    urls=GARBAGE,
+    kind=GARBAGE | st.sampled_from(["material", "enticement", "obscene"]),
+    description=GARBAGE,
+    chat=GARBAGE,
+    name=GARBAGE,
+    email=GARBAGE,
+)
+def test_garbage_in_the_form_is_a_page_never_a_crash(
+    client: TestClient, urls: str, kind: str, description: str, chat: str, name: str, email: str
+) -> None:
+    form = {**_form(client, "/report"), "urls": urls, "kind": kind, "description": description}
+    form.update({"chat": chat, "contact_name": name, "contact_email": email})
+    response = client.post("/report", data=form)
+    assert response.status_code in (201, 422, 429), response.text[:300]
+    assert '<html lang="en">' in response.text
+    for url in normalised_lines(urls):
+        assert url.lower().startswith(("http://", "https://")), url
+
+
+def normalised_lines(text: str) -> list[str]:
+    return [url for url in (normalise_url(part) for part in text.split()) if url is not None]
+
+
+@FUZZ
+@given(code=GARBAGE)
+def test_garbage_receipt_codes_are_answered_with_a_page(client: TestClient, code: str) -> None:
+    status, page = _check(client, "/lapor/status", code)
+    assert status in (404, 422, 429)
+    assert '<html lang="ms">' in page
