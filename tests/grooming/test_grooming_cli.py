@@ -136,3 +136,39 @@ def test_train_needs_data_and_paired_pan_options(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", "--jsonl", str(bad), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "line 1" in result.stderr
+
+
+def test_train_refuses_the_held_out_test_file_as_dev(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--dev-jsonl",
+            str(DATA / "heldout" / "test.jsonl"),
+            "--out",
+            str(tmp_path / "m.json"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "test set" in result.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_eval_robustness_reports_padding_and_hint_tests(tmp_path: Path) -> None:
+    path = tmp_path / "small.jsonl"
+    lines = (DATA / "heldout" / "dev.jsonl").read_text("utf-8").splitlines()
+    path.write_text("\n".join(lines[:30]) + "\n")
+    result = runner.invoke(
+        app, ["eval", "--jsonl", str(path), "--split", "all", "--robustness", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = rows(result.stdout)[0]
+    padding = report["padding_test"]
+    assert set(padding["false_alarms"]) == {"0", "4", "8", "16"}
+    assert padding["benign"] == sum('"label": "benign"' in line for line in lines[:30])
+    hints = report["hint_test"]
+    assert hints["flags_lost"] == 0
+    assert 0.0 <= hints["recall_without_hints"] <= hints["recall_with_hints"] <= 1.0
+    assert set(report["per_origin"]) <= {"hand", "generated"}
+    human = runner.invoke(app, ["eval", "--jsonl", str(path), "--split", "all", "--robustness"])
+    assert "padding test" in human.stdout and "hint test" in human.stdout
