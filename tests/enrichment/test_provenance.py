@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tests.datasets import PROVENANCE
 from tests.reports.factories import bearer, declaration, example_body, submitted_id
 from tests.workspace.factories import log_in
+from tests.workspace.test_malay import untranslated
 
 from perisai.audit.service import SYSTEM
 from perisai.config import Settings
@@ -178,6 +179,7 @@ def test_report_page_shows_provenance_with_its_strength(
         },
     )
     enrich_report(db, runtime, report.id)
+    triage_report(db, report_id=report.id, actor=SYSTEM)
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
     page = client.get(f"/workspace/reports/{report.public_id}?lang={lang}")
     assert page.status_code == 200
@@ -192,6 +194,13 @@ def test_report_page_shows_provenance_with_its_strength(
         "ms": f"Ditandatangani oleh {capture}: mengisytiharkan digitalCapture (bukan AI).",
     }
     assert not_ai[lang] in text
+    reason = {
+        "en": "P2: AI-generated material (ai_created.jpg signed by ",
+        "ms": "P2: bahan dijana AI (ai_created.jpg ditandatangani oleh ",
+    }
+    assert reason[lang] in text
+    if lang == "ms":
+        assert untranslated(page.text) == []
 
 
 @pytest.mark.parametrize(
