@@ -68,6 +68,13 @@ def main(argv: list[str] | None = None) -> None:
     except clikit.BadInput as exc:
         sys.stderr.write(f"perisai: error: {' '.join(str(exc).split())}\n")
         sys.exit(clikit.EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        sys.stderr.write("perisai: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # never a traceback: one line, exit 1
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        sys.stderr.write(f"perisai: error: unexpected {type(exc).__name__}: {first}\n")
+        sys.exit(clikit.EXIT_FAILED)
     sys.exit(code if isinstance(code, int) else clikit.EXIT_OK)
 
 

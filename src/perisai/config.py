@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `perisai serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `perisai serve` listens on.")
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "`X-Forwarded-For`/`-Proto` are believed (e.g. `127.0.0.1` behind a local nginx); empty: "
+        "none, the client is the connection's peer.",
+    )
     demo: bool = Field(
         False, description="Demo mode: seeded demo users may log in without TOTP; DEMO banner."
     )
@@ -154,6 +160,19 @@ class Settings(BaseSettings):
         "C2PA trust list, your own roots); empty: a well-signed manifest is `valid`, not "
         "`trusted`.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_only(cls, value: str) -> str:
+        import ipaddress
+
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(f"{part!r} is not an IP address or network") from None
+        return value
 
     @field_validator("database_url")
     @classmethod

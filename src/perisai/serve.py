@@ -26,10 +26,22 @@ log = logging.getLogger(__name__)
 
 _UVICORN_OPTIONS: dict[str, Any] = {
     "log_config": None,
-    "proxy_headers": True,
     "server_header": False,
     "timeout_graceful_shutdown": 5,
 }
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options. `X-Forwarded-*` headers are believed only from the proxies the
+    operator names (`PERISAI_TRUSTED_PROXIES`), never by default (uvicorn's own default trusts
+    loopback, which any local process or a same-host proxy misconfiguration can use to forge the
+    client address that login lockout and rate limits key on)."""
+    proxies = [part.strip() for part in settings.trusted_proxies.split(",") if part.strip()]
+    return {
+        **_UVICORN_OPTIONS,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies),
+    }
 
 
 WORKER_NICENESS = 10
@@ -124,12 +136,12 @@ def run_server(
                 timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 host=settings.host,
                 port=settings.port,
-                **_UVICORN_OPTIONS,
+                **uvicorn_options(settings),
             )
             return
         app = create_app(settings, runtime=runtime)
         app.state.demo_accounts = demo_accounts
-        uvicorn.run(app, host=settings.host, port=settings.port, **_UVICORN_OPTIONS)
+        uvicorn.run(app, host=settings.host, port=settings.port, **uvicorn_options(settings))
     finally:
         if stop_worker is not None:
             stop_worker()

@@ -216,3 +216,45 @@ def test_cli_answers_a_database_failure_in_one_line(
     assert result.stderr.count("\n") == 1 and "cannot store the report" in result.stderr
     exported = runner.invoke(app, ["export-cybertip", "R-2026-AAAAAAAAAA"])
     assert exported.exit_code == 1 and "cannot export the report" in exported.stderr
+
+
+def test_cli_never_shows_a_traceback_for_what_the_checks_did_not_foresee(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perisai import cli as root
+    from perisai.reports import cli as reports_cli
+
+    good = _write(tmp_path, "good.xml", SAMPLE)
+    # A malformed setting: its one line and exit 2, not a second "cannot store" line.
+    monkeypatch.setenv("PERISAI_LOG_LEVEL", "LOUD")
+    bad_setting = runner.invoke(app, ["import-cybertip", good])
+    assert bad_setting.exit_code == 2, bad_setting.output
+    assert bad_setting.stderr.count("\n") == 1 and "PERISAI_LOG_LEVEL" in bad_setting.stderr
+    monkeypatch.delenv("PERISAI_LOG_LEVEL")
+
+    # A file that cannot be read (permissions, I/O error): one line, exit 2.
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "locked.xml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    locked = _write(tmp_path, "locked.xml", SAMPLE)
+    monkeypatch.setattr(Path, "open", refuse)
+    unreadable = runner.invoke(app, ["import-cybertip", locked])
+    monkeypatch.setattr(Path, "open", real_open)
+    assert unreadable.exit_code == 2, unreadable.output
+    assert "cannot read: Permission denied" in unreadable.stderr
+    assert "Traceback" not in unreadable.output
+
+    # An exception nobody foresaw, anywhere in a command: one line from `perisai`, exit 1.
+    def explode(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("synthetic")
+
+    monkeypatch.setattr(reports_cli, "_store", explode)
+    with pytest.raises(SystemExit) as exited:
+        root.main(["reports", "import-cybertip", good])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == "perisai: error: unexpected ZeroDivisionError: synthetic\n"

@@ -54,6 +54,27 @@ def user_create(
         typer.echo(f"user {user_id} created; TOTP secret (shown once): {secret}")
 
 
+@user_app.command("reset-totp")
+def user_reset_totp(
+    email: Annotated[str, typer.Option()],
+    json_output: Json = False,
+) -> None:
+    """Give a user a new TOTP secret (prints it once); their sessions end and enrolment starts
+    again at their next login."""
+    from perisai.identity.service import IdentityError, reset_totp
+
+    with cli_runtime() as runtime, runtime.db.transaction() as session:
+        try:
+            user, secret = reset_totp(session, keyring=runtime.keyring, actor=SYSTEM, email=email)
+        except IdentityError as exc:
+            clikit.fail(str(exc))
+        user_id = user.id
+    if json_output:
+        clikit.emit({"id": user_id, "totp_secret": secret})
+    else:
+        typer.echo(f"user {user_id}: new TOTP secret (shown once): {secret}")
+
+
 @apikey_app.command("create")
 def apikey_create(
     name: Annotated[str, typer.Option()],

@@ -53,6 +53,9 @@ class User(CreatedAt, Base):
     totp_secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     totp_confirmed_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # The pending login (its session's token hash) that was shown the secret to enrol; no other
+    # is shown it (`identity.service.may_show_totp_secret`).
+    totp_enrol_session: Mapped[str | None] = mapped_column(String(64))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -93,3 +96,19 @@ class ApiKey(CreatedAt, Base):
     last_used_at: Mapped[datetime | None]
 
     agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+
+class LoginThrottle(Base):
+    """Failed logins per (address typed, source address): the lockout's counter.
+
+    Keyed by the SHA-256 of the lower-cased e-mail address and the client's address, whether or
+    not an account has that address: unknown and real accounts lock alike (no enumeration), and
+    failures from one source lock that source out, not the account's owner elsewhere.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime]

@@ -13,13 +13,21 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.config import Settings
 from perisai.crypto import Keyring
-from perisai.identity.models import ROLE_AGENCY, Agency, ApiKey, Role, User, UserSession
+from perisai.identity.models import (
+    ROLE_AGENCY,
+    Agency,
+    ApiKey,
+    LoginThrottle,
+    Role,
+    User,
+    UserSession,
+)
 from perisai.identity.passwords import check_password_policy, hash_password, verify_password
 from perisai.identity.permissions import Scope
 
@@ -147,29 +155,88 @@ class PasswordCheck:
     user: User | None = None
 
 
-def _register_failure(session: Session, user: User, settings: Settings, now: datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= settings.login_max_failures:
-        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        user.failed_logins = 0
-        record(
-            session,
-            actor=user_actor(user),
-            action="login.locked",
-            object_type="user",
-            object_id=user.id,
-        )
+def throttle_key(email: str, source: str) -> str:
+    """The lockout counter's key: the address typed (lower-cased) and the client's address."""
+    material = f"{email.strip().lower()}\n{source}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+_FAIL = text(
+    "INSERT INTO login_throttle (key, failures, updated_at) VALUES (:key, 1, :now) "
+    "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.locked_until IS NOT NULL "
+    "AND login_throttle.locked_until <= :now THEN 1 ELSE login_throttle.failures + 1 END, "
+    "locked_until = CASE WHEN login_throttle.locked_until <= :now THEN NULL "
+    "ELSE login_throttle.locked_until END, updated_at = :now RETURNING failures"
+)
+_LOCK = text(
+    "UPDATE login_throttle SET locked_until = :until, failures = 0, updated_at = :now "
+    "WHERE key = :key"
+)
+_PRUNE = text("DELETE FROM login_throttle WHERE updated_at < :before AND key <> :key")
+
+
+def _locked(session: Session, key: str, now: datetime) -> bool:
+    until = session.scalar(select(LoginThrottle.locked_until).where(LoginThrottle.key == key))
+    return until is not None and until > now
+
+
+def _register_failure(
+    session: Session, key: str, user: User | None, settings: Settings, now: datetime
+) -> None:
+    failures = int(session.scalar(_FAIL, {"key": key, "now": now}) or 0)
+    if failures < settings.login_max_failures:
+        return
+    until = now + timedelta(minutes=settings.lockout_minutes)
+    session.execute(_LOCK, {"key": key, "until": until, "now": now})
+    # Counters nobody has touched for a day are forgotten (rows for typed addresses that do not
+    # exist would otherwise pile up).
+    session.execute(_PRUNE, {"before": now - timedelta(days=1), "key": key})
+    record(
+        session,
+        actor=user_actor(user) if user is not None else Actor(kind="anonymous"),
+        action="login.locked",
+        object_type="user" if user is not None else None,
+        object_id=user.id if user is not None else None,
+    )
 
 
 def check_password(
-    session: Session, *, settings: Settings, email: str, password: str, now: datetime | None = None
+    session: Session,
+    *,
+    settings: Settings,
+    email: str,
+    password: str,
+    source: str = "unknown",
+    now: datetime | None = None,
 ) -> PasswordCheck:
-    """First login step. Unknown users cost the same argon2 work as known ones."""
+    """First login step. Unknown users cost the same argon2 work as known ones and lock alike.
+
+    Failures are counted per (address typed, `source`): after `login_max_failures` that pair is
+    locked for `lockout_minutes`, whether or not an account has the address, and the owner
+    signing in from another address is not.
+    """
     now = now or datetime.now(UTC)
     address = email.strip().lower()
-    user = session.scalar(select(User).where(User.email == address).with_for_update(of=User))
+    key = throttle_key(address, source)
+    user = (
+        None
+        if "\x00" in address
+        else session.scalar(select(User).where(User.email == address).with_for_update(of=User))
+    )
+    known = user is not None and user.is_active
+    if _locked(session, key, now):
+        verify_password(None, password)
+        record(
+            session,
+            actor=user_actor(user) if known and user is not None else Actor(kind="anonymous"),
+            action="login.refused_locked",
+            object_type="user" if known else None,
+            object_id=user.id if known and user is not None else None,
+        )
+        return PasswordCheck(LoginResult.LOCKED)
     if user is None or not user.is_active:
         verify_password(None, password)
+        _register_failure(session, key, None, settings, now)
         record(
             session,
             actor=Actor(kind="anonymous"),
@@ -177,18 +244,8 @@ def check_password(
             details={"reason": "unknown user"},
         )
         return PasswordCheck(LoginResult.FAILED)
-    if user.locked_until is not None and user.locked_until > now:
-        verify_password(None, password)
-        record(
-            session,
-            actor=user_actor(user),
-            action="login.refused_locked",
-            object_type="user",
-            object_id=user.id,
-        )
-        return PasswordCheck(LoginResult.LOCKED)
     if not verify_password(user.password_hash, password):
-        _register_failure(session, user, settings, now)
+        _register_failure(session, key, user, settings, now)
         record(
             session,
             actor=user_actor(user),
@@ -208,11 +265,14 @@ def check_totp(
     keyring: Keyring,
     user: User,
     code: str,
+    source: str = "unknown",
     now: datetime | None = None,
 ) -> bool:
-    """Second login step: a current TOTP code, never the same time step twice."""
+    """Second login step: a current TOTP code, never the same time step twice. Failures count
+    towards the same (address, source) lockout as wrong passwords."""
     now = now or datetime.now(UTC)
-    if user.locked_until is not None and user.locked_until > now:
+    key = throttle_key(user.email, source)
+    if _locked(session, key, now):
         return False
     totp = pyotp.TOTP(totp_secret(user, keyring))
     cleaned = code.strip().replace(" ", "")
@@ -223,7 +283,7 @@ def check_totp(
             matched_step = totp.timecode(moment)
             break
     if matched_step is None or (user.totp_last_step or -1) >= matched_step:
-        _register_failure(session, user, settings, now)
+        _register_failure(session, key, user, settings, now)
         record(
             session,
             actor=user_actor(user),
@@ -273,10 +333,51 @@ def start_session(
     return token
 
 
-def complete_login(session: Session, *, user: User, now: datetime | None = None) -> None:
+def reset_totp(session: Session, *, keyring: Keyring, actor: Actor, email: str) -> tuple[User, str]:
+    """A new TOTP secret for the user (lost phone, secret shown to the wrong login): enrolment
+    starts again, and the next pending login is shown the new secret. Returns (user, secret)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise IdentityError(f"no user with the e-mail address {email.strip()[:320]!r}")
+    secret = pyotp.random_base32()
+    user.totp_secret_sealed = keyring.seal_text(secret, _totp_aad(user.id))
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    user.totp_enrol_session = None
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    record(session, actor=actor, action="totp.reset", object_type="user", object_id=user.id)
+    return user, secret
+
+
+def may_show_totp_secret(session: Session, *, user_session: UserSession) -> bool:
+    """Whether this pending login may see the user's TOTP secret: only the first pending login
+    that asks, and only until enrolment completes."""
+    user = user_session.user
+    if user.totp_confirmed_at is not None:
+        return False
+    if user.totp_enrol_session is None:
+        user.totp_enrol_session = user_session.token_hash
+        record(
+            session,
+            actor=user_actor(user),
+            action="totp.secret_shown",
+            object_type="user",
+            object_id=user.id,
+        )
+        return True
+    return hmac.compare_digest(user.totp_enrol_session, user_session.token_hash)
+
+
+def complete_login(
+    session: Session, *, user: User, source: str = "unknown", now: datetime | None = None
+) -> None:
+    """Both factors passed: the failures counted for this address and source are forgotten."""
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now or datetime.now(UTC)
+    session.execute(
+        delete(LoginThrottle).where(LoginThrottle.key == throttle_key(user.email, source))
+    )
     record(
         session, actor=user_actor(user), action="login.ok", object_type="user", object_id=user.id
     )

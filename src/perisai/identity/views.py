@@ -9,6 +9,7 @@ from typing import Annotated
 import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from perisai.identity import service
@@ -119,7 +120,10 @@ def login_submit(
         return _login_page(
             request, runtime, error=translate("login.expired", lang), email=email, status_code=403
         )
-    check = service.check_password(db, settings=runtime.settings, email=email, password=password)
+    source = client_address(request)
+    check = service.check_password(
+        db, settings=runtime.settings, email=email, password=password, source=source
+    )
     if check.result is service.LoginResult.LOCKED:
         return _login_page(
             request, runtime, error=translate("login.locked", lang), email=email, status_code=429
@@ -131,7 +135,7 @@ def login_submit(
     user = check.user
     verified = not service.needs_totp(user, runtime.settings)
     if verified:
-        service.complete_login(db, user=user)
+        service.complete_login(db, user=user, source=source)
     token = service.start_session(db, settings=runtime.settings, user=user, totp_verified=verified)
     if verified:
         response = _home_or_next(request)
@@ -140,6 +144,12 @@ def login_submit(
     _set_session_cookie(response, token, runtime)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: as configured to trust,
+    `PERISAI_TRUSTED_PROXIES`)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _home_or_next(request: Request) -> RedirectResponse:
@@ -160,15 +170,21 @@ def _pending(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> UserSessio
 def _totp_page(
     request: Request,
     runtime: RuntimeDep,
+    db: Session,
     pending: UserSession,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     context: dict[str, object] = {"csrf_token": pending.csrf_token, "error": error}
     if pending.user.totp_confirmed_at is None:
-        uri = service.totp_uri(pending.user, runtime.keyring)
-        context["enrol_qr"] = segno.make(uri, error="m").svg_data_uri(scale=4)
-        context["enrol_secret"] = service.totp_secret(pending.user, runtime.keyring)
+        # The secret is shown to one pending login only (the first to get this far), never
+        # again to whoever else learns the password before enrolment completes.
+        if service.may_show_totp_secret(db, user_session=pending):
+            uri = service.totp_uri(pending.user, runtime.keyring)
+            context["enrol_qr"] = segno.make(uri, error="m").svg_data_uri(scale=4)
+            context["enrol_secret"] = service.totp_secret(pending.user, runtime.keyring)
+        else:
+            context["enrol_shown"] = True
     return render(request, "totp.html", context, status_code=status_code)
 
 
@@ -177,7 +193,7 @@ def totp_form(request: Request, runtime: RuntimeDep, db: LaneDbDep) -> Response:
     pending = _pending(request, runtime, db)
     if pending is None:
         return RedirectResponse("/login", status_code=303)
-    return _totp_page(request, runtime, pending)
+    return _totp_page(request, runtime, db, pending)
 
 
 @router.post("/login/totp", dependencies=[Public])
@@ -189,19 +205,26 @@ def totp_submit(
         return RedirectResponse("/login", status_code=303)
     check_csrf(pending.csrf_token, csrf_token)
     user = pending.user
+    source = client_address(request)
     if not service.check_totp(
-        db, settings=runtime.settings, keyring=runtime.keyring, user=user, code=code
+        db,
+        settings=runtime.settings,
+        keyring=runtime.keyring,
+        user=user,
+        code=code,
+        source=source,
     ):
         return _totp_page(
             request,
             runtime,
+            db,
             pending,
             error=translate("totp.failed", language_of(request)),
             status_code=401,
         )
     # A fresh session token after the second factor, so a pre-login token is worth nothing.
     service.end_session(db, user_session=pending)
-    service.complete_login(db, user=user)
+    service.complete_login(db, user=user, source=source)
     token = service.start_session(db, settings=runtime.settings, user=user, totp_verified=True)
     response = _home_or_next(request)
     _set_session_cookie(response, token, runtime)

@@ -35,13 +35,22 @@ def _unexpected(action: str, exc: Exception) -> NoReturn:
 
 
 def _read(path: Path, problems: list[str]) -> bytes:
-    if not path.is_file():
-        problems.append(f"{path}: no such file")
+    try:
+        if not path.is_file():
+            problems.append(f"{path}: no such file")
+            return b""
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(f"{path}: larger than {MAX_FILE_BYTES} bytes")
+            return b""
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(f"{path}: cannot read: {exc.strerror or type(exc).__name__}")
         return b""
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if len(data) > MAX_FILE_BYTES:  # it grew since we looked
         problems.append(f"{path}: larger than {MAX_FILE_BYTES} bytes")
         return b""
-    return path.read_bytes()
+    return data
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -91,6 +100,8 @@ def import_cybertip_command(
         parse_cybertip_files(raw, details, zone=stated)  # refuse bad input before the database
     except CybertipImportError as exc:
         fail_lines([f"{path}: {problem}" for problem in exc.problems])
+    except Exception as exc:  # input the parser did not foresee: still one line, exit 2
+        fail_lines([f"{path}: cannot read the XML ({type(exc).__name__})"])
     _store(path, raw, details, stated, as_json)
 
 
@@ -111,6 +122,8 @@ def _store(path: Path, raw: bytes, details: list[bytes], zone: Any, as_json: boo
             )
     except CybertipImportError as exc:
         fail_lines([f"{path}: {problem}" for problem in exc.problems])
+    except typer.Exit:
+        raise  # a setting was malformed: its one line is printed already
     except Exception as exc:  # never a traceback: one line, exit 1
         _unexpected("store the report", exc)
     receipt = result.submitted.receipt.model_dump(mode="json")
@@ -153,6 +166,8 @@ def export_cybertip_command(
             )
     except ExportError as exc:
         clikit.fail(str(exc))
+    except typer.Exit:
+        raise
     except Exception as exc:  # never a traceback: one line, exit 1
         _unexpected("export the report", exc)
     if out is None:

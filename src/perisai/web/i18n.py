@@ -104,6 +104,14 @@ register(
             "then enter a code to confirm.",
         },
         "totp.secret": {"ms": "Rahsia", "en": "Secret"},
+        "totp.enrol_shown": {
+            "ms": "Kod QR aplikasi pengesah anda telah dipaparkan sekali, semasa log masuk "
+            "pertama. Masukkan kod daripada aplikasi itu. Jika anda tidak menyimpannya, "
+            "minta pentadbir menetapkan semula pengesahan anda.",
+            "en": "The QR code for your authenticator app was shown once, at your first sign-in. "
+            "Enter a code from that app. If you did not keep it, ask an administrator to reset "
+            "your verification.",
+        },
         "totp.code": {"ms": "Kod", "en": "Code"},
         "totp.submit": {"ms": "Sahkan", "en": "Verify"},
         "totp.failed": {"ms": "Kod tidak sah.", "en": "The code is not valid."},
