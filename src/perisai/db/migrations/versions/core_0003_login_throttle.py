@@ -6,8 +6,8 @@ locked, and only real accounts ever locked, which told an attacker which address
 and unknown addresses alike. The TOTP secret of an account not yet enrolled is shown to the
 first pending login only (`app_user.totp_enrol_session`), not to whoever else knows the password.
 
-Revision ID: core_0002
-Revises: core_0001
+Revision ID: core_0003
+Revises: core_0002
 Create Date: 2026-12-05
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "core_0002"
-down_revision: str | Sequence[str] | None = "core_0001"
+revision: str = "core_0003"
+down_revision: str | Sequence[str] | None = "core_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
