@@ -19,8 +19,9 @@ from perisai.banks import service as banks
 from perisai.banks.indexes import BankIndexes
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.crypto import Keyring, load_or_create_key
-from perisai.spread import service
-from perisai.spread.models import SelfReport, SelfReportHash
+from perisai.runtime import Runtime
+from perisai.spread import demo, service
+from perisai.spread.models import HoldReason, SelfReport, SelfReportHash
 
 RNG = random.Random(17)
 
@@ -167,3 +168,14 @@ def test_source_keys_are_salted_hmacs_not_addresses(db: Session) -> None:
     assert key == service.source_key(db, "203.0.113.9")
     assert key != service.source_key(db, "203.0.113.10")
     assert "203.0.113.9" not in key and len(key) == 64
+
+
+def test_the_demo_has_a_seen_report_and_a_held_one(db: Session, runtime: Runtime) -> None:
+    demo.seed(runtime, db)
+    seen = service.find(db, code=demo.DEMO_CODE, secret=demo.DEMO_SECRET)
+    assert service.status(db, report=seen).seen_and_blocked == 2
+    held = service.find(db, code=demo.DEMO_HELD_CODE, secret=demo.DEMO_SECRET)
+    assert (held.state, held.hold_reason) == ("held", "bulk")
+    assert not any(db.get_one(EntryRow, i).enabled for i in service.entry_ids(db, report=held))
+    with pytest.raises(service.SpreadProblem):
+        service.hold(db, report=held, reason=HoldReason.BULK)

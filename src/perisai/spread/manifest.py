@@ -9,4 +9,5 @@ MANIFEST = Manifest(
     commands=(Command("spread", "perisai.spread.cli:app"),),
     models=("perisai.spread.models",),
     templates=("templates",),
+    demo_seeders=("perisai.spread.demo:seed",),
 )

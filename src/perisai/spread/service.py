@@ -353,6 +353,40 @@ def withdraw(db: Session, *, report: SelfReport) -> SelfReport:
     return report
 
 
+def entry_ids(db: Session, *, report: SelfReport) -> list[int]:
+    """The bank entries that carry the report's hashes."""
+    return [
+        i
+        for i in db.scalars(
+            select(SelfReportHash.bank_entry_id)
+            .where(SelfReportHash.report_id == report.id)
+            .order_by(SelfReportHash.id)
+        )
+        if i is not None
+    ]
+
+
+def hold(db: Session, *, report: SelfReport, reason: HoldReason) -> SelfReport:
+    """Hold a live report for review: its entries stop matching until it is released."""
+    if report.state != ReportState.ACTIVE or reason is HoldReason.NONE:
+        raise SpreadProblem("spread.err.not_held", 409)
+    bank = self_report_bank(db)
+    for entry_id in entry_ids(db, report=report):
+        entry = db.get(EntryRow, entry_id)
+        if entry is not None and entry.enabled:
+            banks.set_entry_enabled(
+                db,
+                actor=BANK_ACTOR,
+                bank=bank,
+                entry=entry,
+                enabled=False,
+                reason=f"held for review (self-report): {reason.value}",
+            )
+    report.state, report.hold_reason = ReportState.HELD.value, reason.value
+    db.flush()
+    return report
+
+
 # --- review -------------------------------------------------------------------------------------
 
 
