@@ -30,7 +30,15 @@ from perisai.workspace import caseviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
 from perisai.workspace.access import access_of, case_of_report, page_context, visible_report
 from perisai.workspace.charts import Series, bar_chart
-from perisai.workspace.dashboard import agency_figures, priority_figures
+from perisai.workspace.dashboard import (
+    DEFAULT_WINDOW,
+    WINDOWS,
+    agency_figures,
+    backlog,
+    priority_figures,
+    targets,
+    window_start,
+)
 from perisai.workspace.preview import PreviewError, blurred_preview, revealed_view
 from perisai.workspace.provenance import ai_share
 from perisai.workspace.queue import queue_page
@@ -262,9 +270,13 @@ def evidence_reveal(
 def dashboard(
     request: Request,
     db: DbDep,
+    window: Annotated[str, Query(max_length=8)] = DEFAULT_WINDOW,
     principal: Principal = require(Permission.DASHBOARD_VIEW),
 ) -> Response:
-    figures = priority_figures(db)
+    window = window if window in WINDOWS else DEFAULT_WINDOW
+    now = datetime.now(UTC)
+    since = window_start(window, now)
+    figures = priority_figures(db, since)
     categories = [f"P{f.priority}" for f in figures]
     review = bar_chart(
         categories,
@@ -280,7 +292,7 @@ def dashboard(
             Series("p90", [f.action_p90 for f in figures]),
         ],
     )
-    agencies = agency_figures(db)
+    agencies = agency_figures(db, since)
     agency_chart = bar_chart(
         [a.agency for a in agencies],
         [
@@ -307,5 +319,10 @@ def dashboard(
             "agency_chart": agency_chart,
             "response_chart": response_chart,
             "ai_share": ai_share(db),
+            "window": window,
+            "windows": list(WINDOWS),
+            "since": since,
+            "backlog": backlog(db, now),
+            "targets": targets(db, since),
         },
     )
