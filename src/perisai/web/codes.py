@@ -145,6 +145,11 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
         "teacher": ("Guru", "Teacher"),
         "moe_officer": ("Pegawai KPM", "MOE officer"),
     },
+    "actor": {
+        "user": ("Pengguna", "User"),
+        "apikey": ("Kunci API", "API key"),
+        "system": ("Sistem", "System"),
+    },
     "identifier": {
         "email": ("E-mel", "Email"),
         "phone": ("Telefon", "Phone"),
