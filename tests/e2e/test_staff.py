@@ -229,3 +229,33 @@ def test_case_page_actions_are_confirmed_and_follow_the_case_policy(
     assert page.locator("#case-outcome").inner_text() == "Mangsa dibantu"
     _clean(page)
     page.context.close()
+
+
+def test_dashboard_window_backlog_targets_and_the_auditors_log(
+    live_server: LiveServer, browser: Any, p1: str
+) -> None:
+    page = _log_in(browser, live_server, "supervisor@demo.perisai.my")
+    page.goto(f"{live_server.url}/workspace/dashboard")
+    page.select_option("#window", "7")
+    page.click("#window-form button[type=submit]")
+    page.wait_for_url("**/workspace/dashboard?window=7*")
+    assert "7 hari lepas" in page.locator("#window option[selected]").inner_text()
+    assert page.locator("#backlog").is_visible() and page.locator("#targets").is_visible()
+    values = page.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")
+    assert not [v for v in values if re.search(r"-\d", v or "")], values  # no negative time
+    assert untranslated(page.content()) == []
+    _clean(page)
+    page.context.close()
+    for locale, intact in (("ms-MY", "Rantaian utuh"), ("en-GB", "The chain is intact")):
+        auditor = _log_in(browser, live_server, "auditor@demo.perisai.my", locale=locale)
+        auditor.goto(f"{live_server.url}/workspace/audit")
+        auditor.click("#verify-form button[type=submit]")
+        auditor.wait_for_url("**/workspace/audit?verified=1")
+        assert intact in auditor.locator("#chain-status").inner_text()
+        auditor.fill("#a-action", "case.")
+        auditor.click("#audit-search button[type=submit]")
+        auditor.wait_for_url("**/workspace/audit?*action=case.*")
+        actions = auditor.locator("#audit-log tbody code").all_inner_texts()
+        assert actions and all(a.startswith("case.") for a in actions)
+        _clean(auditor)
+        auditor.context.close()
