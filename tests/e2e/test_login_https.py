@@ -71,3 +71,24 @@ def test_login_on_localhost_over_http_still_works(live_server: LiveServer, brows
         page.click("button[type=submit]")
     assert urlsplit(page.url).path == "/app"
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [("/report", f"plain HTTP at {LAB_HOST}"), ("/lapor", f"HTTP biasa di {LAB_HOST}")],
+)
+def test_hotline_over_plain_http_on_a_lab_name_explains_https(
+    live_server: LiveServer, lab_browser: Any, path: str, words: str
+) -> None:
+    port = urlsplit(live_server.url).port
+    context = lab_browser.new_context()
+    page = context.new_page()
+    page.goto(f"http://{LAB_HOST}:{port}{path}")
+    page.fill("#urls", "example.com/lab")
+    page.check("input[name=kind][value=material]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert words in page.locator("[role=alert]").inner_text()
+    assert page.input_value("#urls") == "example.com/lab"  # nothing typed is lost
+    assert axe_violations(page) == []
+    context.close()

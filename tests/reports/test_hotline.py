@@ -386,3 +386,24 @@ def test_garbage_receipt_codes_are_answered_with_a_page(client: TestClient, code
     status, page = _check(client, "/lapor/status", code)
     assert status in (404, 422, 429)
     assert '<html lang="ms">' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [("/report", "plain HTTP at lab.example"), ("/lapor", "HTTP biasa di lab.example")],
+)
+def test_plain_http_on_a_lab_name_says_the_site_needs_https(
+    app: FastAPI, path: str, words: str
+) -> None:
+    with TestClient(app, base_url="http://lab.example") as plain:
+        page = plain.get(path)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        sid = re.search(r'name="submission_id" value="([^"]+)"', page.text)
+        assert token is not None and sid is not None
+        form = {"csrf_token": token.group(1), "submission_id": sid.group(1)}
+        sent = plain.post(path, data={**form, "urls": "example.com/x", "kind": "material"})
+        assert sent.status_code == 403
+        assert words in sent.text and "PERISAI_COOKIE_SECURE" in sent.text
+        checked = plain.post(f"{path}/status", data={"csrf_token": token.group(1), "code": "x"})
+        assert checked.status_code == 403
+        assert words in checked.text

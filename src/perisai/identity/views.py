@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from typing import Annotated
 
@@ -27,6 +26,7 @@ from perisai.identity.deps import (
 )
 from perisai.identity.models import UserSession
 from perisai.identity.permissions import Permission, role_has
+from perisai.web.cookies import secure_cookie_dropped
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 
@@ -75,21 +75,6 @@ def _login_page(
         max_age=3600,
     )
     return response
-
-
-def secure_cookie_dropped(request: Request, cookie_secure: bool) -> bool:
-    """Whether the browser will have refused our Secure cookies: the page came over plain HTTP
-    to a name other than the local machine (browsers keep Secure cookies only over HTTPS and on
-    localhost). Then a login can only "expire"; the person is told why and what to set."""
-    if not cookie_secure or request.url.scheme != "http":
-        return False
-    host = (request.url.hostname or "").strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return True
 
 
 @router.get("/", dependencies=[Public])

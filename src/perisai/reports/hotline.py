@@ -40,6 +40,7 @@ from perisai.reports.identifiers import FieldError
 from perisai.reports.models import ReporterKind
 from perisai.reports.public_status import STAGES, public_stage
 from perisai.reports.schemas import ReportIn
+from perisai.web.cookies import secure_cookie_dropped
 from perisai.web.i18n import register, translate
 from perisai.web.templating import make_templates
 
@@ -219,6 +220,16 @@ def _status_page(
     return _render(request, lang, "hotline_status.html", context, status_code, page_path="/status")
 
 
+def _expired(request: Request, lang: str) -> str:
+    """Why the form's cookie did not come back: over plain HTTP to a lab name it never will."""
+    runtime = request.app.state.runtime
+    if not request.cookies.get(CSRF_COOKIE) and secure_cookie_dropped(
+        request, runtime.settings.cookie_secure
+    ):
+        return translate("hotline.needs_https", lang, host=request.url.hostname or "")
+    return translate("hotline.expired", lang)
+
+
 def _csrf_ok(request: Request, presented: object) -> bool:
     expected = request.cookies.get(CSRF_COOKIE, "")
     return (
@@ -319,7 +330,7 @@ async def _submit(request: Request, runtime: RuntimeDep, db: DbDep, lang: str) -
     kept = _kept(form)
     submission_id = _field(form, "submission_id")
     if not _csrf_ok(request, form.get("csrf_token")) or not _SUBMISSION_ID.match(submission_id):
-        return _refused(request, lang, translate("hotline.expired", lang), 403, kept)
+        return _refused(request, lang, _expired(request, lang), 403, kept)
     try:
         body = _report_body(form)
         data = ReportIn.model_validate(body)
@@ -362,9 +373,7 @@ async def _check_status(request: Request, db: DbDep, lang: str) -> Response:
             request, lang, {"error": translate("hotline.slow_down", lang), **kept}, 429
         )
     if not _csrf_ok(request, form.get("csrf_token")):
-        return _status_page(
-            request, lang, {"error": translate("hotline.expired", lang), **kept}, 403
-        )
+        return _status_page(request, lang, {"error": _expired(request, lang), **kept}, 403)
     if not typed:
         return _status_page(request, lang, {"error": translate("hotline.status.empty", lang)}, 422)
     digest = receipt_code_sha256(typed)

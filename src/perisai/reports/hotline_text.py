@@ -93,6 +93,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Borang telah tamat tempoh. Sila hantar sekali lagi.",
         "en": "The form expired. Please send it again.",
     },
+    "hotline.needs_https": {
+        "ms": "Borang tidak dapat dihantar: laman ini mesti dibuka melalui https:// (ia dibuka "
+        "melalui HTTP biasa di {host}). Pentadbir makmal: lihat PERISAI_COOKIE_SECURE.",
+        "en": "The form could not be sent: this site must be opened over https:// (it was opened "
+        "over plain HTTP at {host}). Lab administrators: see PERISAI_COOKIE_SECURE.",
+    },
     "hotline.slow_down": {
         "ms": "Terlalu banyak laporan dari sambungan ini. Cuba sebentar lagi.",
         "en": "Too many reports from this connection. Try again shortly.",
