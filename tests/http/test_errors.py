@@ -121,3 +121,22 @@ def test_a_500_carries_its_request_id(app: FastAPI) -> None:
     assert response.headers["x-request-id"] == document["request_id"]
     assert response.headers["content-type"] == "application/problem+json"
     assert "synthetic failure" not in response.text
+
+
+def test_a_500_on_a_page_is_a_page_with_its_request_id(app: FastAPI) -> None:
+    from perisai.identity.deps import Public
+
+    @app.get("/test-boom-page", dependencies=[Public])
+    def boom() -> None:
+        raise RuntimeError("synthetic failure")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test-boom-page?lang=en")
+        nul = client.get("/workspace/reports/R-%00?lang=ms")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["x-request-id"]
+    assert "content-security-policy" in response.headers
+    assert "synthetic failure" not in response.text
+    assert nul.status_code == 400
+    assert nul.headers["content-type"].startswith("text/html")

@@ -9,9 +9,10 @@ import uuid
 from collections.abc import Callable
 
 from sqlalchemy.exc import DataError
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from perisai.http.problems import problem_bytes
+from perisai.http.problems import crash_response, problem_bytes
 from perisai.requestctx import request_id_var
 
 log = logging.getLogger("perisai.access")
@@ -72,12 +73,13 @@ class RequestContextMiddleware:
 
         try:
             if _nul_in_url(scope):
-                await _send_problem(
-                    send_with_headers,
+                response = await crash_response(
+                    Request(scope),
                     400,
                     "NUL character in the URL",
                     "The path or query holds a NUL character (%00), which no name contains.",
                 )
+                await response(scope, receive, send_with_headers)
                 return
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
@@ -91,7 +93,8 @@ class RequestContextMiddleware:
                 log.exception("unhandled error")
             else:
                 log.warning("refused: %s", title)
-            await _send_problem(send_with_headers, status_code, title, detail)
+            response = await crash_response(Request(scope), status_code, title, detail)
+            await response(scope, receive, send_with_headers)
         finally:
             elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
             log.info(
@@ -124,21 +127,6 @@ def _classify(exc: Exception) -> tuple[int, str, str]:
     ):
         return 422, "NUL character refused", "A field holds a NUL character, which none may."
     return 500, "Internal error", "The request failed; quote the request id when reporting it."
-
-
-async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = problem_bytes(status=status, title=title, detail=detail)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimitMiddleware:

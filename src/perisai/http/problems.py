@@ -119,6 +119,19 @@ async def _page(
     )
 
 
+async def crash_response(request: Request, status: int, title: str, detail: str) -> Response:
+    """The answer to an exception no handler took (`http.middleware` calls it inside the
+    request-id middleware): a page in the person's language for pages, a problem document for
+    the API; never the exception's text."""
+    if _wants_html(request):
+        try:
+            # A Request without its receive channel: the error page never re-reads the body.
+            return await _page(request, status)
+        except Exception:
+            log.exception("error page failed")
+    return problem_response(status, title, detail)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
