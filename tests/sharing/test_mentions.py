@@ -82,3 +82,27 @@ def test_mask_keeps_allowed_ids_and_marks_the_rest() -> None:
     }
     assert mentions.mask(text, {"R-2026-ABCDEFGHJK", "C-261205-ABC123"}) == text
     assert mentions.openable(None, Viewer.system(), {"R-x"}) == {"R-x"}  # type: ignore[arg-type]
+
+
+def test_the_case_page_names_no_case_its_reader_cannot_open(db: Session, runtime: Runtime) -> None:
+    from tests.cases.factories import make_case
+    from tests.identity.factories import make_user
+
+    from perisai.workspace.casepage import case_view, load_case
+
+    first = make_case(db, runtime.keyring, reports=2)
+    cases.assign(db, case_id=first.id, agency="JKM", actor=SYSTEM)
+    second = cases.split_case(
+        db, case_id=first.id, report_ids=[first.reports[1].report_id], title="b", actor=SYSTEM
+    )
+    (jkm_on_first,) = [a for a in first.assignments if a.ended_at is None]
+    cases.unassign(db, assignment_id=jkm_on_first.id, actor=SYSTEM)
+    db.flush()
+    reader, _ = make_user(db, runtime.keyring, role="caseworker", agency="JKM")
+    loaded = load_case(db, second.public_id)
+    assert loaded is not None
+    shown = case_view(db, runtime.keyring, loaded, Viewer.for_user(reader))
+    assert first.public_id not in str(shown)
+    assert mentions.HIDDEN_CASE in str(shown)  # "split from case C-…"
+    desk = case_view(db, runtime.keyring, loaded, Viewer.system())
+    assert first.public_id in str(desk)

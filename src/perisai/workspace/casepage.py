@@ -32,6 +32,7 @@ from perisai.crypto import Keyring
 from perisai.identity.models import Agency, Role, User
 from perisai.reports.models import Report, ReportVictim
 from perisai.reports.service import victim_binding
+from perisai.sharing import mentions
 from perisai.sharing.redaction import (
     NotVisible,
     Viewer,
@@ -217,7 +218,12 @@ def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) ->
         raise NotVisible("case")  # before anything is unsealed
     if can_see_victim(viewer, case):
         view["victims"] = _victims(session, keyring, case, viewer)
-    return redact_case(viewer, view, case)
+    shown = redact_case(viewer, view, case)
+    # Other reports and cases (in reasons, the timeline) are named only if this viewer may open
+    # them (issue #11 item 12; sharing/mentions.py).
+    own = {case.public_id, *(r["public_id"] for r in view["reports"])}
+    masked: dict[str, Any] = mentions.mask_for(session, viewer, shown, also=own)
+    return masked
 
 
 def visible_cases(session: Session, viewer: Viewer) -> list[Case]:
