@@ -6,4 +6,5 @@ MANIFEST = Manifest(
     name="enrichment",
     models=("perisai.enrichment.models", "perisai.enrichment.results"),
     jobs=("perisai.enrichment.pipeline",),
+    demo_seeders=("perisai.enrichment.demo:seed_ai_demo",),
 )
