@@ -374,3 +374,20 @@ def test_the_pages_work_in_english_too(live_server: LiveServer, browser: Any) ->
     page.goto(f"{live_server.url}/stop-the-spread/status")
     assert axe_violations(page) == []
     context.close()
+
+
+def test_without_javascript_the_page_says_so_and_the_status_check_works(
+    live_server: LiveServer, browser: Any
+) -> None:
+    context = browser.new_context(locale="ms-MY", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/hentikan-sebaran")
+    assert "perlukan JavaScript" in page.inner_text("main")
+    assert not page.locator("#tool").is_visible()
+    page.goto(f"{live_server.url}/hentikan-sebaran/status")
+    page.fill("#code", "HS-DEMXCASE")  # the demo's report (spread/demo.py)
+    page.fill("#secret", "demo-secret-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#seen")
+    assert page.inner_text("#seen") == "Dilihat dan disekat 2 kali"
+    context.close()

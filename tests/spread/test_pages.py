@@ -171,3 +171,24 @@ def test_submissions_are_rate_limited_by_a_salted_key(client: TestClient, app: F
     assert statuses == [201] * SUBMISSIONS_PER_WINDOW + [429]
     keys = list(app.state.spread_limiters["submit"]._buckets)
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in keys)
+
+
+def test_a_held_report_says_staff_will_check_it_first(client: TestClient, db: Session) -> None:
+    from perisai.audit.service import SYSTEM
+    from perisai.banks.models import BankEntry as EntryRow
+    from perisai.banks.service import BankSettings, add_entry, create_bank
+    from perisai.media.banks import BankEntry
+
+    picture = image_hashes(RNG)
+    benign = create_bank(
+        db, actor=SYSTEM, name="benign-memes", settings=BankSettings(kind="negative")
+    )
+    add_entry(db, actor=SYSTEM, bank=benign, entry=BankEntry("md5", picture["md5"]))
+    sent = _send(client, hashes=json.dumps([picture]))
+    assert sent.status_code == 201
+    assert "A member of staff will check this submission first" in sent.text
+    code, secret = _receipt(sent.text)
+    status = client.post("/stop-the-spread/status", data={"code": code, "secret": secret})
+    assert "Being checked by staff" in status.text
+    held = db.scalars(select(EntryRow).where(EntryRow.source == "self-report")).all()
+    assert held and not any(entry.enabled for entry in held)
