@@ -245,3 +245,25 @@ def test_an_unusable_trust_list_still_reads_provenance(
     enrich_report(db, broken, report.id)
     row = _stored(db, report)["ai_created.jpg"]
     assert (row.ai, row.c2pa_state) == ("yes", "valid")
+
+
+def test_a_failing_reader_costs_only_the_provenance(
+    client: TestClient, db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash inside the C2PA SDK (simulated) leaves the file's PDQ and an honest row."""
+    from perisai.enrichment import pipeline
+    from perisai.enrichment.results import ReportFileSignal
+
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("native reader crashed")
+
+    monkeypatch.setattr(pipeline, "read_provenance", broken)
+    report = _submit_with_files(client, db, {"ai_created.jpg": []})
+    enrich_report(db, runtime, report.id)
+    row = _stored(db, report)["ai_created.jpg"]
+    assert (row.ai, row.c2pa_state) == ("unknown", "unverifiable")
+    assert row.error == "provenance reader failed: RuntimeError"
+    signal = db.scalars(
+        select(ReportFileSignal).where(ReportFileSignal.report_file_id == row.report_file_id)
+    ).one()
+    assert signal.pdq is not None

@@ -97,3 +97,19 @@ def test_trust_list_and_no_provenance(seized: Path, tmp_path: Path) -> None:
     )
     assert refused.exit_code == 2
     assert "no PEM certificate" in refused.output
+
+
+def test_a_failing_reader_costs_only_the_provenance(
+    seized: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perisai.forensics import analysis
+
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("native reader crashed")
+
+    monkeypatch.setattr(analysis, "read_provenance", broken)
+    _, items = _scan(seized, tmp_path / "out")
+    item = items["ai_created.jpg"]
+    assert "provenance" not in item and item["sha256"] and item["pdq"]
+    assert item["status"] == "partial"
+    assert "provenance reader failed: RuntimeError: native reader crashed" in item["errors"]

@@ -139,7 +139,22 @@ def _clip(text: str | None, size: int = 512) -> str | None:
 
 
 def _provenance(item: ReportFile, path: Path, trust: TrustList | None) -> ReportFileProvenance:
-    found = read_provenance(path, trust=trust)
+    try:
+        found = read_provenance(path, trust=trust)
+    except Exception as exc:  # a reader bug must not cost the file's other signals
+        log.exception("provenance reader failed", extra={"fields": {"file_id": item.id}})
+        reason = f"provenance reader failed: {type(exc).__name__}"
+        return ReportFileProvenance(
+            report_file_id=item.id,
+            ai="unknown",
+            c2pa_state="unverifiable",
+            digital_source_types=[],
+            errors=[reason],
+            manifests=[],
+            hints=[],
+            error=reason,
+            read_at=datetime.now(UTC),
+        )
     ai_manifest = found.ai_manifest
     return ReportFileProvenance(
         report_file_id=item.id,

@@ -45,7 +45,11 @@ def init_worker(
 def _provenance_facts(path: Path, result: dict[str, Any]) -> None:
     """``provenance``: the `perisai provenance read` answer without the path (ai, c2pa, hints;
     ``error`` when the reader could not read the file, which leaves the item's status alone)."""
-    found = read_provenance(path, trust=_provenance.trust)
+    try:
+        found = read_provenance(path, trust=_provenance.trust)
+    except Exception as exc:  # a reader bug must not cost the item's hashes
+        result["errors"].append(f"provenance reader failed: {type(exc).__name__}: {exc}")
+        return
     facts = found.to_dict()
     del facts["path"]
     if facts["error"] is None:
