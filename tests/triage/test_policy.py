@@ -62,6 +62,16 @@ def test_sextortion_with_threats_is_p1_and_without_threats_p2() -> None:
     assert "P2: sextortion reported" in texts(plain)
 
 
+def test_sextortion_with_coercion_is_p1_like_a_threat() -> None:
+    coercion = chat((5, "coercion", "approach"))
+    with_coercion = evaluate(facts(annotations=frozenset({"sextortion"}), grooming=(coercion,)))
+    assert with_coercion[0] is Priority.P1
+    assert "P1: sextortion with threats" in texts(with_coercion)
+    other = chat((5, "flattery", "trust"), flagged=False)
+    without = evaluate(facts(annotations=frozenset({"sextortion"}), grooming=(other,)))
+    assert "P1: sextortion with threats" not in texts(without)
+
+
 def test_self_harm_words_in_english_and_malay_are_p1() -> None:
     for said in ("she said she wants to kill herself", "dia kata nak bunuh diri"):
         priority, reasons = evaluate(facts(texts=(said,), identifiers=1))

@@ -198,13 +198,18 @@ def rule_escalation(facts: Facts) -> list[Reason]:
     return [_p(Priority.P1, "reporter.escalation", f"reporter escalation: {said}", said=said)]
 
 
+# Signal kinds that are sextortion pressure: an open threat, or coercion after a refusal
+# (grooming engine v2's `coercion`: "prove you trust me", "you owe me").
+_PRESSURE_KINDS = frozenset({"threat", "coercion"})
+
+
 def rule_grooming(facts: Facts) -> list[Reason]:
     reasons: list[Reason] = []
     many = len(facts.grooming) > 1
     threat = False
     for chat in facts.grooming:
         meeting = next((s for s in chat.signals if s.kind == "meeting_request"), None)
-        threat = threat or any(s.kind == "threat" for s in chat.signals)
+        threat = threat or any(s.kind in _PRESSURE_KINDS for s in chat.signals)
         if meeting is not None:
             reasons.append(
                 _p(
