@@ -228,3 +228,32 @@ def test_split_names_unknown_and_foreign_reports_alike(
     ]
     assert [a.status_code for a in answers] == [409, 409]
     assert answers[0].json()["detail"] == answers[1].json()["detail"]
+
+
+def test_garbage_to_the_new_case_actions_is_refused_clearly(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    case = make_case(db, runtime.keyring)
+    base = f"{CASES}/{case.public_id}"
+    login(client, db, runtime, "supervisor", "SECRETARIAT")
+    for url, body in (
+        (f"{base}/reopen", {}),
+        (f"{base}/reopen", {"reason": ""}),
+        (f"{base}/reopen", {"reason": "x" * 20_001}),
+        (f"{base}/reopen", {"reason": "x", "extra": 1}),
+        (f"{base}/victim-access", {"user_id": 0, "reason": "x"}),
+        (f"{base}/victim-access", {"user_id": 2**40, "reason": "x"}),
+        (f"{base}/victim-access", {"user_id": "1; drop", "reason": "x"}),
+        (f"{base}/victim-access/0/revoke", {"reason": "x"}),
+        (f"{base}/assignments", {"agency": "PDRM", "lead": "maybe"}),
+    ):
+        answer = client.post(url, json=body)
+        assert answer.status_code == 422, (url, body, answer.status_code)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert client.post(f"{base}/reopen", json={"reason": "open"}).status_code == 409  # not closed
+    assert (
+        client.post(f"{base}/victim-access/999999/revoke", json={"reason": "x"}).status_code == 404
+    )
+    unknown = client.post(f"{base}/victim-access", json={"user_id": 2**31 - 1, "reason": "x"})
+    assert unknown.status_code == 409
+    assert client.post(f"{CASES}/C-NOPE/reopen", json={"reason": "x"}).status_code == 404
