@@ -14,7 +14,14 @@ from tests.datasets import MAXMIND
 from tests.workspace.factories import log_in
 
 import perisai
-from perisai.cases.models import Case, CaseNote, CaseReferral, CaseReport, CaseTask
+from perisai.cases.models import (
+    Case,
+    CaseNote,
+    CaseReferral,
+    CaseReport,
+    CaseTask,
+    TakedownNotice,
+)
 from perisai.demo import DEMO_MMDB, DEMO_RECEIPT_CODE, demo_ipintel_mmdb, seed_demo
 from perisai.enrichment.models import ReportIpIntel
 from perisai.reports.hotline import receipt_code_sha256
@@ -74,6 +81,8 @@ def test_demo_shows_every_capability(client: TestClient, runtime: Runtime, db: S
     assert [r.report_id for r in case.reports] == [earlier.id]
     assert db.scalars(select(CaseTask).where(CaseTask.case_id == case.id)).one().due_at
     assert db.scalars(select(CaseNote).where(CaseNote.case_id == case.id)).one().author
+    notice = db.scalars(select(TakedownNotice).where(TakedownNotice.case_id == case.id)).one()
+    assert (notice.platform, notice.status) == ("GameChat", "sent")
     referral = db.scalars(select(CaseReferral).where(CaseReferral.case_id == case.id)).one()
     assert (referral.agency.short_name, referral.status) == ("JKM", "pending")
 

@@ -10,8 +10,9 @@
   encrypted so the blurred preview and the audited reveal can be tried;
 - P4: a tip without identifiers, sent through the public hotline, whose status can be checked
   with the receipt code `perisai.demo.DEMO_RECEIPT_CODE`;
-- an earlier threat-to-share report about a 14-year-old, reviewed, in a case with a task and a
-  note, referred to JKM (a referral the JKM caseworker can accept or decline).
+- an earlier threat-to-share report about a 14-year-old, reviewed, in a case with a task, a
+  takedown notice to the platform and a note, referred to JKM (a referral the JKM caseworker can
+  accept or decline).
 Nothing links the case's report to the P1 report, so the P1 report stays out of any case (triage
 attaches a report linked to one in an open case) for the analyst to review, open a case and
 refer.
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import SYSTEM, Actor
 from perisai.banks.service import add_entry, create_bank
 from perisai.cases import service as cases
+from perisai.cases.takedowns import create_takedown
 from perisai.demo import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.enrichment.ipintel import available_intel, ip_intel_values
 from perisai.identity.models import User
@@ -63,6 +65,7 @@ CASE_CHAT = [
     },
 ]
 SHARED_PHONE = "012-345 6789"
+TAKEDOWN_URL = "https://gamechat.example/u/kawan_gamer/posts/1"
 # Addresses that MaxMind's test databases answer for (see perisai/demo_data/maxmind/README.md):
 # 81.2.69.142 is London with VPN, Tor and hosting flags; 89.160.20.112 is Linköping, AS29518.
 ANONYMISED_IP = "81.2.69.142"
@@ -185,6 +188,7 @@ def _bodies(image: bytes, now: datetime) -> dict[str, dict[str, Any]]:
             ],
             "victims": [{"age": 14, "name": "Adam Contoh (demo)"}],
             "conversations": [{"platform": "GameChat", "messages": CASE_CHAT}],
+            "urls": [TAKEDOWN_URL],
             "additional_info": "Demo: an earlier synthetic report, already in a case.",
         },
     }
@@ -241,6 +245,7 @@ def seed(runtime: Runtime, session: Session) -> None:
         due_at=datetime.now(UTC) + timedelta(days=2),
         actor=analyst,
     )
+    create_takedown(session, case_id=case.id, url=TAKEDOWN_URL, platform="GameChat", actor=analyst)
     cases.add_note(
         session,
         case_id=case.id,
