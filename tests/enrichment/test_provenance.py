@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -228,6 +229,13 @@ def test_dashboard_counts_the_ai_share(
         "unknown": "1",
         "annotated": "1",
     }
+    # The dashboard's window: a report received 40 days ago counts under "all", not "30".
+    report.received_at = report.received_at - timedelta(days=40)
+    db.flush()
+    month = client.get(f"/workspace/dashboard?lang={lang}&window=30").text
+    assert dict(re.findall(r'<td data-ai="(\w+)">(\d+)</td>', month))["read"] == "0"
+    ever = client.get(f"/workspace/dashboard?lang={lang}&window=all").text
+    assert dict(re.findall(r'<td data-ai="(\w+)">(\d+)</td>', ever))["annotated"] == "1"
 
 
 def test_an_unusable_trust_list_still_reads_provenance(

@@ -9,6 +9,7 @@ hint kinds) are passed as plain text: the template escapes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from perisai.enrichment.results import ReportFileProvenance
 from perisai.media.provenance.vocabulary import meaning, short_name
-from perisai.reports.models import ReportFile
+from perisai.reports.models import Report, ReportFile
 from perisai.web.i18n import register
 
 GENERATIVE_AI = "generative_ai"
@@ -198,21 +199,30 @@ class AiShare:
         return (self.yes + self.claimed) / self.read if self.read else None
 
 
-def ai_share(session: Session) -> AiShare:
-    """Two counting queries over every report's files (`report_file_provenance.ai` is indexed)."""
-    counts = dict(
-        session.execute(
-            select(ReportFileProvenance.ai, func.count()).group_by(ReportFileProvenance.ai)
-        ).all()
+def ai_share(session: Session, since: datetime | None = None) -> AiShare:
+    """Two counting queries over the files of reports received since ``since`` (all when None);
+    `report_file_provenance.ai` is indexed."""
+    by_answer = (
+        select(ReportFileProvenance.ai, func.count())
+        .join(ReportFile, ReportFile.id == ReportFileProvenance.report_file_id)
+        .join(Report, Report.id == ReportFile.report_id)
+        .group_by(ReportFileProvenance.ai)
     )
-    annotated = session.scalar(
-        select(func.count()).where(ReportFile.annotations.contains([GENERATIVE_AI]))
+    annotated = (
+        select(func.count())
+        .select_from(ReportFile)
+        .join(Report, Report.id == ReportFile.report_id)
+        .where(ReportFile.annotations.contains([GENERATIVE_AI]))
     )
+    if since is not None:
+        by_answer = by_answer.where(Report.received_at >= since)
+        annotated = annotated.where(Report.received_at >= since)
+    counts: dict[str, int] = {str(ai): int(n) for ai, n in session.execute(by_answer).all()}
     return AiShare(
         read=sum(counts.values()),
         yes=counts.get("yes", 0),
         claimed=counts.get("claimed", 0),
         no=counts.get("no", 0),
         unknown=counts.get("unknown", 0),
-        annotated=annotated or 0,
+        annotated=session.scalar(annotated) or 0,
     )

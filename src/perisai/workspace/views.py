@@ -319,7 +319,7 @@ def dashboard(
             "agencies": agencies,
             "agency_chart": agency_chart,
             "response_chart": response_chart,
-            "ai_share": ai_share(db),
+            "ai_share": ai_share(db, since),
             "window": window,
             "windows": list(WINDOWS),
             "since": since,
