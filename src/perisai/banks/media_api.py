@@ -23,7 +23,8 @@ from perisai.banks.schemas import HashOut, MatchIn, MatchOut, signal_text
 from perisai.banks.service import actor_label
 from perisai.banks.uploads import UPLOAD_BODY, UPLOAD_CONTENT, temp_path, upload_to
 from perisai.http.problems import Problem, field_path
-from perisai.identity.deps import DbDep, Principal, require_scope
+from perisai.identity.deps import LoginRequired, Principal, RuntimeDep, require_key_scope
+from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.media.pdq import FrameHash, frames_from_signal
 
@@ -31,7 +32,10 @@ MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 MIN_PDQ_QUALITY: Final = 50
 #: The source of self-reported entries (stop the spread): their matches are counted.
 SELF_REPORT: Final = "self-report"
-MATCHER = require_scope(Scope.MEDIA_MATCH)
+# Verified through the per-process key cache: no database connection is held while an upload
+# is hashed (seconds for a video); the transaction that audits opens afterwards and checks
+# that the key is still unrevoked.
+MATCHER = require_key_scope(Scope.MEDIA_MATCH)
 BankFilter = Annotated[
     list[str] | None, Query(max_length=100, description="Only these positive banks.")
 ]
@@ -70,17 +74,28 @@ async def _hash_upload(request: Request) -> HashOut:
 
 
 @router.post("/hash", response_model=HashOut, openapi_extra=UPLOAD_BODY)
-async def hash_upload(request: Request, db: DbDep, principal: Principal = MATCHER) -> HashOut:
+async def hash_upload(request: Request, runtime: RuntimeDep, key: VerifiedKey = MATCHER) -> HashOut:
     """The upload's MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames (videos)."""
     hashes = await _hash_upload(request)
-    record(
-        db,
-        actor=principal.actor,
-        action="media.hash",
-        object_type="media",
-        details={"sha256": hashes.sha256, "kind": hashes.kind},
-    )
+    await run_in_threadpool(_audit_hash, runtime, key, hashes)
     return hashes
+
+
+def _audit_hash(runtime: RuntimeDep, key: VerifiedKey, hashes: HashOut) -> None:
+    with runtime.db.transaction() as db:
+        _still_live(db, key)
+        record(
+            db,
+            actor=key.actor,
+            action="media.hash",
+            object_type="media",
+            details={"sha256": hashes.sha256, "kind": hashes.kind},
+        )
+
+
+def _still_live(db: Session, key: VerifiedKey) -> None:
+    if not live_api_key_ids(db, {key.id}):
+        raise LoginRequired
 
 
 def _upload_queries(
@@ -180,9 +195,9 @@ def _match_and_audit(
 @router.post("/match", response_model=MatchOut, openapi_extra=MATCH_BODY)
 async def match_media(
     request: Request,
-    db: DbDep,
+    runtime: RuntimeDep,
     banks: BankFilter = None,
-    principal: Principal = MATCHER,
+    key: VerifiedKey = MATCHER,
 ) -> MatchOut:
     """Match an upload (multipart `file`) or a signal (JSON `{"signal_type", "signal"}`)."""
     hashes: HashOut | None = None
@@ -195,8 +210,14 @@ async def match_media(
     else:
         hashes = await _hash_upload(request)
         queries, variants, warnings = _upload_queries(hashes)
-    outcome = await run_in_threadpool(
-        _match_and_audit, db, bank_indexes(request), queries, banks, principal, hashes, variants
-    )
+    indexes = bank_indexes(request)
+
+    def match_in_transaction() -> MatchOut:  # the upload is hashed: now the transaction
+        with runtime.db.transaction() as db:
+            _still_live(db, key)
+            principal = Principal(actor=key.actor)
+            return _match_and_audit(db, indexes, queries, banks, principal, hashes, variants)
+
+    outcome = await run_in_threadpool(match_in_transaction)
     outcome.warnings = warnings
     return outcome
