@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from perisai import clikit
 from perisai.config import Settings, SettingsError, load_settings
-from perisai.db.migrate import at_head, upgrade
+from perisai.db.migrate import bring_to_head
 from perisai.runtime import Runtime
 
 
@@ -23,8 +23,8 @@ def cli_runtime(*, migrate: bool = True) -> Iterator[Runtime]:
     """The runtime for one command; the schema is brought to head first unless told not to."""
     runtime = Runtime.start(cli_settings())
     try:
-        if migrate and not at_head(runtime.db.engine):
-            upgrade(runtime.db.url)
+        if migrate:
+            bring_to_head(runtime.db)
         yield runtime
     finally:
         runtime.db.dispose()

@@ -29,6 +29,13 @@ class Settings(BaseSettings):
         None,
         description="PostgreSQL URL of an external server; unset starts the embedded server.",
     )
+    migration_database_url: str | None = Field(
+        None,
+        description="PostgreSQL URL of the role that owns the schema and runs migrations; "
+        "with it, `PERISAI_DATABASE_URL` names the application's own role (neither owner nor "
+        "superuser), which migrations grant what it needs. Unset: migrations use "
+        "`PERISAI_DATABASE_URL`.",
+    )
     data_dir: Path = Field(
         Path("var"), description="Where the embedded database, keys and evidence live."
     )
@@ -174,7 +181,7 @@ class Settings(BaseSettings):
                     raise ValueError(f"{part!r} is not an IP address or network") from None
         return value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migration_database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("postgresql", "postgres:")):

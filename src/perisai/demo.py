@@ -103,7 +103,7 @@ def seed_demo(runtime: Runtime) -> list[str]:
 def run() -> None:
     """Seed demo data on an empty database and serve it on http://HOST:PORT."""
     from perisai.cliruntime import cli_settings
-    from perisai.db.migrate import at_head, upgrade
+    from perisai.db.migrate import bring_to_head
     from perisai.serve import run_server
 
     settings = cli_settings().model_copy(update={"demo": True})
@@ -113,8 +113,7 @@ def run() -> None:
         clikit.fail("demo mode is refused when PERISAI_ENVIRONMENT=production")
     runtime = Runtime.start(settings)
     try:
-        if not at_head(runtime.db.engine):
-            upgrade(runtime.db.url)
+        bring_to_head(runtime.db)
         logins = seed_demo(runtime)
     except DemoRefused as exc:
         clikit.fail(str(exc))

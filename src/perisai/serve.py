@@ -88,7 +88,8 @@ def _worker_runtime(settings: Settings, runtime: Runtime) -> Runtime:
     from perisai.runtime import Runtime
 
     niceness = None if settings.database_url else WORKER_NICENESS
-    return Runtime(settings=settings, db=Database(runtime.db.url, backend_niceness=niceness))
+    database = Database(runtime.db.url, backend_niceness=niceness, owner_url=runtime.db.owner_url)
+    return Runtime(settings=settings, db=database)
 
 
 def _lower_priority(thread_name: str) -> None:
@@ -117,12 +118,11 @@ def run_server(
     import uvicorn
 
     from perisai.app import create_app
-    from perisai.db.migrate import at_head, upgrade
+    from perisai.db.migrate import bring_to_head
     from perisai.runtime import Runtime
 
     runtime = Runtime.start(settings)
-    if not at_head(runtime.db.engine):
-        upgrade(runtime.db.url)
+    bring_to_head(runtime.db)
     prepare_first_start(runtime)
     stop_worker = _start_job_worker(settings, runtime)
     stop_anchoring = _start_anchoring(settings, runtime)

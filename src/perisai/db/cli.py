@@ -18,7 +18,8 @@ def upgrade_command() -> None:
     from perisai.db.migrate import upgrade
 
     with cli_runtime(migrate=False) as runtime:
-        upgrade(runtime.db.url)
+        db = runtime.db
+        upgrade(db.owner_url, app_role=db.app_role, create_role=db.creates_app_role)
     typer.echo("database at head")
 
 
@@ -28,7 +29,7 @@ def check_command() -> None:
     from perisai.db.migrate import check_on_scratch_database
 
     with cli_runtime(migrate=False) as runtime:
-        problems = check_on_scratch_database(runtime.db.url)
+        problems = check_on_scratch_database(runtime.db.owner_url)
     if problems:
         for problem in problems:
             typer.echo(problem, err=True)
@@ -47,16 +48,19 @@ def url_command(
         bool, typer.Option("--show-password", help="Print the password instead of ***.")
     ] = False,
 ) -> None:
-    """Print the URL of the database in use (starting the embedded server if needed).
+    """Print the URL of the database in use, as its owner (starting the embedded server if
+    needed).
 
     By default a libpq URL, which psql, pg_dump and other PostgreSQL tools take as it is:
     `psql "$(perisai db url)"`.
     """
+    from sqlalchemy.engine import make_url
+
     from perisai.db.embedded import keep_servers_running
 
     keep_servers_running()  # the URL is for another program: leave the server up for it
     with cli_runtime(migrate=False) as runtime:
-        url = runtime.db.engine.url
+        url = make_url(runtime.db.owner_url)
         if not sqlalchemy:
             url = url.set(drivername="postgresql")
         typer.echo(url.render_as_string(hide_password=not show_password))

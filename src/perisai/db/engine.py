@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from perisai.config import Settings
+from perisai.db.approle import EMBEDDED_APP_ROLE, role_of
 from perisai.db.embedded import start_embedded
 
 
@@ -35,11 +36,25 @@ def application_name() -> str:
     return f"perisai:{os.getpid()}"
 
 
-def resolve_database_url(settings: Settings) -> str:
-    """The external database when configured, else the embedded one (started if needed)."""
+def resolve_database_urls(settings: Settings) -> tuple[str, str]:
+    """(the application's URL, the schema owner's URL for migrations).
+
+    External: ``PERISAI_DATABASE_URL`` and ``PERISAI_MIGRATION_DATABASE_URL`` (the same URL
+    when the latter is unset). Embedded (started if needed): the owner is the server's
+    superuser, the application connects as ``perisai_app`` (see :mod:`perisai.db.approle`).
+    """
     if settings.database_url:
-        return sqlalchemy_url(settings.database_url)
-    return start_embedded(Path(settings.data_dir) / "pg")
+        app = sqlalchemy_url(settings.database_url)
+        owner = settings.migration_database_url
+        return app, sqlalchemy_url(owner) if owner else app
+    owner = start_embedded(Path(settings.data_dir) / "pg")
+    app = make_url(owner).set(username=EMBEDDED_APP_ROLE).render_as_string(hide_password=False)
+    return app, owner
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The application's database URL (see :func:`resolve_database_urls`)."""
+    return resolve_database_urls(settings)[0]
 
 
 LANE_POOL_SIZE = 2
@@ -61,8 +76,12 @@ class Database:
         max_overflow: int = 20,
         pool_timeout: float = 30.0,
         backend_niceness: int | None = None,
+        owner_url: str | None = None,
     ) -> None:
         self.url = sqlalchemy_url(url)
+        # Who runs migrations: the schema's owner (the same role unless told otherwise).
+        self.owner_url = sqlalchemy_url(owner_url) if owner_url else self.url
+        self.creates_app_role = False
         self.backend_niceness = backend_niceness
         self._lane: Database | None = None
         # Called with every engine this database opens (its own now, its lane's when made):
@@ -85,7 +104,17 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        return cls(resolve_database_url(settings))
+        app, owner = resolve_database_urls(settings)
+        database = cls(app, owner_url=owner)
+        # The embedded server's owner is its superuser: it makes the application's role.
+        database.creates_app_role = not settings.database_url
+        return database
+
+    @property
+    def app_role(self) -> str | None:
+        """The application's own role when it is not the owner's (then granted by upgrades)."""
+        mine = role_of(self.url)
+        return mine if mine and mine != role_of(self.owner_url) else None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -103,6 +132,7 @@ class Database:
                 pool_size=LANE_POOL_SIZE,
                 max_overflow=LANE_MAX_OVERFLOW,
                 backend_niceness=self.backend_niceness,
+                owner_url=self.owner_url,
             )
             self._lane.engine_hooks = self.engine_hooks
             for hook in self.engine_hooks:

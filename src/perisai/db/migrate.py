@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -12,7 +13,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from perisai.db.approle import grant_on
 from perisai.db.registry import load_all_models
+
+if TYPE_CHECKING:
+    from perisai.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -24,8 +29,27 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, *, app_role: str | None = None, create_role: bool = False) -> None:
+    """Migrate to the heads as the owner (``url``), then grant the application's role (when it
+    is another role) what it needs (:func:`perisai.db.approle.grant_app_role`)."""
     command.upgrade(alembic_config(url), "heads")
+    if app_role is not None:
+        grant_on(url, app_role, create=create_role)
+
+
+def bring_to_head(database: Database) -> None:
+    """Migrate ``database`` (as its owner) unless it is at head already."""
+    engine = create_engine(database.owner_url)
+    try:
+        current = at_head(engine)
+    finally:
+        engine.dispose()
+    if not current:
+        upgrade(
+            database.owner_url,
+            app_role=database.app_role,
+            create_role=database.creates_app_role,
+        )
 
 
 def script_heads() -> set[str]:
