@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -20,6 +21,9 @@ from perisai.identity.keycache import ApiKeyCache
 class Runtime:
     settings: Settings
     db: Database
+    # Per-process state a domain keeps for the life of the runtime (e.g. the banks' in-memory
+    # indexes), under the domain's own key: the core need not import the domain.
+    extensions: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         # Audit entries written through this database are keyed with this runtime's chain key

@@ -90,7 +90,12 @@ def test_an_added_hash_matches_at_once_with_bank_and_entry_metadata(
     assert body["matched"] is True
     (hit,) = body["matches"]
     assert hit["distance"] == 9 and hit["signal_type"] == "pdq"
-    assert hit["bank"] == {"name": "ncmec-test", "kind": "positive", "pdq_threshold": 31}
+    assert hit["bank"]["id"] > 0
+    assert {k: v for k, v in hit["bank"].items() if k != "id"} == {
+        "name": "ncmec-test",
+        "kind": "positive",
+        "pdq_threshold": 31,
+    }
     assert hit["entry"]["id"] == entry_id
     assert hit["entry"]["label"] == "known item"
     assert hit["entry"]["metadata"] == {"case": "K-1"}

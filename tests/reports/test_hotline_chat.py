@@ -109,6 +109,7 @@ def test_a_chat_alone_is_enough_and_a_too_long_one_is_refused(client: TestClient
         data={
             "csrf_token": _hidden(page, "csrf_token"),
             "submission_id": _hidden(page, "submission_id"),
+            "kind": "enticement",  # no category is pre-selected: the reporter chooses one
             "chat": "A: " + "x" * MAX_CHAT_CHARS,
         },
     )

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from perisai.banks import idempotency, media_api, service
+from perisai.banks import idempotency, matching, media_api, service
 from perisai.banks.index_follower import IndexFollower
 from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
@@ -51,7 +51,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     limits: dict[str, int] = getattr(app.state, "body_limits", {})
     limits[r"/api/v1/media/(hash|match)$"] = media_api.MAX_UPLOAD_BYTES
     limits[rf"{BANKS}/[^/]+/import$"] = MAX_IMPORT_BYTES
-    follower = IndexFollower(app.state.runtime.db.url)
+    follower = IndexFollower(app.state.runtime.db.url, matching.indexes_of(app.state.runtime))
     app.state.bank_indexes = follower.indexes
     await run_in_threadpool(follower.start)
     try:

@@ -7,8 +7,9 @@ is still enabled, and supplies its label, category, source and metadata. A hit i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Any
+import threading
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,63 @@ from perisai.banks.schemas import MatchedBank, MatchedEntry, MatchItem, MatchOut
 from perisai.banks.service import owner_of
 from perisai.media.pdq import FrameHash
 
+if TYPE_CHECKING:
+    from perisai.runtime import Runtime
+
 Query = tuple[str, str | Sequence[FrameHash]]
+
+#: Below this PDQ quality an image is too featureless to match perceptually.
+MIN_PDQ_QUALITY: Final = 50
+_INDEXES_KEY: Final = "banks.indexes"
+_indexes_lock = threading.Lock()
+
+
+def indexes_of(runtime: Runtime) -> BankIndexes:
+    """This process's bank indexes for ``runtime``: one per runtime, shared by its web app (whose
+    follower keeps it fresh) and its job workers (which also replay the feed before matching)."""
+    with _indexes_lock:
+        indexes = runtime.extensions.get(_INDEXES_KEY)
+        if not isinstance(indexes, BankIndexes):
+            indexes = runtime.extensions[_INDEXES_KEY] = BankIndexes()
+        return indexes
+
+
+def file_queries(
+    exact: Mapping[str, str | None],
+    *,
+    pdq: str | None = None,
+    pdq_quality: int | None = None,
+    pdq_raw: str | None = None,
+    vpdq: Sequence[Mapping[str, Any]] | None = None,
+    error: str | None = None,
+) -> tuple[list[Query], list[str | None], list[str]]:
+    """One file's queries, what each is (None: the original; ``raw``: the PDQ as stored, EXIF
+    orientation ignored), and warnings. ``exact`` maps cryptographic signal types to hashes.
+
+    The one place that decides how a file is asked about: uploads to the match API and
+    evidence files in enrichment both come here."""
+    queries: list[Query] = [(kind, value.lower()) for kind, value in exact.items() if value]
+    variants: list[str | None] = [None] * len(queries)
+    warnings = []
+    if pdq is not None:
+        if (pdq_quality or 0) >= MIN_PDQ_QUALITY:
+            queries.append(("pdq", pdq))
+            variants.append(None)
+            if pdq_raw is not None:
+                queries.append(("pdq", pdq_raw))
+                variants.append("raw")
+        else:
+            warnings.append(
+                f"PDQ quality {pdq_quality} is below {MIN_PDQ_QUALITY}: "
+                "too featureless to match, only exact hashes were compared"
+            )
+    if vpdq:
+        frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in vpdq]
+        queries.append(("vpdq", frames))
+        variants.append(None)
+    if error:
+        warnings.append(error)
+    return queries, variants, warnings
 
 
 def _item(signal_type: str, hit: RawMatch, row: EntryRow, variant: str | None) -> MatchItem:
@@ -32,7 +89,10 @@ def _item(signal_type: str, hit: RawMatch, row: EntryRow, variant: str | None) -
         query_match_pct=hit.query_match_pct,
         bank_match_pct=hit.bank_match_pct,
         bank=MatchedBank(
-            name=hit.bank.name, kind=hit.bank.kind, pdq_threshold=hit.bank.pdq_threshold
+            id=hit.bank.id,
+            name=hit.bank.name,
+            kind=hit.bank.kind,
+            pdq_threshold=hit.bank.pdq_threshold,
         ),
         entry=MatchedEntry(
             id=row.id,

@@ -26,10 +26,9 @@ from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import LoginRequired, Principal, RuntimeDep, require_key_scope
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
-from perisai.media.pdq import FrameHash, frames_from_signal
+from perisai.media.pdq import frames_from_signal
 
 MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
-MIN_PDQ_QUALITY: Final = 50
 #: The source of self-reported entries (stop the spread): their matches are counted.
 SELF_REPORT: Final = "self-report"
 # Verified through the per-process key cache: no database connection is held while an upload
@@ -55,7 +54,7 @@ router = APIRouter(prefix="/api/v1/media", tags=["media"])
 def bank_indexes(request: Request) -> BankIndexes:
     indexes: BankIndexes | None = getattr(request.app.state, "bank_indexes", None)
     if indexes is None:  # an app started without the lifespan: requests load it
-        indexes = request.app.state.bank_indexes = BankIndexes()
+        indexes = request.app.state.bank_indexes = matching.indexes_of(request.app.state.runtime)
     return indexes
 
 
@@ -101,34 +100,14 @@ def _still_live(db: Session, key: VerifiedKey) -> None:
 def _upload_queries(
     hashes: HashOut,
 ) -> tuple[list[matching.Query], list[str | None], list[str]]:
-    """The upload's queries, what each is (None: the original; ``raw``: PDQ as stored), and
-    warnings. A photo whose EXIF orientation is not 1 is matched by both of its PDQs."""
-    queries: list[matching.Query] = [
-        (kind, value)
-        for kind in ("md5", "sha1", "sha256")
-        if (value := getattr(hashes, kind)) is not None
-    ]
-    variants: list[str | None] = [None] * len(queries)
-    warnings = []
-    if hashes.pdq is not None:
-        if (hashes.pdq_quality or 0) >= MIN_PDQ_QUALITY:
-            queries.append(("pdq", hashes.pdq))
-            variants.append(None)
-            if hashes.pdq_raw is not None:
-                queries.append(("pdq", hashes.pdq_raw))
-                variants.append("raw")
-        else:
-            warnings.append(
-                f"PDQ quality {hashes.pdq_quality} is below {MIN_PDQ_QUALITY}: "
-                "too featureless to match, only exact hashes were compared"
-            )
-    if hashes.vpdq:
-        frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in hashes.vpdq]
-        queries.append(("vpdq", frames))
-        variants.append(None)
-    if hashes.error:
-        warnings.append(hashes.error)
-    return queries, variants, warnings
+    return matching.file_queries(
+        {"md5": hashes.md5, "sha1": hashes.sha1, "sha256": hashes.sha256},
+        pdq=hashes.pdq,
+        pdq_quality=hashes.pdq_quality,
+        pdq_raw=hashes.pdq_raw,
+        vpdq=hashes.vpdq,
+        error=hashes.error,
+    )
 
 
 def _invalid(errors: list[dict[str, str]], detail: str) -> Problem:

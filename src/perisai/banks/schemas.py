@@ -123,6 +123,7 @@ class MatchIn(_In):
 
 
 class MatchedBank(BaseModel):
+    id: int
     name: str
     kind: str
     pdq_threshold: int

@@ -1,5 +1,5 @@
 """The report enrichment job: grooming scores, media signals and AI provenance of uploaded files,
-IP intelligence, then triage.
+matches of every file in the banks, IP intelligence, then triage.
 
 Intake defers `enrich.report` in the same transaction that stores the report (and again when the
 report is finished, for its uploaded files). The job owns its own transaction, is idempotent (it
@@ -19,6 +19,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from perisai.enrichment.ipintel import enrich_ip_events
+from perisai.enrichment.matches import match_report_files
 from perisai.enrichment.queue import ENRICH_TASK
 from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
 from perisai.grooming import (
@@ -204,6 +205,8 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
         return
     score_conversations(session, report)
     analyse_files(session, runtime, report)
+    session.flush()  # the signals just computed are what the files are matched by
+    match_report_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
     # Triage runs on the finished enrichment, in a job of its own.

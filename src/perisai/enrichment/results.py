@@ -82,3 +82,34 @@ class ReportFileProvenance(Base):
     hints: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # Hint.to_record()
     error: Mapped[str | None] = mapped_column(Text)  # the file could not be read at all
     read_at: Mapped[datetime]
+
+
+class ReportFileMatch(Base):
+    """One match of a report's file in a bank: the fact triage, the report page, linking and
+    exports read (nothing re-derives it). Enrichment replaces a file's rows on every run; a
+    retro-hunt adds rows when an entry added later matches a stored file.
+
+    ``status`` is ``positive``, ``negative`` (a known-benign bank) or ``suppressed`` (a positive
+    match that a negative match of the same file voids). Bank and entry are copied beside their
+    ids so that the fact survives the entry's removal.
+    """
+
+    __tablename__ = "report_file_match"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    report_file_id: Mapped[int] = mapped_column(
+        ForeignKey("report_file.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # positive | negative | suppressed
+    signal_type: Mapped[str] = mapped_column(String(16))
+    distance: Mapped[int] = mapped_column(Integer)
+    # Which hash of the file matched when not the original (``raw``: PDQ as stored).
+    variant: Mapped[str | None] = mapped_column(String(16))
+    query_match_pct: Mapped[float | None] = mapped_column(Float)  # vPDQ: share of frames
+    bank_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    bank_name: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    entry_label: Mapped[str] = mapped_column(String(255))
+    found_by: Mapped[str] = mapped_column(String(16))  # enrichment | retrohunt
+    matched_at: Mapped[datetime]

@@ -11,10 +11,9 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from perisai.banks.models import BankEntry
 from perisai.crypto import Keyring
 from perisai.grooming import (
     Conversation,
@@ -153,24 +152,23 @@ def victim_ages(report: Report, keyring: Keyring | None) -> tuple[tuple[int, ...
     return tuple(ages), detailed
 
 
-def known_file_count(session: Session, report: Report) -> int:
-    """Files of the report whose SHA-256 or MD5 is an enabled entry of some bank."""
-    count = 0
-    for file in report.files:
-        sha256 = (file.sha256 or file.declared_sha256 or "").lower()
-        md5 = (file.md5 or file.declared_md5 or "").lower()
-        conditions = []
-        if sha256:
-            conditions.append(
-                (BankEntry.signal_type == "sha256") & (BankEntry.signal_key == sha256)
-            )
-        if md5:
-            conditions.append((BankEntry.signal_type == "md5") & (BankEntry.signal_key == md5))
-        if conditions and session.scalar(
-            select(func.count()).where(BankEntry.enabled, or_(*conditions)).limit(1)
-        ):
-            count += 1
-    return count
+def file_matches(session: Session, report: Report) -> tuple[int, int, tuple[str, ...]]:
+    """Files known to a positive bank, files known only as benign, and the positive banks.
+
+    Read from enrichment's stored matches (`report_file_match`, by table name like
+    `report_grooming`): the one record of what is known, where a disabled bank no longer
+    answers and a negative (known-benign) bank has already voided the positive matches."""
+    rows = session.execute(
+        text(
+            "SELECT report_file_id, status, bank_name FROM report_file_match "
+            "WHERE report_id = :id AND status IN ('positive', 'negative')"
+        ),
+        {"id": report.id},
+    ).all()
+    known = {row.report_file_id for row in rows if row.status == "positive"}
+    benign = {row.report_file_id for row in rows if row.status == "negative"} - known
+    banks = tuple(sorted({row.bank_name for row in rows if row.status == "positive"}))
+    return len(known), len(benign), banks
 
 
 def _texts(report: Report) -> tuple[str, ...]:
@@ -205,6 +203,7 @@ def gather(
     links: list[LinkFact],
 ) -> Facts:
     ages, detailed = victim_ages(report, keyring)
+    known, benign, banks = file_matches(session, report)
     file_annotations = frozenset(a for f in report.files for a in (f.annotations or []))
     identifier_count = session.scalar(
         select(func.count()).where(ReportIdentifier.report_id == report.id)
@@ -219,7 +218,9 @@ def gather(
         texts=_texts(report),
         grooming=grooming_facts(grooming),
         files=len(report.files),
-        files_known=known_file_count(session, report),
+        files_known=known,
+        files_benign=benign,
+        known_banks=banks,
         file_annotations=file_annotations,
         prepubescent_files=sum(
             1 for f in report.files if (f.industry_classification or "").startswith("A")

@@ -134,7 +134,9 @@ class Facts:
     texts: tuple[str, ...] = ()  # additional info and conversation text, for self-harm words
     grooming: tuple[GroomingFacts, ...] = ()
     files: int = 0
-    files_known: int = 0  # files whose hash is in a bank
+    files_known: int = 0  # files matched in a positive bank (stored matches)
+    files_benign: int = 0  # files matched only in a negative (known-benign) bank
+    known_banks: tuple[str, ...] = ()  # the positive banks the known files are in
     file_annotations: frozenset[str] = frozenset()
     prepubescent_files: int = 0  # industry classification A1/A2: estimated age under 13
     identifiers: int = 0
@@ -298,8 +300,12 @@ def _ai_params(files: tuple[AiFile, ...]) -> dict[str, Any]:
     }
 
 
+def _in_banks(facts: Facts) -> str:
+    return f" in bank {', '.join(facts.known_banks)}" if facts.known_banks else ""
+
+
 def rule_media(facts: Facts) -> list[Reason]:
-    unknown = facts.files - facts.files_known
+    unknown = facts.files - facts.files_known - facts.files_benign
     reasons: list[Reason] = []
     if unknown > 0:
         ongoing = facts.file_annotations & _ONGOING_ABUSE_FILE_HINTS
@@ -329,8 +335,9 @@ def rule_media(facts: Facts) -> list[Reason]:
             _p(
                 Priority.P3,
                 "media.known",
-                f"known material only ({facts.files_known} file(s))",
+                f"known material only ({facts.files_known} file(s){_in_banks(facts)})",
                 n=facts.files_known,
+                **({"banks": ", ".join(facts.known_banks)} if facts.known_banks else {}),
             )
         )
     if facts.ai_files:

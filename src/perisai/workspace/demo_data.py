@@ -35,6 +35,7 @@ from perisai.cases import service as cases
 from perisai.cases.takedowns import create_takedown
 from perisai.demo import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.enrichment.ipintel import available_intel, ip_intel_values
+from perisai.enrichment.matches import match_report_files
 from perisai.identity.models import User
 from perisai.ipintel import IpIntel
 from perisai.media.banks import BankEntry
@@ -228,6 +229,8 @@ def seed(runtime: Runtime, session: Session) -> None:
     }
     _store_file(runtime, session, stored["p3"], image)
     for report in stored.values():
+        session.refresh(report)
+        match_report_files(session, runtime, report)  # what enrichment would store
         triage_report(session, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
     analyst = _analyst(session)
     earlier = stored["case"]

@@ -75,6 +75,8 @@ def _key(rule: str, params: Mapping[str, Any]) -> str:
     if rule == "age.under_13":
         variant = "prepubescent" if "prepubescent" in params else "age"
         return f"reason.age.under_13.{variant}" + (".raised" if params.get("raised") else "")
+    if rule == "media.known" and params.get("banks"):
+        return "reason.media.known.banks"
     return f"reason.{rule}"
 
 
@@ -197,6 +199,10 @@ register(
         "reason.media.known": {
             "ms": "hanya bahan yang diketahui ({n} fail)",
             "en": "known material only ({n} file(s))",
+        },
+        "reason.media.known.banks": {
+            "ms": "hanya bahan yang diketahui ({n} fail dalam bank {banks})",
+            "en": "known material only ({n} file(s) in bank {banks})",
         },
         "reason.link.open_case": {
             "ms": "{kind} {display} yang sama seperti laporan {other} dalam kes terbuka "

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from perisai.banks.models import Bank, BankEntry
 from perisai.enrichment.models import ReportIpIntel
-from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
+from perisai.enrichment.results import (
+    ReportFileMatch,
+    ReportFileProvenance,
+    ReportFileSignal,
+    ReportGrooming,
+)
 from perisai.grooming import (
     Conversation,
     GroomingInputError,
@@ -155,47 +159,39 @@ def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
     }
 
 
-def _file_keys(f: ReportFile, pdq: str | None, pdq_raw: str | None) -> list[tuple[str, str]]:
-    keys = [
-        ("sha256", (f.sha256 or f.declared_sha256 or "").lower()),
-        ("md5", (f.md5 or f.declared_md5 or "").lower()),
-        ("pdq", (pdq or "").lower()),
-        ("pdq", (pdq_raw or "").lower()),  # as stored, EXIF orientation ignored
-    ]
-    return [(kind, value) for kind, value in keys if value]
+_MATCH_STATUS = {
+    "positive": "",
+    "negative": " (known-benign bank)",
+    "suppressed": " (voided by a known-benign match)",
+}
 
 
-def _bank_matches(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
-    """Exact matches of the files' hashes in enabled banks: one query for the whole report."""
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(BankEntry.signal_type, BankEntry.signal_key, Bank.name, BankEntry.label)
-        .join(Bank, Bank.id == BankEntry.bank_id)
-        .where(
-            Bank.enabled,
-            BankEntry.enabled,
-            tuple_(BankEntry.signal_type, BankEntry.signal_key).in_(sorted(keys)),
-        )
-        .order_by(Bank.name)
+def _match_text(row: ReportFileMatch) -> str:
+    """`PDQ in bank ncmec (item 7), 2 bits` — from the stored match, nothing decided again."""
+    label = f" ({row.entry_label})" if row.entry_label else ""
+    if row.signal_type == "pdq":
+        how = f", {row.distance} bits"
+    elif row.signal_type == "vpdq" and row.query_match_pct is not None:
+        how = f", {row.query_match_pct:.0f}% of frames"
+    else:
+        how = ""
+    stored = " (as stored, EXIF orientation ignored)" if row.variant == "raw" else ""
+    return (
+        f"{row.signal_type.upper()} in bank {row.bank_name}{label}{how}{stored}"
+        f"{_MATCH_STATUS.get(row.status, '')}"
     )
-    found: dict[tuple[str, str], list[str]] = {}
-    for kind, key, bank, label in rows:
-        found.setdefault((kind, key), []).append(
-            f"{kind.upper()} in bank {bank}" + (f" ({label})" if label else "")
-        )
+
+
+def _stored_matches(session: Session, report_id: int) -> dict[int, list[str]]:
+    rows = session.scalars(
+        select(ReportFileMatch)
+        .where(ReportFileMatch.report_id == report_id)
+        .order_by(ReportFileMatch.status, ReportFileMatch.distance, ReportFileMatch.id)
+    )
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.report_file_id, []).append(_match_text(row))
     return found
-
-
-def _match_texts(
-    keys: list[tuple[str, str]], raw: str | None, matches: dict[tuple[str, str], list[str]]
-) -> list[str]:
-    """What matched, saying when it was the PDQ of the photo as stored (orientation ignored)."""
-    texts = []
-    for kind, value in keys:
-        suffix = " (as stored, EXIF orientation ignored)" if raw and value == raw.lower() else ""
-        texts += [m + suffix for m in matches.get((kind, value), [])]
-    return list(dict.fromkeys(texts))
 
 
 def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
@@ -206,8 +202,7 @@ def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
         .where(ReportFile.report_id == report_id)
         .order_by(ReportFile.id)
     ).all()
-    keyed = [(f, _file_keys(f, pdq, raw), pdq, raw, prov) for f, pdq, raw, prov in rows]
-    matches = _bank_matches(session, {key for _, keys, _, _, _ in keyed for key in keys})
+    matches = _stored_matches(session, report_id)
     return [
         {
             "id": f.id,
@@ -218,12 +213,12 @@ def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
             "pdq_raw": raw,
             "content_type_sniffed": f.content_type_sniffed or f.content_type_declared,
             "annotations": list(f.annotations or []),
-            "media_matches": _match_texts(keys, raw, matches),
+            "media_matches": matches.get(f.id, []),
             "provenance": provenance_view(
                 prov, list(f.annotations or []), uploaded=f.blob_path is not None
             ),
         }
-        for f, keys, pdq, raw, prov in keyed
+        for f, pdq, raw, prov in rows
     ]
 
 

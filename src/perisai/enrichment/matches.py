@@ -1,0 +1,102 @@
+"""Known material: every file of a report matched against the banks, the matches stored once.
+
+Enrichment asks the same matcher as the match API (`perisai.banks.matching`), with the same
+queries (`file_queries`): exact hashes (computed, or declared when the file was not uploaded),
+PDQ of the image as seen and as stored at each bank's threshold, vPDQ by frame share. Every
+answer is kept in `report_file_match`, negative and suppressed ones included, and triage, the
+report page and exports read those rows instead of deciding again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Final
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from perisai.banks.matching import file_queries, indexes_of, match
+from perisai.banks.schemas import MatchItem, MatchOut
+from perisai.enrichment.results import ReportFileMatch, ReportFileSignal
+from perisai.reports.models import Report, ReportFile
+from perisai.runtime import Runtime
+
+ENRICHMENT: Final = "enrichment"
+RETROHUNT: Final = "retrohunt"
+
+
+def _exact(item: ReportFile) -> dict[str, str | None]:
+    return {
+        "md5": item.md5 or item.declared_md5,
+        "sha1": item.sha1 or item.declared_sha1,
+        "sha256": item.sha256 or item.declared_sha256,
+    }
+
+
+def _rows(
+    item: ReportFile, outcome: MatchOut, found_by: str, now: datetime
+) -> list[ReportFileMatch]:
+    graded: Iterable[tuple[str, Sequence[MatchItem]]] = (
+        ("positive", outcome.matches),
+        ("negative", outcome.negative_matches),
+        ("suppressed", outcome.suppressed),
+    )
+    return [
+        ReportFileMatch(
+            report_id=item.report_id,
+            report_file_id=item.id,
+            status=status,
+            signal_type=hit.signal_type,
+            distance=hit.distance,
+            variant=hit.variant,
+            query_match_pct=hit.query_match_pct,
+            bank_id=hit.bank.id,
+            bank_name=hit.bank.name,
+            entry_id=hit.entry.id,
+            entry_label=hit.entry.label,
+            found_by=found_by,
+            matched_at=now,
+        )
+        for status, hits in graded
+        for hit in hits
+    ]
+
+
+def match_file(
+    session: Session, runtime: Runtime, item: ReportFile, signal: ReportFileSignal | None
+) -> MatchOut:
+    """Ask the banks about one file (the caller has brought the indexes up to date)."""
+    queries, variants, _ = file_queries(
+        _exact(item),
+        pdq=signal.pdq if signal else None,
+        pdq_quality=signal.pdq_quality if signal else None,
+        pdq_raw=signal.pdq_raw if signal else None,
+        vpdq=signal.vpdq if signal else None,
+    )
+    if not queries:
+        return MatchOut(matched=False, matches=[], negative_matches=[], suppressed=[])
+    return match(session, indexes_of(runtime), queries, variants=variants)
+
+
+def match_report_files(session: Session, runtime: Runtime, report: Report) -> list[ReportFileMatch]:
+    """Replace the stored matches of every file of the report; return the new rows."""
+    # Replay the bank feed as this transaction sees it: a job worker has no follower thread of
+    # its own, and an entry committed a moment ago must count.
+    indexes_of(runtime).sync(session.connection())
+    session.execute(delete(ReportFileMatch).where(ReportFileMatch.report_id == report.id))
+    signals = {
+        row.report_file_id: row
+        for row in session.scalars(
+            select(ReportFileSignal).where(
+                ReportFileSignal.report_file_id.in_([f.id for f in report.files])
+            )
+        )
+    }
+    now = datetime.now(UTC)
+    rows = []
+    for item in report.files:
+        outcome = match_file(session, runtime, item, signals.get(item.id))
+        rows += _rows(item, outcome, ENRICHMENT, now)
+    session.add_all(rows)
+    return rows

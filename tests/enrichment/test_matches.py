@@ -1,0 +1,154 @@
+"""Known material on every path: enrichment matches each file in the banks and stores the matches
+once; triage and the report page read them.
+
+The banked hash is the PDQ of ThreatExchange's `bridge-mods/aaa-orig.jpg`; the platform uploads
+`shrink-a-lot.jpg`, a resized, re-encoded copy a few bits away, which only a perceptual match
+finds (its MD5 and SHA-256 are in no bank).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.banks.factories import make_bank, make_entry
+from tests.datasets import PDQ
+from tests.reports.factories import bearer, declaration, example_body, submitted_id
+
+from perisai.audit.service import SYSTEM
+from perisai.banks import service as banks
+from perisai.enrichment.pipeline import enrich_report
+from perisai.enrichment.results import ReportFileMatch
+from perisai.media import pdq_of_image
+from perisai.reports.models import Report
+from perisai.runtime import Runtime
+from perisai.triage.policy import Priority
+from perisai.triage.service import triage_report
+from perisai.workspace.report import load_report
+
+ORIGINAL = PDQ / "bridge-mods" / "aaa-orig.jpg"
+COPY = PDQ / "bridge-mods" / "shrink-a-lot.jpg"
+
+
+def _banked_hash() -> str:
+    return pdq_of_image(ORIGINAL.read_bytes()).hex
+
+
+def _report_with_copy(client: TestClient, db: Session, *, upload: bool = True) -> Report:
+    content = COPY.read_bytes()
+    body = example_body()
+    body["files"] = [declaration("photo.jpg", content)]
+    headers = bearer(db)
+    public_id = submitted_id(client, headers, body)
+    if upload:
+        answer = client.put(
+            f"/api/v1/reports/{public_id}/files/photo.jpg",
+            content=content,
+            headers={**headers, "content-type": "image/jpeg"},
+        )
+        assert answer.status_code in (200, 201), answer.text
+    return db.scalars(select(Report).where(Report.public_id == public_id)).one()
+
+
+def _media_reasons(db: Session, report: Report) -> dict[str, tuple[Priority, str]]:
+    result = triage_report(db, report_id=report.id, actor=SYSTEM)
+    return {r.rule: (r.priority, r.text) for r in result.reasons if r.rule.startswith("media.")}
+
+
+def _page_files(db: Session, report: Report) -> list[dict[str, Any]]:
+    loaded = load_report(db, report.public_id)
+    assert loaded is not None
+    files: list[dict[str, Any]] = loaded.view["files"]
+    return files
+
+
+def _stored(db: Session, report: Report) -> list[ReportFileMatch]:
+    return list(db.scalars(select(ReportFileMatch).where(ReportFileMatch.report_id == report.id)))
+
+
+def test_a_resized_copy_of_banked_material_is_known_with_its_bank_named(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    bank = make_bank(db)
+    make_entry(db, bank, _banked_hash(), label="series A")
+    report = _report_with_copy(client, db)
+    enrich_report(db, runtime, report.id)
+    enrich_report(db, runtime, report.id)  # re-enrichment replaces, never doubles
+    [stored] = _stored(db, report)
+    assert (stored.status, stored.signal_type, stored.bank_name) == ("positive", "pdq", bank.name)
+    assert 0 < stored.distance <= bank.pdq_threshold  # a copy, not the same bytes
+    reasons = _media_reasons(db, report)
+    assert "media.new" not in reasons
+    assert reasons["media.known"] == (
+        Priority.P3,
+        f"P3: known material only (1 file(s) in bank {bank.name})",
+    )
+    files = _page_files(db, report)
+    assert any(f"PDQ in bank {bank.name} (series A)" in m for m in files[0]["media_matches"])
+
+
+def test_a_job_process_of_its_own_matches_too(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    # A worker process starts with no index at all: it loads the banks from the feed itself.
+    bank = make_bank(db)
+    make_entry(db, bank, _banked_hash())
+    report = _report_with_copy(client, db)
+    worker = Runtime(settings=runtime.settings, db=runtime.db)
+    enrich_report(db, worker, report.id)
+    assert [m.status for m in _stored(db, report)] == ["positive"]
+
+
+def test_a_disabled_bank_does_not_make_material_known(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    bank = make_bank(db)
+    make_entry(db, bank, _banked_hash())
+    banks.update_bank(db, actor=SYSTEM, bank=bank, settings=banks.BankSettings(enabled=False))
+    report = _report_with_copy(client, db)
+    enrich_report(db, runtime, report.id)
+    assert _stored(db, report) == []
+    assert _media_reasons(db, report)["media.new"][0] == Priority.P2
+
+
+def test_a_negative_bank_voids_the_positive_match_and_says_so(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    positive, benign = make_bank(db), make_bank(db, kind="negative")
+    make_entry(db, positive, _banked_hash())
+    make_entry(db, benign, _banked_hash(), label="public landmark photo")
+    report = _report_with_copy(client, db)
+    enrich_report(db, runtime, report.id)
+    statuses = {(m.status, m.bank_name) for m in _stored(db, report)}
+    assert statuses == {("negative", benign.name), ("suppressed", positive.name)}
+    reasons = _media_reasons(db, report)
+    assert "media.known" not in reasons
+    assert "media.new" not in reasons  # known-benign is not new material either
+    files = _page_files(db, report)
+    texts = " | ".join(files[0]["media_matches"])
+    assert "(known-benign bank)" in texts and "(voided by a known-benign match)" in texts
+
+
+def test_declared_hashes_of_a_file_never_uploaded_are_matched_exactly(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    bank = make_bank(db)
+    md5 = hashlib.md5(COPY.read_bytes()).hexdigest()  # noqa: S324 - a bank signal, not security
+    make_entry(db, bank, md5, signal_type="md5")
+    report = _report_with_copy(client, db, upload=False)
+    enrich_report(db, runtime, report.id)
+    [stored] = _stored(db, report)
+    assert (stored.status, stored.signal_type, stored.distance) == ("positive", "md5", 0)
+    assert _media_reasons(db, report)["media.known"][0] == Priority.P3
+
+
+def test_unbanked_material_stays_new(client: TestClient, db: Session, runtime: Runtime) -> None:
+    bank = make_bank(db)
+    make_entry(db, bank, f"{int(_banked_hash(), 16) ^ ((1 << 128) - 1):064x}")  # 128 bits away
+    report = _report_with_copy(client, db)
+    enrich_report(db, runtime, report.id)
+    assert _stored(db, report) == []
+    assert _media_reasons(db, report)["media.new"][0] == Priority.P2
