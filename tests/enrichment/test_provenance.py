@@ -275,3 +275,27 @@ def test_a_failing_reader_costs_only_the_provenance(
         select(ReportFileSignal).where(ReportFileSignal.report_file_id == row.report_file_id)
     ).one()
     assert signal.pdq is not None
+
+
+def test_a_cybertipline_import_shows_the_platforms_generative_ai_mark(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    """The XML path: NCMEC's `generativeAi` file annotation reaches triage and the page."""
+    from tests.reports.test_cybertip import FILES as FILE_DETAILS
+    from tests.reports.test_cybertip import FULL
+
+    from perisai.reports.imports import import_cybertip
+
+    imported = import_cybertip(
+        db, keyring=runtime.keyring, actor=SYSTEM, raw=FULL, file_details=FILE_DETAILS
+    )
+    public_id = imported.submitted.receipt.report_id
+    result = triage_report(db, report_id=public_id, actor=SYSTEM, keyring=runtime.keyring)
+    ai = next(r for r in result.reasons if r.rule == "media.ai")
+    assert "1 file(s) marked generative AI by the platform" in ai.text
+    assert "face-swap of a real child" in ai.text
+    assert all(r.rule != "media.generated" for r in result.reasons)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    page = html.unescape(client.get(f"/workspace/reports/{public_id}?lang=ms").text)
+    assert "Platform menandakan fail ini sebagai AI generatif." in page
+    assert "bahan dijana AI (1 fail ditandakan AI generatif oleh platform)" in page
