@@ -14,6 +14,7 @@ from tests.linkage.factories import account, body, make_report
 
 from perisai.audit.service import SYSTEM
 from perisai.cases import service as cases
+from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.sharing import mentions
 from perisai.sharing.models import OutboxEvent
@@ -106,3 +107,35 @@ def test_the_case_page_names_no_case_its_reader_cannot_open(db: Session, runtime
     assert mentions.HIDDEN_CASE in str(shown)  # "split from case C-…"
     desk = case_view(db, runtime.keyring, loaded, Viewer.system())
     assert first.public_id in str(desk)
+
+
+def test_the_timeline_api_names_no_report_its_reader_cannot_open(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    from tests.cases.factories import make_case
+    from tests.triage.factories import make_report as loose_report
+
+    hidden = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=hidden.id, agency="PDRM", actor=SYSTEM)
+    hidden_report = db.scalar(
+        select(Report.public_id).where(Report.id == hidden.reports[0].report_id)
+    )
+    assert hidden_report is not None
+    mine = make_case(db, runtime.keyring)
+    cases.assign(db, case_id=mine.id, agency="JKM", actor=SYSTEM)
+    loose = loose_report(db, runtime.keyring)
+    cases.attach_report(
+        db,
+        case_id=mine.id,
+        report_id=loose.id,
+        reason=f"same phone 0128881234 as report {hidden_report}",
+        actor=SYSTEM,
+    )
+    db.flush()
+    login(client, db, runtime, "caseworker", "JKM")
+    answer = client.get(f"/api/v1/cases/{mine.public_id}/timeline")
+    assert answer.status_code == 200
+    assert "case.report_attached" in answer.text and loose.public_id in answer.text
+    assert hidden_report not in answer.text
+    login(client, db, runtime, "analyst", "SECRETARIAT")
+    assert hidden_report in client.get(f"/api/v1/cases/{mine.public_id}/timeline").text

@@ -251,7 +251,10 @@ def timeline(case_id: CaseId, db: DbDep, principal: Principal = READ) -> list[di
         shown = redact_event(viewer, event, case)
         if shown is not None:
             entries.append(shown)
-    return entries
+    # Other reports and cases (attach reasons, merges, splits) are named only if the caller may
+    # open them (issue #11 item 12).
+    masked: list[dict[str, Any]] = mentions.mask_for(db, viewer, entries, also={case.public_id})
+    return masked
 
 
 def _act(db: Session, principal: Principal, case_id: str, action: Any) -> dict[str, Any]:
