@@ -329,3 +329,25 @@ def test_one_key_gets_at_most_its_share_of_slow_bodies() -> None:
     assert other.status_code == 200
     assert [r.status_code for r in finished] == [200, 200]
     assert not middleware.slots
+
+
+@pytest.mark.slow
+def test_login_intake_and_readiness_keep_their_lane_when_the_main_pool_is_taken(
+    live_setup: tuple[Runtime, str, str, str],
+) -> None:
+    runtime, submit_key, _, email = live_setup
+    app = create_app(runtime.settings, runtime=runtime)
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=WAIT_S) as client:
+        # Both connections of the main pool are taken (slow queries, a flood elsewhere)...
+        held = [runtime.db.engine.connect() for _ in range(2)]
+        try:
+            for connection in held:
+                connection.exec_driver_sql("SELECT 1")
+            # ...and staff login, report intake and the readiness probe still answer.
+            assert client.get("/readyz").status_code == 200
+            login = _login(client, email)
+            assert login.status_code == 303, login.text
+            _submit(client, submit_key, 2)
+        finally:
+            for connection in held:
+                connection.close()
