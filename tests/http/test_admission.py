@@ -251,7 +251,7 @@ def _middleware(**options: Any) -> BodyAdmissionMiddleware:
         "grace_seconds": 0.5,
         "per_client": 2,
         "per_source": 100,
-        "streamed": lambda method, path: path == "/streamed",
+        "streamed": lambda method, path: path == "/api/streamed",
     }
     return BodyAdmissionMiddleware(_echo, **{**defaults, **options})
 
@@ -264,7 +264,7 @@ async def _trickle(stop: asyncio.Event, pieces: int | None = None) -> AsyncItera
         await asyncio.sleep(0.05)
 
 
-@pytest.mark.parametrize("path", ["/spooled", "/streamed"])
+@pytest.mark.parametrize("path", ["/api/spooled", "/api/streamed"])
 def test_a_body_behind_the_rate_floor_is_answered_408(path: str) -> None:
     reached.clear()
     middleware = _middleware()
@@ -277,7 +277,7 @@ def test_a_body_behind_the_rate_floor_is_answered_408(path: str) -> None:
     response = asyncio.run(scenario())
     assert response.status_code == 408
     assert response.json()["request_id"] is None or isinstance(response.json()["request_id"], str)
-    assert reached == ([] if path == "/spooled" else ["/streamed"])
+    assert reached == ([] if path == "/api/spooled" else ["/api/streamed"])
     assert not middleware.slots  # every slot given back
 
 
@@ -287,8 +287,8 @@ def test_a_fast_body_passes_whole() -> None:
     async def scenario() -> tuple[httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=_middleware(grace_seconds=30))
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            pieces = await client.post("/spooled", content=_trickle(asyncio.Event(), pieces=5))
-            whole = await client.post("/spooled", content=b"y" * 3_000_000)
+            pieces = await client.post("/api/spooled", content=_trickle(asyncio.Event(), pieces=5))
+            whole = await client.post("/api/spooled", content=b"y" * 3_000_000)
             return pieces, whole
 
     response, whole = asyncio.run(scenario())
@@ -307,16 +307,16 @@ def test_one_key_gets_at_most_its_share_of_slow_bodies() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             held = [
                 asyncio.create_task(
-                    client.post("/spooled", content=_trickle(stop), headers=headers)
+                    client.post("/api/spooled", content=_trickle(stop), headers=headers)
                 )
                 for _ in range(2)
             ]
             deadline = time.monotonic() + WAIT_S
             while sum(middleware.slots.values()) < 4 and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
-            refused = await client.post("/spooled", content=_trickle(stop), headers=headers)
+            refused = await client.post("/api/spooled", content=_trickle(stop), headers=headers)
             other = await client.post(
-                "/spooled",
+                "/api/spooled",
                 content=_trickle(stop, pieces=3),
                 headers={"Authorization": "Bearer psk_another_key"},
             )
@@ -351,3 +351,23 @@ def test_login_intake_and_readiness_keep_their_lane_when_the_main_pool_is_taken(
         finally:
             for connection in held:
                 connection.close()
+
+
+def test_a_slow_form_gets_the_error_page_in_the_persons_language(runtime: Runtime) -> None:
+    settings = runtime.settings.model_copy(update={"body_grace_seconds": 0.5})
+    app = create_app(settings, runtime=runtime)
+
+    async def scenario() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
+            return await client.post(
+                "/lapor",
+                content=_trickle(asyncio.Event()),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+
+    response = asyncio.run(scenario())
+    assert response.status_code == 408
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["x-request-id"]
+    assert '<html lang="ms"' in response.text

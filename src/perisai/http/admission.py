@@ -30,9 +30,10 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import IO
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from perisai.http.problems import problem_bytes
+from perisai.http.problems import crash_response
 
 MEMORY_BYTES = 1_048_576
 REPLAY_CHUNK = 65_536
@@ -112,7 +113,7 @@ class BodyAdmissionMiddleware:
         try:
             first = await next_message()
         except _Refused as refused:
-            await _answer(send, refused)
+            await _answer(scope, send, refused)
             return
         if first["type"] != "http.request" or not first.get("more_body", False):
             await self.app(scope, _replay_one(first, receive), send)  # the body in one piece
@@ -120,6 +121,7 @@ class BodyAdmissionMiddleware:
         taken = self._take(scope)
         if taken is None:
             await _answer(
+                scope,
                 send,
                 _Refused(
                     429,
@@ -178,7 +180,7 @@ class BodyAdmissionMiddleware:
                 try:
                     message = await next_message()
                 except _Refused as refused:
-                    await _answer(send, refused)
+                    await _answer(scope, send, refused)
                     return
             size = spool.tell()
             spool.seek(0)
@@ -208,7 +210,7 @@ class BodyAdmissionMiddleware:
                 except _Refused as exc:
                     refused = exc
                     if not started:
-                        await _answer(send, exc)
+                        await _answer(scope, send, exc)
                     return {"type": "http.disconnect"}
             if message["type"] != "http.request" or not message.get("more_body", False):
                 done = True
@@ -258,14 +260,16 @@ def _replay(spool: IO[bytes], size: int, receive: Receive) -> Receive:
     return replay
 
 
-async def _answer(send: Send, refused: _Refused) -> None:
-    body = problem_bytes(status=refused.status, title=refused.title, detail=refused.detail)
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
+async def _answer(scope: Scope, send: Send, refused: _Refused) -> None:
+    """The refusal: a page in the person's language for pages, a problem document for the API."""
+    headers = {"Connection": "close"}
     if refused.retry_after is not None:
-        headers.append((b"retry-after", str(refused.retry_after).encode()))
-    await send({"type": "http.response.start", "status": refused.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+        headers["Retry-After"] = str(refused.retry_after)
+    response = await crash_response(
+        Request(scope), refused.status, refused.title, refused.detail, headers=headers
+    )
+    await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}

@@ -119,17 +119,23 @@ async def _page(
     )
 
 
-async def crash_response(request: Request, status: int, title: str, detail: str) -> Response:
-    """The answer to an exception no handler took (`http.middleware` calls it inside the
-    request-id middleware): a page in the person's language for pages, a problem document for
-    the API; never the exception's text."""
+async def crash_response(
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The answer to an exception no handler took, or to a request refused before the app
+    (`http.middleware`, `http.admission`): a page in the person's language for pages, a problem
+    document for the API; never the exception's text."""
     if _wants_html(request):
         try:
             # A Request without its receive channel: the error page never re-reads the body.
-            return await _page(request, status)
+            return await _page(request, status, headers=headers)
         except Exception:
             log.exception("error page failed")
-    return problem_response(status, title, detail)
+    return problem_response(status, title, detail, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
