@@ -191,3 +191,49 @@ def test_embedded_server_is_stopped_by_the_command_that_started_it(own_tmp: Path
         from perisai.db.embedded import stop_embedded
 
         stop_embedded(pgdata)
+
+
+def test_admin_account_commands(cli_env: dict[str, str]) -> None:
+    made = perisai(
+        cli_env,
+        "identity",
+        "user",
+        "create",
+        "--agency",
+        "PDRM",
+        "--role",
+        "analyst",
+        "--email",
+        "admin-cli@pdrm.gov.my",
+        "--password",
+        "a-long-password-1",
+        "--json",
+    )
+    assert made.returncode == 0, made.stderr
+    who = ("--user", "ADMIN-CLI@pdrm.gov.my")
+    listed = perisai(cli_env, "identity", "user", "list", "--search", "admin-cli", "--json")
+    (answer,) = rows(listed.stdout)
+    users = answer["users"]
+    assert isinstance(users, list) and len(users) == 1
+    found = users[0]
+    assert found["email"] == "admin-cli@pdrm.gov.my" and found["active"] is True
+    for command, key, value in (
+        ("disable", "active", False),
+        ("enable", "active", True),
+        ("unlock", "counters_cleared", 0),
+    ):
+        done = perisai(cli_env, "identity", "user", command, *who, "--json")
+        assert done.returncode == 0, done.stderr
+        assert rows(done.stdout)[0][key] == value
+    role = perisai(cli_env, "identity", "user", "set-role", *who, "--role", "supervisor", "--json")
+    assert rows(role.stdout)[0]["role"] == "supervisor"
+    bad = perisai(cli_env, "identity", "user", "set-role", *who, "--role", "teacher")
+    assert (
+        bad.returncode == 2 and "MOE" in bad.stderr + bad.stdout and "Traceback" not in bad.stderr
+    )
+    code = perisai(cli_env, "identity", "user", "reset-password", *who, "--json")
+    assert len(str(rows(code.stdout)[0]["code"])) >= 20
+    nobody = perisai(cli_env, "identity", "user", "disable", "--user", "nobody@x.my")
+    assert nobody.returncode == 2 and "no such user" in nobody.stderr + nobody.stdout
+    audit = perisai(cli_env, "audit", "verify", "--json")
+    assert audit.returncode == 0, audit.stdout

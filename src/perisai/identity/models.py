@@ -56,6 +56,9 @@ class User(CreatedAt, Base):
     # The pending login (its session's token hash) that was shown the secret to enrol; no other
     # is shown it (`identity.service.may_show_totp_secret`).
     totp_enrol_session: Mapped[str | None] = mapped_column(String(64))
+    # A one-time password-reset code an administrator issued (its SHA-256) and its expiry.
+    password_reset_hash: Mapped[str | None] = mapped_column(String(64))
+    password_reset_expires_at: Mapped[datetime | None]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -109,6 +112,8 @@ class LoginThrottle(Base):
     __tablename__ = "login_throttle"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # SHA-256 of the address typed alone: an administrator's unlock clears every source's counter.
+    address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     updated_at: Mapped[datetime]

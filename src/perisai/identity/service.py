@@ -162,7 +162,8 @@ def throttle_key(email: str, source: str) -> str:
 
 
 _FAIL = text(
-    "INSERT INTO login_throttle (key, failures, updated_at) VALUES (:key, 1, :now) "
+    "INSERT INTO login_throttle (key, address_hash, failures, updated_at) "
+    "VALUES (:key, :address_hash, 1, :now) "
     "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.locked_until IS NOT NULL "
     "AND login_throttle.locked_until <= :now THEN 1 ELSE login_throttle.failures + 1 END, "
     "locked_until = CASE WHEN login_throttle.locked_until <= :now THEN NULL "
@@ -180,10 +181,22 @@ def _locked(session: Session, key: str, now: datetime) -> bool:
     return until is not None and until > now
 
 
+def address_hash_of(email: str) -> str:
+    """The SHA-256 of the lower-cased address alone (an administrator's unlock finds it)."""
+    return _sha256(email.strip().lower())
+
+
 def _register_failure(
-    session: Session, key: str, user: User | None, settings: Settings, now: datetime
+    session: Session,
+    key: str,
+    user: User | None,
+    settings: Settings,
+    now: datetime,
+    address_hash: str | None = None,
 ) -> None:
-    failures = int(session.scalar(_FAIL, {"key": key, "now": now}) or 0)
+    failures = int(
+        session.scalar(_FAIL, {"key": key, "now": now, "address_hash": address_hash}) or 0
+    )
     if failures < settings.login_max_failures:
         return
     until = now + timedelta(minutes=settings.lockout_minutes)
@@ -236,7 +249,7 @@ def check_password(
         return PasswordCheck(LoginResult.LOCKED)
     if user is None or not user.is_active:
         verify_password(None, password)
-        _register_failure(session, key, None, settings, now)
+        _register_failure(session, key, None, settings, now, address_hash_of(address))
         record(
             session,
             actor=Actor(kind="anonymous"),
@@ -245,7 +258,7 @@ def check_password(
         )
         return PasswordCheck(LoginResult.FAILED)
     if not verify_password(user.password_hash, password):
-        _register_failure(session, key, user, settings, now)
+        _register_failure(session, key, user, settings, now, address_hash_of(address))
         record(
             session,
             actor=user_actor(user),
@@ -283,7 +296,7 @@ def check_totp(
             matched_step = totp.timecode(moment)
             break
     if matched_step is None or (user.totp_last_step or -1) >= matched_step:
-        _register_failure(session, key, user, settings, now)
+        _register_failure(session, key, user, settings, now, address_hash_of(user.email))
         record(
             session,
             actor=user_actor(user),

@@ -5,7 +5,7 @@ from perisai.manifest import Manifest
 MANIFEST = Manifest(
     name="workspace",
     order=70,
-    routers=("perisai.workspace.views:router",),
+    routers=("perisai.workspace.views:router", "perisai.workspace.userviews:public_router"),
     templates=("templates",),
     demo_seeders=("perisai.workspace.demo:seed_workspace",),
 )

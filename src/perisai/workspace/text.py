@@ -372,6 +372,115 @@ register(
         "ws.audit.none": {"ms": "Tiada entri sepadan.", "en": "No matching entry."},
         "ws.audit.newer": {"ms": "Entri lebih baharu", "en": "Newer entries"},
         "ws.audit.older": {"ms": "Entri lebih lama", "en": "Older entries"},
+        "home.ws.users": {"ms": "Akaun kakitangan", "en": "Staff accounts"},
+        "ws.users.title": {"ms": "Akaun kakitangan", "en": "Staff accounts"},
+        "ws.users.search": {"ms": "Nama atau e-mel", "en": "Name or email"},
+        "ws.users.role": {"ms": "Peranan", "en": "Role"},
+        "ws.users.caption": {
+            "ms": "Akaun kakitangan mengikut agensi",
+            "en": "Staff accounts by agency",
+        },
+        "ws.users.last_login": {"ms": "Log masuk terakhir", "en": "Last login"},
+        "ws.users.none": {"ms": "Tiada akaun sepadan.", "en": "No matching account."},
+        "ws.users.active": {"ms": "Aktif", "en": "Active"},
+        "ws.users.disabled": {"ms": "Dinyahaktifkan", "en": "Disabled"},
+        "ws.users.locked": {"ms": "Dikunci", "en": "Locked"},
+        "ws.users.not_enrolled": {"ms": "TOTP belum didaftarkan", "en": "TOTP not enrolled"},
+        "ws.users.reset_pending": {
+            "ms": "Kod set semula kata laluan dikeluarkan",
+            "en": "Password reset code issued",
+        },
+        "ws.users.back": {"ms": "Kembali ke senarai akaun", "en": "Back to the accounts"},
+        "ws.users.disable": {"ms": "Nyahaktifkan akaun", "en": "Disable the account"},
+        "ws.users.enable": {"ms": "Aktifkan semula akaun", "en": "Enable the account"},
+        "ws.users.unlock": {"ms": "Buka kunci log masuk", "en": "Unlock logins"},
+        "ws.users.reset_password": {
+            "ms": "Set semula kata laluan (kod sekali guna)",
+            "en": "Reset the password (one-time code)",
+        },
+        "ws.users.reset_password_hint": {
+            "ms": "Kata laluan lama berhenti berfungsi. Berikan kod kepada pemilik akaun secara "
+            "bersemuka atau melalui telefon, bukan e-mel; sah 24 jam.",
+            "en": "The old password stops working. Give the code to the account's owner in "
+            "person or by phone, not by email; it is valid for 24 hours.",
+        },
+        "ws.users.reset_totp": {"ms": "Set semula TOTP", "en": "Reset TOTP"},
+        "ws.users.reset_totp_hint": {
+            "ms": "Pemilik akaun mendaftar semula aplikasi pengesah pada log masuk seterusnya.",
+            "en": "The owner enrols their authenticator app again at their next login.",
+        },
+        "ws.users.change_role": {"ms": "Tukar peranan dan agensi", "en": "Change role and agency"},
+        "ws.users.save_role": {"ms": "Simpan", "en": "Save"},
+        "ws.users.sessions_end": {
+            "ms": "Sesi pengguna ini ditamatkan; kebenaran baharu berkuat kuasa pada log masuk "
+            "seterusnya.",
+            "en": "This user's sessions end; the new permissions apply from their next login.",
+        },
+        "ws.users.code_title": {
+            "ms": "Kod set semula (ditunjukkan sekali)",
+            "en": "Reset code (shown once)",
+        },
+        "ws.users.code_help": {
+            "ms": "Berikan kod ini kepada {email}. Mereka membuka /login/reset, memasukkan e-mel, "
+            "kod ini dan kata laluan baharu.",
+            "en": "Give this code to {email}. They open /login/reset and enter their email, this "
+            "code and a new password.",
+        },
+        "ws.users.refused": {"ms": "Tidak dilakukan: {reason}", "en": "Not done: {reason}"},
+        "ws.users.done.disabled": {
+            "ms": "Akaun dinyahaktifkan; sesinya ditamatkan.",
+            "en": "Account disabled; its sessions ended.",
+        },
+        "ws.users.done.enabled": {"ms": "Akaun diaktifkan semula.", "en": "Account enabled."},
+        "ws.users.done.unlocked": {"ms": "Log masuk dibuka kunci.", "en": "Logins unlocked."},
+        "ws.users.done.totp": {
+            "ms": "TOTP diset semula; pendaftaran semula pada log masuk seterusnya.",
+            "en": "TOTP reset; the user enrols again at the next login.",
+        },
+        "ws.users.done.role": {
+            "ms": "Peranan dan agensi disimpan; sesi ditamatkan.",
+            "en": "Role and agency saved; sessions ended.",
+        },
+        "ws.users.done.password": {"ms": "Kod dikeluarkan.", "en": "Code issued."},
+        "reset.title": {"ms": "Set semula kata laluan", "en": "Reset your password"},
+        "reset.help": {
+            "ms": "Masukkan kod sekali guna yang diberikan oleh pentadbir anda. Tiada pautan "
+            "set semula dihantar melalui e-mel.",
+            "en": "Enter the one-time code your administrator gave you. No reset link is sent "
+            "by email.",
+        },
+        "reset.link": {
+            "ms": "Terlupa kata laluan? Gunakan kod daripada pentadbir anda",
+            "en": "Forgot your password? Use a code from your administrator",
+        },
+        "reset.code": {"ms": "Kod daripada pentadbir", "en": "Code from the administrator"},
+        "reset.password": {
+            "ms": "Kata laluan baharu (sekurang-kurangnya 12 aksara)",
+            "en": "New password (at least 12 characters)",
+        },
+        "reset.password_again": {
+            "ms": "Kata laluan baharu sekali lagi",
+            "en": "The new password again",
+        },
+        "reset.submit": {"ms": "Simpan kata laluan", "en": "Save the password"},
+        "reset.mismatch": {
+            "ms": "Kedua-dua kata laluan tidak sama.",
+            "en": "The two passwords are not the same.",
+        },
+        "reset.weak": {
+            "ms": "Kata laluan mesti antara 12 dan 1024 aksara.",
+            "en": "The password must be 12 to 1024 characters long.",
+        },
+        "reset.refused": {
+            "ms": "E-mel atau kod salah, atau kod telah tamat tempoh. Minta kod baharu "
+            "daripada pentadbir.",
+            "en": "The email or the code is wrong, or the code has expired. Ask your "
+            "administrator for a new one.",
+        },
+        "reset.done": {
+            "ms": "Kata laluan baharu disimpan. Sila log masuk.",
+            "en": "Your new password is saved. Please log in.",
+        },
         "home.ws.queue": {"ms": "Baris gilir triaj", "en": "Triage queue"},
         "home.ws.dashboard": {"ms": "Papan pemuka penyelia", "en": "Supervisor dashboard"},
     }

@@ -26,7 +26,7 @@ from perisai.sharing.redaction import (
 from perisai.sharing.viewers import viewer_of
 from perisai.triage.service import MAX_SEARCH, QUEUE_STATUSES, QueueFilter
 from perisai.web.templating import render
-from perisai.workspace import auditviews, caseviews
+from perisai.workspace import auditviews, caseviews, userviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
 from perisai.workspace.access import access_of, case_of_report, page_context, visible_report
 from perisai.workspace.charts import Series, bar_chart
@@ -54,6 +54,7 @@ add_home_link(Permission.REPORTS_READ, "/workspace/queue", "home.ws.queue")
 add_home_link(Permission.DASHBOARD_VIEW, "/workspace/dashboard", "home.ws.dashboard")
 router.include_router(caseviews.router)
 router.include_router(auditviews.router)
+router.include_router(userviews.router)
 
 
 def _page_context(principal: Principal) -> dict[str, object]:
