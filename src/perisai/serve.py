@@ -45,6 +45,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 WORKER_NICENESS = 10
+WORKER_POOL_SIZE = 4
 
 # uvicorn's supervisor kills a server process that does not answer its ping within this many
 # seconds, and a new process only answers once it has imported the app. Its default of 5 s is
@@ -88,7 +89,15 @@ def _worker_runtime(settings: Settings, runtime: Runtime) -> Runtime:
     from perisai.runtime import Runtime
 
     niceness = None if settings.database_url else WORKER_NICENESS
-    database = Database(runtime.db.url, backend_niceness=niceness, owner_url=runtime.db.owner_url)
+    # Its jobs run a few at a time (`jobs.worker`: two per lane), so a small pool: the server
+    # processes' pools and their priority lanes keep PostgreSQL's connections.
+    database = Database(
+        runtime.db.url,
+        pool_size=WORKER_POOL_SIZE,
+        max_overflow=WORKER_POOL_SIZE,
+        backend_niceness=niceness,
+        owner_url=runtime.db.owner_url,
+    )
     return Runtime(settings=settings, db=database)
 
 

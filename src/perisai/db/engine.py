@@ -58,7 +58,7 @@ def resolve_database_url(settings: Settings) -> str:
 
 
 LANE_POOL_SIZE = 2
-LANE_MAX_OVERFLOW = 4
+LANE_MAX_OVERFLOW = 2
 
 
 class Database:
