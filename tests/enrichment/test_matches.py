@@ -9,20 +9,24 @@ finds (its MD5 and SHA-256 are in no bank).
 from __future__ import annotations
 
 import hashlib
+import html
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.banks.factories import make_bank, make_entry
-from tests.datasets import PDQ
+from tests.datasets import EXIF, PDQ
 from tests.reports.factories import bearer, declaration, example_body, submitted_id
+from tests.workspace.factories import log_in
 
 from perisai.audit.service import SYSTEM
 from perisai.banks import service as banks
 from perisai.enrichment.pipeline import enrich_report
 from perisai.enrichment.results import ReportFileMatch
 from perisai.media import pdq_of_image
+from perisai.media.hashing import pdq_of_image_as_stored
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.triage.policy import Priority
@@ -37,8 +41,10 @@ def _banked_hash() -> str:
     return pdq_of_image(ORIGINAL.read_bytes()).hex
 
 
-def _report_with_copy(client: TestClient, db: Session, *, upload: bool = True) -> Report:
-    content = COPY.read_bytes()
+def _report_with_copy(
+    client: TestClient, db: Session, *, upload: bool = True, source: Path = COPY
+) -> Report:
+    content = source.read_bytes()
     body = example_body()
     body["files"] = [declaration("photo.jpg", content)]
     headers = bearer(db)
@@ -152,3 +158,21 @@ def test_unbanked_material_stays_new(client: TestClient, db: Session, runtime: R
     enrich_report(db, runtime, report.id)
     assert _stored(db, report) == []
     assert _media_reasons(db, report)["media.new"][0] == Priority.P2
+
+
+def test_a_turned_photo_banked_as_stored_matches_and_the_page_shows_both_hashes(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    # Other tools bank the PDQ of the pixels as stored (EXIF orientation ignored).
+    turned = EXIF / "aaa-orig-orientation-6.jpg"
+    raw = pdq_of_image_as_stored(turned.read_bytes()).hex
+    bank = make_bank(db)
+    make_entry(db, bank, raw)
+    report = _report_with_copy(client, db, source=turned)
+    enrich_report(db, runtime, report.id)
+    [stored] = _stored(db, report)
+    assert (stored.status, stored.variant, stored.distance) == ("positive", "raw", 0)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    page = html.unescape(client.get(f"/workspace/reports/{report.public_id}?lang=en").text)
+    assert raw in page  # the PDQ as stored is shown beside the PDQ as seen
+    assert f"PDQ in bank {bank.name}" in page and "(as stored, EXIF orientation ignored)" in page

@@ -273,6 +273,7 @@ FILE_FIELDS: Schema = {
     "sha1": R,
     "sha256": R,
     "pdq": R,
+    "pdq_raw": R,  # the PDQ of the pixels as stored (EXIF orientation ignored)
     "content_type_declared": R,
     "content_type_sniffed": R,
     "content_type_mismatch": R,
