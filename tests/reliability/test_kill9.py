@@ -28,10 +28,12 @@ from sqlalchemy import text
 from tests.reports.factories import example_body
 
 from perisai.audit.service import SYSTEM
+from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.identity.permissions import Scope
 from perisai.identity.service import create_api_key
 from perisai.reports.service import canonical_sha256
+from perisai.runtime import Runtime
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.live import free_port
 
@@ -122,12 +124,16 @@ def server(pg_server: str, tmp_path: Path) -> Iterator[tuple[Server, str, str]]:
         # The job worker is not under test here (its jobs must exist; running them is not).
         PERISAI_WORKER_IN_PROCESS="false",
     )
-    database = Database(database_url)
-    with database.transaction() as session:
+    # Through a runtime on the server's data directory: the audit entry this writes is keyed with
+    # the master key the server (and `audit verify`) will use, not the tests' default key.
+    runtime = Runtime(
+        settings=Settings(data_dir=tmp_path / "var", demo=False), db=Database(database_url)
+    )
+    with runtime.db.transaction() as session:
         _, secret = create_api_key(
             session, actor=SYSTEM, name="kill9", scopes=[Scope.REPORTS_SUBMIT], agency_short=None
         )
-    database.dispose()
+    runtime.db.dispose()
     live = Server(env=env, port=free_port(), log=tmp_path / "server.log")
     try:
         live.start()
