@@ -18,6 +18,8 @@ class Mark:
     end: int
     kind: str
     stage: str
+    # Said by the conversation's suspect, whose risk the page shows (others' are not counted).
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,18 @@ class Segment:
     def highlighted(self) -> bool:
         return bool(self.marks)
 
+    @property
+    def counted(self) -> bool:
+        """Whether a signal here is one the risk figure was computed from."""
+        return any(mark.counted for mark in self.marks)
+
 
 def _clipped(marks: Iterable[Mark], length: int) -> list[Mark]:
     kept = []
     for mark in marks:
         start, end = max(0, mark.start), min(length, mark.end)
         if start < end:
-            kept.append(Mark(start, end, mark.kind, mark.stage))
+            kept.append(Mark(start, end, mark.kind, mark.stage, mark.counted))
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 

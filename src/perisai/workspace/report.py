@@ -47,7 +47,10 @@ class ConversationView:
     messages: list[MessageView]
     risk: float | None
     stage: str | None
-    signal_count: int
+    signal_count: int  # the suspect's signals: what the risk figure was computed from
+    other_signals: int = 0  # signals in other people's messages (highlighted, not counted)
+    flagged: bool | None = None  # the risk reached the engine's flag threshold
+    suspect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,20 @@ class LoadedReport:
     view: dict[str, Any]
 
 
-def _live_assessment(
-    index: int, authors: list[str], texts: list[str]
-) -> tuple[float | None, str | None, list[tuple[int, Mark]]]:
+@dataclass(frozen=True)
+class _Assessed:
+    risk: float | None
+    stage: str | None
+    flagged: bool | None
+    suspect: str | None
+    marks: list[tuple[int, Mark]]
+
+
+def _counted(author: object, suspect: str | None) -> bool:
+    return suspect is None or author is None or author == suspect
+
+
+def _live_assessment(index: int, authors: list[str], texts: list[str]) -> _Assessed:
     """Score now: only for a conversation enrichment has not assessed yet."""
     try:
         conversation = Conversation(
@@ -85,23 +99,34 @@ def _live_assessment(
         )
         assessment = default_scorer().score(conversation)
     except GroomingInputError:
-        return None, None, []  # shown without highlights rather than not at all
+        return _Assessed(None, None, None, None, [])  # shown without highlights, not hidden
+    suspect = assessment.suspect
     marks = [
-        (signal.message, Mark(signal.span[0], signal.span[1], signal.kind, signal.stage))
+        (
+            signal.message,
+            Mark(
+                signal.span[0],
+                signal.span[1],
+                signal.kind,
+                signal.stage,
+                _counted(signal.author, suspect),
+            ),
+        )
         for signal in assessment.signals
     ]
-    return assessment.risk, assessment.stage, marks
+    return _Assessed(assessment.risk, assessment.stage, assessment.flag, suspect, marks)
 
 
-def _stored_marks(stored: ReportGrooming) -> list[tuple[int, Mark]]:
+def _stored(stored: ReportGrooming) -> _Assessed:
     marks = []
     for signal in stored.signals or []:
         span = signal.get("span")
         if isinstance(signal.get("message"), int) and isinstance(span, list) and len(span) == 2:
             kind, stage = str(signal.get("kind")), str(signal.get("stage") or "")
-            mark = Mark(int(span[0]), int(span[1]), kind, stage)
+            counted = _counted(signal.get("author"), stored.suspect)
+            mark = Mark(int(span[0]), int(span[1]), kind, stage, counted)
             marks.append((signal["message"], mark))
-    return marks
+    return _Assessed(stored.risk, stored.stage, stored.flag, stored.suspect, marks)
 
 
 def _conversation_view(
@@ -111,15 +136,14 @@ def _conversation_view(
     authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
     texts = [str(m.get("text") or "") for m in messages]
     # The enrichment job's assessment when there is one (no engine work per page view).
-    risk: float | None
-    if stored is not None:
-        risk, stage, found = stored.risk, stored.stage, _stored_marks(stored)
-    else:
-        risk, stage, found = _live_assessment(index, authors, texts)
+    assessed = _stored(stored) if stored is not None else _live_assessment(index, authors, texts)
+    found = assessed.marks
     marks: dict[int, list[Mark]] = {}
     for message, mark in found:
         marks.setdefault(message, []).append(mark)
-    count = len(found)
+    # The figure and the highlights come from one assessment; the signal count beside the risk
+    # is the suspect's signals, the ones that risk was computed from.
+    count = sum(1 for _, mark in found if mark.counted)
     return ConversationView(
         platform=raw.get("platform"),
         messages=[
@@ -131,9 +155,12 @@ def _conversation_view(
             )
             for i in range(len(messages))
         ],
-        risk=risk,
-        stage=stage,
+        risk=assessed.risk,
+        stage=assessed.stage,
         signal_count=count,
+        other_signals=len(found) - count,
+        flagged=assessed.flagged,
+        suspect=assessed.suspect,
     )
 
 

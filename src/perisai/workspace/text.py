@@ -71,8 +71,10 @@ register(
         },
         "ws.report.conversations": {"ms": "Perbualan", "en": "Conversations"},
         "ws.report.conversation": {
-            "ms": "Perbualan {n} ({platform}): risiko {risk}, peringkat {stage}, {signals} isyarat",
-            "en": "Conversation {n} ({platform}): risk {risk}, stage {stage}, {signals} signals",
+            "ms": "Perbualan {n} ({platform}): risiko {risk}, peringkat {stage}, "
+            "{signals} isyarat suspek",
+            "en": "Conversation {n} ({platform}): risk {risk}, stage {stage}, "
+            "{signals} signals of the suspect",
         },
         "ws.report.signal": {"ms": "Isyarat", "en": "Signal"},
         "ws.report.message": {"ms": "Mesej {n}", "en": "Message {n}"},
@@ -480,6 +482,30 @@ register(
         "reset.done": {
             "ms": "Kata laluan baharu disimpan. Sila log masuk.",
             "en": "Your new password is saved. Please log in.",
+        },
+        "ws.report.flagged": {
+            "ms": "Ditanda: risiko mesej {suspect} mencapai ambang penandaan enjin.",
+            "en": "Flagged: the risk of {suspect}'s messages reached the engine's flag threshold.",
+        },
+        "ws.report.below_threshold": {
+            "ms": "Tidak ditanda: isyarat ditemui dalam mesej {suspect}, tetapi gabungannya "
+            "belum mencapai ambang penandaan enjin; semak isyarat yang diserlahkan.",
+            "en": "Not flagged: signals were found in {suspect}'s messages, but together they "
+            "do not reach the engine's flag threshold; read the highlighted signals.",
+        },
+        "ws.report.no_signals": {
+            "ms": "Tiada isyarat dandanan ditemui.",
+            "en": "No grooming signal found.",
+        },
+        "ws.report.not_scored": {
+            "ms": "Perbualan ini tidak dapat dinilai.",
+            "en": "This conversation could not be assessed.",
+        },
+        "ws.report.other_signals": {
+            "ms": "{n} isyarat lain dalam mesej peserta lain diserlahkan bergaris putus-putus; "
+            "ia tidak dikira dalam risiko.",
+            "en": "{n} other signal(s) in other participants' messages are highlighted with a "
+            "dashed line; they do not count towards the risk.",
         },
         "home.ws.queue": {"ms": "Baris gilir triaj", "en": "Triage queue"},
         "home.ws.dashboard": {"ms": "Papan pemuka penyelia", "en": "Supervisor dashboard"},
