@@ -97,6 +97,9 @@ def test_main_pages_in_malay_have_no_code_key_or_english_and_show_malaysia_time(
         visited[path] = visible_text(html)
     report = visited[f"/workspace/reports/{p1}"]
     assert "Pujukan dalam talian" in report and "ajakan berjumpa pada mesej 4" in report
+    page.goto(f"{live_server.url}/workspace/reports/{p1}")
+    assert page.locator("#c1-m4 mark.signal").count() > 0  # "message 4" is the one numbered 4
+    assert page.locator("#c1-verdict").inner_text().startswith(("Ditanda", "Tidak ditanda"))
     assert TIME.search(report) and TIME.search(visited["/workspace/queue"])
     # The case the report is in, once referred (from the report page, in Malay).
     page.goto(p1_case)
