@@ -10,6 +10,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 PDQ = DATA / "threatexchange" / "pdq"
 VIDEO = DATA / "threatexchange" / "video"
+FORENSICS_GOLDEN = DATA / "threatexchange" / "forensics-golden"
 MAXMIND = DATA / "maxmind"
 C2PA = DATA / "c2pa"
 EXIF = DATA / "exif"  # EXIF-rotated photos made from ThreatExchange images, with reference hashes

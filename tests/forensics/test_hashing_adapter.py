@@ -8,7 +8,9 @@ from tests.forensics.conftest import SHARED
 
 from perisai.clikit import BadInput
 from perisai.forensics import hashing_adapter
-from perisai.forensics.hashing_adapter import BankRecord, PdqMatcher, load_bank
+from perisai.forensics.matching import BankMatcher, load_bank
+from perisai.media.banks import BankEntry
+from perisai.media.pdq import FrameHash, frames_to_signal
 
 
 def _distance(a: str, b: str) -> int:
@@ -26,24 +28,35 @@ def test_pdq_of_shared_reference_images_is_near_the_reference() -> None:
             continue
         checked += 1
         assert _distance(ours, expected) <= 31, relative  # fast decode: within match distance
-        fallback, _ = hashing_adapter._fallback_pdq(SHARED / "pdq" / relative)
-        assert _distance(fallback, expected) <= 31, relative
     assert checked >= 3
 
 
-def test_pdq_matcher_equals_brute_force() -> None:
+def test_bank_matcher_pdq_equals_brute_force() -> None:
     rng = np.random.default_rng(3)
     codes = [rng.bytes(32).hex() for _ in range(50)]
     probe = bytearray(bytes.fromhex(codes[7]))
     probe[0] ^= 0xFF  # 8 bits away from entry 7
-    matcher = PdqMatcher()
-    for number, code in enumerate(codes):
-        matcher.add(BankRecord("pdq", code, f"e{number}", "1", "t", "bank"))
-    matcher.build()
-    hits = matcher.query(probe.hex())
+    entries = [BankEntry("pdq", code, f"e{n}", "1", "t") for n, code in enumerate(codes)]
+    matcher = BankMatcher([("bank", entries)])
+    hits = matcher.match({"pdq": {"hex": probe.hex(), "quality": 100}})
     expected = [c for c in codes if _distance(c, probe.hex()) <= 31]
-    assert sorted(h.record.signal for h in hits) == sorted(expected)
-    assert [h.distance for h in hits if h.record.label == "e7"] == [8]
+    assert sorted(h["signal"] for h in hits) == sorted(expected)
+    assert [h["distance"] for h in hits if h["label"] == "e7"] == [8]
+
+
+def test_bank_matcher_matches_video_frames_and_vpdq_entries_with_the_media_matcher() -> None:
+    rng = np.random.default_rng(4)
+    frames = [{"t": float(n), "pdq": rng.bytes(32).hex(), "quality": 100} for n in range(4)]
+    vpdq = frames_to_signal([FrameHash(f["t"], f["pdq"], f["quality"]) for f in frames])
+    entries = [
+        BankEntry("pdq", frames[2]["pdq"], "frame", "1", "t"),
+        BankEntry("vpdq", vpdq, "video", "1", "t"),
+    ]
+    matcher = BankMatcher([("bank", entries)])
+    hits = matcher.match({"vpdq": frames})
+    assert [(h["label"], h["signal_type"]) for h in hits] == [("frame", "pdq"), ("video", "vpdq")]
+    assert hits[0]["distance"] == 0 and "variant" not in hits[0]  # a frame is not a variant
+    assert hits[1]["query_match_pct"] == 100.0
 
 
 def test_damaged_image_raises_a_recordable_error(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from perisai.clikit import BadInput
-from perisai.forensics.hashing_adapter import load_bank
 from perisai.forensics.hashlists import KnownGood, read_list
+from perisai.forensics.matching import load_bank
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"

@@ -13,8 +13,7 @@ from pathlib import Path
 from perisai.clikit import BadInput
 from perisai.media.banks import read_bank
 from perisai.media.errors import BankFormatError
-
-EXACT_TYPES = ("md5", "sha1", "sha256")
+from perisai.media.signals import exact_signal_type_names
 
 
 def read_list(path: Path, what: str) -> tuple[list[tuple[str, str, str]], list[str]]:
@@ -28,7 +27,8 @@ def read_list(path: Path, what: str) -> tuple[list[tuple[str, str, str]], list[s
         entries = read_bank(path, errors=problems)
     except BankFormatError as exc:
         raise BadInput(f"cannot read {what} {path}: {exc.reason}") from None
-    rows = [(e.signal_type, e.signal, e.note) for e in entries if e.signal_type in EXACT_TYPES]
+    exact = exact_signal_type_names()
+    rows = [(e.signal_type, e.signal, e.note) for e in entries if e.signal_type in exact]
     return rows, [f"{what} {problem}: skipped" for problem in problems]
 
 

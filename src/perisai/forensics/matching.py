@@ -1,80 +1,123 @@
-"""Match item hashes against the `--hashes` banks: exact MD5/SHA-1/SHA-256, PDQ within 31."""
+"""Match item hashes against the `--hashes` banks with the media library's one matcher.
+
+Bank files are read by `perisai.media.banks.read_bank` (every format it reads; a malformed
+line is a warning) and matched by `perisai.media.matcher.Matcher`, the same readers and
+matcher behind the server's bank indexes: exact hashes, PDQ within the threshold (of the
+image as seen, as stored when EXIF rotates it, and of every sampled video frame) and vPDQ
+entries by frame share, each signal type as the media library's registry defines it.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from perisai.clikit import BadInput
-from perisai.forensics.hashing_adapter import BankRecord, PdqMatcher, load_bank
+from perisai.media.banks import BankEntry, read_bank
+from perisai.media.errors import BankFormatError
+from perisai.media.matcher import Matcher, MatchResult
+from perisai.media.pdq import FrameHash
+from perisai.media.signals import exact_signal_type_names, signal_type_names
 
-EXACT_TYPES = ("md5", "sha1", "sha256")
-PDQ_HEX_LENGTH = 64
+#: The PDQ variant of a record's PDQ facts that keeps its name in a match ("raw": the pixels
+#: as stored, EXIF orientation ignored); the image as seen and video frames are unnamed.
+NAMED_PDQ_VARIANTS = {"raw_hex": "raw"}
 
 
-def _match(record: BankRecord, distance: int | None = None) -> dict[str, Any]:
+def load_bank(path: Path) -> tuple[list[BankEntry], list[str]]:
+    """Every entry of a bank file (any format ``perisai.media.banks`` reads) and the warnings
+    for its malformed lines, which are skipped (never fatal to the whole bank)."""
+    if not path.is_file():
+        raise BadInput(f"bank file not found: {path}")
+    problems: list[BankFormatError] = []
+    try:
+        entries = read_bank(path, errors=problems)
+    except BankFormatError as exc:
+        raise BadInput(f"cannot read bank {path}: {exc.reason}") from None
+    return entries, [f"bank {problem}: skipped" for problem in problems]
+
+
+def _found(result: MatchResult) -> dict[str, Any]:
+    entry = result.entry
     found: dict[str, Any] = {
-        "bank": record.bank,
-        "signal_type": record.signal_type,
-        "signal": record.signal,
-        "label": record.label,
-        "category": record.category,
-        "source": record.source,
+        "bank": result.bank,
+        "signal_type": result.signal_type,
+        "signal": entry.signal,
+        "label": entry.label,
+        "category": entry.category,
+        "source": entry.source or result.bank,
     }
-    if distance is not None:
-        found["distance"] = distance
+    if result.signal_type not in exact_signal_type_names():  # a distance, not exact
+        found["distance"] = result.distance
+    if result.variant is not None:
+        found["variant"] = result.variant
+    if result.query_match_pct is not None:
+        found["query_match_pct"] = result.query_match_pct
+        found["bank_match_pct"] = result.bank_match_pct
+    if result.scores is not None:
+        found.update(result.scores)
     return found
 
 
 class BankMatcher:
-    def __init__(self, records: list[BankRecord]) -> None:
-        self.exact: dict[str, dict[str, list[BankRecord]]] = {
-            t: defaultdict(list) for t in EXACT_TYPES
-        }
-        self.pdq = PdqMatcher()
-        for record in records:
-            if record.signal_type in self.exact:
-                self.exact[record.signal_type][record.signal].append(record)
-            elif record.signal_type == "pdq" and len(record.signal) == PDQ_HEX_LENGTH:
-                self.pdq.add(record)
-        self.pdq.build()
-        self.size = len(records)
+    """The `--hashes` banks of one scan, each filed under its file name."""
+
+    def __init__(self, banks: list[tuple[str, list[BankEntry]]]) -> None:
+        self.matcher = Matcher()
+        for name, entries in banks:
+            self.matcher.add_entries(entries, bank=name)
+        self.size = len(self.matcher)
         self.warnings: list[str] = []
 
     @classmethod
     def from_files(cls, paths: list[Path]) -> BankMatcher:
         """Banks in any format the media library reads; malformed lines are warnings."""
-        records: list[BankRecord] = []
+        banks: list[tuple[str, list[BankEntry]]] = []
         warnings: list[str] = []
         for path in paths:
             loaded, problems = load_bank(path)
             warnings.extend(problems)
             if not loaded:
                 raise BadInput(f"bank {path} holds no usable entries ({len(problems)} skipped)")
-            records.extend(loaded)
-        matcher = cls(records)
+            banks.append((path.name, loaded))
+        matcher = cls(banks)
         matcher.warnings = warnings
         return matcher
 
     def match(self, item: dict[str, Any]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for signal_type in EXACT_TYPES:
-            value = item.get(signal_type)
-            if value:
-                found.extend(_match(r) for r in self.exact[signal_type].get(value, []))
+        """The bank entries an item's hashes match, exact ones first, then by distance."""
+        if not self.size:
+            return []
+        signals: dict[str, Any] = {
+            name: value for name in signal_type_names() if isinstance(value := item.get(name), str)
+        }
         pdq = item.get("pdq") or {}
-        # (hash, variant): the image as seen, as stored (EXIF orientation ignored), video frames.
-        hashes: list[tuple[str, str | None]] = [(pdq["hex"], None)] if pdq else []
-        if pdq.get("raw_hex"):
-            hashes.append((pdq["raw_hex"], "raw"))
-        hashes += [(frame["pdq"], None) for frame in item.get("vpdq") or []]
-        best: dict[int, dict[str, Any]] = {}
-        for pdq_hex, variant in hashes:
-            for hit in self.pdq.query(pdq_hex):
-                key = id(hit.record)
-                if key not in best or hit.distance < best[key]["distance"]:
-                    best[key] = _match(hit.record, hit.distance)
-                    if variant is not None:
-                        best[key]["variant"] = variant
-        return found + sorted(best.values(), key=lambda m: (m["distance"], m["signal"]))
+        frames = [
+            FrameHash(float(f["t"]), str(f["pdq"]), int(f["quality"]))
+            for f in item.get("vpdq") or []
+        ]
+        # Every PDQ of the item, in order: the image as seen, as stored, each video frame.
+        variants = {"original": pdq["hex"]} if pdq else {}
+        variants.update(
+            {name: pdq[key] for key, name in NAMED_PDQ_VARIANTS.items() if pdq.get(key)}
+        )
+        variants.update({f"frame {n}": frame.pdq for n, frame in enumerate(frames)})
+        if variants:
+            signals["pdq"] = variants
+        if frames:
+            signals["vpdq"] = frames
+        order = signal_type_names()
+        results = sorted(
+            self.matcher.match_signals(signals),
+            key=lambda r: (order.index(r.signal_type), r.distance, r.entry.signal),
+        )
+        named = set(NAMED_PDQ_VARIANTS.values())
+        return [
+            _found(r if r.variant is None or r.variant in named else _unnamed(r)) for r in results
+        ]
+
+
+def _unnamed(result: MatchResult) -> MatchResult:
+    """A match through a video frame's PDQ: the frame is not a variant of the item."""
+    return replace(result, variant=None)

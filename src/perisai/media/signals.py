@@ -30,6 +30,7 @@ from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch, tmk_compare
 __all__ = [
     "SignalIndex",
     "SignalType",
+    "exact_signal_type_names",
     "get_signal_type",
     "register_signal_type",
     "signal_type_names",
@@ -370,3 +371,8 @@ def signal_types(*, implemented_only: bool = False) -> list[SignalType]:
 
 def signal_type_names() -> list[str]:
     return list(_REGISTRY)
+
+
+def exact_signal_type_names() -> list[str]:
+    """The implemented types matched by equality alone (threshold 0: the cryptographic hashes)."""
+    return [s.name for s in signal_types(implemented_only=True) if s.default_threshold == 0]
