@@ -46,10 +46,11 @@ def test_bank_matcher_pdq_equals_brute_force() -> None:
 
 def test_bank_matcher_matches_video_frames_and_vpdq_entries_with_the_media_matcher() -> None:
     rng = np.random.default_rng(4)
-    frames = [{"t": float(n), "pdq": rng.bytes(32).hex(), "quality": 100} for n in range(4)]
-    vpdq = frames_to_signal([FrameHash(f["t"], f["pdq"], f["quality"]) for f in frames])
+    hashes = [FrameHash(float(n), rng.bytes(32).hex(), 100) for n in range(4)]
+    frames = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashes]
+    vpdq = frames_to_signal(hashes)
     entries = [
-        BankEntry("pdq", frames[2]["pdq"], "frame", "1", "t"),
+        BankEntry("pdq", hashes[2].pdq, "frame", "1", "t"),
         BankEntry("vpdq", vpdq, "video", "1", "t"),
     ]
     matcher = BankMatcher([("bank", entries)])
