@@ -89,3 +89,52 @@ def test_pan_reader_rejects_broken_and_hostile_xml(tmp_path: Path) -> None:
 def test_espd_penalty_is_half_at_message_90() -> None:
     assert latency_penalty(1) == pytest.approx(0.0)
     assert latency_penalty(90) == pytest.approx(0.5)
+
+
+def test_learned_layer_scores_like_training_and_only_adds_risk(tmp_path: Path) -> None:
+    from perisai.grooming import Conversation, GroomingScorer, Message
+    from perisai.grooming.learned import ngrams
+
+    # the pure-Python extractor is the one training used (scikit-learn's analyzer)
+    assert " hom" in ngrams("Home alone?") and "ome " in ngrams("Home alone?")
+    assert ngrams("") == []
+    items = [i for i in load_jsonl(DATA / "devset.jsonl") if i.split == "train"]
+    split = len(items) * 2 // 3
+    model = train(items[:split], source="t", calibration=items[split:], learned_layer=True)
+    assert model.layer is not None and model.layer.weights
+    path = tmp_path / "m.json"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.layer is not None and len(loaded.layer.weights) == len(model.layer.weights)
+    text = "can u send me a pic of u, dont tell ur mum ok"
+    assert abs(loaded.learned(text) - model.learned(text)) < 1e-3
+    assert 0.0 <= loaded.learned("ok haha") <= 1.0
+    for name in ("learned_hits", "learned_strong"):
+        assert loaded.weights[FEATURE_NAMES.index(name)] >= 0.0  # sign-constrained
+    without = json.loads(path.read_text())
+    without["learned"] = None
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(without))
+    chat = [
+        Message("a", "hi, how old are u"),
+        Message("b", "13"),
+        Message("a", "send me a cute pic of urself"),
+        Message("a", "just between us ok"),
+    ]
+    with_layer = GroomingScorer.load(path).score(Conversation("c", chat, {}))
+    no_layer = GroomingScorer.load(plain).score(Conversation("c", chat, {}))
+    assert with_layer.risk >= no_layer.risk  # the layer can add evidence, never remove it
+    assert with_layer.signals == no_layer.signals  # lexicon signals and spans are unchanged
+
+
+def test_malformed_learned_layer_is_rejected(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(load_model().to_json()))
+    data["learned"] = {"ngram_range": [3, 5], "bias": 0.0, "weights": ["not", "a", "dict"]}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(GroomingInputError, match="learned layer"):
+        load_model(path)
+    data["learned"] = {"ngram_range": [1, 2], "bias": 0.0, "weights": {}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(GroomingInputError, match="learned layer"):
+        load_model(path)

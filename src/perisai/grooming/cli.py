@@ -119,13 +119,20 @@ def train_command(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Artefact to write.")] = None,
+    learned_layer: Annotated[
+        bool,
+        typer.Option(
+            "--learned-layer",
+            help="Also fit the character n-gram layer (experimental: see docs/grooming.md).",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Rebuild the model artefact (deterministically) from PAN XML and/or labelled JSONL.
 
     Records whose `split` is "test" are never trained on.
     """
-    from perisai.grooming.dataset import load_jsonl, load_pan
+    from perisai.grooming.dataset import Labelled, load_jsonl, load_pan
     from perisai.grooming.model import PACKAGED_ARTEFACT, save_model
     from perisai.grooming.models import GroomingInputError
     from perisai.grooming.training import train
@@ -145,12 +152,15 @@ def train_command(
             sources.append(f"jsonl:{path.name}")
         held_out = sum(1 for item in items if item.split == "test")
         items = [item for item in items if item.split != "test"]
+        calibration: list[Labelled] = []
         for path in dev_jsonl or []:
             if "test" in path.stem:
                 clikit.fail(f"{path}: refusing to train on a file named like a test set")
-            items += load_jsonl(path)
+            calibration += load_jsonl(path)
             sources.append(f"dev:{path.name}")
-        model = train(items, source=",".join(sources))
+        model = train(
+            items, source=",".join(sources), calibration=calibration, learned_layer=learned_layer
+        )
     except GroomingInputError as exc:
         clikit.fail(str(exc))
     target = out or Path(__file__).parent / "data" / PACKAGED_ARTEFACT
@@ -158,7 +168,7 @@ def train_command(
     summary = {
         "out": str(target),
         "version": model.version,
-        "trained_on": len(items),
+        "trained_on": len(items) + len(calibration),
         "held_out_skipped": held_out,
         "threshold": model.threshold,
     }

@@ -31,7 +31,9 @@ from perisai.grooming.taxonomy import (
 _LATE_STAGE = STAGE_ORDER["exclusivity_isolation"]
 _SIGNAL_CAP = 3  # repeating one kind says less than adding kinds
 _RECENT = 40  # messages: evidence older than this no longer counts as "recent" (decay)
-_NIGHT = (22, 5)  # local hours [22:00, 05:00): late-night contact
+_NIGHT = (22, 5)
+LEARNED_HIT = 0.5  # the learned layer's probability for a message to count as a hit
+LEARNED_STRONG = 0.8  # local hours [22:00, 05:00): late-night contact
 
 # Direction of each feature's weight: +1 never lowers risk, -1 never raises it, 0 learned freely.
 FEATURE_SIGNS: dict[str, int] = {
@@ -54,6 +56,9 @@ FEATURE_SIGNS: dict[str, int] = {
     "all_adult": -1,
     "reciprocated": -1,
     "group_chat": 0,
+    # the learned layer (learned.py): share of up to 3 of the author's messages it scored high
+    "learned_hits": 1,
+    "learned_strong": 1,
 }
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURE_SIGNS)
 
@@ -71,6 +76,8 @@ class AuthorState:
     minor_cue: bool = False
     adult_cue: bool = False
     late_night: bool = False
+    learned_hits: int = 0
+    learned_strong: int = 0
 
 
 def _is_night(message: Message) -> bool:
@@ -93,8 +100,9 @@ class ConversationState:
     signals: list[Signal] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
 
-    def update(self, message: Message, analysis: MessageAnalysis) -> bool:
-        """Add one message; True when another author's features may have changed too."""
+    def update(self, message: Message, analysis: MessageAnalysis, learned: float = 0.0) -> bool:
+        """Add one message (`learned`: the learned layer's probability for it); True when
+        another author's features may have changed too."""
         author = message.author
         index = self.messages
         self.messages += 1
@@ -110,6 +118,17 @@ class ConversationState:
         state.minor_cue |= analysis.minor_cue
         state.adult_cue |= analysis.adult_cue
         self.quoted += analysis.quoted_signals
+        # A hit never undoes an explanation: a message whose signal its own words explained
+        # (a photo *of the stove*) or that quotes warning phrases is not counted again.
+        # (In training's explanation-blind pass the explained message counts, as it would if
+        # the explanation were worded in a way the lists do not know.)
+        if (
+            learned >= LEARNED_HIT
+            and not analysis.quoted_signals
+            and (self.ignore_explanations or not analysis.explained)
+        ):
+            state.learned_hits += 1
+            state.learned_strong += learned >= LEARNED_STRONG
         if self.ignore_explanations:
             for kind in analysis.explained:
                 self._count(state, kind, index)
@@ -198,6 +217,9 @@ class ConversationState:
             else 0.0,
             reciprocated,
             1.0 if len(self.authors) > 2 else 0.0,
+            # corroboration: the layer adds to an author who gave the lexicon some evidence
+            min(state.learned_hits, 3) / 3.0 if counts else 0.0,
+            min(state.learned_strong, 3) / 3.0 if counts else 0.0,
         ]
         return vector
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from perisai.grooming.features import FEATURE_NAMES
+from perisai.grooming.learned import NgramLayer, layer_from_json
 from perisai.grooming.models import GroomingInputError
 
 ARTEFACT_FORMAT = "perisai-grooming-model"
@@ -30,6 +31,10 @@ class CombinerModel:
     platt_b: float
     threshold: float
     metadata: dict[str, Any]
+    layer: NgramLayer | None = None  # the learned second layer; None scores every message 0
+
+    def learned(self, text: str) -> float:
+        return self.layer.probability(text) if self.layer is not None else 0.0
 
     def margin(self, features: list[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -57,6 +62,7 @@ class CombinerModel:
             },
             "threshold": round(self.threshold, 6),
             "metadata": self.metadata,
+            "learned": self.layer.to_json() if self.layer is not None else None,
         }
 
 
@@ -81,6 +87,9 @@ def model_from_json(data: object, source: str) -> CombinerModel:
             platt_b=float(calibration["b"]),
             threshold=float(data["threshold"]),
             metadata=dict(data.get("metadata", {})),
+            layer=layer_from_json(data["learned"], source)
+            if data.get("learned") is not None
+            else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise GroomingInputError(f"{source}: malformed artefact ({exc})") from exc

@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from perisai.grooming.features import ConversationState
+from perisai.grooming.features import LEARNED_HIT, ConversationState
 from perisai.grooming.model import CombinerModel, load_model
 from perisai.grooming.models import (
     MAX_AUTHOR_CHARS,
+    MAX_MESSAGE_CHARS,
     MAX_MESSAGES_PER_CONVERSATION,
     Assessment,
     AuthorHint,
@@ -59,8 +60,14 @@ class ConversationStream:
         index = self._state.messages
         state = self._state
         analysis = analyse_message(index, message)
-        others_changed = state.update(message, analysis)
-        if not analysis.signals and not analysis.explained and not others_changed:
+        learned = self._model.learned(message.text[:MAX_MESSAGE_CHARS])
+        others_changed = state.update(message, analysis, learned)
+        if (
+            not analysis.signals
+            and not analysis.explained
+            and not others_changed
+            and learned < LEARNED_HIT
+        ):
             return  # no new evidence: nobody's risk can have changed
         authors = list(state.authors) if others_changed else [message.author]
         for author in authors:

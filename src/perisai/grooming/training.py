@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from perisai.grooming.dataset import Labelled
-from perisai.grooming.features import FEATURE_NAMES, FEATURE_SIGNS, ConversationState
+from perisai.grooming.features import (
+    FEATURE_NAMES,
+    FEATURE_SIGNS,
+    LEARNED_HIT,
+    ConversationState,
+)
+from perisai.grooming.learned import NgramLayer, ngrams
 from perisai.grooming.model import CombinerModel
 from perisai.grooming.models import GroomingInputError
 from perisai.grooming.signals import analyse_message
@@ -28,6 +34,8 @@ _C = 0.5  # regularisation: the training sets are small and synthetic
 _FOLDS = 5
 _BETA = 0.5
 _ITERATIONS = 3000
+_LAYER_C = 1.0
+_LAYER_MIN_DF = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +52,28 @@ def _suspect_of(item: Labelled, state: ConversationState) -> str | None:
     return ranked[0][0] if ranked and ranked[0][1].suspicion > 0 else None
 
 
-def prefix_samples(item: Labelled, group: int = 0) -> list[Sample]:
+def prefix_samples(
+    item: Labelled, group: int = 0, learned: Sequence[float] | None = None
+) -> list[Sample]:
     """Samples of `item` as scored, plus, for benign chats, as scored without explanations.
 
     The second pass is augmentation: explanation words are a short list, and look-alike chats
     in other words (a photo of something the list does not name) will show their signals
     unexplained; the combiner must learn that such signals alone are not grooming.
     """
-    samples = _samples(item, group, ignore_explanations=False)
+    samples = _samples(item, group, learned, ignore_explanations=False)
     if not item.grooming:
-        samples += _samples(item, group, ignore_explanations=True)
+        samples += _samples(item, group, learned, ignore_explanations=True)
     return samples
 
 
-def _samples(item: Labelled, group: int, *, ignore_explanations: bool) -> list[Sample]:
+def _samples(
+    item: Labelled,
+    group: int,
+    learned: Sequence[float] | None,
+    *,
+    ignore_explanations: bool,
+) -> list[Sample]:
     """Evidence vectors a stream would see.
 
     Benign chats contribute every author's vector after each message that added to their
@@ -73,8 +89,9 @@ def _samples(item: Labelled, group: int, *, ignore_explanations: bool) -> list[S
     label = 1 if item.grooming else 0
     for index, message in enumerate(item.conversation.messages):
         analysis = analyse_message(index, message)
-        state.update(message, analysis)
-        if label == 0 and (analysis.signals or analysis.explained):
+        p = learned[index] if learned is not None else 0.0
+        state.update(message, analysis, p)
+        if label == 0 and (analysis.signals or analysis.explained or p >= LEARNED_HIT):
             samples.append(Sample(state.features(message.author), 0, group))
         elif label == 1 and index == item.first_contact_request and item.suspect is not None:
             samples.append(Sample(state.features(item.suspect), 1, group))
@@ -118,16 +135,36 @@ def fit_constrained(x: Any, y: Any, signs: Sequence[int], c: float = _C) -> tupl
     return theta[:d], float(theta[d])
 
 
-def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
+def train(
+    items: Sequence[Labelled],
+    *,
+    source: str,
+    calibration: Sequence[Labelled] = (),
+    learned_layer: bool = False,
+) -> CombinerModel:
+    """Fit on `items` plus `calibration`. With `learned_layer`, also fit the character n-gram
+    layer (learned.py) on `items` only, so the combiner, which learns from both, sees how far
+    the layer is to be trusted on chats written apart from the layer's training wording (as
+    its real input will be). Without it the layer scores nothing and its features stay 0."""
     # numpy and scikit-learn are slow to import; only training needs them.
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedGroupKFold
 
-    labels = {item.grooming for item in items}
-    if labels != {True, False}:
+    if {item.grooming for item in [*items, *calibration]} != {True, False}:
         raise GroomingInputError("training needs both grooming and benign conversations")
-    samples = [s for group, item in enumerate(items) for s in prefix_samples(item, group)]
+    layer: NgramLayer | None = None
+    out_of_fold: list[list[float]] | list[None] = [None] * (len(items) + len(calibration))
+    if learned_layer:
+        if {item.grooming for item in items} != {True, False}:
+            items, calibration = [*items, *calibration], ()  # too little apart: one set
+        layer, out_of_fold = train_layer(items, calibration)
+    items = [*items, *calibration]
+    samples = [
+        s
+        for group, item in enumerate(items)
+        for s in prefix_samples(item, group, out_of_fold[group])
+    ]
     x = np.array([s.features for s in samples], dtype=float)
     y = np.array([s.label for s in samples], dtype=float)
     groups = np.array([s.group for s in samples])
@@ -158,6 +195,7 @@ def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
         platt_a=a,
         platt_b=b_platt,
         threshold=threshold,
+        layer=layer,
         metadata={
             "source": source,
             "conversations": len(items),
@@ -168,9 +206,91 @@ def train(items: Sequence[Labelled], *, source: str) -> CombinerModel:
                 f"({_FOLDS}-fold grouped CV)"
             ),
             "n_features": len(FEATURE_NAMES),
+            "learned_layer": (
+                f"char_wb 3-5-grams in {_LAYER_MIN_DF}+ messages, LogisticRegression(C={_LAYER_C}),"
+                f" {len(layer.weights)} n-grams kept; combiner trained on its {_FOLDS}-fold "
+                "out-of-fold scores and its scores on the calibration (dev) chats"
+                if layer is not None
+                else "none"
+            ),
             "signs": dict(FEATURE_SIGNS),
         },
     )
+
+
+def _message_labels(item: Labelled) -> list[int]:
+    """Distant supervision from the lexicon: 1 for the suspect's messages (from the first
+    annotated indicator on) that carry a signal the lexicon knows, 0 for every message of a
+    benign chat and every other author's, -1 (left out) for the suspect's other messages,
+    which are mostly small talk and pretext cover shared with look-alike chats. The layer learns
+    what indicator messages look like in characters, and so their paraphrases and spellings."""
+    start = item.first_indicator or 0
+    labels: list[int] = []
+    for i, m in enumerate(item.conversation.messages):
+        if not item.grooming or m.author != item.suspect:
+            labels.append(0)
+        elif i < start:
+            labels.append(-1)
+        else:
+            labels.append(1 if analyse_message(i, m).signals else -1)
+    return labels
+
+
+def train_layer(
+    items: Sequence[Labelled], calibration: Sequence[Labelled] = ()
+) -> tuple[NgramLayer, list[list[float]]]:
+    """Fit the learned layer on every message of `items`; score each of their messages out of
+    fold (folds by conversation), and every message of `calibration` with the final layer,
+    which never saw them. Returns the layer and the scores, items then calibration."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    texts: list[str] = []
+    labels: list[int] = []
+    groups: list[int] = []
+    for group, item in enumerate(items):
+        texts += [m.text for m in item.conversation.messages]
+        labels += _message_labels(item)
+        groups += [group] * len(item.conversation.messages)
+    y = np.array(labels)
+    g = np.array(groups)
+    kept = y >= 0
+
+    def fit(index: Any) -> tuple[Any, Any]:
+        vectoriser = CountVectorizer(
+            analyzer=ngrams, binary=True, min_df=_LAYER_MIN_DF, dtype=np.float64
+        )
+        index = index[kept[index]]
+        x = vectoriser.fit_transform([texts[i] for i in index])
+        # Not balanced: the probability keeps the real share of indicator messages, so a "hit"
+        # (>= 0.5) means more likely an indicator than not, not "rarer class, boosted".
+        model = LogisticRegression(C=_LAYER_C, max_iter=2000)
+        model.fit(x, y[index])
+        return vectoriser, model
+
+    oof = np.zeros(len(texts))
+    for train_index, test_index in GroupKFold(n_splits=_FOLDS).split(texts, y, g):
+        vectoriser, model = fit(train_index)
+        oof[test_index] = model.predict_proba(vectoriser.transform([texts[i] for i in test_index]))[
+            :, 1
+        ]
+    vectoriser, model = fit(np.arange(len(texts)))
+    for item in calibration:
+        messages = [m.text for m in item.conversation.messages]
+        oof = np.concatenate([oof, model.predict_proba(vectoriser.transform(messages))[:, 1]])
+    names = vectoriser.get_feature_names_out()
+    coef = model.coef_[0]
+    weights = {str(n): float(c) for n, c in zip(names, coef, strict=True) if abs(c) >= 0.01}
+    layer = NgramLayer(weights=weights, bias=float(model.intercept_[0]))
+    per_item: list[list[float]] = []
+    position = 0
+    for item in [*items, *calibration]:
+        n = len(item.conversation.messages)
+        per_item.append([float(v) for v in oof[position : position + n]])
+        position += n
+    return layer, per_item
 
 
 def _best_threshold(probabilities: Any, labels: Any, groups: Any) -> float:
