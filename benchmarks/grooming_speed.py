@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from perisai.grooming import GroomingScorer, Message
+from perisai.grooming.learned import _cached_probability
 from perisai.grooming.signals import _analyse_cached
 
 DEVSET = Path(__file__).resolve().parents[1] / "tests" / "data" / "grooming" / "devset.jsonl"
@@ -43,6 +44,7 @@ def stream_rate(
         for cid, messages in conversations:
             if cold:
                 _analyse_cached.cache_clear()
+                _cached_probability.cache_clear()
             stream = scorer.stream(cid)
             for message in messages:
                 stream.feed(message)
@@ -63,10 +65,11 @@ def cold_load_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="about 5 seconds instead of 30")
+    parser.add_argument("--model", type=Path, default=None, help="another artefact")
     args = parser.parse_args()
     seconds = 3.0 if args.quick else 20.0
     start = time.perf_counter()
-    scorer = GroomingScorer.load()
+    scorer = GroomingScorer.load(args.model)
     warm_load = time.perf_counter() - start
     cold_load = min(cold_load_seconds() for _ in range(1 if args.quick else 3))
     conversations = load_conversations()

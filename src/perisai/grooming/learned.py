@@ -13,6 +13,7 @@ per n-gram); numpy and scikit-learn are used only by training.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -38,12 +39,20 @@ def ngrams(text: str) -> list[str]:
     return grams
 
 
-@dataclass(frozen=True, slots=True)
+_CACHED_CHARS = 200  # short messages ("ok", "haha") repeat: score them once
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity, for the cache
 class NgramLayer:
     weights: dict[str, float]
     bias: float
 
     def probability(self, text: str) -> float:
+        if len(text) <= _CACHED_CHARS:
+            return _cached_probability(self, text)
+        return self._probability(text)
+
+    def _probability(self, text: str) -> float:
         w = self.weights
         seen = set(ngrams(text))
         z = self.bias + sum(w.get(g, 0.0) for g in seen)
@@ -69,3 +78,8 @@ def layer_from_json(data: object, source: str) -> NgramLayer:
         return NgramLayer(weights=weights, bias=float(data["bias"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise GroomingInputError(f"{source}: malformed learned layer ({exc})") from exc
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_probability(layer: NgramLayer, text: str) -> float:
+    return layer._probability(text)
