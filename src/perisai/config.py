@@ -161,6 +161,14 @@ class Settings(BaseSettings):
         UrlGuard.from_setting(value)
         return value
 
+    retrohunt_days: int = Field(
+        90,
+        ge=0,
+        le=3660,
+        description="A hash added to a bank (or re-enabled) is matched against the stored "
+        "signals of reports received in this many days before (the retro-hunt); 0: no "
+        "retro-hunt.",
+    )
     provenance_trust_files: str = Field(
         "",
         description="Colon-separated PEM trust anchors for C2PA signers of evidence files (the "

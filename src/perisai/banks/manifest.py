@@ -8,4 +8,7 @@ MANIFEST = Manifest(
     routers=("perisai.banks.api:router",),
     commands=(Command("bank", "perisai.banks.cli:app"),),
     models=("perisai.banks.models",),
+    # The retro-hunt a bank change queues (run by perisai.enrichment.retrohunt) and its event.
+    tasks=("bank.retrohunt",),
+    events=("bank.retrohunt",),
 )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import Actor, record
 from perisai.banks.models import DEFAULT_PDQ_THRESHOLD, SIGNAL_TYPES, Bank, BankChange, BankKind
 from perisai.banks.models import BankEntry as EntryRow
+from perisai.banks.retrohunt import queue_retrohunt
 from perisai.media.banks import BankEntry, detect_format, read_bank
 from perisai.media.errors import BankFormatError, MediaError
 from perisai.media.pdq import FrameHash, frames_from_signal, frames_to_signal
@@ -199,6 +200,11 @@ def update_bank(session: Session, *, actor: Actor, bank: Bank, settings: BankSet
     bank.updated_at = func.now()
     session.flush()
     _note_changes(session, bank_id=bank.id)
+    if changes.get("enabled") is True and before["enabled"] is False:
+        # A bank switched back on hunts backwards with all of its entries.
+        last = session.scalar(select(func.max(EntryRow.id)).where(EntryRow.bank_id == bank.id))
+        if last is not None:
+            queue_retrohunt(session, bank_id=bank.id, first_entry_id=0, last_entry_id=last)
     record(
         session,
         actor=actor,
@@ -308,6 +314,7 @@ def add_entry(session: Session, *, actor: Actor, bank: Bank, entry: BankEntry) -
             f"bank {bank.name!r} holds this {values['signal_type']} already", field="signal"
         )
     _note_changes(session, bank_id=bank.id, entry_ids=ids)
+    queue_retrohunt(session, bank_id=bank.id, first_entry_id=ids[0], last_entry_id=ids[0])
     row = session.get_one(EntryRow, ids[0])
     record(
         session,
@@ -337,10 +344,13 @@ def set_entry_enabled(
 ) -> EntryRow:
     """Enable, or disable (quarantine) a noisy entry without losing it."""
     require_owner(actor, bank)
+    was_enabled = entry.enabled
     entry.enabled = enabled
     entry.disabled_reason = "" if enabled else reason[:255]
     session.flush()
     _note_changes(session, bank_id=bank.id, entry_ids=[entry.id])
+    if enabled and not was_enabled:
+        queue_retrohunt(session, bank_id=bank.id, first_entry_id=entry.id, last_entry_id=entry.id)
     action = "bank.entry.enable" if enabled else "bank.entry.disable"
     record(
         session,
@@ -444,6 +454,7 @@ def import_entries(
     summary.format = fmt
     batch: list[dict[str, Any]] = []
     added_by = actor_label(actor)
+    added_ids: list[int] = []  # first and last id added: the retro-hunt's range
 
     def flush_batch() -> None:
         ids = _insert_rows(session, batch)
@@ -451,6 +462,7 @@ def import_entries(
         summary.duplicates += len(batch) - len(ids)
         if ids:
             _note_changes(session, bank_id=bank.id, entry_ids=ids)
+            added_ids[:] = [min([*added_ids, *ids]), max([*added_ids, *ids])]
         batch.clear()
 
     for number, entry in enumerate(entries, 1):
@@ -462,6 +474,10 @@ def import_entries(
         if len(batch) >= _INSERT_BATCH:
             flush_batch()
     flush_batch()
+    if added_ids:
+        queue_retrohunt(
+            session, bank_id=bank.id, first_entry_id=added_ids[0], last_entry_id=added_ids[-1]
+        )
     record(
         session,
         actor=actor,

@@ -5,6 +5,6 @@ from perisai.manifest import Manifest
 MANIFEST = Manifest(
     name="enrichment",
     models=("perisai.enrichment.models", "perisai.enrichment.results"),
-    jobs=("perisai.enrichment.pipeline",),
+    jobs=("perisai.enrichment.pipeline", "perisai.enrichment.retrohunt"),
     demo_seeders=("perisai.enrichment.demo:seed_ai_demo",),
 )

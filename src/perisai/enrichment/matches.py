@@ -9,7 +9,7 @@ report page and exports read those rows instead of deciding again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -79,11 +79,23 @@ def match_file(
     return match(session, indexes_of(runtime), queries, variants=variants)
 
 
-def match_report_files(session: Session, runtime: Runtime, report: Report) -> list[ReportFileMatch]:
-    """Replace the stored matches of every file of the report; return the new rows."""
+def match_report_files(
+    session: Session, runtime: Runtime, report: Report, *, hunted: Collection[int] = ()
+) -> list[ReportFileMatch]:
+    """Replace the stored matches of every file of the report; return the new rows.
+
+    A match of an entry in ``hunted`` (the retro-hunt's new entries), or one a retro-hunt found
+    before, stays marked as found by the retro-hunt."""
     # Replay the bank feed as this transaction sees it: a job worker has no follower thread of
     # its own, and an entry committed a moment ago must count.
     indexes_of(runtime).sync(session.connection())
+    earlier = set(
+        session.execute(
+            select(ReportFileMatch.report_file_id, ReportFileMatch.entry_id).where(
+                ReportFileMatch.report_id == report.id, ReportFileMatch.found_by == RETROHUNT
+            )
+        )
+    )
     session.execute(delete(ReportFileMatch).where(ReportFileMatch.report_id == report.id))
     signals = {
         row.report_file_id: row
@@ -98,5 +110,8 @@ def match_report_files(session: Session, runtime: Runtime, report: Report) -> li
     for item in report.files:
         outcome = match_file(session, runtime, item, signals.get(item.id))
         rows += _rows(item, outcome, ENRICHMENT, now)
+    for row in rows:
+        if row.entry_id in hunted or (row.report_file_id, row.entry_id) in earlier:
+            row.found_by = RETROHUNT
     session.add_all(rows)
     return rows

@@ -382,6 +382,13 @@ EVENT_PAYLOAD_FIELDS: Schema = {
     "previous_outcome": P,
     "files": FILE_FIELDS,
     "victims": V,
+    # bank.retrohunt (enrichment/retrohunt.py): counts only, never which reports
+    "bank_name": P,
+    "retrohunt_entries": P,
+    "retrohunt_days": P,
+    "retrohunt_reports": P,
+    "retrohunt_positive_reports": P,
+    "retrohunt_files": P,
 }
 
 
