@@ -22,6 +22,7 @@ from perisai.runtime import Runtime
 from perisai.testing.database import (
     TEST_CHAIN_KEY,
     ConnectionBoundDatabase,
+    act_as_app,
     drop_database,
     migrated_database,
     session_on,
@@ -63,6 +64,8 @@ def engine(database_url: str) -> Iterator[object]:
 def connection(engine: object) -> Iterator[Connection]:
     with engine.connect() as connection:  # type: ignore[attr-defined]
         outer = connection.begin()
+        # Tests run with the application's rights, not the owner's (issue 11, item 8).
+        act_as_app(connection)
         yield connection
         outer.rollback()
 

@@ -42,7 +42,12 @@ from perisai.audit.signing import load_or_create_signing_key
 from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.runtime import Runtime
-from perisai.testing.database import TEST_CHAIN_KEY, drop_database, migrated_database
+from perisai.testing.database import (
+    TEST_CHAIN_KEY,
+    as_owner,
+    drop_database,
+    migrated_database,
+)
 
 
 def _append(db: Session, n: int, start: int = 0) -> None:
@@ -53,10 +58,11 @@ def _append(db: Session, n: int, start: int = 0) -> None:
 
 def _tamper(db: Session, *statements: str) -> None:
     """What a superuser can do: switch the append-only triggers off, change rows, switch on."""
-    db.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
-    for sql in statements:
-        db.execute(text(sql))
-    db.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+    with as_owner(db):
+        db.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+        for sql in statements:
+            db.execute(text(sql))
+        db.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
     db.expire_all()
 
 

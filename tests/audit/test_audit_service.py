@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM, Actor, chain_head, flush_pending, record, verify_chain
 from perisai.audit.signing import load_or_create_signing_key, sign_payload, verify_signed
-from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.database import as_owner, drop_database, migrated_database
 
 
 def _append(db: Session, n: int) -> None:
@@ -27,9 +27,10 @@ def _append(db: Session, n: int) -> None:
 
 
 def _tamper(db: Session, sql: str) -> None:
-    db.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
-    db.execute(text(sql))
-    db.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
+    with as_owner(db):
+        db.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+        db.execute(text(sql))
+        db.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
     db.expire_all()
 
 
@@ -61,7 +62,11 @@ def test_trigger_refuses_update_and_delete(db: Session) -> None:
         f"DELETE FROM audit_entry WHERE id={entry_id}",
         "TRUNCATE audit_entry",
     ):
-        with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
+        # The application's role has no such right at all...
+        with pytest.raises(DBAPIError, match="permission denied"), db.begin_nested():
+            db.execute(text(sql))
+        # ...and even the owner meets the trigger.
+        with as_owner(db), pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
             db.execute(text(sql))
 
 

@@ -1,7 +1,9 @@
 """Test databases: the server named by PERISAI_TEST_DATABASE_URL, or an embedded one.
 
-Each pytest-xdist worker gets its own database, migrated to head once; each test runs inside one
-transaction that is rolled back at the end (requests and services use savepoints within it).
+Each pytest-xdist worker gets its own database, migrated to head once (by the server's admin
+role, granting the application's role as a deployment's upgrade does); each test runs inside one
+transaction, as the application's role, that is rolled back at the end (requests and services
+use savepoints within it).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from perisai.db.approle import EMBEDDED_APP_ROLE
 from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.db.engine import Database, sqlalchemy_url
 from perisai.db.migrate import upgrade
 
+#: The role tests run the application as (see perisai.db.approle).
+TEST_APP_ROLE = EMBEDDED_APP_ROLE
 #: The audit chain key of test database handles that no runtime opened (fixed, for tests only).
 TEST_CHAIN_KEY = b"perisai test audit chain key 32b"
 
@@ -61,9 +66,28 @@ def drop_database(server_url: str, name: str) -> None:
 
 
 def migrated_database(server_url: str, name: str) -> str:
+    """A fresh database migrated by the server's admin role (the owner), with the
+    application's role granted what it needs, as ``perisai db upgrade`` does."""
     url = create_database(server_url, name)
-    upgrade(url)
+    upgrade(url, app_role=TEST_APP_ROLE, create_role=True)
     return url
+
+
+def act_as_app(connection: Connection) -> None:
+    """The rest of this transaction runs with the application's role's rights (neither owner
+    nor superuser), as a deployment does; :func:`as_owner` steps back out for a moment."""
+    connection.execute(text(f"SET LOCAL ROLE {TEST_APP_ROLE}"))
+
+
+@contextmanager
+def as_owner(session: Session) -> Iterator[None]:
+    """Do something only the owner or a superuser may (tampering with the audit log, as the
+    red team did), then go back to the application's role."""
+    session.execute(text("RESET ROLE"))
+    try:
+        yield
+    finally:
+        session.execute(text(f"SET LOCAL ROLE {TEST_APP_ROLE}"))
 
 
 class ConnectionBoundDatabase(Database):
