@@ -57,7 +57,7 @@ def ensure_login_role(connection: Connection, role: str) -> None:
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
                 CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
               END IF;
-            EXCEPTION WHEN duplicate_object THEN NULL;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
             END $$
             """
         )
@@ -107,9 +107,18 @@ def grant_app_role(connection: Connection, role: str, *, create: bool = False) -
     ]
     for table in APPEND_ONLY:
         statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}")
-    if connection.execute(
-        text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": READER_ROLE}
-    ).first():
+    # Roles are shared by the whole server: grant membership only once (two upgrades of two
+    # databases at the same moment would otherwise both update the same catalog row).
+    reader_exists, member = connection.execute(
+        text(
+            "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :reader), "
+            "EXISTS (SELECT FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+            "WHERE g.rolname = :reader AND u.rolname = :role)"
+        ),
+        {"reader": READER_ROLE, "role": role},
+    ).one()
+    if reader_exists and not member:
         statements.append(f"GRANT {READER_ROLE} TO {role}")
     for statement in statements:
         connection.execute(text(statement))
