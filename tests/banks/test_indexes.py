@@ -107,3 +107,15 @@ def test_initial_load_works_in_batches(db: Session) -> None:
     assert indexes.load(db, batch=3) == 7
     assert indexes.load(db, batch=3) == 0  # once only
     assert {e for e, _, _ in indexes.pdq.entries()} == made
+
+
+def test_the_indexes_are_the_media_registrys_signal_types() -> None:
+    """One index per implemented type of the registry (TMK too), none hard-coded here."""
+    from perisai.media.signals import get_signal_type, signal_types
+
+    indexes = BankIndexes()
+    names = {s.name for s in signal_types(implemented_only=True)}
+    assert set(indexes.indexes) == names and "tmk" in names
+    assert "photodna" not in indexes.indexes  # a reserved slot has no index
+    for name, index in indexes.indexes.items():
+        assert type(index) is type(get_signal_type(name).new_index())

@@ -1,7 +1,9 @@
 """The in-memory match indexes of one server process, kept in step with the `bank_change` feed.
 
-:class:`BankIndexes` holds one index per signal type (the media library's ``PdqIndex``,
-``ExactIndex`` and ``VideoIndex``), filed by bank id, plus each bank's settings. It loads every
+:class:`BankIndexes` holds one index per signal type of the media library's registry
+(``perisai.media.signals``: each implemented type's ``new_index()``, no list of types here),
+filed by bank id, plus each bank's settings. A type the registry adds is indexed as soon as
+banks can store it. It loads every
 enabled entry once, in batches, then applies the feed incrementally: a change names an entry,
 and the entry's *current* row decides (present and enabled → in the index, else out), so
 replaying a change twice or late is harmless. No change ever rebuilds an index.
@@ -17,12 +19,14 @@ from typing import Any, Final, Protocol
 
 from sqlalchemy import TextClause, text
 
-from perisai.banks.models import DEFAULT_PDQ_THRESHOLD, BankKind
-from perisai.media.index import ExactIndex, Match, PdqIndex, VideoIndex, VideoMatch
-from perisai.media.pdq import FrameHash
+from perisai.banks.models import BankKind
+from perisai.media.index import PdqIndex, VideoMatch
+from perisai.media.pdq import FrameHash, frames_to_signal
+from perisai.media.signals import SignalIndex, signal_types
 
-EXACT_LENGTHS: Final = {"md5": 32, "sha1": 40, "sha256": 64}
 LOAD_BATCH: Final = 20_000
+#: The signal type whose per-bank distance is the bank's ``pdq_threshold`` column.
+BANK_THRESHOLD_TYPE: Final = "pdq"
 
 _BANKS_SQL = text("SELECT id, name, kind, enabled, pdq_threshold FROM bank")
 _LAST_CHANGE_SQL = text("SELECT coalesce(max(id), 0) FROM bank_change")
@@ -81,17 +85,26 @@ def _row(values: Sequence[Any]) -> _Row:
     return _Row(int(entry_id), int(bank_id), str(signal_type), str(signal_key), frames)
 
 
-def _frames(stored: list[dict[str, Any]]) -> list[FrameHash]:
-    return [FrameHash(float(f["t"]), str(f["pdq"]), int(f["quality"])) for f in stored]
+def _signal(row: _Row) -> str:
+    """The entry's signal in the media library's text form (a frame list is stored apart)."""
+    if row.frames is None:
+        return row.signal_key
+    return frames_to_signal(
+        [FrameHash(float(f["t"]), str(f["pdq"]), int(f["quality"])) for f in row.frames]
+    )
+
+
+def _new_indexes() -> dict[str, SignalIndex]:
+    # Every entry is filed under a bank whose threshold is set from its row (`_load_banks`).
+    return {s.name: s.new_index() for s in signal_types(implemented_only=True)}
 
 
 class BankIndexes:
     """Every enabled entry of every bank, indexed; safe to query while changes are applied."""
 
     def __init__(self) -> None:
-        self.pdq = PdqIndex(default_threshold=DEFAULT_PDQ_THRESHOLD)
-        self.exact = {name: ExactIndex(length) for name, length in EXACT_LENGTHS.items()}
-        self.video = VideoIndex()
+        #: One index per implemented signal type of the media library's registry.
+        self.indexes: dict[str, SignalIndex] = _new_indexes()
         self._banks: dict[int, BankState] = {}
         #: The id of the last feed change applied; everything up to it is reflected.
         self.last_change_id = 0
@@ -148,8 +161,10 @@ class BankIndexes:
         banks: dict[int, BankState] = {}
         for bank_id, name, kind, enabled, threshold in db.execute(_BANKS_SQL):
             banks[int(bank_id)] = BankState(int(bank_id), name, kind, bool(enabled), int(threshold))
+        threshold = self.indexes.get(BANK_THRESHOLD_TYPE)
         for bank in banks.values():
-            self.pdq.set_threshold(str(bank.id), bank.pdq_threshold)
+            if threshold is not None:
+                threshold.set_threshold(str(bank.id), bank.pdq_threshold)
         self._banks = banks
 
     def _apply(self, changes: Sequence[Any]) -> None:
@@ -167,24 +182,23 @@ class BankIndexes:
         self._add_rows([row for row in final.values() if row is not None])
 
     def _add_rows(self, rows: Sequence[_Row]) -> None:
-        pdq_by_bank: dict[int, list[_Row]] = defaultdict(list)
+        # Filed per (type, bank) in one batch where the index takes batches (PDQ, big banks).
+        groups: dict[tuple[str, int], list[_Row]] = defaultdict(list)
         for row in rows:
-            bank = str(row.bank_id)
-            if row.signal_type == "pdq":
-                pdq_by_bank[row.bank_id].append(row)
-            elif row.signal_type == "vpdq" and row.frames is not None:
-                self.video.add(row.entry_id, _frames(row.frames), bank)
-            elif row.signal_type in self.exact:
-                self.exact[row.signal_type].add(row.entry_id, row.signal_key, bank)
-        for bank_id, group in pdq_by_bank.items():
-            ids = [r.entry_id for r in group]
-            self.pdq.add_many(ids, [r.signal_key for r in group], str(bank_id))
+            if row.signal_type in self.indexes:  # a type this process cannot match: skipped
+                groups[(row.signal_type, row.bank_id)].append(row)
+        for (signal_type, bank_id), group in groups.items():
+            index, bank = self.indexes[signal_type], str(bank_id)
+            add_many = getattr(index, "add_many", None)
+            if add_many is not None:
+                add_many([r.entry_id for r in group], [_signal(r) for r in group], bank)
+                continue
+            for row in group:
+                index.add(row.entry_id, _signal(row), bank)
 
     def _remove(self, entry_id: int) -> None:
         # A deleted row no longer says its type: try each index (a removal is rare).
-        self.pdq.remove(entry_id)
-        self.video.remove(entry_id)
-        for index in self.exact.values():
+        for index in self.indexes.values():
             index.remove(entry_id)
 
     # --- matching -----------------------------------------------------------------------------
@@ -195,22 +209,25 @@ class BankIndexes:
     def banks(self) -> list[BankState]:
         return list(self._banks.values())
 
+    @property
+    def pdq(self) -> PdqIndex:
+        """The PDQ index (its entries, ``entry_id in``), as tests and benchmarks look at it."""
+        index = self.indexes[BANK_THRESHOLD_TYPE]
+        assert isinstance(index, PdqIndex)
+        return index
+
     def __len__(self) -> int:
-        return len(self.pdq) + len(self.video) + sum(len(i) for i in self.exact.values())
+        return sum(len(index) for index in self.indexes.values())
 
     def query(self, signal_type: str, signal: str | Sequence[FrameHash]) -> list[RawMatch]:
-        """Hits in enabled banks, each within its bank's PDQ threshold (signal: canonical)."""
-        hits: Sequence[Match | VideoMatch]
-        if signal_type == "pdq" and isinstance(signal, str):
-            hits = self.pdq.query(signal)
-        elif signal_type == "vpdq" and not isinstance(signal, str):
-            hits = self.video.query(signal)
-        elif signal_type in self.exact and isinstance(signal, str):
-            hits = self.exact[signal_type].query(signal)
-        else:
-            raise ValueError(f"cannot match signal type {signal_type!r} with {type(signal)}")
+        """Hits in enabled banks, each within its bank's PDQ threshold (signal: canonical; a
+        vPDQ frame list may be given as frames)."""
+        index = self.indexes.get(signal_type)
+        if index is None:
+            raise ValueError(f"cannot match signal type {signal_type!r}")
+        text = signal if isinstance(signal, str) else frames_to_signal(signal)
         out = []
-        for hit in hits:
+        for hit in index.query(text):
             bank = self._banks.get(int(hit.bank))
             if bank is None or not bank.enabled:
                 continue

@@ -27,6 +27,7 @@ from perisai.identity.deps import LoginRequired, Principal, RuntimeDep, require_
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.media.pdq import frames_from_signal
+from perisai.media.signals import exact_signal_type_names
 
 MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 #: The source of self-reported entries (stop the spread): their matches are counted.
@@ -101,7 +102,7 @@ def _upload_queries(
     hashes: HashOut,
 ) -> tuple[list[matching.Query], list[str | None], list[str]]:
     return matching.file_queries(
-        {"md5": hashes.md5, "sha1": hashes.sha1, "sha256": hashes.sha256},
+        {name: getattr(hashes, name, None) for name in exact_signal_type_names()},
         pdq=hashes.pdq,
         pdq_quality=hashes.pdq_quality,
         pdq_raw=hashes.pdq_raw,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from perisai.banks.matching import file_queries, indexes_of, match
 from perisai.banks.schemas import MatchItem, MatchOut
 from perisai.enrichment.results import ReportFileMatch, ReportFileSignal
+from perisai.media.signals import exact_signal_type_names
 from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
 
@@ -27,10 +28,11 @@ RETROHUNT: Final = "retrohunt"
 
 
 def _exact(item: ReportFile) -> dict[str, str | None]:
+    """The file's exact hashes by signal type (computed, else declared by the reporter): one
+    column pair per exact type of the media registry that the report file stores."""
     return {
-        "md5": item.md5 or item.declared_md5,
-        "sha1": item.sha1 or item.declared_sha1,
-        "sha256": item.sha256 or item.declared_sha256,
+        name: getattr(item, name, None) or getattr(item, f"declared_{name}", None)
+        for name in exact_signal_type_names()
     }
 
 

@@ -19,13 +19,16 @@ from perisai.media.banks import BankEntry
 from perisai.media.hashing import DEFAULT_MAX_IMAGE_PIXELS, FileReport, hash_file
 from perisai.media.index import Match, PdqIndex, VideoIndex, VideoMatch
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, FrameHash, frames_from_signal
-from perisai.media.signals import SIGNAL_ORDER, SignalIndex, get_signal_type
+from perisai.media.signals import (
+    SignalIndex,
+    exact_signal_type_names,
+    get_signal_type,
+    signal_type_names,
+)
 from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch
 from perisai.media.video import DEFAULT_MAX_VIDEO_SECONDS
 
 __all__ = ["FileMatches", "MatchResult", "Matcher"]
-
-_CRYPTO = ("md5", "sha1", "sha256")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ class Matcher:
         )
         self._tmk = TmkIndex()
         self._indexes: dict[str, SignalIndex] = {
-            **{name: get_signal_type(name).new_index() for name in _CRYPTO},
+            **{name: get_signal_type(name).new_index() for name in exact_signal_type_names()},
             "tmk": self._tmk,
         }
         self.skipped_unimplemented = 0
@@ -271,7 +274,7 @@ class Matcher:
             if value is not None:
                 given[name] = value
         results: list[MatchResult] = []
-        for name in _CRYPTO:
+        for name in exact_signal_type_names():
             if given.get(name):
                 results += self._results(name, self._indexes[name].query(str(given[name])))
         pdq_value = given.get("pdq")
@@ -291,7 +294,8 @@ class Matcher:
         signature = given.get("tmk")
         if signature:
             results += self._results("tmk", self._tmk.query(signature))
-        return sorted(results, key=lambda r: (SIGNAL_ORDER.index(r.signal_type), r.distance))
+        order = signal_type_names()  # the registry's order: exact hashes first
+        return sorted(results, key=lambda r: (order.index(r.signal_type), r.distance))
 
     def match_report(self, report: FileReport) -> list[MatchResult]:
         """Match whatever a ``FileReport`` holds (also a partial one, for a damaged file).

@@ -11,7 +11,7 @@ import random
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -341,6 +341,7 @@ def register_signal_type(signal_type: SignalType) -> None:
     _REGISTRY[signal_type.name] = signal_type
 
 
+# Registration order is the order signals are listed in bank files, reports and matches.
 for _builtin in (
     CryptoSignal("md5", 32),
     CryptoSignal("sha1", 40),
@@ -351,9 +352,6 @@ for _builtin in (
     ReservedSignal("photodna"),
 ):
     register_signal_type(_builtin)
-
-#: The order signals are listed in bank files and reports.
-SIGNAL_ORDER: Final = ("md5", "sha1", "sha256", "pdq", "vpdq", "tmk", "photodna")
 
 
 def get_signal_type(name: str) -> SignalType:
@@ -370,6 +368,7 @@ def signal_types(*, implemented_only: bool = False) -> list[SignalType]:
 
 
 def signal_type_names() -> list[str]:
+    """Every registered name, in registration order (exact hashes first)."""
     return list(_REGISTRY)
 
 
