@@ -1,0 +1,334 @@
+"""Spike detection over daily counts: a pure library (no database, no web framework).
+
+Every series (a source, an incident type, a state...) is a sequence of daily counts. One *run*
+tests every series on one day and controls the false-discovery rate across all the tests of that
+run, as the hourly job does; :func:`detect` replays runs day by day over a whole history.
+
+Per series and day ``t``:
+
+* **Expected count**: the mean of the same weekday in the previous 4–8 weeks (``min_weeks`` ..
+  ``max_weeks``), leaving out days that alerted (an outbreak must not raise its own baseline).
+* **Overdispersion** per series, by moments: ``Var = mu + alpha * mu**2``, with ``alpha`` from
+  the series' last 8 weeks of tested, non-alerted days (``(y - mu)**2 / (1 + 1/n) - y`` over
+  ``mu**2``, the ``1 + 1/n`` taking out the baseline mean's own error), or from the baseline
+  window itself while fewer than 14 such days exist.
+* **negbin** test: the upper-tail p-value ``P(Y >= y)`` of a negative binomial with that mean and
+  the predictive variance ``(mu + alpha * mu**2) * (1 + 1/n)`` (a Poisson when that variance is
+  not above the mean).
+* **cusum** test for sustained rises: a Poisson CUSUM for a doubling (``S = max(0, S + y ln 2 -
+  mu)``); when it has been above zero for at least 2 days and exceeds ``cusum_h``, the sum of the
+  current excursion (its last 2–7 days) is tested like one day, and its p-value multiplied by the
+  6 window lengths the CUSUM could have chosen (Bonferroni), so the choice does not flatter it.
+* Benjamini–Hochberg across all tests of the run gives q-values; a test alerts when
+  ``q <= fdr`` and the observed count (for cusum: the window's sum) is at least ``min_count``.
+  At most one alert per series and day (negbin before cusum).
+* **new_series**: a series with no count at all in the history before ``t`` (which must span at
+  least ``min_weeks`` weeks) reaching ``new_series_k`` in one day alerts with method
+  ``new_series``; it has no model, so no p- or q-value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from scipy import stats
+
+NEGBIN = "negbin"
+CUSUM = "cusum"
+NEW_SERIES = "new_series"
+
+ALPHA_CAP = 10.0  # overdispersion above this is a broken series, not a model
+_RESIDUAL_DAYS = 56
+_MIN_RESIDUALS = 14
+_MAX_WINDOW = 7
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    fdr: float = 0.05
+    min_count: int = 5
+    min_weeks: int = 4
+    max_weeks: int = 8
+    new_series_k: int = 10
+    cusum_h: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.fdr < 1.0:
+            raise ValueError("fdr must be between 0 and 1 (exclusive)")
+        if self.min_count < 1:
+            raise ValueError("min_count must be at least 1")
+        if not 1 <= self.min_weeks <= self.max_weeks <= 52:
+            raise ValueError("need 1 <= min_weeks <= max_weeks <= 52")
+        if self.new_series_k < 1:
+            raise ValueError("new_series_k must be at least 1")
+        if self.cusum_h < 0:
+            raise ValueError("cusum_h must not be negative")
+
+
+@dataclass(frozen=True)
+class Alert:
+    series: str
+    day: date
+    observed: int
+    expected: float
+    p_value: float | None
+    q_value: float | None
+    method: str
+    window_days: int  # days the evidence covers (1 for negbin and new_series)
+    baseline_weeks: int  # same-weekday values the expectation rests on (0 for new_series)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "series": self.series,
+            "date": self.day.isoformat(),
+            "observed": self.observed,
+            "expected": round(self.expected, 4),
+            "p_value": self.p_value,
+            "q_value": self.q_value,
+            "method": self.method,
+            "window_days": self.window_days,
+            "baseline_weeks": self.baseline_weeks,
+        }
+
+
+def predictive_params(mean: float, alpha: float, n: int) -> tuple[float, float]:
+    """Mean and variance of the next count given a baseline mean of ``n`` values."""
+    inflate = 1.0 + 1.0 / n
+    return mean, (mean + alpha * mean * mean) * inflate
+
+
+def upper_tail(observed: int, mean: float, variance: float) -> float:
+    """``P(Y >= observed)`` for a negative binomial of that mean and variance (Poisson when the
+    variance does not exceed the mean)."""
+    if observed <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if variance <= mean * (1 + 1e-9):
+        return float(stats.poisson.sf(observed - 1, mean))
+    size = mean * mean / (variance - mean)
+    prob = size / (size + mean)
+    return float(stats.nbinom.sf(observed - 1, size, prob))
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values (q-values), in the input order."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    q = [1.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * m / rank)
+        q[i] = min(1.0, running)
+    return q
+
+
+def moment_alpha(values: Sequence[float]) -> float:
+    """Overdispersion of a window of counts by moments, ``(s**2 - m) / m**2``, clipped."""
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2 or mean <= 0:
+        return 0.0
+    var = sum((v - mean) ** 2 for v in values) / (n - 1)
+    return min(ALPHA_CAP, max(0.0, (var - mean) / (mean * mean)))
+
+
+def pooled_alpha(windows: Sequence[Sequence[int]]) -> float:
+    """Overdispersion by moments pooled over several windows (one per weekday):
+    ``sum((n - 1) * (s**2 - m)) / sum((n - 1) * m**2)``, clipped to ``[0, ALPHA_CAP]``."""
+    num = 0.0
+    den = 0.0
+    for values in windows:
+        n = len(values)
+        if n < 2:
+            continue
+        mean = sum(values) / n
+        var = sum((v - mean) ** 2 for v in values) / (n - 1)
+        num += (n - 1) * (var - mean)
+        den += (n - 1) * mean * mean
+    return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
+
+
+@dataclass
+class _SeriesState:
+    counts: list[int]
+    alerted: set[int]
+    residuals: list[tuple[float, float]]  # (excess, mu**2) per tested, non-alerted day
+    cusum: float = 0.0
+    run_days: int = 0
+    seen: bool = False
+
+    def alpha(self, windows: Sequence[Sequence[int]]) -> float:
+        recent = self.residuals[-_RESIDUAL_DAYS:]
+        if len(recent) < _MIN_RESIDUALS:
+            return pooled_alpha(windows)
+        num = sum(e for e, _ in recent)
+        den = sum(m for _, m in recent)
+        return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
+
+
+@dataclass(frozen=True)
+class _Test:
+    series: str
+    method: str
+    observed: int
+    expected: float
+    p_value: float
+    window_days: int
+    baseline_weeks: int
+
+
+def detect(
+    counts: Mapping[str, Mapping[date, int]],
+    config: DetectConfig | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Alert]:
+    """Replay one run per day from ``start`` to ``end`` (default: the span of the data) over
+    every series; counts missing for a day are zero. Alerts are in day, then series order."""
+    cfg = config or DetectConfig()
+    all_days = [d for per in counts.values() for d in per]
+    if not all_days:
+        return []
+    first = start or min(all_days)
+    last = end or max(all_days)
+    if last < first:
+        return []
+    span = (last - first).days + 1
+    states = {
+        name: _SeriesState(counts=_dense(per, first, span), alerted=set(), residuals=[], seen=False)
+        for name, per in counts.items()
+    }
+    alerts: list[Alert] = []
+    for t in range(span):
+        alerts += _run_day(states, t, first + timedelta(days=t), cfg)
+    return alerts
+
+
+def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
+    out = [0] * span
+    for day, value in per.items():
+        i = (day - first).days
+        if 0 <= i < span:
+            out[i] = int(value)
+    return out
+
+
+def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig) -> list[Alert]:
+    tests: list[_Test] = []
+    rule_alerts: list[Alert] = []
+    models: dict[str, tuple[float, float, int]] = {}
+    history_ok = t >= 7 * cfg.min_weeks
+    for name in sorted(states):
+        st = states[name]
+        y = st.counts[t]
+        if not st.seen:
+            if y > 0:
+                st.seen = True
+                if history_ok and y >= cfg.new_series_k:
+                    st.alerted.add(t)
+                    rule_alerts.append(Alert(name, day, y, 0.0, None, None, NEW_SERIES, 1, 0))
+            continue
+        model = _model(st, t, cfg)
+        if model is None:
+            continue
+        models[name] = model
+        tests += _tests(name, st, t, model, cfg)
+    q_values = benjamini_hochberg([x.p_value for x in tests])
+    alerted_today: dict[str, Alert] = {}
+    for test, q in zip(tests, q_values, strict=True):
+        if q > cfg.fdr or test.observed < cfg.min_count or test.series in alerted_today:
+            continue
+        alerted_today[test.series] = Alert(
+            test.series,
+            day,
+            test.observed,
+            test.expected,
+            test.p_value,
+            q,
+            test.method,
+            test.window_days,
+            test.baseline_weeks,
+        )
+    for name, (mu, _alpha, n) in models.items():
+        st = states[name]
+        if name in alerted_today:
+            st.alerted.add(t)
+        else:
+            y = st.counts[t]
+            st.residuals.append(((y - mu) ** 2 / (1 + 1 / n) - y, mu * mu))
+    return rule_alerts + [alerted_today[k] for k in sorted(alerted_today)]
+
+
+def _baseline(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int]:
+    """Same weekday of the previous ``max_weeks`` weeks, leaving out days that alerted."""
+    return [
+        st.counts[t - 7 * w]
+        for w in range(1, cfg.max_weeks + 1)
+        if t - 7 * w >= 0 and (t - 7 * w) not in st.alerted
+    ]
+
+
+def _model(st: _SeriesState, t: int, cfg: DetectConfig) -> tuple[float, float, int] | None:
+    """(expected, overdispersion, baseline size) for day ``t``, or None if not testable."""
+    window = _baseline(st, t, cfg)
+    if len(window) < cfg.min_weeks:
+        return None
+    mu = sum(window) / len(window)
+    if mu <= 0:
+        return None
+    # Early on, the week's seven same-weekday windows estimate the overdispersion together.
+    week = [window] + [_baseline(st, u, cfg) for u in range(max(0, t - 6), t)]
+    return mu, st.alpha(week), len(window)
+
+
+def _tests(
+    name: str, st: _SeriesState, t: int, model: tuple[float, float, int], cfg: DetectConfig
+) -> list[_Test]:
+    mu, alpha, n = model
+    y = st.counts[t]
+    mean, var = predictive_params(mu, alpha, n)
+    out = [_Test(name, NEGBIN, y, mu, upper_tail(y, mean, var), 1, n)]
+    # Poisson CUSUM for a doubling of the expected count.
+    st.cusum = max(0.0, st.cusum + y * math.log(2.0) - mu)
+    st.run_days = st.run_days + 1 if st.cusum > 0 else 0
+    if st.run_days >= 2 and st.cusum > cfg.cusum_h:
+        width = min(st.run_days, _MAX_WINDOW)
+        obs, exp, wvar = _window_sum(st, t, width, alpha, cfg)
+        if exp > 0:
+            p = min(1.0, (_MAX_WINDOW - 1) * upper_tail(obs, exp, wvar))
+            out.append(_Test(name, CUSUM, obs, exp, p, width, n))
+    return out
+
+
+def _window_sum(
+    st: _SeriesState, t: int, width: int, alpha: float, cfg: DetectConfig
+) -> tuple[int, float, float]:
+    """Observed sum, expected sum and predictive variance of the last ``width`` days."""
+    obs = 0
+    exp = 0.0
+    var = 0.0
+    for u in range(t - width + 1, t + 1):
+        window = _baseline(st, u, cfg)
+        if not window:
+            continue
+        n = len(window)
+        mu = sum(window) / n
+        m, v = predictive_params(mu, alpha, n)
+        obs += st.counts[u]
+        exp += m
+        var += v
+    return obs, exp, var
+
+
+def group_counts(rows: Iterable[tuple[date, str, int]]) -> dict[str, dict[date, int]]:
+    """``{series: {day: count}}`` from ``(day, series, count)`` rows."""
+    out: dict[str, dict[date, int]] = {}
+    for day, series, count in rows:
+        out.setdefault(series, {})[day] = count
+    return out
