@@ -174,5 +174,5 @@ def test_a_series_present_from_the_start_is_not_new() -> None:
     [{"fdr": 0.0}, {"fdr": 1.0}, {"min_count": 0}, {"min_weeks": 9}, {"new_series_k": 0}],
 )
 def test_bad_configuration_is_refused(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ValueError, match="must|need"):
+    with pytest.raises(ValueError, match=r"must|need"):
         DetectConfig(**kwargs)  # type: ignore[arg-type]
