@@ -258,3 +258,18 @@ def test_near_any_agrees_with_comparing_every_pair_on_both_paths() -> None:
         found = near_any(stored, new, 31)
         assert found.tolist() == _brute(stored, new, 31)
     assert near_any(stored, np.zeros((0, 32), dtype=np.uint8), 31).sum() == 0
+
+
+def test_a_process_that_hunted_before_sees_reports_stored_since(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    # The first hunt reads the window's signals into memory; the next reads only what is new.
+    early = _enriched_report(client, db, runtime)
+    bank = make_bank(db)
+    make_entry(db, bank, flip_bits(_banked_hash(), 128))  # near nothing
+    first = retrohunt(db, runtime, **_queued_hunt(db))
+    assert first is not None and first.reports == []
+    later = _enriched_report(client, db, runtime)
+    make_entry(db, bank, _banked_hash())
+    second = retrohunt(db, runtime, **_queued_hunt(db))
+    assert second is not None and second.reports == sorted([early.id, later.id])

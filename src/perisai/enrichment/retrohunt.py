@@ -16,6 +16,7 @@ only the matcher's answer is stored.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,12 +51,24 @@ _MIN_QUALITY: Final = 50
 _EXACT: Final = ("md5", "sha1", "sha256")
 _BATCH: Final = 10_000
 
+# Stored PDQs (and the PDQ as stored of EXIF-rotated photos) as packed bytes: one row for the
+# lot, no per-row Python objects. ``:after``: only signal rows with a larger id.
 _STORED_PDQ = text(
-    "SELECT rf.report_id, s.pdq, s.pdq_raw FROM report_file_signal s "
-    "JOIN report_file rf ON rf.id = s.report_file_id "
+    "SELECT string_agg(int8send(s.id), ''::bytea), string_agg(int8send(rf.report_id), ''::bytea), "
+    "string_agg(int8send(floor(extract(epoch FROM r.received_at))::bigint), ''::bytea), "
+    "string_agg(decode(s.pdq, 'hex'), ''::bytea), "
+    "string_agg(int8send(s.id), ''::bytea) FILTER (WHERE s.pdq_raw IS NOT NULL "
+    "AND s.pdq_raw <> s.pdq AND length(s.pdq_raw) = 64), "
+    "string_agg(int8send(rf.report_id), ''::bytea) FILTER (WHERE s.pdq_raw IS NOT NULL "
+    "AND s.pdq_raw <> s.pdq AND length(s.pdq_raw) = 64), "
+    "string_agg(int8send(floor(extract(epoch FROM r.received_at))::bigint), ''::bytea) "
+    "FILTER (WHERE s.pdq_raw IS NOT NULL AND s.pdq_raw <> s.pdq AND length(s.pdq_raw) = 64), "
+    "string_agg(decode(s.pdq_raw, 'hex'), ''::bytea) FILTER (WHERE s.pdq_raw IS NOT NULL "
+    "AND s.pdq_raw <> s.pdq AND length(s.pdq_raw) = 64) "
+    "FROM report_file_signal s JOIN report_file rf ON rf.id = s.report_file_id "
     "JOIN report r ON r.id = rf.report_id "
-    "WHERE r.received_at >= :since AND r.status <> 'retracted' "
-    "AND s.pdq IS NOT NULL AND s.pdq_quality >= :quality"
+    "WHERE s.id > :after AND r.received_at >= :since AND r.status <> 'retracted' "
+    "AND s.pdq IS NOT NULL AND s.pdq_quality >= :quality AND length(s.pdq) = 64"
 )
 _STORED_FRAMES = text(
     "SELECT rf.report_id, f.value->>'pdq' FROM report_file_signal s "
@@ -111,24 +124,95 @@ def _codes(hexes: Sequence[str]) -> npt.NDArray[np.uint8]:
     return parse_pdq_codes(list(hexes))
 
 
+def _ints(packed: bytes | None) -> npt.NDArray[np.int64]:
+    return np.frombuffer(packed or b"", dtype=">i8").astype(np.int64)
+
+
+def _pdqs(packed: bytes | None) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(packed or b"", dtype=np.uint8).reshape(-1, 32)
+
+
+class StoredSignals:
+    """The stored PDQs of a process's recent reports, in memory: read once (the join over a
+    million reports takes seconds), then only signal rows added since, so that a hunt compares
+    without waiting on the database. Rows are kept with their report and its arrival; those
+    older than the window are dropped. A row replaced by re-enrichment may linger until the
+    next refresh past it: harmless, as every candidate is matched again by the matcher.
+
+    Signal row ids come from a sequence, and a transaction may commit after one with a later
+    id: each refresh reads again the last ``overlap`` ids it had seen."""
+
+    def __init__(self, overlap: int = 10_000) -> None:
+        self.overlap = overlap
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._reports = np.zeros(0, dtype=np.int64)
+        self._received = np.zeros(0, dtype=np.int64)
+        self._codes = np.zeros((0, 32), dtype=np.uint8)
+        self._since = 0  # the earliest arrival held (epoch seconds); 0: nothing read yet
+        self.loaded = False
+
+    def __len__(self) -> int:
+        return int(self._ids.size)
+
+    def refresh(self, session: Session, since: datetime) -> None:
+        """Read what was added since the last refresh (everything in the window the first time,
+        or when the window reaches further back than what is held)."""
+        with self._lock:
+            start = int(since.timestamp())
+            if not self.loaded or start < self._since:
+                self._reset()
+                after = 0
+            else:
+                after = max(0, int(self._ids.max(initial=0)) - self.overlap)
+            row = session.execute(
+                _STORED_PDQ, {"after": after, "since": since, "quality": _MIN_QUALITY}
+            ).one()
+            ids = np.concatenate([_ints(row[0]), _ints(row[4])])
+            reports = np.concatenate([_ints(row[1]), _ints(row[5])])
+            received = np.concatenate([_ints(row[2]), _ints(row[6])])
+            codes = np.concatenate([_pdqs(row[3]), _pdqs(row[7])])
+            keep = (self._ids <= after) & (self._received >= start)
+            self._ids = np.concatenate([self._ids[keep], ids])
+            self._reports = np.concatenate([self._reports[keep], reports])
+            self._received = np.concatenate([self._received[keep], received])
+            self._codes = np.concatenate([self._codes[keep], codes])
+            self._since = start if not self.loaded else max(self._since, start)
+            self.loaded = True
+
+    def near(self, since: datetime, entries: npt.NDArray[np.uint8], threshold: int) -> set[int]:
+        """Reports received since ``since`` with a stored PDQ within ``threshold`` of an entry."""
+        with self._lock:
+            window = self._received >= int(since.timestamp())
+            codes, reports = self._codes[window], self._reports[window]
+        found = near_any(codes, entries, threshold)
+        return {int(i) for i in np.unique(reports[found])}
+
+
+_SIGNALS_KEY: Final = "enrichment.retrohunt.signals"
+_signals_lock = threading.Lock()
+
+
+def stored_signals(runtime: Runtime) -> StoredSignals:
+    """This process's stored-signal cache for ``runtime`` (one per runtime)."""
+    with _signals_lock:
+        held = runtime.extensions.get(_SIGNALS_KEY)
+        if not isinstance(held, StoredSignals):
+            held = runtime.extensions[_SIGNALS_KEY] = StoredSignals()
+        return held
+
+
 def _pdq_candidates(
-    session: Session, since: datetime, entries: Sequence[str], threshold: int
+    session: Session, runtime: Runtime, since: datetime, entries: Sequence[str], threshold: int
 ) -> set[int]:
     if not entries:
         return set()
-    report_ids: list[int] = []
-    hexes: list[str] = []
-    for report_id, pdq, raw in session.execute(
-        _STORED_PDQ, {"since": since, "quality": _MIN_QUALITY}
-    ):
-        report_ids.append(report_id)
-        hexes.append(pdq)
-        if raw is not None and raw != pdq:
-            report_ids.append(report_id)
-            hexes.append(raw)
-    found = near_any(_codes(hexes), _codes(entries), threshold)
-    ids = np.asarray(report_ids, dtype=np.int64)
-    return {int(i) for i in np.unique(ids[found])}
+    signals = stored_signals(runtime)
+    signals.refresh(session, since)
+    return signals.near(since, _codes(entries), threshold)
 
 
 def _frame_candidates(
@@ -164,7 +248,12 @@ def _exact_candidates(session: Session, since: datetime, kind: str, values: list
 
 
 def candidate_reports(
-    session: Session, entries: Iterable[EntryRow], *, since: datetime, threshold: int
+    session: Session,
+    runtime: Runtime,
+    entries: Iterable[EntryRow],
+    *,
+    since: datetime,
+    threshold: int,
 ) -> set[int]:
     """Reports received since ``since`` with a stored signal near one of ``entries``."""
     by_type: dict[str, list[str]] = {}
@@ -174,7 +263,7 @@ def candidate_reports(
             frames += [str(f["pdq"]) for f in entry.frames]
         else:
             by_type.setdefault(entry.signal_type, []).append(entry.signal_key)
-    found = _pdq_candidates(session, since, by_type.pop("pdq", []), threshold)
+    found = _pdq_candidates(session, runtime, since, by_type.pop("pdq", []), threshold)
     found |= _frame_candidates(session, since, sorted(set(frames)), threshold)
     for kind in _EXACT:
         if kind in by_type:
@@ -246,7 +335,7 @@ def retrohunt(
     entries = _entries(session, bank_id, first_entry_id, last_entry_id) if bank.enabled else []
     since = (now or datetime.now(UTC)) - timedelta(days=days)
     candidates = (
-        candidate_reports(session, entries, since=since, threshold=bank.pdq_threshold)
+        candidate_reports(session, runtime, entries, since=since, threshold=bank.pdq_threshold)
         if entries and days > 0
         else set()
     )
