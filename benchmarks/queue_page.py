@@ -1,5 +1,8 @@
 """Benchmark: the triage queue page with 100,000 reports (issue 6 target: p95 ≤ 150 ms).
 
+Since issue 15 every queue page also counts the matching reports (the total and the page's
+offset: two more queries), and search and filter pages are timed too.
+
 Reports and their triage records are bulk-inserted (synthetic: 2% P1, 10% P2, 38% P3, 50% P4;
 60% already reviewed and actioned, so the open queue is mixed), plus cases holding 1% of them
 referred to PDRM. The page is requested in-process through the whole app (session check, the
@@ -168,6 +171,17 @@ def main() -> None:
                     desk, f"/workspace/queue?cursor={cursor}", requests
                 ),
                 "queue page, PDRM analyst": timed(pdrm, "/workspace/queue", requests),
+                # Issue 15 item 6: search (case-insensitive, ids, identifiers and text) and filters.
+                "search by report id, any case, all statuses": timed(
+                    desk, "/workspace/queue?status=all&q=r-bench-000050000", requests
+                ),
+                "search by text, all statuses": timed(
+                    desk, "/workspace/queue?status=all&q=SYNTHETIC%20TEXT", requests
+                ),
+                "filter P1, secretariat": timed(desk, "/workspace/queue?priority=P1", requests),
+                "filter P2 + in no case, PDRM analyst": timed(
+                    pdrm, "/workspace/queue?priority=P2&status=all", requests
+                ),
             }
             runtime.db.dispose()
         finally:

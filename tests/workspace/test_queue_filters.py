@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.workspace.factories import log_in, store_report, triage
@@ -116,3 +117,19 @@ def test_previous_and_next_pages_with_a_total(
     assert "Reports 1–5 of 5" in page and 'id="queue-prev"' not in page
     for garbage in ("garbage", "=" * 10, "fHx8"):
         assert client.get(f"/workspace/queue?before={garbage}").status_code == 200
+
+
+def test_counting_stops_at_the_cap(
+    client: TestClient, runtime: Runtime, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perisai.triage import service as triage_service
+    from perisai.workspace import views
+
+    monkeypatch.setattr(triage_service, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for index in range(5):
+        triage(db, store_report(runtime, db), priority=2, review_in=timedelta(minutes=index))
+    page = queue_page(db, viewer=DESK, limit=2, count=True)
+    assert page.total == 4  # the cap and one more: "more than 3"
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    assert "Reports 1–5 of more than 3" in client.get("/workspace/queue?lang=en").text

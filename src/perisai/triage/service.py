@@ -496,6 +496,22 @@ class QueuePage:
     offset: int = 0  # how many matching reports come before this page's first
 
 
+COUNT_CAP = 1000  # counting stops here: "1–50 of more than 1,000" (a full count of a large
+# queue costs more than the page itself)
+
+
+def _count(session: Session, where: list[Any]) -> int:
+    """Matching reports, counted up to COUNT_CAP + 1 (more means "more than COUNT_CAP")."""
+    capped = (
+        select(TriageRecord.report_id)
+        .join(Report, Report.id == TriageRecord.report_id)
+        .where(*where)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    return int(session.scalar(select(func.count()).select_from(capped)) or 0)
+
+
 QUEUE_STATUSES = ("open", "unreviewed", "overdue", "reviewed", "all")
 MAX_SEARCH = 200
 
@@ -558,26 +574,43 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+_REPORT_ID = re.compile(r"^R-\d{4}-[0-9A-Z]{10}$")
+_CASE_ID = re.compile(r"^C-\d{6}-[0-9A-Z]{6}$")
+
+
 def _search_condition(text: str) -> Any:
+    """A whole report or case id is looked up by its index; anything else is searched in the
+    report's text and its identifiers, each as one semi-join (not a subquery per report)."""
+    upper = text.strip().upper()
+    if _REPORT_ID.match(upper):
+        return Report.public_id == upper
+    if _CASE_ID.match(upper):
+        return TriageRecord.report_id.in_(
+            select(CaseReport.report_id)
+            .join(Case, Case.id == CaseReport.case_id)
+            .where(Case.public_id == upper)
+        )
     pattern = _like(text)
+    compact = _like(re.sub(_SEPARATORS, "", text) or text)
     return or_(
         Report.public_id.ilike(pattern, escape="\\"),
         Report.escalation_reason.ilike(pattern, escape="\\"),
         Report.additional_info.ilike(pattern, escape="\\"),
-        exists()
-        .where(CaseReport.report_id == TriageRecord.report_id)
-        .where(CaseReport.case_id == Case.id)
-        .where(Case.public_id.ilike(pattern, escape="\\")),
-        exists()
-        .where(ReportIdentifier.report_id == TriageRecord.report_id)
-        .where(
-            or_(
-                ReportIdentifier.original.ilike(pattern, escape="\\"),
-                ReportIdentifier.key.ilike(pattern, escape="\\"),
-                # A phone typed with spaces or dashes finds the number however it was stored.
-                func.regexp_replace(ReportIdentifier.key, _SEPARATORS, "", "g").ilike(
-                    _like(re.sub(_SEPARATORS, "", text) or text), escape="\\"
-                ),
+        TriageRecord.report_id.in_(
+            select(CaseReport.report_id)
+            .join(Case, Case.id == CaseReport.case_id)
+            .where(Case.public_id.ilike(pattern, escape="\\"))
+        ),
+        TriageRecord.report_id.in_(
+            select(ReportIdentifier.report_id).where(
+                or_(
+                    ReportIdentifier.original.ilike(pattern, escape="\\"),
+                    ReportIdentifier.key.ilike(pattern, escape="\\"),
+                    # A phone typed with spaces or dashes finds the number however it was stored.
+                    func.regexp_replace(ReportIdentifier.key, _SEPARATORS, "", "g").ilike(
+                        compact, escape="\\"
+                    ),
+                )
             )
         ),
     )
@@ -714,15 +747,10 @@ def queue(
     total: int | None = None
     offset = 0
     if count:
-        counted = (
-            select(func.count())
-            .select_from(TriageRecord)
-            .join(Report, Report.id == TriageRecord.report_id)
-        )
-        total = session.scalar(counted.where(*where)) or 0
-        if items:
+        total = _count(session, where)
+        if items and (cursor or before):  # the first page starts at 0
             first = (int(items[0].priority), items[0].review_due_at, items[0].report_id)
-            offset = session.scalar(counted.where(*where, key < tuple_(*first))) or 0
+            offset = _count(session, [*where, key < tuple_(*first)])
     return QueuePage(
         items=items,
         next_cursor=next_cursor,

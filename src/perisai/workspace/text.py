@@ -19,6 +19,14 @@ register(
             "ms": "Laporan {first}–{last} daripada {total}",
             "en": "Reports {first}–{last} of {total}",
         },
+        "ws.queue.showing_many": {
+            "ms": "Laporan {first}–{last} daripada lebih {cap}",
+            "en": "Reports {first}–{last} of more than {cap}",
+        },
+        "ws.queue.showing_far": {
+            "ms": "Laporan selepas {cap} yang pertama",
+            "en": "Reports past the first {cap}",
+        },
         "ws.queue.no_match": {
             "ms": "Tiada laporan sepadan dengan tapisan ini.",
             "en": "No report matches these filters.",

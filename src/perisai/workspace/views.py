@@ -24,7 +24,7 @@ from perisai.sharing.redaction import (
     authorize_reveal,
 )
 from perisai.sharing.viewers import viewer_of
-from perisai.triage.service import MAX_SEARCH, QUEUE_STATUSES, QueueFilter
+from perisai.triage.service import COUNT_CAP, MAX_SEARCH, QUEUE_STATUSES, QueueFilter
 from perisai.web.templating import render
 from perisai.workspace import auditviews, caseviews, userviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
@@ -148,6 +148,7 @@ def queue(
             "incidents": INCIDENT_TYPES,
             "now": datetime.now(UTC),
             "paged": bool(cursor or before),
+            "count_cap": COUNT_CAP,
         },
     )
 
