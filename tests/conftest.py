@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -28,6 +29,15 @@ from perisai.testing.database import (
     session_on,
     test_server_url,
 )
+
+# Property tests judge correctness, never speed: a loaded machine (CI, many test processes) makes
+# generating examples slow, which hypothesis would otherwise report as a failure.
+hypothesis.settings.register_profile(
+    "perisai",
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.load_profile("perisai")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -71,6 +71,12 @@ def _page_files(db: Session, report: Report) -> list[dict[str, Any]]:
     return files
 
 
+def _page(client: TestClient, report: Report, lang: str) -> str:
+    answer = client.get(f"/workspace/reports/{report.public_id}?lang={lang}")
+    assert answer.status_code == 200, answer.text
+    return html.unescape(answer.text)
+
+
 def _stored(db: Session, report: Report) -> list[ReportFileMatch]:
     return list(db.scalars(select(ReportFileMatch).where(ReportFileMatch.report_id == report.id)))
 
@@ -92,8 +98,13 @@ def test_a_resized_copy_of_banked_material_is_known_with_its_bank_named(
         Priority.P3,
         f"P3: known material only (1 file(s) in bank {bank.name})",
     )
-    files = _page_files(db, report)
-    assert any(f"PDQ in bank {bank.name} (series A)" in m for m in files[0]["media_matches"])
+    [shown] = _page_files(db, report)[0]["media_matches"]
+    assert (shown["status"], shown["bank"], shown["label"]) == ("positive", bank.name, "series A")
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    english = _page(client, report, "en")
+    assert f"PDQ in bank {bank.name} (series A), {stored.distance} bits" in english
+    malay = _page(client, report, "ms")
+    assert f"PDQ dalam bank {bank.name} (series A), {stored.distance} bit berbeza" in malay
 
 
 def test_a_job_process_of_its_own_matches_too(
@@ -133,9 +144,10 @@ def test_a_negative_bank_voids_the_positive_match_and_says_so(
     reasons = _media_reasons(db, report)
     assert "media.known" not in reasons
     assert "media.new" not in reasons  # known-benign is not new material either
-    files = _page_files(db, report)
-    texts = " | ".join(files[0]["media_matches"])
-    assert "(known-benign bank)" in texts and "(voided by a known-benign match)" in texts
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    page = _page(client, report, "en")
+    assert f"PDQ in bank {benign.name} (public landmark photo)" in page
+    assert "(known-benign bank)" in page and "(voided by a known-benign match)" in page
 
 
 def test_declared_hashes_of_a_file_never_uploaded_are_matched_exactly(
@@ -173,6 +185,6 @@ def test_a_turned_photo_banked_as_stored_matches_and_the_page_shows_both_hashes(
     [stored] = _stored(db, report)
     assert (stored.status, stored.variant, stored.distance) == ("positive", "raw", 0)
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
-    page = html.unescape(client.get(f"/workspace/reports/{report.public_id}?lang=en").text)
+    page = _page(client, report, "en")
     assert raw in page  # the PDQ as stored is shown beside the PDQ as seen
     assert f"PDQ in bank {bank.name}" in page and "(as stored, EXIF orientation ignored)" in page

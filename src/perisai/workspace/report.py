@@ -186,38 +186,30 @@ def _triage_fields(record: TriageRecord | None) -> dict[str, Any]:
     }
 
 
-_MATCH_STATUS = {
-    "positive": "",
-    "negative": " (known-benign bank)",
-    "suppressed": " (voided by a known-benign match)",
-}
+def _match_view(row: ReportFileMatch) -> dict[str, Any]:
+    """One stored match as the page words it (in the reader's language, by the template)."""
+    return {
+        "status": row.status,  # positive | negative | suppressed
+        "signal": row.signal_type.upper(),
+        "bank": row.bank_name,
+        "label": row.entry_label,
+        "bits": row.distance if row.signal_type == "pdq" else None,
+        "frames_pct": round(row.query_match_pct)
+        if row.signal_type == "vpdq" and row.query_match_pct is not None
+        else None,
+        "as_stored": row.variant == "raw",
+    }
 
 
-def _match_text(row: ReportFileMatch) -> str:
-    """`PDQ in bank ncmec (item 7), 2 bits` — from the stored match, nothing decided again."""
-    label = f" ({row.entry_label})" if row.entry_label else ""
-    if row.signal_type == "pdq":
-        how = f", {row.distance} bits"
-    elif row.signal_type == "vpdq" and row.query_match_pct is not None:
-        how = f", {row.query_match_pct:.0f}% of frames"
-    else:
-        how = ""
-    stored = " (as stored, EXIF orientation ignored)" if row.variant == "raw" else ""
-    return (
-        f"{row.signal_type.upper()} in bank {row.bank_name}{label}{how}{stored}"
-        f"{_MATCH_STATUS.get(row.status, '')}"
-    )
-
-
-def _stored_matches(session: Session, report_id: int) -> dict[int, list[str]]:
+def _stored_matches(session: Session, report_id: int) -> dict[int, list[dict[str, Any]]]:
     rows = session.scalars(
         select(ReportFileMatch)
         .where(ReportFileMatch.report_id == report_id)
         .order_by(ReportFileMatch.status, ReportFileMatch.distance, ReportFileMatch.id)
     )
-    found: dict[int, list[str]] = {}
+    found: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        found.setdefault(row.report_file_id, []).append(_match_text(row))
+        found.setdefault(row.report_file_id, []).append(_match_view(row))
     return found
 
 

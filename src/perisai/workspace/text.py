@@ -95,6 +95,18 @@ register(
             "en": "No exact match in the hash banks.",
         },
         "ws.report.no_media": {"ms": "Tiada fail.", "en": "No files."},
+        "ws.match.in_bank": {"ms": "{signal} dalam bank {bank}", "en": "{signal} in bank {bank}"},
+        "ws.match.bits": {"ms": "{n} bit berbeza", "en": "{n} bits"},
+        "ws.match.frames": {"ms": "{pct}% bingkai", "en": "{pct}% of frames"},
+        "ws.match.as_stored": {
+            "ms": "seperti disimpan, orientasi EXIF diabaikan",
+            "en": "as stored, EXIF orientation ignored",
+        },
+        "ws.match.negative": {"ms": "bank diketahui tidak berbahaya", "en": "known-benign bank"},
+        "ws.match.suppressed": {
+            "ms": "dibatalkan oleh padanan tidak berbahaya",
+            "en": "voided by a known-benign match",
+        },
         "ws.report.pdq_raw": {
             "ms": "PDQ seperti disimpan (orientasi EXIF diabaikan)",
             "en": "PDQ as stored (EXIF orientation ignored)",
