@@ -147,7 +147,8 @@ def bench_scan(work: Path, count: int, bank_size: int) -> bool:
     banked = scan_once(corpus, work / "scan-out-bank", images, (bank,))
     matched = sum(1 for r in banked[1] if r.get("matches"))
     print(f"    items with a match: {matched} (expected at least {known})")
-    return plain[0] and banked[0] and matched >= known
+    # The 100 images/s target is (b)'s; (c) is compared before/after the change (issue #12).
+    return plain[0] and matched >= known
 
 
 def scan_once(
