@@ -20,6 +20,7 @@ from perisai.monitoring.detect import (
     detect,
     moment_alpha,
     predictive_params,
+    predictive_tail,
     upper_tail,
 )
 
@@ -176,3 +177,12 @@ def test_a_series_present_from_the_start_is_not_new() -> None:
 def test_bad_configuration_is_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=r"must|need"):
         DetectConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_poisson_over_an_estimated_mean_is_the_gamma_poisson_negative_binomial() -> None:
+    # Poisson(m) with m ~ Gamma(shape k, scale s) is exactly NB(k, 1 / (1 + s)).
+    mean, mean_var = 6.0, 3.0
+    k, s = mean * mean / mean_var, mean_var / mean
+    exact = float(stats.nbinom.sf(13, k, 1 / (1 + s)))
+    assert predictive_tail(14, mean, 0.0, mean_var) == pytest.approx(exact, rel=0.03)
+    assert predictive_tail(14, mean, 0.2, 0.0) == pytest.approx(upper_tail(14, 6.0, 6.0 + 7.2))

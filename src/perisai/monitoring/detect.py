@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from scipy import stats
 
 NEGBIN = "negbin"
@@ -112,6 +113,31 @@ def upper_tail(observed: int, mean: float, variance: float) -> float:
     size = mean * mean / (variance - mean)
     prob = size / (size + mean)
     return float(stats.nbinom.sf(observed - 1, size, prob))
+
+
+_NODES = 256
+
+
+def predictive_tail(observed: int, mean: float, alpha: float, mean_var: float) -> float:
+    """``P(Y >= observed)`` when ``Y`` is negative binomial (``Var = m + alpha m**2``) around a
+    mean ``m`` that is itself only estimated: ``m`` is integrated over a gamma distribution with
+    the estimate as its mean and ``mean_var`` as its variance (256 quantile nodes), so a low
+    baseline estimate does not make ordinary counts look extreme."""
+    if observed <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if mean_var <= 0:
+        return upper_tail(observed, mean, mean + alpha * mean * mean)
+    shape = mean * mean / mean_var
+    nodes = stats.gamma.ppf((np.arange(_NODES) + 0.5) / _NODES, shape, scale=mean / shape)
+    nodes = np.maximum(nodes, 1e-12)
+    if alpha <= 0:
+        tails = stats.poisson.sf(observed - 1, nodes)
+    else:
+        size = 1.0 / alpha
+        tails = stats.nbinom.sf(observed - 1, size, size / (size + nodes))
+    return float(np.mean(tails))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
@@ -292,38 +318,41 @@ def _tests(
 ) -> list[_Test]:
     mu, alpha, n = model
     y = st.counts[t]
-    mean, var = predictive_params(mu, alpha, n)
-    out = [_Test(name, NEGBIN, y, mu, upper_tail(y, mean, var), 1, n)]
+    p_day = predictive_tail(y, mu, alpha, (mu + alpha * mu * mu) / n)
+    out = [_Test(name, NEGBIN, y, mu, p_day, 1, n)]
     # Poisson CUSUM for a doubling of the expected count.
     st.cusum = max(0.0, st.cusum + y * math.log(2.0) - mu)
     st.run_days = st.run_days + 1 if st.cusum > 0 else 0
     if st.run_days >= 2 and st.cusum > cfg.cusum_h:
         width = min(st.run_days, _MAX_WINDOW)
-        obs, exp, wvar = _window_sum(st, t, width, alpha, cfg)
+        obs, exp, excess, mean_var = _window_sum(st, t, width, alpha, cfg)
         if exp > 0:
-            p = min(1.0, (_MAX_WINDOW - 1) * upper_tail(obs, exp, wvar))
+            tail = predictive_tail(obs, exp, excess / (exp * exp), mean_var)
+            p = min(1.0, (_MAX_WINDOW - 1) * tail)
             out.append(_Test(name, CUSUM, obs, exp, p, width, n))
     return out
 
 
 def _window_sum(
     st: _SeriesState, t: int, width: int, alpha: float, cfg: DetectConfig
-) -> tuple[int, float, float]:
-    """Observed sum, expected sum and predictive variance of the last ``width`` days."""
+) -> tuple[int, float, float, float]:
+    """Observed sum, expected sum, its extra-Poisson variance and the variance of the expected
+    sum's estimate, over the last ``width`` days."""
     obs = 0
     exp = 0.0
-    var = 0.0
+    excess = 0.0
+    mean_var = 0.0
     for u in range(t - width + 1, t + 1):
         window = _baseline(st, u, cfg)
         if not window:
             continue
         n = len(window)
         mu = sum(window) / n
-        m, v = predictive_params(mu, alpha, n)
         obs += st.counts[u]
-        exp += m
-        var += v
-    return obs, exp, var
+        exp += mu
+        excess += alpha * mu * mu
+        mean_var += (mu + alpha * mu * mu) / n
+    return obs, exp, excess, mean_var
 
 
 def group_counts(rows: Iterable[tuple[date, str, int]]) -> dict[str, dict[date, int]]:
