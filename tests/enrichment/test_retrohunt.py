@@ -131,7 +131,7 @@ def test_an_entry_added_after_the_report_finds_it_and_the_report_is_retriaged(
         f"P3: known material only (1 file(s) in bank {bank.name})",
     )
     [event] = _events(db)
-    assert event.subject_id == str(bank.id)
+    assert (event.subject_id, event.audience) == (str(bank.id), ["SECRETARIAT"])
     assert event.payload["bank_name"] == bank.name
     assert (event.payload["retrohunt_reports"], event.payload["retrohunt_files"]) == (1, 1)
     assert event.payload["retrohunt_entries"] == 1 and event.payload["retrohunt_days"] == 90

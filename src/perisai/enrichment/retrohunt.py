@@ -289,7 +289,7 @@ def _entries(
     )
 
 
-def _announce(session: Session, result: HuntResult, bank_id: int) -> None:
+def _announce(session: Session, result: HuntResult, bank: Bank) -> None:
     payload: dict[str, Any] = {
         "bank_name": result.bank,
         "retrohunt_entries": result.entries,
@@ -302,8 +302,10 @@ def _announce(session: Session, result: HuntResult, bank_id: int) -> None:
         session,
         type=RETROHUNT_EVENT,
         subject_type="bank",
-        subject_id=bank_id,
+        subject_id=bank.id,
         payload=payload,
+        # The secretariat, and the agency that owns the bank, hear of it.
+        audience=[bank.owner.removeprefix("agency:")] if bank.owner.startswith("agency:") else [],
         tlp=Tlp.AMBER,
     )
     record(
@@ -370,7 +372,7 @@ def retrohunt(
         files=len(files),
         positive_reports=positive,
     )
-    _announce(session, result, bank_id)
+    _announce(session, result, bank)
     log.info(
         "retro-hunt done",
         extra={
