@@ -26,9 +26,7 @@ EARLIEST_BIRTH: Final = date(1900, 1, 1)
 LATEST_DUE: Final = timedelta(days=3653)
 
 
-def check_instant(value: datetime, now: datetime | None = None) -> datetime:
-    """``value`` if it lies between 1970-01-01 and a day after now (an aware time)."""
-    latest = (now or datetime.now(UTC)) + FUTURE_ALLOWANCE
+def _check_between(value: datetime, latest: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("a time must carry its zone, e.g. 2026-11-20T10:00+08:00")
     if not EARLIEST_INSTANT <= value <= latest:
@@ -37,6 +35,11 @@ def check_instant(value: datetime, now: datetime | None = None) -> datetime:
             f"not {value.isoformat()}"
         )
     return value
+
+
+def check_instant(value: datetime, now: datetime | None = None) -> datetime:
+    """``value`` if it lies between 1970-01-01 and a day after now (an aware time)."""
+    return _check_between(value, (now or datetime.now(UTC)) + FUTURE_ALLOWANCE)
 
 
 def check_birth_date(value: date, today: date | None = None) -> date:
@@ -51,15 +54,7 @@ def check_birth_date(value: date, today: date | None = None) -> date:
 
 def check_due(value: datetime, now: datetime | None = None) -> datetime:
     """``value`` (a deadline, a due date) if it lies between 1970-01-01 and ten years ahead."""
-    latest = (now or datetime.now(UTC)) + LATEST_DUE
-    if value.tzinfo is None:
-        raise ValueError("a time must carry its zone, e.g. 2026-11-20T10:00+08:00")
-    if not EARLIEST_INSTANT <= value <= latest:
-        raise ValueError(
-            f"must be between {EARLIEST_INSTANT:%Y-%m-%d} and {latest:%Y-%m-%d} (UTC), "
-            f"not {value.isoformat()}"
-        )
-    return value
+    return _check_between(value, (now or datetime.now(UTC)) + LATEST_DUE)
 
 
 def within_window(value: datetime, now: datetime | None = None) -> bool:
