@@ -143,16 +143,18 @@ def test_an_alerted_day_does_not_raise_later_baselines() -> None:
 
 def test_a_sustained_rise_is_caught_by_the_cusum() -> None:
     rng = random.Random(5)
-    base = {START + timedelta(days=i): 20 + rng.choice((-2, -1, 0, 1, 2)) for i in range(90)}
-    # +70% for five days: no single day is extreme enough, the run is.
+    base = {START + timedelta(days=i): rng.choice((1, 2, 2, 3)) for i in range(90)}
+    # Five days at 6 (about 3 times the usual 2): no single day reaches the minimum count of 7,
+    # the CUSUM's window does.
     for i in range(70, 75):
-        base[START + timedelta(days=i)] = 34
-    alerts = detect({"s": base}, DetectConfig(min_count=5))
-    methods = {a.method for a in alerts}
-    assert CUSUM in methods, alerts
-    cusum = next(a for a in alerts if a.method == CUSUM)
-    assert cusum.window_days >= 2
-    assert cusum.observed >= 34 * 2
+        base[START + timedelta(days=i)] = 6
+    alerts = detect({"s": base}, DetectConfig(min_count=7))
+    assert alerts, "the sustained rise went unnoticed"
+    assert {a.method for a in alerts} == {CUSUM}
+    first = alerts[0]
+    assert first.window_days >= 2
+    assert first.observed >= 6 * 2
+    assert 70 <= (first.day - START).days <= 74
 
 
 def test_a_new_series_reaching_k_alerts_once_without_a_model() -> None:

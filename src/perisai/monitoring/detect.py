@@ -285,6 +285,7 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
         st = states[name]
         if name in alerted_today:
             st.alerted.add(t)
+            st.cusum, st.run_days = 0.0, 0  # a CUSUM starts afresh after an alarm
         else:
             y = st.counts[t]
             st.residuals.append(((y - mu) ** 2 / (1 + 1 / n) - y, mu * mu))
