@@ -10,58 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import html
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.banks.factories import make_bank, make_entry
-from tests.datasets import EXIF, PDQ
-from tests.reports.factories import bearer, declaration, example_body, submitted_id
+from tests.datasets import EXIF
+from tests.enrichment.factories import COPY, banked_hash, media_reasons, report_with_copy
 from tests.workspace.factories import log_in
 
 from perisai.audit.service import SYSTEM
 from perisai.banks import service as banks
 from perisai.enrichment.pipeline import enrich_report
 from perisai.enrichment.results import ReportFileMatch
-from perisai.media import pdq_of_image
 from perisai.media.hashing import pdq_of_image_as_stored
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.triage.policy import Priority
-from perisai.triage.service import triage_report
 from perisai.workspace.report import load_report
-
-ORIGINAL = PDQ / "bridge-mods" / "aaa-orig.jpg"
-COPY = PDQ / "bridge-mods" / "shrink-a-lot.jpg"
-
-
-def _banked_hash() -> str:
-    return pdq_of_image(ORIGINAL.read_bytes()).hex
-
-
-def _report_with_copy(
-    client: TestClient, db: Session, *, upload: bool = True, source: Path = COPY
-) -> Report:
-    content = source.read_bytes()
-    body = example_body()
-    body["files"] = [declaration("photo.jpg", content)]
-    headers = bearer(db)
-    public_id = submitted_id(client, headers, body)
-    if upload:
-        answer = client.put(
-            f"/api/v1/reports/{public_id}/files/photo.jpg",
-            content=content,
-            headers={**headers, "content-type": "image/jpeg"},
-        )
-        assert answer.status_code in (200, 201), answer.text
-    return db.scalars(select(Report).where(Report.public_id == public_id)).one()
-
-
-def _media_reasons(db: Session, report: Report) -> dict[str, tuple[Priority, str]]:
-    result = triage_report(db, report_id=report.id, actor=SYSTEM)
-    return {r.rule: (r.priority, r.text) for r in result.reasons if r.rule.startswith("media.")}
 
 
 def _page_files(db: Session, report: Report) -> list[dict[str, Any]]:
@@ -85,14 +52,14 @@ def test_a_resized_copy_of_banked_material_is_known_with_its_bank_named(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     bank = make_bank(db)
-    make_entry(db, bank, _banked_hash(), label="series A")
-    report = _report_with_copy(client, db)
+    make_entry(db, bank, banked_hash(), label="series A")
+    report = report_with_copy(client, db)
     enrich_report(db, runtime, report.id)
     enrich_report(db, runtime, report.id)  # re-enrichment replaces, never doubles
     [stored] = _stored(db, report)
     assert (stored.status, stored.signal_type, stored.bank_name) == ("positive", "pdq", bank.name)
     assert 0 < stored.distance <= bank.pdq_threshold  # a copy, not the same bytes
-    reasons = _media_reasons(db, report)
+    reasons = media_reasons(db, report)
     assert "media.new" not in reasons
     assert reasons["media.known"] == (
         Priority.P3,
@@ -112,8 +79,8 @@ def test_a_job_process_of_its_own_matches_too(
 ) -> None:
     # A worker process starts with no index at all: it loads the banks from the feed itself.
     bank = make_bank(db)
-    make_entry(db, bank, _banked_hash())
-    report = _report_with_copy(client, db)
+    make_entry(db, bank, banked_hash())
+    report = report_with_copy(client, db)
     worker = Runtime(settings=runtime.settings, db=runtime.db)
     enrich_report(db, worker, report.id)
     assert [m.status for m in _stored(db, report)] == ["positive"]
@@ -123,25 +90,25 @@ def test_a_disabled_bank_does_not_make_material_known(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     bank = make_bank(db)
-    make_entry(db, bank, _banked_hash())
+    make_entry(db, bank, banked_hash())
     banks.update_bank(db, actor=SYSTEM, bank=bank, settings=banks.BankSettings(enabled=False))
-    report = _report_with_copy(client, db)
+    report = report_with_copy(client, db)
     enrich_report(db, runtime, report.id)
     assert _stored(db, report) == []
-    assert _media_reasons(db, report)["media.new"][0] == Priority.P2
+    assert media_reasons(db, report)["media.new"][0] == Priority.P2
 
 
 def test_a_negative_bank_voids_the_positive_match_and_says_so(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     positive, benign = make_bank(db), make_bank(db, kind="negative")
-    make_entry(db, positive, _banked_hash())
-    make_entry(db, benign, _banked_hash(), label="public landmark photo")
-    report = _report_with_copy(client, db)
+    make_entry(db, positive, banked_hash())
+    make_entry(db, benign, banked_hash(), label="public landmark photo")
+    report = report_with_copy(client, db)
     enrich_report(db, runtime, report.id)
     statuses = {(m.status, m.bank_name) for m in _stored(db, report)}
     assert statuses == {("negative", benign.name), ("suppressed", positive.name)}
-    reasons = _media_reasons(db, report)
+    reasons = media_reasons(db, report)
     assert "media.known" not in reasons
     assert "media.new" not in reasons  # known-benign is not new material either
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
@@ -156,20 +123,20 @@ def test_declared_hashes_of_a_file_never_uploaded_are_matched_exactly(
     bank = make_bank(db)
     md5 = hashlib.md5(COPY.read_bytes()).hexdigest()  # noqa: S324 - a bank signal, not security
     make_entry(db, bank, md5, signal_type="md5")
-    report = _report_with_copy(client, db, upload=False)
+    report = report_with_copy(client, db, upload=False)
     enrich_report(db, runtime, report.id)
     [stored] = _stored(db, report)
     assert (stored.status, stored.signal_type, stored.distance) == ("positive", "md5", 0)
-    assert _media_reasons(db, report)["media.known"][0] == Priority.P3
+    assert media_reasons(db, report)["media.known"][0] == Priority.P3
 
 
 def test_unbanked_material_stays_new(client: TestClient, db: Session, runtime: Runtime) -> None:
     bank = make_bank(db)
-    make_entry(db, bank, f"{int(_banked_hash(), 16) ^ ((1 << 128) - 1):064x}")  # 128 bits away
-    report = _report_with_copy(client, db)
+    make_entry(db, bank, f"{int(banked_hash(), 16) ^ ((1 << 128) - 1):064x}")  # 128 bits away
+    report = report_with_copy(client, db)
     enrich_report(db, runtime, report.id)
     assert _stored(db, report) == []
-    assert _media_reasons(db, report)["media.new"][0] == Priority.P2
+    assert media_reasons(db, report)["media.new"][0] == Priority.P2
 
 
 def test_a_turned_photo_banked_as_stored_matches_and_the_page_shows_both_hashes(
@@ -180,7 +147,7 @@ def test_a_turned_photo_banked_as_stored_matches_and_the_page_shows_both_hashes(
     raw = pdq_of_image_as_stored(turned.read_bytes()).hex
     bank = make_bank(db)
     make_entry(db, bank, raw)
-    report = _report_with_copy(client, db, source=turned)
+    report = report_with_copy(client, db, source=turned)
     enrich_report(db, runtime, report.id)
     [stored] = _stored(db, report)
     assert (stored.status, stored.variant, stored.distance) == ("positive", "raw", 0)

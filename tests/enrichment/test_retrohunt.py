@@ -17,8 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from tests.banks.factories import flip_bits, make_bank, make_entry, random_pdq
-from tests.datasets import PDQ
-from tests.reports.factories import bearer, declaration, example_body, submitted_id
+from tests.enrichment.factories import COPY, banked_hash, media_reasons, report_with_copy
 
 from perisai.audit.service import SYSTEM
 from perisai.banks import service as banks
@@ -26,45 +25,19 @@ from perisai.config import Settings
 from perisai.enrichment.pipeline import enrich_report
 from perisai.enrichment.results import ReportFileMatch
 from perisai.enrichment.retrohunt import DIRECT_SCAN_LIMIT, near_any, retrohunt
-from perisai.media import pdq_of_image
 from perisai.media.banks import BankEntry
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
 from perisai.triage.policy import Priority
-from perisai.triage.service import triage_report
-
-ORIGINAL = PDQ / "bridge-mods" / "aaa-orig.jpg"
-COPY = PDQ / "bridge-mods" / "shrink-a-lot.jpg"
-
-
-def _banked_hash() -> str:
-    return pdq_of_image(ORIGINAL.read_bytes()).hex
 
 
 def _enriched_report(
     client: TestClient, db: Session, runtime: Runtime, *, upload: bool = True
 ) -> Report:
-    content = COPY.read_bytes()
-    body = example_body()
-    body["files"] = [declaration("photo.jpg", content)]
-    headers = bearer(db)
-    public_id = submitted_id(client, headers, body)
-    if upload:
-        answer = client.put(
-            f"/api/v1/reports/{public_id}/files/photo.jpg",
-            content=content,
-            headers={**headers, "content-type": "image/jpeg"},
-        )
-        assert answer.status_code in (200, 201), answer.text
-    report = db.scalars(select(Report).where(Report.public_id == public_id)).one()
+    report = report_with_copy(client, db, upload=upload)
     enrich_report(db, runtime, report.id)
     return report
-
-
-def _media(db: Session, report: Report) -> dict[str, tuple[Priority, str]]:
-    result = triage_report(db, report_id=report.id, actor=SYSTEM)
-    return {r.rule: (r.priority, r.text) for r in result.reasons if r.rule.startswith("media.")}
 
 
 def _queued_hunt(db: Session) -> dict[str, Any]:
@@ -107,11 +80,11 @@ def test_an_entry_added_after_the_report_finds_it_and_the_report_is_retriaged(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     report = _enriched_report(client, db, runtime)
-    assert _media(db, report)["media.new"][0] == Priority.P2
+    assert media_reasons(db, report)["media.new"][0] == Priority.P2
     db.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'triage.report'"))
 
     bank = make_bank(db)
-    entry = make_entry(db, bank, _banked_hash(), label="series B")
+    entry = make_entry(db, bank, banked_hash(), label="series B")
     args = _queued_hunt(db)
     assert args == {"bank_id": bank.id, "first_entry_id": entry.id, "last_entry_id": entry.id}
     result = retrohunt(db, runtime, **args)
@@ -124,7 +97,7 @@ def test_an_entry_added_after_the_report_finds_it_and_the_report_is_retriaged(
         bank.name,
     )
     assert _triage_queued(db, report)
-    reasons = _media(db, report)
+    reasons = media_reasons(db, report)
     assert "media.new" not in reasons
     assert reasons["media.known"] == (
         Priority.P3,
@@ -148,7 +121,7 @@ def test_a_report_older_than_the_window_is_not_hunted(
     report.received_at = datetime.now(UTC) - timedelta(days=100)
     db.flush()
     bank = make_bank(db)
-    make_entry(db, bank, _banked_hash())
+    make_entry(db, bank, banked_hash())
     args = _queued_hunt(db)
 
     result = retrohunt(db, runtime, **args)
@@ -169,7 +142,7 @@ def test_a_disabled_bank_finds_nothing_until_it_is_enabled_again(
     report = _enriched_report(client, db, runtime)
     bank = make_bank(db)
     banks.update_bank(db, actor=SYSTEM, bank=bank, settings=banks.BankSettings(enabled=False))
-    make_entry(db, bank, _banked_hash())
+    make_entry(db, bank, banked_hash())
 
     result = retrohunt(db, runtime, **_queued_hunt(db))
     assert result is not None and result.reports == [] and result.entries == 0
@@ -182,7 +155,7 @@ def test_a_disabled_bank_finds_nothing_until_it_is_enabled_again(
 
 def test_a_re_enabled_entry_is_hunted(client: TestClient, db: Session, runtime: Runtime) -> None:
     bank = make_bank(db)
-    entry = make_entry(db, bank, _banked_hash())
+    entry = make_entry(db, bank, banked_hash())
     banks.set_entry_enabled(db, actor=SYSTEM, bank=bank, entry=entry, enabled=False, reason="x")
     report = _enriched_report(client, db, runtime)
     assert _stored(db, report) == []
@@ -220,11 +193,11 @@ def test_a_negative_entry_added_later_voids_the_positive_match(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     positive, benign = make_bank(db), make_bank(db, kind="negative")
-    make_entry(db, positive, _banked_hash())
+    make_entry(db, positive, banked_hash())
     report = _enriched_report(client, db, runtime)
-    assert _media(db, report)["media.known"][0] == Priority.P3
+    assert media_reasons(db, report)["media.known"][0] == Priority.P3
 
-    make_entry(db, benign, _banked_hash(), label="public landmark photo")
+    make_entry(db, benign, banked_hash(), label="public landmark photo")
     result = retrohunt(db, runtime, **_queued_hunt(db))
     assert result is not None and result.reports == [report.id]
     assert result.positive_reports == 0
@@ -233,7 +206,7 @@ def test_a_negative_entry_added_later_voids_the_positive_match(
         ("negative", benign.name, "retrohunt"),
         ("suppressed", positive.name, "enrichment"),
     }
-    assert "media.known" not in _media(db, report)
+    assert "media.known" not in media_reasons(db, report)
 
 
 def _brute(stored: np.ndarray[Any, Any], new: np.ndarray[Any, Any], threshold: int) -> list[bool]:
@@ -266,10 +239,10 @@ def test_a_process_that_hunted_before_sees_reports_stored_since(
     # The first hunt reads the window's signals into memory; the next reads only what is new.
     early = _enriched_report(client, db, runtime)
     bank = make_bank(db)
-    make_entry(db, bank, flip_bits(_banked_hash(), 128))  # near nothing
+    make_entry(db, bank, flip_bits(banked_hash(), 128))  # near nothing
     first = retrohunt(db, runtime, **_queued_hunt(db))
     assert first is not None and first.reports == []
     later = _enriched_report(client, db, runtime)
-    make_entry(db, bank, _banked_hash())
+    make_entry(db, bank, banked_hash())
     second = retrohunt(db, runtime, **_queued_hunt(db))
     assert second is not None and second.reports == sorted([early.id, later.id])
