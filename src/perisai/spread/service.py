@@ -47,8 +47,6 @@ BANK_NAME: Final = "self-reported"
 #: to the task force); the person's own actions are audited as the public.
 BANK_ACTOR: Final = Actor(kind="system", id="spread")
 SOURCE: Final = "self-report"
-#: A PDQ below this quality is too featureless to match (as the match API); not banked.
-MIN_PDQ_QUALITY: Final = 50
 #: More files than this from one source in a day: held for review as bulk.
 BULK_FILES_PER_DAY: Final = 20
 CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
@@ -142,7 +140,8 @@ def _entries_of(file: FileHashesIn) -> list[tuple[str, str, int | None, list[Fra
     if file.frames:
         frames = [FrameHash(t=round(f.t, 3), pdq=f.pdq, quality=f.quality) for f in file.frames]
         out.append(("vpdq", frames_to_signal(frames), None, frames))
-    elif file.pdq is not None and (file.pdq_quality or 0) >= MIN_PDQ_QUALITY:
+    # Below the match API's quality floor a PDQ is too featureless to match: not banked.
+    elif file.pdq is not None and (file.pdq_quality or 0) >= matching.MIN_PDQ_QUALITY:
         out.append(("pdq", file.pdq, file.pdq_quality, None))
     return out
 
