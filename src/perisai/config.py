@@ -176,6 +176,34 @@ class Settings(BaseSettings):
         "`trusted`.",
     )
 
+    viral_platforms: int = Field(
+        3,
+        ge=2,
+        le=100,
+        description="A cluster of copies of one picture or video reported from this many distinct "
+        "platforms within `PERISAI_VIRAL_WINDOW_HOURS` raises a viral-spread alert.",
+    )
+    viral_accounts: int = Field(
+        5,
+        ge=2,
+        le=100_000,
+        description="A cluster reported with this many distinct accounts within "
+        "`PERISAI_VIRAL_WINDOW_HOURS` also raises the alert (either rule suffices).",
+    )
+    viral_window_hours: float = Field(
+        6.0,
+        gt=0,
+        le=24 * 30,
+        description="The sliding window of the viral-spread rule, in hours.",
+    )
+    viral_bank: str = Field(
+        "viral-shared",
+        min_length=1,
+        max_length=64,
+        description="The bank (shared with platforms) that a confirmed viral-spread proposal adds "
+        "the cluster's hashes to; created, owned by the secretariat, when first needed.",
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _addresses_only(cls, value: str) -> str:

@@ -38,6 +38,8 @@ from perisai.runtime import Runtime
 log = logging.getLogger(__name__)
 
 TRIAGE_TASK = "triage.report"
+# The viral-spread domain clusters the report's media once its signals are stored.
+VIRAL_TASK = "viral.cluster"
 
 
 def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
@@ -209,8 +211,11 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     match_report_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
-    # Triage runs on the finished enrichment, in a job of its own.
+    # Triage runs on the finished enrichment, in a job of its own; so does clustering of the
+    # report's media (which may raise the report to P1 and re-triage it).
     defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
+    if report.files:
+        defer(session, task=VIRAL_TASK, args={"report_id": report.id})
 
 
 @job(ENRICH_TASK, queue="enrichment")

@@ -389,6 +389,19 @@ EVENT_PAYLOAD_FIELDS: Schema = {
     "retrohunt_reports": P,
     "retrohunt_positive_reports": P,
     "retrohunt_files": P,
+    # monitoring.viral (viral/alerts.py): that a cluster spreads, and its counts, for every
+    # agency the event's TLP reaches; where and by whom only for its audience.
+    "cluster_public_id": P,
+    "alert_public_id": P,
+    "rule": P,
+    "first_seen_at": P,
+    "window_start": P,
+    "window_end": P,
+    "platform_count": P,
+    "account_count": P,
+    "report_count": P,
+    "platforms": R,
+    "accounts": R,
 }
 
 

@@ -24,7 +24,14 @@ from perisai.grooming import (
 )
 from perisai.reports.models import Report, ReportIdentifier
 from perisai.reports.service import victim_binding
-from perisai.triage.policy import AiFile, Facts, GroomingFacts, GroomingSignal, LinkFact
+from perisai.triage.policy import (
+    AiFile,
+    Facts,
+    GroomingFacts,
+    GroomingSignal,
+    LinkFact,
+    ViralFact,
+)
 
 log = logging.getLogger(__name__)
 UNKNOWN_AUTHOR = "unknown"
@@ -171,6 +178,30 @@ def file_matches(session: Session, report: Report) -> tuple[int, int, tuple[str,
     return len(known), len(benign), banks
 
 
+def viral_spread(session: Session, report: Report) -> ViralFact | None:
+    """The viral alert of a cluster holding the report's media (the viral domain's
+    `viral_media` and `viral_alert`, read by table name like `report_grooming`)."""
+    if session.scalar(text("SELECT to_regclass('viral_alert')")) is None:
+        return None
+    row = session.execute(
+        text(
+            "SELECT c.public_id, a.platforms, a.accounts, a.thresholds FROM viral_media m "
+            "JOIN viral_cluster c ON c.id = m.cluster_id "
+            "JOIN viral_alert a ON a.cluster_id = c.id "
+            "WHERE m.report_id = :id ORDER BY a.raised_at, a.id LIMIT 1"
+        ),
+        {"id": report.id},
+    ).first()
+    if row is None:
+        return None
+    return ViralFact(
+        cluster=row.public_id,
+        platforms=len(row.platforms or []),
+        accounts=len(row.accounts or []),
+        window_hours=float((row.thresholds or {}).get("window_hours") or 0),
+    )
+
+
 def _texts(report: Report) -> tuple[str, ...]:
     texts = [report.additional_info or "", report.escalation_reason or ""]
     for conversation in report.conversations or []:
@@ -231,4 +262,5 @@ def gather(
         duplicate_of=duplicate_of(session, report),
         links=tuple(links),
         ai_files=ai_files(session, report),
+        viral=viral_spread(session, report),
     )

@@ -122,6 +122,17 @@ class AiFile:
 
 
 @dataclass(frozen=True)
+class ViralFact:
+    """The report's media is in a cluster that went viral (perisai.viral): copies reported
+    from ``platforms`` platforms with ``accounts`` accounts within ``window_hours``."""
+
+    cluster: str
+    platforms: int
+    accounts: int
+    window_hours: float
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the rules may know about one report."""
 
@@ -145,6 +156,7 @@ class Facts:
     duplicate_of: str | None = None
     links: tuple[LinkFact, ...] = field(default_factory=tuple)
     ai_files: tuple[AiFile, ...] = ()  # AI-generated, by provenance or the platform's annotation
+    viral: ViralFact | None = None  # its media is spreading across platforms
 
 
 HOME_JURISDICTION = "MY"
@@ -413,6 +425,27 @@ def rule_information(facts: Facts) -> list[Reason]:
     return reasons
 
 
+def rule_viral(facts: Facts) -> list[Reason]:
+    """Copies spreading across platforms: every report of the cluster is worked now, before
+    the material goes viral (issue 16)."""
+    viral = facts.viral
+    if viral is None:
+        return []
+    hours = f"{viral.window_hours:g}"
+    return [
+        _p(
+            Priority.P1,
+            "viral.spread",
+            f"viral spread: copies of this media reported from {viral.platforms} platform(s) "
+            f"and {viral.accounts} account(s) within {hours} h (cluster {viral.cluster})",
+            platforms=viral.platforms,
+            accounts=viral.accounts,
+            hours=hours,
+            cluster=viral.cluster,
+        )
+    ]
+
+
 RULES: tuple[Callable[[Facts], list[Reason]], ...] = (
     rule_escalation,
     rule_grooming,
@@ -420,6 +453,7 @@ RULES: tuple[Callable[[Facts], list[Reason]], ...] = (
     rule_annotations,
     rule_media,
     rule_links,
+    rule_viral,
     rule_information,
 )
 

@@ -223,6 +223,12 @@ register(
             "ms": "maklumat tanpa pengecam yang boleh diambil tindakan",
             "en": "tip without actionable identifiers",
         },
+        "reason.viral.spread": {
+            "ms": "sebaran tular: salinan media ini dilaporkan dari {platforms} platform dan "
+            "{accounts} akaun dalam tempoh {hours} jam (kelompok {cluster})",
+            "en": "viral spread: copies of this media reported from {platforms} platform(s) and "
+            "{accounts} account(s) within {hours} h (cluster {cluster})",
+        },
         "reason.no_risk": {
             "ms": "tiada kanak-kanak berisiko dikenal pasti",
             "en": "no child at risk identified",
