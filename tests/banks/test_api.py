@@ -440,3 +440,32 @@ def test_a_failed_create_keeps_no_idempotency_key(
         BANKS, json={"name": "fine"}, headers={**admin, "Idempotency-Key": "has space"}
     )
     assert bad_key.status_code == 422
+
+
+def test_a_tmk_signature_is_banked_listed_and_matched_through_the_api(
+    client: TestClient, admin: dict[str, str], matcher: dict[str, str]
+) -> None:
+    from perisai.media.signals import get_signal_type
+
+    tmk = get_signal_type("tmk")
+    _bank(client, admin, "videos")
+    signature = tmk.sample(RNG)
+    entry_id = _entry(client, admin, "videos", signature, "tmk")
+    listed = client.get(f"{BANKS}/videos/entries", headers=admin).json()["items"]
+    assert [(e["id"], e["signal_type"], e["signal"]) for e in listed] == [
+        (entry_id, "tmk", tmk.normalize(signature))
+    ]
+    copy = tmk.variant(signature, RNG)
+    found = client.post(MATCH, json={"signal_type": "tmk", "signal": copy}, headers=matcher)
+    assert found.status_code == 200, found.text
+    assert [(m["entry"]["id"], m["signal_type"]) for m in found.json()["matches"]] == [
+        (entry_id, "tmk")
+    ]
+    assert found.json()["matches"][0]["distance"] <= tmk.default_threshold
+    for body, field in (
+        ({"signal_type": "tmk", "signal": "tmk1:AAAA"}, "signal"),
+        ({"signal_type": "tmk2", "signal": signature}, "signal_type"),
+    ):
+        refused = client.post(f"{BANKS}/videos/entries", json=body, headers=admin)
+        assert refused.status_code in (400, 422), refused.text
+        assert refused.json()["errors"][0]["field"] == field

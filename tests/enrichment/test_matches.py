@@ -155,3 +155,29 @@ def test_a_turned_photo_banked_as_stored_matches_and_the_page_shows_both_hashes(
     page = _page(client, report, "en")
     assert raw in page  # the PDQ as stored is shown beside the PDQ as seen
     assert f"PDQ in bank {bank.name}" in page and "(as stored, EXIF orientation ignored)" in page
+
+
+def test_an_edited_copy_of_a_banked_video_is_known_by_its_tmk_signature(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    from tests.datasets import VIDEO
+
+    from perisai.media.video import tmk_of_video
+
+    bank = make_bank(db)
+    make_entry(
+        db,
+        bank,
+        tmk_of_video(VIDEO / "chair-orig-22-sd-bar.mp4").to_signal(),
+        signal_type="tmk",
+        label="chair series",
+    )
+    # The hard edit: per-frame PDQ (vPDQ) misses it, the whole-video signature does not.
+    report = report_with_copy(client, db, source=VIDEO / "chair-19-sd-bar.mp4")
+    enrich_report(db, runtime, report.id)
+    stored = _stored(db, report)
+    assert [(m.status, m.signal_type, m.entry_label) for m in stored] == [
+        ("positive", "tmk", "chair series")
+    ]
+    assert 0 <= stored[0].distance <= 30
+    assert "media.known" in media_reasons(db, report)

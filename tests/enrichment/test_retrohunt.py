@@ -246,3 +246,26 @@ def test_a_process_that_hunted_before_sees_reports_stored_since(
     make_entry(db, bank, banked_hash())
     second = retrohunt(db, runtime, **_queued_hunt(db))
     assert second is not None and second.reports == sorted([early.id, later.id])
+
+
+def test_a_tmk_entry_added_later_finds_the_edited_video(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    from tests.datasets import VIDEO
+
+    from perisai.media.video import tmk_of_video
+
+    report = report_with_copy(client, db, source=VIDEO / "chair-19-sd-bar.mp4")
+    other = report_with_copy(client, db, source=VIDEO / "doorknob-hd-no-bar.mp4")
+    enrich_report(db, runtime, report.id)
+    enrich_report(db, runtime, other.id)
+    assert _stored(db, report) == []
+    bank = make_bank(db)
+    signature = tmk_of_video(VIDEO / "chair-orig-22-sd-bar.mp4").to_signal()
+    entry = make_entry(db, bank, signature, signal_type="tmk", label="chair series")
+    result = retrohunt(db, runtime, **_queued_hunt(db))
+    assert result is not None and result.reports == [report.id]
+    [stored] = _stored(db, report)
+    assert (stored.signal_type, stored.entry_id, stored.found_by) == ("tmk", entry.id, "retrohunt")
+    assert _stored(db, other) == []
+    assert _triage_queued(db, report)

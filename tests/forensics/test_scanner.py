@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,24 @@ def test_bad_inputs_are_refused_with_a_reason(tmp_path: Path, make_options: Opti
     garbage.write_bytes(b"\x00\xffnot a bank at all\n")
     with pytest.raises(BadInput):
         run_scan(make_options(tmp_path, "o2", banks=(garbage,)))
+
+
+def test_videos_get_a_tmk_signature_only_when_a_bank_can_match_it(
+    tmp_path: Path, make_options: OptionsFactory
+) -> None:
+    from tests.datasets import VIDEO
+
+    from perisai.media.video import tmk_of_video
+
+    source = tmp_path / "seized"
+    source.mkdir()
+    shutil.copyfile(VIDEO / "chair-19-sd-bar.mp4", source / "edited.mp4")
+    pdq_only = write_bank(tmp_path / "pdq.csv", [("pdq", "ab" * 32, "unrelated", "0")])
+    plain = run_scan(make_options(source, "plain", banks=(pdq_only,))).records[0]
+    assert "tmk" not in plain  # no bank holds TMK: the signature is not worth its cost
+    signature = tmk_of_video(VIDEO / "chair-orig-22-sd-bar.mp4").to_signal()
+    bank = write_bank(tmp_path / "tmk.csv", [("tmk", signature, "chair series", "1")])
+    [record] = run_scan(make_options(source, "tmk", banks=(bank,))).records
+    assert record["tmk"].startswith("tmk1:")
+    assert [(m["signal_type"], m["label"]) for m in record["matches"]] == [("tmk", "chair series")]
+    assert record["matches"][0]["level2"] >= 0.7

@@ -79,3 +79,12 @@ def test_photodna_is_a_reserved_slot() -> None:
 def test_malformed_signals_are_refused(name: str, bad: str) -> None:
     with pytest.raises(InvalidSignal):
         get_signal_type(name).normalize(bad)
+
+
+def test_each_file_kind_names_the_signals_computed_from_it() -> None:
+    from perisai.media.signals import computed_from
+
+    assert computed_from("image") == ["md5", "sha1", "sha256", "pdq"]
+    assert computed_from("video") == ["md5", "sha1", "sha256", "vpdq", "tmk"]
+    assert computed_from("other") == ["md5", "sha1", "sha256"]
+    assert computed_from("sound") == []

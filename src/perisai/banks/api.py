@@ -105,7 +105,7 @@ def _entry_out(bank: Bank, row: EntryRow) -> EntryOut:
         id=row.id,
         bank=bank.name,
         signal_type=row.signal_type,
-        signal=row.frames if row.frames is not None else row.signal_key,
+        signal=row.frames if row.frames is not None else service.signal_of(row),
         label=row.label,
         category=row.category,
         source=row.source,

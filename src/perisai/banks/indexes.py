@@ -31,11 +31,12 @@ BANK_THRESHOLD_TYPE: Final = "pdq"
 _BANKS_SQL = text("SELECT id, name, kind, enabled, pdq_threshold FROM bank")
 _LAST_CHANGE_SQL = text("SELECT coalesce(max(id), 0) FROM bank_change")
 _LOAD_SQL = text(
-    "SELECT e.id, e.bank_id, e.signal_type, e.signal_key, e.frames, e.enabled FROM bank_entry e"
-    " WHERE e.enabled AND e.id > :after ORDER BY e.id LIMIT :limit"
+    "SELECT e.id, e.bank_id, e.signal_type, e.signal_key, e.frames, e.signal_body"
+    " FROM bank_entry e WHERE e.enabled AND e.id > :after ORDER BY e.id LIMIT :limit"
 )
 _FEED_SQL = text(
-    "SELECT c.id, c.entry_id, e.id, e.bank_id, e.signal_type, e.signal_key, e.frames, e.enabled"
+    "SELECT c.id, c.entry_id, e.id, e.bank_id, e.signal_type, e.signal_key, e.frames,"
+    " e.signal_body, e.enabled"
     " FROM bank_change c LEFT JOIN bank_entry e ON e.id = c.entry_id"
     " WHERE c.id > :after ORDER BY c.id LIMIT :limit"
 )
@@ -78,15 +79,19 @@ class _Row:
     signal_type: str
     signal_key: str
     frames: list[dict[str, Any]] | None
+    signal_body: str | None
 
 
 def _row(values: Sequence[Any]) -> _Row:
-    entry_id, bank_id, signal_type, signal_key, frames = values
-    return _Row(int(entry_id), int(bank_id), str(signal_type), str(signal_key), frames)
+    entry_id, bank_id, signal_type, signal_key, frames, body = values
+    return _Row(int(entry_id), int(bank_id), str(signal_type), str(signal_key), frames, body)
 
 
 def _signal(row: _Row) -> str:
-    """The entry's signal in the media library's text form (a frame list is stored apart)."""
+    """The entry's signal in the media library's text form (a frame list, or a signal longer
+    than its key, is stored apart)."""
+    if row.signal_body is not None:
+        return row.signal_body
     if row.frames is None:
         return row.signal_key
     return frames_to_signal(
@@ -127,8 +132,7 @@ class BankIndexes:
             total, after = 0, 0
             while True:
                 rows = [
-                    _row(tuple(r)[:5])
-                    for r in db.execute(_LOAD_SQL, {"after": after, "limit": batch})
+                    _row(tuple(r)) for r in db.execute(_LOAD_SQL, {"after": after, "limit": batch})
                 ]
                 self._add_rows(rows)
                 total += len(rows)
@@ -174,8 +178,8 @@ class BankIndexes:
             entry_id = change[1]
             if entry_id is None:
                 continue
-            present = change[2] is not None and bool(change[7])
-            final[int(entry_id)] = _row(tuple(change)[2:7]) if present else None
+            present = change[2] is not None and bool(change[8])
+            final[int(entry_id)] = _row(tuple(change)[2:8]) if present else None
         for entry_id, row in final.items():
             if row is None:
                 self._remove(entry_id)

@@ -21,6 +21,7 @@ from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.schemas import MatchedBank, MatchedEntry, MatchItem, MatchOut
 from perisai.banks.service import owner_of
 from perisai.media.pdq import FrameHash
+from perisai.media.signals import computed_from
 
 if TYPE_CHECKING:
     from perisai.runtime import Runtime
@@ -29,6 +30,9 @@ Query = tuple[str, str | Sequence[FrameHash]]
 
 #: Below this PDQ quality an image is too featureless to match perceptually.
 MIN_PDQ_QUALITY: Final = 50
+#: Whether files to be matched get their TMK-like signature: where the media registry says
+#: TMK is computed (videos), as it is bankable (`hash_file(..., tmk=...)`).
+COMPUTE_TMK: Final = "tmk" in computed_from("video")
 _INDEXES_KEY: Final = "banks.indexes"
 _indexes_lock = threading.Lock()
 
@@ -50,6 +54,7 @@ def file_queries(
     pdq_quality: int | None = None,
     pdq_raw: str | None = None,
     vpdq: Sequence[Mapping[str, Any]] | None = None,
+    tmk: str | None = None,
     error: str | None = None,
 ) -> tuple[list[Query], list[str | None], list[str]]:
     """One file's queries, what each is (None: the original; ``raw``: the PDQ as stored, EXIF
@@ -75,6 +80,9 @@ def file_queries(
     if vpdq:
         frames = [FrameHash(float(f["t"]), f["pdq"], int(f["quality"])) for f in vpdq]
         queries.append(("vpdq", frames))
+        variants.append(None)
+    if tmk:
+        queries.append(("tmk", tmk))
         variants.append(None)
     if error:
         warnings.append(error)

@@ -27,7 +27,7 @@ from perisai.identity.deps import LoginRequired, Principal, RuntimeDep, require_
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.media.pdq import frames_from_signal
-from perisai.media.signals import exact_signal_type_names
+from perisai.media.signals import exact_signal_type_names, get_signal_type
 
 MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 #: The source of self-reported entries (stop the spread): their matches are counted.
@@ -62,7 +62,7 @@ def bank_indexes(request: Request) -> BankIndexes:
 def _hash_path(path: Path) -> HashOut:
     from perisai.media import hash_file
 
-    report = hash_file(path).to_dict()
+    report = hash_file(path, tmk=matching.COMPUTE_TMK).to_dict()
     report.pop("path", None)
     return HashOut(**report)
 
@@ -75,7 +75,8 @@ async def _hash_upload(request: Request) -> HashOut:
 
 @router.post("/hash", response_model=HashOut, openapi_extra=UPLOAD_BODY)
 async def hash_upload(request: Request, runtime: RuntimeDep, key: VerifiedKey = MATCHER) -> HashOut:
-    """The upload's MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames (videos)."""
+    """The upload's MD5, SHA-1, SHA-256 and PDQ (images) or vPDQ frames and the TMK-like
+    signature (videos)."""
     hashes = await _hash_upload(request)
     await run_in_threadpool(_audit_hash, runtime, key, hashes)
     return hashes
@@ -107,6 +108,7 @@ def _upload_queries(
         pdq_quality=hashes.pdq_quality,
         pdq_raw=hashes.pdq_raw,
         vpdq=hashes.vpdq,
+        tmk=hashes.tmk,
         error=hashes.error,
     )
 
@@ -116,7 +118,6 @@ def _invalid(errors: list[dict[str, str]], detail: str) -> Problem:
 
 
 def _signal_query(body: MatchIn) -> matching.Query:
-    from perisai.media import get_signal_type
     from perisai.media.errors import MediaError
 
     try:
@@ -125,8 +126,8 @@ def _signal_query(body: MatchIn) -> matching.Query:
         raise _invalid(
             [{"field": "signal", "message": str(exc)}], "The signal is malformed."
         ) from None
-    if body.signal_type == "vpdq":
-        return "vpdq", frames_from_signal(canonical)
+    if get_signal_type(body.signal_type).frame_list:
+        return body.signal_type, frames_from_signal(canonical)
     return body.signal_type, canonical
 
 

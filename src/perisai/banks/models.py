@@ -30,9 +30,34 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from perisai.db.base import Base, CreatedAt
+from perisai.media.signals import signal_types
 
 DEFAULT_PDQ_THRESHOLD = 31
-SIGNAL_TYPES = ("pdq", "vpdq", "md5", "sha1", "sha256")
+#: Signals up to this long are their own key; a longer one (a ~17 KB TMK signature) is keyed
+#: by its SHA-256 hex and kept whole in ``signal_body`` (a btree key must stay small).
+SIGNAL_KEY_LENGTH = 64
+
+
+def bankable_signal_types() -> list[str]:
+    """Every implemented signal type of the media library's registry, in its order."""
+    return [s.name for s in signal_types(implemented_only=True)]
+
+
+def frame_list_signal_types() -> list[str]:
+    """The bankable types whose signal is a frame list, stored as such in ``frames``."""
+    return [s.name for s in signal_types(implemented_only=True) if s.frame_list]
+
+
+def _sql_list(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
+#: The CHECK constraints' text, from the registry (banks_0004 wrote the same at its time).
+SIGNAL_TYPE_CHECK = f"signal_type IN ({_sql_list(bankable_signal_types())})"
+FRAMES_CHECK = f"(signal_type IN ({_sql_list(frame_list_signal_types())})) = (frames IS NOT NULL)"
+SIGNAL_BODY_CHECK = (
+    "signal_body IS NULL OR signal_key = encode(sha256(convert_to(signal_body, 'UTF8')), 'hex')"
+)
 
 
 class BankKind(enum.StrEnum):
@@ -73,19 +98,20 @@ class BankEntry(CreatedAt, Base):
         Index("ix_bank_entry_signal_type_signal_key", "signal_type", "signal_key"),
         # Entry listings page through one bank in id order.
         Index("ix_bank_entry_bank_id_id", "bank_id", "id"),
-        CheckConstraint(
-            "signal_type IN ('pdq', 'vpdq', 'md5', 'sha1', 'sha256')", name="signal_type"
-        ),
-        CheckConstraint("(signal_type = 'vpdq') = (frames IS NOT NULL)", name="frames_for_vpdq"),
+        CheckConstraint(SIGNAL_TYPE_CHECK, name="signal_type"),
+        CheckConstraint(FRAMES_CHECK, name="frames_for_vpdq"),
+        CheckConstraint(SIGNAL_BODY_CHECK, name="signal_body_digest"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id", ondelete="CASCADE"))
     signal_type: Mapped[str] = mapped_column(String(16))
-    # The canonical hash hex; for vPDQ the SHA-256 of the canonical frame list (a btree key
-    # must stay small), with the frames themselves in `frames`.
-    signal_key: Mapped[str] = mapped_column(String(64))
+    # The canonical signal when it is at most SIGNAL_KEY_LENGTH characters (hash hex); else
+    # the SHA-256 hex of the canonical signal (a btree key must stay small), with the signal
+    # itself in `frames` (a frame list: vPDQ) or `signal_body` (any other: TMK).
+    signal_key: Mapped[str] = mapped_column(String(SIGNAL_KEY_LENGTH))
     frames: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB(none_as_null=True))
+    signal_body: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(255), default="")
     category: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(255), default="")

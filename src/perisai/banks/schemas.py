@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from perisai.banks.models import DEFAULT_PDQ_THRESHOLD
+from perisai.banks.models import DEFAULT_PDQ_THRESHOLD, bankable_signal_types
 from perisai.banks.service import BANK_NAME_PATTERN
 from perisai.media.pdq import FrameHash, frames_to_signal
 
-SignalTypeName = Literal["pdq", "vpdq", "md5", "sha1", "sha256"]
+
+def _bankable(name: str) -> str:
+    known = bankable_signal_types()
+    if name.lower() not in known:
+        raise ValueError(f"unknown signal type (one of {', '.join(known)})")
+    return name.lower()
+
+
+#: A signal type of the media library's registry that banks hold (``pdq``, ``tmk``, ...).
+SignalTypeName = Annotated[
+    str,
+    Field(max_length=16, json_schema_extra={"enum": bankable_signal_types()}),
+    AfterValidator(_bankable),
+]
 BankKindName = Literal["positive", "negative"]
 MAX_FRAMES = 100_000
 
@@ -66,7 +79,9 @@ class FrameIn(_In):
 class EntryIn(_In):
     signal_type: SignalTypeName
     signal: str | list[FrameIn] = Field(
-        description="Hash hex; for `vpdq` a list of frames `{t, pdq, quality}`."
+        description="Hash hex; for `vpdq` a list of frames `{t, pdq, quality}`; for `tmk` the "
+        "signature's text (`tmk1:` and base64, about 17 KB).",
+        max_length=MAX_FRAMES,
     )
     label: str = Field("", max_length=255)
     category: str = Field("", max_length=64)
@@ -177,6 +192,7 @@ class HashOut(BaseModel):
     )
     pdq_raw_quality: int | None = None
     vpdq: list[dict[str, Any]] | None = None
+    tmk: str | None = Field(None, description="A video's TMK-like signature (`tmk1:`, base64).")
     error: str | None = None
     error_kind: str | None = None
 

@@ -21,12 +21,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
-from perisai.banks.models import DEFAULT_PDQ_THRESHOLD, SIGNAL_TYPES, Bank, BankChange, BankKind
+from perisai.banks.models import (
+    DEFAULT_PDQ_THRESHOLD,
+    SIGNAL_KEY_LENGTH,
+    Bank,
+    BankChange,
+    BankKind,
+    bankable_signal_types,
+)
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.retrohunt import queue_retrohunt
 from perisai.media.banks import BankEntry, detect_format, read_bank
 from perisai.media.errors import BankFormatError, MediaError
 from perisai.media.pdq import FrameHash, frames_from_signal, frames_to_signal
+from perisai.media.signals import get_signal_type
 
 CHANNEL: Final = "perisai_banks"
 # An arbitrary, fixed 64-bit key for pg_advisory_xact_lock: "bank change feed".
@@ -252,26 +260,36 @@ def frames_of(stored: list[dict[str, Any]]) -> list[FrameHash]:
 
 def signal_of(row: EntryRow) -> str:
     """The entry's signal in the media library's text form (vPDQ: its frame list)."""
-    return frames_to_signal(frames_of(row.frames)) if row.frames is not None else row.signal_key
+    if row.frames is not None:
+        return frames_to_signal(frames_of(row.frames))
+    return row.signal_body if row.signal_body is not None else row.signal_key
+
+
+def stored_signal(signal_type: str, canonical: str) -> dict[str, Any]:
+    """The columns that hold a canonical signal: ``signal_key`` (the signal, or the SHA-256 hex
+    of a longer one), and the whole signal in ``frames`` (a frame list) or ``signal_body``."""
+    if len(canonical) <= SIGNAL_KEY_LENGTH and not get_signal_type(signal_type).frame_list:
+        return {"signal_key": canonical, "frames": None, "signal_body": None}
+    key = hashlib.sha256(canonical.encode()).hexdigest()
+    if get_signal_type(signal_type).frame_list:
+        frames = _frames_json(frames_from_signal(canonical))
+        return {"signal_key": key, "frames": frames, "signal_body": None}
+    return {"signal_key": key, "frames": None, "signal_body": canonical}
 
 
 def _row_values(entry: BankEntry, *, bank_id: int, added_by: str) -> dict[str, Any]:
     """Validated column values of one entry; raises ``BankProblem`` naming the bad field."""
-    if entry.signal_type.strip().lower() not in SIGNAL_TYPES:
+    bankable = bankable_signal_types()
+    if entry.signal_type.strip().lower() not in bankable:
         raise BankProblem(
             f"signal type {entry.signal_type[:32]!r} cannot be banked "
-            f"(one of {', '.join(SIGNAL_TYPES)})",
+            f"(one of {', '.join(bankable)})",
             field="signal_type",
         )
     try:
         canonical = entry.normalized()
     except MediaError as exc:
         raise BankProblem(str(exc), field="signal") from None
-    frames: list[dict[str, Any]] | None = None
-    key = canonical.signal
-    if canonical.signal_type == "vpdq":
-        frames = _frames_json(frames_from_signal(canonical.signal))
-        key = hashlib.sha256(canonical.signal.encode()).hexdigest()
     limits = {"label": 255, "category": 64, "source": 255, "note": 10_000}
     for name, limit in limits.items():
         if len(getattr(canonical, name)) > limit:
@@ -279,8 +297,7 @@ def _row_values(entry: BankEntry, *, bank_id: int, added_by: str) -> dict[str, A
     return {
         "bank_id": bank_id,
         "signal_type": canonical.signal_type,
-        "signal_key": key,
-        "frames": frames,
+        **stored_signal(canonical.signal_type, canonical.signal),
         "label": canonical.label,
         "category": canonical.category,
         "source": canonical.source,

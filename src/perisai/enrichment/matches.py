@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from perisai.banks.matching import file_queries, indexes_of, match
 from perisai.banks.schemas import MatchItem, MatchOut
@@ -75,6 +75,7 @@ def match_file(
         pdq_quality=signal.pdq_quality if signal else None,
         pdq_raw=signal.pdq_raw if signal else None,
         vpdq=signal.vpdq if signal else None,
+        tmk=signal.tmk if signal else None,
     )
     if not queries:
         return MatchOut(matched=False, matches=[], negative_matches=[], suppressed=[])
@@ -102,9 +103,9 @@ def match_report_files(
     signals = {
         row.report_file_id: row
         for row in session.scalars(
-            select(ReportFileSignal).where(
-                ReportFileSignal.report_file_id.in_([f.id for f in report.files])
-            )
+            select(ReportFileSignal)
+            .options(undefer(ReportFileSignal.tmk))
+            .where(ReportFileSignal.report_file_id.in_([f.id for f in report.files]))
         )
     }
     now = datetime.now(UTC)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from perisai.banks.matching import COMPUTE_TMK
 from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.matches import match_report_files
 from perisai.enrichment.queue import ENRICH_TASK
@@ -101,7 +102,8 @@ def _plaintext_copy(runtime: Runtime, item: ReportFile, folder: Path) -> Path:
 def _signal(item: ReportFile, path: Path) -> ReportFileSignal:
     row = ReportFileSignal(report_file_id=item.id, kind="other", hashed_at=datetime.now(UTC))
     try:
-        hashed = hash_file(path)
+        # TMK where the media registry computes it (videos): it is bankable and matched.
+        hashed = hash_file(path, tmk=COMPUTE_TMK)
     except MediaError as exc:
         row.error = str(exc)
         return row
@@ -114,6 +116,7 @@ def _signal(item: ReportFile, path: Path) -> ReportFileSignal:
     row.error = hashed.error
     if hashed.vpdq:
         row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]
+    row.tmk = hashed.tmk
     return row
 
 

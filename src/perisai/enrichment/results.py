@@ -52,6 +52,8 @@ class ReportFileSignal(Base):
     pdq_raw: Mapped[str | None] = mapped_column(String(64), index=True)
     pdq_raw_quality: Mapped[int | None] = mapped_column(Integer)
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    # A video's TMK-like signature (`perisai.media.tmk`, ~17 KB of text), when computed.
+    tmk: Mapped[str | None] = mapped_column(Text, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
     hashed_at: Mapped[datetime]
 

@@ -31,11 +31,14 @@ from perisai.audit.service import SYSTEM, record
 from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.retrohunt import RETROHUNT_EVENT, RETROHUNT_QUEUE, RETROHUNT_TASK
+from perisai.banks.service import signal_of
 from perisai.enrichment.matches import match_report_files
 from perisai.enrichment.pipeline import TRIAGE_TASK
 from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.jobs.worker import current_runtime, job
+from perisai.media.errors import MediaError
 from perisai.media.index import PdqIndex, parse_pdq_codes
+from perisai.media.signals import exact_signal_type_names, get_signal_type
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
 from perisai.sharing.events import emit
@@ -48,8 +51,9 @@ log = logging.getLogger(__name__)
 DIRECT_SCAN_LIMIT: Final = 64
 #: Below this PDQ quality enrichment does not match a file perceptually (`file_queries`).
 _MIN_QUALITY: Final = 50
-_EXACT: Final = ("md5", "sha1", "sha256")
 _BATCH: Final = 10_000
+#: Stored TMK signatures (~17 KB each) are read this many at a time.
+_TMK_BATCH: Final = 500
 
 # Stored PDQs (and the PDQ as stored of EXIF-rotated photos) as packed bytes: one row for the
 # lot, no per-row Python objects. ``:after``: only signal rows with a larger id.
@@ -77,6 +81,11 @@ _STORED_FRAMES = text(
     "CROSS JOIN LATERAL jsonb_array_elements(s.vpdq) AS f(value) "
     "WHERE r.received_at >= :since AND r.status <> 'retracted' AND s.vpdq IS NOT NULL "
     "AND jsonb_typeof(s.vpdq) = 'array'"
+)
+_STORED_TMK = text(
+    "SELECT rf.report_id, s.tmk FROM report_file_signal s "
+    "JOIN report_file rf ON rf.id = s.report_file_id JOIN report r ON r.id = rf.report_id "
+    "WHERE r.received_at >= :since AND r.status <> 'retracted' AND s.tmk IS NOT NULL"
 )
 
 
@@ -232,6 +241,27 @@ def _frame_candidates(
     return {int(i) for i in np.unique(ids[found])}
 
 
+def _tmk_candidates(session: Session, since: datetime, signatures: Sequence[str]) -> set[int]:
+    """Reports whose stored video signature matches one of ``signatures`` (the few new entries
+    are indexed; the window's signatures stream past them in batches)."""
+    if not signatures:
+        return set()
+    index = get_signal_type("tmk").new_index()
+    for number, signature in enumerate(signatures):
+        index.add(number, signature, "new")
+    found: set[int] = set()
+    rows = session.execute(
+        _STORED_TMK, {"since": since}, execution_options={"yield_per": _TMK_BATCH}
+    )
+    for report_id, signature in rows:
+        try:
+            if index.query(signature):
+                found.add(int(report_id))
+        except MediaError:  # a damaged stored signature finds nothing
+            continue
+    return found
+
+
 def _exact_candidates(session: Session, since: datetime, kind: str, values: list[str]) -> set[int]:
     found: set[int] = set()
     columns = [kind, f"declared_{kind}"] if kind != "sha1" else ["sha1", "declared_sha1"]
@@ -259,13 +289,14 @@ def candidate_reports(
     by_type: dict[str, list[str]] = {}
     frames: list[str] = []
     for entry in entries:
-        if entry.signal_type == "vpdq" and entry.frames:
+        if entry.frames:
             frames += [str(f["pdq"]) for f in entry.frames]
         else:
-            by_type.setdefault(entry.signal_type, []).append(entry.signal_key)
+            by_type.setdefault(entry.signal_type, []).append(signal_of(entry))
     found = _pdq_candidates(session, runtime, since, by_type.pop("pdq", []), threshold)
     found |= _frame_candidates(session, since, sorted(set(frames)), threshold)
-    for kind in _EXACT:
+    found |= _tmk_candidates(session, since, by_type.pop("tmk", []))
+    for kind in exact_signal_type_names():
         if kind in by_type:
             found |= _exact_candidates(session, since, kind, by_type[kind])
     return found

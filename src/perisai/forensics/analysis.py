@@ -31,15 +31,22 @@ class ProvenanceConfig:
 _known_good = KnownGood()
 _video_fps = 1.0
 _provenance = ProvenanceConfig()
+_video_signals: frozenset[str] = frozenset()
 
 
 def init_worker(
-    known_good: KnownGood, video_fps: float, provenance: ProvenanceConfig | None = None
+    known_good: KnownGood,
+    video_fps: float,
+    provenance: ProvenanceConfig | None = None,
+    video_signals: frozenset[str] = frozenset(),
 ) -> None:
-    global _known_good, _video_fps, _provenance  # noqa: PLW0603 - per-process state of a worker
+    """``video_signals``: signals beyond vPDQ to compute from videos (``tmk`` when a bank of
+    the scan holds TMK entries: the signature costs decoding time that nothing else needs)."""
+    global _known_good, _video_fps, _provenance, _video_signals  # noqa: PLW0603 - per worker
     _known_good = known_good
     _video_fps = video_fps
     _provenance = provenance or ProvenanceConfig()
+    _video_signals = video_signals
 
 
 def _provenance_facts(path: Path, result: dict[str, Any]) -> None:
@@ -71,7 +78,12 @@ def _image_facts(path: Path, result: dict[str, Any]) -> None:
 
 def _video_facts(path: Path, result: dict[str, Any]) -> None:
     try:
-        result["vpdq"] = hashing_adapter.vpdq_of_video(path, fps=_video_fps)
+        if "tmk" in _video_signals:
+            result["vpdq"], result["tmk"] = hashing_adapter.vpdq_and_tmk_of_video(
+                path, fps=_video_fps
+            )
+        else:
+            result["vpdq"] = hashing_adapter.vpdq_of_video(path, fps=_video_fps)
     except hashing_adapter.media_error_types() as exc:
         result["errors"].append(f"damaged video: {exc}")
 

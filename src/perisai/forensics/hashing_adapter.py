@@ -12,6 +12,7 @@ import av
 from PIL import Image
 
 from perisai.media import hashing as media_hashing
+from perisai.media import video as media_video
 from perisai.media.errors import MediaError
 
 
@@ -42,6 +43,15 @@ def vpdq_of_video(path: Path, fps: float = 1.0) -> list[dict[str, Any]]:
         {"t": float(f.t), "pdq": str(f.pdq), "quality": int(f.quality)}
         for f in media_hashing.vpdq_of_video(path, fps=fps)
     ]
+
+
+def vpdq_and_tmk_of_video(path: Path, fps: float = 1.0) -> tuple[list[dict[str, Any]], str]:
+    """The frames of ``vpdq_of_video`` and the TMK-like signature's text, from one decoding."""
+    found = media_video.video_signals(path, fps=fps, tmk=True)
+    frames = [{"t": float(f.t), "pdq": str(f.pdq), "quality": int(f.quality)} for f in found.frames]
+    if found.tmk is None:  # pragma: no cover - video_signals raises when nothing decodes
+        raise MediaError("video has no decodable frames")
+    return frames, found.tmk.to_signal()
 
 
 def media_error_types() -> tuple[type[BaseException], ...]:

@@ -65,8 +65,11 @@ class BankMatcher:
 
     def __init__(self, banks: list[tuple[str, list[BankEntry]]]) -> None:
         self.matcher = Matcher()
+        #: The signal types the banks hold (their entries' types, as the registry names them).
+        self.signal_types: set[str] = set()
         for name, entries in banks:
             self.matcher.add_entries(entries, bank=name)
+            self.signal_types.update(entry.signal_type.strip().lower() for entry in entries)
         self.size = len(self.matcher)
         self.warnings: list[str] = []
 

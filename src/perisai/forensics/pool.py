@@ -29,9 +29,10 @@ class AnalysisPool(Generic[T]):
         known_good: KnownGood,
         video_fps: float,
         provenance: ProvenanceConfig | None = None,
+        video_signals: frozenset[str] = frozenset(),
     ) -> None:
         # The main process analyses containers itself.
-        init_worker(known_good, video_fps, provenance)
+        init_worker(known_good, video_fps, provenance, video_signals)
         self.workers = max(1, workers)
         self.limit = self.workers * 8  # bounds temp files waiting on disk
         self._executor: Executor | None = None
@@ -40,7 +41,7 @@ class AnalysisPool(Generic[T]):
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=init_worker,
-                initargs=(known_good, video_fps, provenance),
+                initargs=(known_good, video_fps, provenance, video_signals),
             )
         self._pending: dict[Future[dict[str, Any]], T] = {}
 

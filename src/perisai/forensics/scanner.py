@@ -25,6 +25,7 @@ from perisai.forensics.sources.archive import walk_archive
 from perisai.forensics.sources.detect import SourceKind, source_kind, walk_source
 from perisai.forensics.thumbnails import blurred_thumbnail
 from perisai.forensics.workspace import Workspace
+from perisai.media.signals import computed_from
 
 STATE_NAME = "scan-state.json"
 
@@ -111,7 +112,12 @@ class _Scan:
         known_good = KnownGood.from_files(list(options.known_good))
         self.list_warnings = self.matcher.warnings + known_good.warnings
         self.pool: AnalysisPool[tuple[Entry, dict[str, Any]]] = AnalysisPool(
-            options.workers, known_good, options.video_fps, options.provenance
+            options.workers,
+            known_good,
+            options.video_fps,
+            options.provenance,
+            # Video signals beyond vPDQ only where a bank can match them (TMK).
+            frozenset(self.matcher.signal_types) & frozenset(computed_from("video")),
         )
         self.seen: dict[str, int] = {}
         self.progress = Progress()

@@ -30,6 +30,7 @@ from perisai.media.tmk import TmkHash, TmkIndex, TmkMatch, tmk_compare
 __all__ = [
     "SignalIndex",
     "SignalType",
+    "computed_from",
     "exact_signal_type_names",
     "get_signal_type",
     "register_signal_type",
@@ -70,6 +71,14 @@ class SignalType(Protocol):
     @property
     def default_threshold(self) -> int: ...
 
+    @property
+    def media(self) -> tuple[str, ...]:
+        """The file kinds (``image``, ``video``, ``other``) this signal is computed from."""
+
+    @property
+    def frame_list(self) -> bool:
+        """Whether a signal is a list of timed frames (stored as such, not as one string)."""
+
     def normalize(self, signal: str) -> str:
         """Canonical form of a signal; raises ``InvalidSignal`` when malformed."""
 
@@ -97,6 +106,8 @@ class CryptoSignal:
     hex_length: int
     implemented: bool = True
     default_threshold: int = 0
+    media: tuple[str, ...] = ("image", "video", "other")
+    frame_list: bool = False
 
     def normalize(self, signal: str) -> str:
         text = signal.strip().lower()
@@ -129,6 +140,8 @@ class PdqSignal:
     name: str = "pdq"
     implemented: bool = True
     default_threshold: int = PDQ_MATCH_THRESHOLD
+    media: tuple[str, ...] = ("image",)
+    frame_list: bool = False
 
     def normalize(self, signal: str) -> str:
         return normalize_pdq_hex(signal)
@@ -211,6 +224,8 @@ class VpdqSignal:
     name: str = "vpdq"
     implemented: bool = True
     default_threshold: int = PDQ_MATCH_THRESHOLD
+    media: tuple[str, ...] = ("video",)
+    frame_list: bool = True
     query_match_pct: float = 80.0
     bank_match_pct: float = 0.0
 
@@ -258,6 +273,11 @@ class TmkSignal:
     name: str = "tmk"
     implemented: bool = True
     default_threshold: int = 30  # distance = 100 * (1 - level 2 score)
+    # Videos only. It costs ~45% more CPU than vPDQ alone in the same decoding pass
+    # (15 small frames a second; benchmarks/media_video.py), and catches re-encoded and
+    # re-edited copies whose single frames drift too far for vPDQ.
+    media: tuple[str, ...] = ("video",)
+    frame_list: bool = False
 
     def normalize(self, signal: str) -> str:
         return TmkHash.from_signal(signal).to_signal()
@@ -306,6 +326,8 @@ class ReservedSignal:
     implemented: bool = False
     default_threshold: int = 0
     max_length: int = 4096
+    media: tuple[str, ...] = ("image",)
+    frame_list: bool = False
 
     def normalize(self, signal: str) -> str:
         text = signal.strip()
@@ -375,3 +397,9 @@ def signal_type_names() -> list[str]:
 def exact_signal_type_names() -> list[str]:
     """The implemented types matched by equality alone (threshold 0: the cryptographic hashes)."""
     return [s.name for s in signal_types(implemented_only=True) if s.default_threshold == 0]
+
+
+def computed_from(kind: str) -> list[str]:
+    """The implemented signal types computed from a file of ``kind`` (``image``, ``video``,
+    ``other``), in registration order: what hashing a file of that kind should yield."""
+    return [s.name for s in signal_types(implemented_only=True) if kind in s.media]
