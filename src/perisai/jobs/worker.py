@@ -62,18 +62,29 @@ class JobSpec:
     func: Callable[..., None]
     queue: str
     retry: RetryStrategy
+    # Periodic jobs: procrastinate's cron (5 fields, or 6 with seconds last); the worker defers
+    # them itself and calls the function with `timestamp` (the scheduled time, Unix seconds).
+    cron: str | None = None
 
 
 JOBS: dict[str, JobSpec] = {}
 
 
 def job(
-    name: str, *, queue: str = "default", retry: RetryStrategy = DEFAULT_RETRY
+    name: str,
+    *,
+    queue: str = "default",
+    retry: RetryStrategy = DEFAULT_RETRY,
+    cron: str | None = None,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a synchronous job function under a stable name (the name is what is queued)."""
+    """Register a synchronous job function under a stable name (the name is what is queued).
+
+    With `cron` the worker also defers it on that schedule (once per tick across all workers:
+    procrastinate records each periodic defer) and passes `timestamp=` to the function.
+    """
 
     def register(func: Callable[..., None]) -> Callable[..., None]:
-        JOBS[name] = JobSpec(name=name, func=func, queue=queue, retry=retry)
+        JOBS[name] = JobSpec(name=name, func=func, queue=queue, retry=retry, cron=cron)
         return func
 
     return register
@@ -97,7 +108,15 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
         )
     )
     for spec in JOBS.values():
-        app.task(name=spec.name, queue=spec.queue, retry=spec.retry)(spec.func)
+        # A periodic job waits at most once in the queue: a slow run is not piled up behind.
+        task = app.task(
+            name=spec.name,
+            queue=spec.queue,
+            retry=spec.retry,
+            queueing_lock=spec.name if spec.cron else None,
+        )(spec.func)
+        if spec.cron:
+            app.periodic(cron=spec.cron)(task)
     return app
 
 

@@ -5,4 +5,7 @@ from perisai.manifest import Command, Manifest
 MANIFEST = Manifest(
     name="monitoring",
     commands=(Command("monitoring", "perisai.monitoring.cli:app"),),
+    models=("perisai.monitoring.models",),
+    jobs=("perisai.monitoring.tasks",),
+    tasks=("monitoring.rollup",),
 )
