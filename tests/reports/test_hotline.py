@@ -77,6 +77,41 @@ def test_anonymous_report_is_stored_and_gets_a_receipt_code(
     assert (audit.action, audit.actor_kind) == ("report.submit", "public")
 
 
+@pytest.mark.parametrize(("path", "name"), [("/lapor", "Pulau Pinang"), ("/report", "Penang")])
+def test_the_optional_state_lists_the_16_states_and_territories(
+    client: TestClient, path: str, name: str
+) -> None:
+    page = client.get(path).text
+    assert '<label for="state">' in page
+    assert page.count('<option value="MY-') == 16
+    assert f'<option value="MY-07">{name}</option>' in page
+
+
+def test_the_chosen_state_becomes_the_reports_jurisdiction(client: TestClient, db: Session) -> None:
+    status, text = _send(client, state="MY-13")
+    assert status == 201
+    found = CODE.search(text)
+    assert found is not None
+    report = db.scalars(
+        select(Report).where(Report.receipt_code_sha256 == receipt_code_sha256(found.group(1)))
+    ).one()
+    assert report.jurisdiction == "MY-13"
+    status, text = _send(client)
+    assert status == 201
+    found = CODE.search(text)
+    assert found is not None
+    unsaid = db.scalars(
+        select(Report).where(Report.receipt_code_sha256 == receipt_code_sha256(found.group(1)))
+    ).one()
+    assert unsaid.jurisdiction is None
+
+
+def test_a_refused_form_keeps_the_chosen_state(client: TestClient) -> None:
+    status, page = _send(client, "/lapor", kind="", state="MY-12")
+    assert status == 422
+    assert '<option value="MY-12" selected>Sabah</option>' in page
+
+
 def test_optional_contact_is_sealed(client: TestClient, db: Session, runtime: Runtime) -> None:
     status, text = _send(client, contact_email="saksi@example.my", contact_name="Saksi")
     assert status == 201
@@ -192,6 +227,9 @@ def test_status_shows_the_public_stages_and_no_internal_detail(
         ({"kind": ""}, 422),
         ({"kind": "anything-else"}, 422),
         ({"chat": "\x00\x01"}, 422),
+        ({"state": "MY-17"}, 422),
+        ({"state": "Selangor"}, 422),
+        ({"state": "MY-10\x00"}, 422),
         ({"submission_id": "short"}, 403),
         ({"csrf_token": "forged"}, 403),
     ],

@@ -40,6 +40,7 @@ from perisai.reports.identifiers import FieldError
 from perisai.reports.models import ReporterKind
 from perisai.reports.public_status import STAGES, public_stage
 from perisai.reports.schemas import ReportIn
+from perisai.reports.states import STATES
 from perisai.web.cookies import secure_cookie_dropped
 from perisai.web.i18n import register, translate
 from perisai.web.templating import make_templates
@@ -185,6 +186,9 @@ def _render(
     other = "en" if lang == "ms" else "ms"
     page = {
         "lang": lang,
+        "states": [
+            (code, names[0] if lang == "ms" else names[1]) for code, names in STATES.items()
+        ],
         "t": lambda key, **values: translate(key, lang, **values),
         "demo": request.app.state.runtime.settings.demo,
         "csrf_token": token,
@@ -281,6 +285,12 @@ def _report_body(form: Any) -> dict[str, Any]:
     if kind is None:
         raise FormProblem("hotline.need_kind")
     body: dict[str, Any] = {"incident": {"type": kind}, "urls": urls}
+    state = _field(form, "state")
+    if state:
+        # Optional; the report's jurisdiction (ISO 3166-2:MY), which monitoring counts by.
+        if state not in STATES:
+            raise FormProblem("hotline.bad_state")
+        body["jurisdiction"] = state
     if description:
         body["additional_info"] = description
     if chat:
@@ -301,7 +311,7 @@ def _contact(form: Any) -> dict[str, str]:
 
 def _kept(form: Any) -> dict[str, str]:
     """Everything typed, for the form shown again after a problem (nothing is lost)."""
-    kept = {key: _field(form, key) for key in ("urls", "description", "kind", "chat")}
+    kept = {key: _field(form, key) for key in ("urls", "description", "kind", "chat", "state")}
     kept.update({f"contact_{k}": v for k, v in _contact(form).items()})
     return kept
 

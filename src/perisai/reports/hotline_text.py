@@ -28,6 +28,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Bahan lucah dihantar kepada kanak-kanak",
         "en": "Obscene material sent to a child",
     },
+    "hotline.state": {
+        "ms": "Negeri (pilihan)",
+        "en": "State (optional)",
+    },
+    "hotline.state.hint": {
+        "ms": "Di negeri mana kanak-kanak atau kejadian itu, jika anda tahu.",
+        "en": "Which state the child or the incident is in, if you know.",
+    },
+    "hotline.state.none": {
+        "ms": "Tidak tahu / tidak mahu nyatakan",
+        "en": "Don't know / prefer not to say",
+    },
+    "hotline.bad_state": {
+        "ms": "Pilih negeri daripada senarai, atau biarkan kosong.",
+        "en": "Choose a state from the list, or leave it empty.",
+    },
     "hotline.description": {
         "ms": "Terangkan apa yang anda lihat dan di mana",
         "en": "Describe what you saw and where",
