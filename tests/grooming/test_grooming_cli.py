@@ -47,6 +47,7 @@ def test_score_jsonl_emits_contract_shape(tmp_path: Path) -> None:
         "suspect",
         "first_flag_message",
         "signals",
+        "learned",
     }
     assert out[0]["flag"] is False
     assert out[1]["flag"] is True
@@ -172,3 +173,30 @@ def test_eval_robustness_reports_padding_and_hint_tests(tmp_path: Path) -> None:
     assert set(report["per_origin"]) <= {"hand", "generated"}
     human = runner.invoke(app, ["eval", "--jsonl", str(path), "--split", "all", "--robustness"])
     assert "padding test" in human.stdout and "hint test" in human.stdout
+
+
+def test_train_with_a_calibration_set_apart_and_a_fixed_threshold(tmp_path: Path) -> None:
+    records = (DATA / "calibration" / "cal.jsonl").read_text("utf-8").splitlines()
+    grooming = [r for r in records if '"label": "grooming"' in r][:15]
+    benign = [r for r in records if '"label": "benign"' in r][:25]
+    calibration = tmp_path / "cal.jsonl"
+    calibration.write_text("\n".join(grooming + benign) + "\n")
+    out = tmp_path / "m.json"
+    common = ["train", "--jsonl", str(DATA / "devset.jsonl"), "--out", str(out), "--json"]
+    result = runner.invoke(
+        app,
+        [*common, "--calibration-jsonl", str(calibration), "--learned-layer", "--threshold", "0.6"],
+    )
+    assert result.exit_code == 0, result.output
+    assert rows(result.stdout)[0]["threshold"] == 0.6
+    model = json.loads(out.read_text())
+    assert model["threshold"] == 0.6
+    assert model["learned"] is not None
+    assert "calibration:cal.jsonl" in model["metadata"]["source"]
+
+    bad = runner.invoke(app, [*common, "--threshold", "1.5"])
+    assert bad.exit_code == 2 and "--threshold" in bad.stderr
+    sealed = runner.invoke(
+        app, [*common, "--calibration-jsonl", str(DATA / "heldout" / "test.jsonl")]
+    )
+    assert sealed.exit_code == 2 and "test set" in sealed.stderr

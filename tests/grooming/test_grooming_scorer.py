@@ -164,8 +164,18 @@ def test_each_message_costs_the_same_however_long_the_chat(
 
 def test_assessment_dict_has_exactly_the_contract_keys(scorer: GroomingScorer) -> None:
     d = assessment_to_dict(scorer.score(Conversation("g1", GROOMING)))
-    assert set(d) == {"id", "risk", "flag", "stage", "suspect", "first_flag_message", "signals"}
+    assert set(d) == {
+        "id",
+        "risk",
+        "flag",
+        "stage",
+        "suspect",
+        "first_flag_message",
+        "signals",
+        "learned",  # v2.1: the learned layer's counted hits, [] when there are none
+    }
     assert set(d["signals"][0]) == {"message", "kind", "stage", "evidence", "lang"}
+    assert all(set(h) == {"message", "evidence", "probability"} for h in d["learned"])
 
 
 NEUTRAL = ["haha", "ok", "lol", "hmm ok", "dah makan?", "nice", "ok la", "hahaha"]

@@ -38,18 +38,10 @@ def test_the_set_is_not_trivially_easy(figures: dict[str, Any]) -> None:
     assert figures["f0_5"] < 0.99 or figures["roc_auc"] < 0.999
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 target (>= 70 % flagged by the first image/camera/meeting request) not "
-    "reached at the packaged threshold: about 65 % (see docs/grooming.md)",
-)
 def test_early_warning_before_the_first_request(figures: dict[str, Any]) -> None:
+    # issue 14: >= 70 % flagged no later than the first image/camera/meeting request
     early = figures["early_detection"]["flagged_by_first_contact_request"]
     assert early >= 0.70
-
-
-def test_early_warning_is_not_far_off(figures: dict[str, Any]) -> None:
-    assert figures["early_detection"]["flagged_by_first_contact_request"] >= 0.6
 
 
 def test_padding_with_neutral_messages_adds_at_most_two_points(figures: dict[str, Any]) -> None:
@@ -78,8 +70,8 @@ def test_better_than_the_v1_baseline(figures: dict[str, Any]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 14 target F0.5 >= 0.9 not reached: held-out test F0.5 is about 0.87 "
-    "(precision about 0.90, recall about 0.79; see docs/grooming.md)",
+    reason="issue 14 target F0.5 >= 0.9 not reached: held-out test F0.5 is about 0.895 "
+    "(precision about 0.895, recall about 0.895; see docs/grooming.md)",
 )
 def test_f05_reaches_the_issue_target(figures: dict[str, Any]) -> None:
     assert figures["f0_5"] >= 0.9

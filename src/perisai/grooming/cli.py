@@ -6,12 +6,16 @@ Heavy imports (scikit-learn, numpy) stay inside the commands so `perisai --help`
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from perisai import clikit
+
+if TYPE_CHECKING:
+    from perisai.grooming.dataset import Labelled
 
 app = typer.Typer(help="Grooming-risk scoring of chat conversations.", no_args_is_help=True)
 
@@ -118,6 +122,19 @@ def train_command(
             "never pass the held-out test file.",
         ),
     ] = None,
+    calibration_jsonl: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--calibration-jsonl",
+            help="Chats written apart from the lexicon (repeatable): the learned layer never "
+            "trains on them, the combiner learns from them how far to trust it; --dev-jsonl "
+            "files then train the layer too.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", help="Flag threshold to store instead of the CV choice."),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Artefact to write.")] = None,
     learned_layer: Annotated[
         bool,
@@ -132,11 +149,13 @@ def train_command(
 
     Records whose `split` is "test" are never trained on.
     """
-    from perisai.grooming.dataset import Labelled, load_jsonl, load_pan
+    from perisai.grooming.dataset import load_jsonl, load_pan
     from perisai.grooming.model import PACKAGED_ARTEFACT, save_model
     from perisai.grooming.models import GroomingInputError
     from perisai.grooming.training import train
 
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        clikit.fail(f"--threshold must be between 0 and 1, got {threshold}")
     if (pan_xml is None) != (pan_predators is None):
         clikit.fail("--pan-xml and --pan-predators go together")
     if pan_xml is None and not jsonl and not dev_jsonl:
@@ -152,15 +171,16 @@ def train_command(
             sources.append(f"jsonl:{path.name}")
         held_out = sum(1 for item in items if item.split == "test")
         items = [item for item in items if item.split != "test"]
-        calibration: list[Labelled] = []
-        for path in dev_jsonl or []:
-            if "test" in path.stem:
-                clikit.fail(f"{path}: refusing to train on a file named like a test set")
-            calibration += load_jsonl(path)
-            sources.append(f"dev:{path.name}")
+        dev = _load_not_test(dev_jsonl, "dev", sources)
+        apart = _load_not_test(calibration_jsonl, "calibration", sources)
+        # With a calibration set apart, the dev chats train the layer too; without one they
+        # are the layer's apart set, as before.
+        items, calibration = ([*items, *dev], apart) if apart else (items, dev)
         model = train(
             items, source=",".join(sources), calibration=calibration, learned_layer=learned_layer
         )
+        if threshold is not None:
+            model = replace(model, threshold=threshold)
     except GroomingInputError as exc:
         clikit.fail(str(exc))
     target = out or Path(__file__).parent / "data" / PACKAGED_ARTEFACT
@@ -176,6 +196,20 @@ def train_command(
         clikit.emit(summary)
     else:
         typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+
+
+def _load_not_test(paths: list[Path] | None, role: str, sources: list[str]) -> list[Labelled]:
+    """Records of `paths` whatever their split (dev and calibration files are training data),
+    refusing any file named like a test set."""
+    from perisai.grooming.dataset import load_jsonl
+
+    records: list[Labelled] = []
+    for path in paths or []:
+        if "test" in path.stem:
+            clikit.fail(f"{path}: refusing to train on a file named like a test set")
+        records += load_jsonl(path)
+        sources.append(f"{role}:{path.name}")
+    return records
 
 
 @app.command("eval")

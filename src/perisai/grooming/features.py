@@ -15,9 +15,11 @@ The state is updated once per message in O(kinds + authors) and never re-reads o
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from perisai.grooming.models import AuthorHint, Message, Signal
+from perisai.grooming.models import AuthorHint, LearnedHit, Message, Signal
 from perisai.grooming.signals import MessageAnalysis
 from perisai.grooming.taxonomy import (
     CONTACT_REQUEST_KINDS,
@@ -31,9 +33,11 @@ from perisai.grooming.taxonomy import (
 _LATE_STAGE = STAGE_ORDER["exclusivity_isolation"]
 _SIGNAL_CAP = 3  # repeating one kind says less than adding kinds
 _RECENT = 40  # messages: evidence older than this no longer counts as "recent" (decay)
-_NIGHT = (22, 5)
+_NIGHT = (22, 5)  # local hours [22:00, 05:00): late-night contact
 LEARNED_HIT = 0.5  # the learned layer's probability for a message to count as a hit
-LEARNED_STRONG = 0.8  # local hours [22:00, 05:00): late-night contact
+LEARNED_STRONG = 0.8
+_SHOWN_HITS = 10  # learned hits kept per author for the explanation (the features cap at 3)
+_SHOWN_CHARS = 300  # a hit's evidence is its message, up to this many characters
 
 # Direction of each feature's weight: +1 never lowers risk, -1 never raises it, 0 learned freely.
 FEATURE_SIGNS: dict[str, int] = {
@@ -78,6 +82,7 @@ class AuthorState:
     late_night: bool = False
     learned_hits: int = 0
     learned_strong: int = 0
+    hits: list[LearnedHit] = field(default_factory=list)  # the first _SHOWN_HITS, for display
 
 
 def _is_night(message: Message) -> bool:
@@ -97,6 +102,9 @@ class ConversationState:
     authors: dict[str, AuthorState] = field(default_factory=dict)
     kind_totals: dict[str, int] = field(default_factory=dict)
     quoted: int = 0
+    suspicious: bool = False  # the lexicon has found something (a signal, weak or explained)
+    # Messages before that, not yet scored by the learned layer: (author, index, text).
+    pending: deque[tuple[str, int, str]] = field(default_factory=lambda: deque(maxlen=_RECENT))
     signals: list[Signal] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
 
@@ -118,17 +126,13 @@ class ConversationState:
         state.minor_cue |= analysis.minor_cue
         state.adult_cue |= analysis.adult_cue
         self.quoted += analysis.quoted_signals
+        self.suspicious = self.suspicious or self.layer_runs(analysis)
         # A hit never undoes an explanation: a message whose signal its own words explained
         # (a photo *of the stove*) or that quotes warning phrases is not counted again.
         # (In training's explanation-blind pass the explained message counts, as it would if
         # the explanation were worded in a way the lists do not know.)
-        if (
-            learned >= LEARNED_HIT
-            and not analysis.quoted_signals
-            and (self.ignore_explanations or not analysis.explained)
-        ):
-            state.learned_hits += 1
-            state.learned_strong += learned >= LEARNED_STRONG
+        if not analysis.quoted_signals and (self.ignore_explanations or not analysis.explained):
+            self._hit(state, index, author, message.text, learned)
         if self.ignore_explanations:
             for kind in analysis.explained:
                 self._count(state, kind, index)
@@ -145,6 +149,41 @@ class ConversationState:
             if _is_night(message):
                 state.late_night = True
         return cue_changed or new_author or bool(analysis.signals)
+
+    def learned(
+        self,
+        message: Message,
+        index: int,
+        analysis: MessageAnalysis,
+        score: Callable[[int, str], float],
+    ) -> tuple[float, bool]:
+        """The learned layer's probability for this message (0 while the conversation has no
+        lexicon evidence: the message is kept, up to the last 40, and scored, with its hit
+        counted for its author, when the first evidence arrives), and whether earlier messages
+        were scored now (other authors' features may have changed)."""
+        if not self.layer_runs(analysis):
+            if not analysis.quoted_signals:
+                self.pending.append((message.author, index, message.text))
+            return 0.0, False
+        backfilled = bool(self.pending)
+        for author, earlier, text in self.pending:
+            self._hit(self.authors[author], earlier, author, text, score(earlier, text))
+        self.pending.clear()
+        return score(index, message.text), backfilled
+
+    def _hit(self, state: AuthorState, index: int, author: str, text: str, p: float) -> None:
+        if p >= LEARNED_HIT:
+            state.learned_hits += 1
+            state.learned_strong += p >= LEARNED_STRONG
+            if len(state.hits) < _SHOWN_HITS:
+                shown = text[:_SHOWN_CHARS]
+                state.hits.append(LearnedHit(index, author, shown, (0, len(shown)), round(p, 3)))
+
+    def layer_runs(self, analysis: MessageAnalysis) -> bool:
+        """Whether the learned layer scores this message: only once the lexicon has found
+        something in the conversation (from this message on), so chats with no indicator at
+        all, most of a platform's traffic, cost only the fast layer."""
+        return self.suspicious or bool(analysis.signals or analysis.explained)
 
     def _count(self, state: AuthorState, kind: str, index: int) -> None:
         previous = state.kind_counts.get(kind, 0)
@@ -173,6 +212,12 @@ class ConversationState:
             return hint.is_adult
         state = self.authors.get(author)
         return state is not None and state.adult_cue and not state.minor_cue
+
+    def shown_hits(self, author: str | None) -> list[LearnedHit]:
+        """The learned layer's hits that count for `author` (corroborated: only when the
+        lexicon has evidence of theirs), to show beside the lexicon's signals."""
+        state = self.authors.get(author) if author is not None else None
+        return list(state.hits) if state is not None and state.kind_counts else []
 
     def features(self, author: str | None) -> list[float]:
         """The evidence vector of `author` as the suspect, in FEATURE_NAMES order."""

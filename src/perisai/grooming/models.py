@@ -80,6 +80,18 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedHit:
+    """A message the learned layer scored as an indicator (a wording the lexicon may not know):
+    the evidence is the message itself (`span` over its original text, truncated for display)."""
+
+    message: int
+    author: str
+    evidence: str
+    span: tuple[int, int]
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """The verdict on a conversation (or on the prefix fed so far, when streaming).
 
@@ -95,3 +107,6 @@ class Assessment:
     first_flag_message: int | None
     signals: list[Signal]
     languages: list[str]
+    # The suspect's messages the learned layer counted as evidence (added in v2.1; empty
+    # without the layer): with `signals`, every message that raised the risk.
+    learned: list[LearnedHit] = field(default_factory=list)

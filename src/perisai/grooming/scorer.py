@@ -40,6 +40,7 @@ class ConversationStream:
         self._suspect: str | None = None
         self._peak_risk = 0.0
         self._first_flag: int | None = None
+        self._empty: float | None = None  # risk with no suspect, until the state changes
 
     @property
     def first_flag_message(self) -> int | None:
@@ -60,8 +61,8 @@ class ConversationStream:
         index = self._state.messages
         state = self._state
         analysis = analyse_message(index, message)
-        learned = self._model.learned(message.text[:MAX_MESSAGE_CHARS])
-        others_changed = state.update(message, analysis, learned)
+        learned, backfilled = state.learned(message, index, analysis, self._learned)
+        others_changed = state.update(message, analysis, learned) or backfilled
         if (
             not analysis.signals
             and not analysis.explained
@@ -69,6 +70,7 @@ class ConversationStream:
             and learned < LEARNED_HIT
         ):
             return  # no new evidence: nobody's risk can have changed
+        self._empty = None
         authors = list(state.authors) if others_changed else [message.author]
         for author in authors:
             if state.has_evidence(author):
@@ -85,6 +87,9 @@ class ConversationStream:
         self._peak_risk = max(self._peak_risk, risk)
         if self._first_flag is None and risk >= self._threshold:
             self._first_flag = index
+
+    def _learned(self, _index: int, text: str) -> float:
+        return self._model.learned(text[:MAX_MESSAGE_CHARS])
 
     def assessment(self) -> Assessment:
         state = self._state
@@ -103,10 +108,13 @@ class ConversationStream:
             first_flag_message=self._first_flag,
             signals=list(state.signals),
             languages=list(state.languages),
+            learned=state.shown_hits(suspect),
         )
 
     def _empty_risk(self) -> float:
-        return self._model.probability(self._state.features(None))
+        if self._empty is None:
+            self._empty = self._model.probability(self._state.features(None))
+        return self._empty
 
 
 class GroomingScorer:

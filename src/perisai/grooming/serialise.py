@@ -41,6 +41,10 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
             }
             for s in a.signals
         ],
+        "learned": [
+            {"message": h.message, "evidence": h.evidence, "probability": h.probability}
+            for h in a.learned
+        ],
     }
 
 

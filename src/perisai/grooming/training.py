@@ -87,9 +87,12 @@ def _samples(
     )
     samples: list[Sample] = []
     label = 1 if item.grooming else 0
+    scores = learned
     for index, message in enumerate(item.conversation.messages):
         analysis = analyse_message(index, message)
-        p = learned[index] if learned is not None else 0.0
+        p = 0.0
+        if scores is not None:
+            p, _ = state.learned(message, index, analysis, lambda i, _text: scores[i])
         state.update(message, analysis, p)
         if label == 0 and (analysis.signals or analysis.explained or p >= LEARNED_HIT):
             samples.append(Sample(state.features(message.author), 0, group))
