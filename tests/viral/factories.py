@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ from perisai.media import pdq_of_image
 from perisai.reports.models import Report
 from perisai.reports.schemas import ReportIn
 from perisai.reports.service import canonical_sha256, submit
+from perisai.runtime import Runtime
+from perisai.viral.index import ClusterIndex
+from perisai.viral.models import ViralCluster
+from perisai.viral.tasks import cluster_and_check, thresholds_of
 
 BRIDGE = PDQ / "bridge-mods"
 ORIGINAL = BRIDGE / "aaa-orig.jpg"
@@ -35,6 +40,7 @@ COPIES = (
     BRIDGE / "blur-a-little.jpg",
 )
 OTHER = PDQ / "misc-images" / "small.jpg"  # an unrelated picture
+PLATFORMS = ("ExampleChat", "PhotoShare", "ClipTok")
 _serial = itertools.count(1)
 
 
@@ -76,12 +82,15 @@ def report_of(
     account: str | None = None,
     received_at: datetime | None = None,
     pdq: bool = True,
+    url: str | None = None,
 ) -> Report:
     """A report from ``platform`` naming ``account``, with one picture whose PDQ is stored as
     enrichment stores it (``pdq=False``: declared hashes only, as before an upload)."""
     raw = body(files=[declaration("photo.jpg", content)])
     raw["incident"]["platform"] = platform
     raw["reported_accounts"] = [{"platform": platform, "screen_name": account}] if account else []
+    if url:
+        raw["urls"] = [url]
     report = _stored(db, keyring, raw)
     if received_at is not None:
         report.received_at = received_at
@@ -104,3 +113,24 @@ def add_pdq(db: Session, report: Report, content: bytes) -> None:
         )
     )
     db.flush()
+
+
+def viral_cluster(db: Session, runtime: Runtime, platforms: Sequence[str] = PLATFORMS) -> str:
+    """Copies of one picture reported from ``platforms`` within an hour, clustered and checked:
+    a viral cluster with its alert and proposals; its public id."""
+    index = ClusterIndex()
+    pictures = [ORIGINAL, *COPIES]
+    start = datetime.now(UTC) - timedelta(hours=2)
+    for n, platform in enumerate(platforms):
+        report = report_of(
+            db,
+            runtime.keyring,
+            image_bytes(pictures[n % len(pictures)]),
+            platform=platform,
+            account=f"poster{n}",
+            received_at=start + timedelta(minutes=10 * n),
+            url=f"https://{platform.lower()}.example/p/{n}",
+        )
+        cluster_and_check(db, index, thresholds_of(runtime.settings), report.id)
+    found = db.scalars(select(ViralCluster.public_id).where(ViralCluster.alerted_at.is_not(None)))
+    return found.one()
