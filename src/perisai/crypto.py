@@ -108,3 +108,46 @@ class Keyring:
 
     def open_text(self, sealed: bytes, associated: str) -> str:
         return self.open(sealed, associated.encode("utf-8")).decode("utf-8")
+
+
+# --- per-subject data keys (crypto-shredding) ---------------------------------------------------
+# A subject (one child's record, one victim named in a report) gets one data key of its own,
+# stored only wrapped by the master key. Every value of that subject is sealed with it. Destroying
+# the wrapped key (the row that holds it) makes every copy of those values unreadable at once:
+# the tables, the write-ahead log, dumps and exports all hold only ciphertext under that key.
+
+
+def new_data_key() -> bytes:
+    """A fresh random 256-bit data key for one subject."""
+    return AESGCM.generate_key(bit_length=256)
+
+
+def wrap_key(keyring: Keyring, data_key: bytes, associated: str) -> bytes:
+    """The data key sealed by the master key, bound to its subject (``associated``)."""
+    if len(data_key) != KEY_BYTES:
+        raise ValueError(f"a data key must be exactly {KEY_BYTES} bytes")
+    return keyring.seal(data_key, associated.encode("utf-8"))
+
+
+def unwrap_key(keyring: Keyring, wrapped: bytes, associated: str) -> bytes:
+    key = keyring.open(wrapped, associated.encode("utf-8"))
+    if len(key) != KEY_BYTES:
+        raise DecryptionError("the wrapped value is not a data key")
+    return key
+
+
+def seal_with_key(data_key: bytes, plaintext: bytes, associated: str) -> bytes:
+    """AES-256-GCM under a subject's data key: version byte, nonce, ciphertext and tag."""
+    nonce = os.urandom(NONCE_BYTES)
+    body = AESGCM(data_key).encrypt(nonce, plaintext, associated.encode("utf-8"))
+    return bytes([FORMAT_VERSION]) + nonce + body
+
+
+def open_with_key(data_key: bytes, sealed: bytes, associated: str) -> bytes:
+    if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[0] != FORMAT_VERSION:
+        raise DecryptionError("not a value sealed with a subject key")
+    nonce, body = sealed[1 : 1 + NONCE_BYTES], sealed[1 + NONCE_BYTES :]
+    try:
+        return AESGCM(data_key).decrypt(nonce, body, associated.encode("utf-8"))
+    except InvalidTag:
+        raise DecryptionError("authentication failed") from None

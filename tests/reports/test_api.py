@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +21,12 @@ from tests.reports.factories import (
 
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM
+from perisai.crypto import DecryptionError
 from perisai.identity.models import ApiKey
 from perisai.identity.permissions import Scope
 from perisai.identity.service import revoke_api_key
 from perisai.reports.models import Report, ReportIdentifier, ReportVictim
+from perisai.reports.victimseal import open_victim
 from perisai.runtime import Runtime
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
@@ -69,9 +72,13 @@ def test_victims_are_sealed_and_bound_to_their_report(
     victim = db.scalars(
         select(ReportVictim).join(Report).where(Report.public_id == report_id)
     ).one()
-    assert b"Siti" not in victim.sealed
-    opened = json.loads(runtime.keyring.open_text(victim.sealed, f"report:{report_id}:victim:0"))
-    assert opened["name"] == "Siti Contoh"
+    assert victim.sealed is not None and b"Siti" not in victim.sealed
+    # Under a data key of this victim's own, wrapped by the master key (crypto-shredding).
+    assert victim.key_sealed is not None
+    with pytest.raises(DecryptionError):
+        runtime.keyring.open_text(victim.sealed, f"report:{report_id}:victim:0")
+    opened = open_victim(runtime.keyring, report_id, victim)
+    assert opened is not None and opened["name"] == "Siti Contoh"
     assert opened["age"] == 12
 
 

@@ -27,7 +27,8 @@ from perisai.reports.imports import (
     import_cybertip,
 )
 from perisai.reports.models import Report, ReportFile
-from perisai.reports.service import details_binding, victim_binding
+from perisai.reports.service import details_binding
+from perisai.reports.victimseal import open_victim
 from perisai.testing.database import drop_database, migrated_database
 
 KEYRING = Keyring(master=bytes(range(32)))
@@ -54,8 +55,8 @@ def test_what_is_stored_and_what_is_sealed(db: Session) -> None:
     imported = import_cybertip(db, keyring=KEYRING, actor=SYSTEM, raw=FULL, file_details=FILES,
                                zone=parse_zone("+08:00"))  # fmt: skip
     report = _report(db, imported.submitted.receipt.report_id)
-    victim = json.loads(KEYRING.open_text(report.victims[0].sealed,
-                                          victim_binding(report.public_id, 0)))  # fmt: skip
+    victim = open_victim(KEYRING, report.public_id, report.victims[0])
+    assert victim is not None
     assert (victim["date_of_birth"], victim["user_id"], victim["screen_names"]) == (
         "2014-04-05", "u-4004", ["siti_c"])  # fmt: skip
     assert victim["ip_events"][0]["ip"] == "203.0.113.10"

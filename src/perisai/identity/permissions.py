@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     CASES_WRITE = "cases:write"
     EVIDENCE_REVEAL = "evidence:reveal"
     VICTIMS_READ = "victims:read"
+    VICTIMS_ERASE = "victims:erase"  # crypto-shred a child's identity (perisai.victims)
     BANKS_MANAGE = "banks:manage"
     DASHBOARD_VIEW = "dashboard:view"
     CLASS_SESSIONS = "education:class-sessions"  # start class quizzes, see their aggregates
@@ -52,7 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.INVESTIGATOR: frozenset(
         _ANALYST | {Permission.EVIDENCE_REVEAL, Permission.VICTIMS_READ, Permission.BANKS_MANAGE}
     ),
-    Role.SUPERVISOR: frozenset(_ANALYST | {Permission.DASHBOARD_VIEW}),
+    Role.SUPERVISOR: frozenset(_ANALYST | {Permission.DASHBOARD_VIEW, Permission.VICTIMS_ERASE}),
     Role.CASEWORKER: frozenset(
         {
             Permission.HOME_VIEW,

@@ -27,6 +27,7 @@ from perisai.reports.identifiers import FieldError
 from perisai.reports.models import Report, ReporterKind
 from perisai.reports.parties import Reporter
 from perisai.reports.schemas import ReportIn
+from perisai.reports.victimseal import open_victim
 
 NCMEC_CLIENT = "import:ncmec"
 
@@ -100,12 +101,8 @@ class ExportError(ValueError):
 
 def stored_report_in(report: Report, keyring: Keyring) -> ReportIn:
     """The report as a ``ReportIn`` again, victims and intended recipients unsealed."""
-    victims = [
-        json.loads(
-            keyring.open_text(v.sealed, service.victim_binding(report.public_id, v.position))
-        )
-        for v in report.victims
-    ]
+    # A shredded victim (erased child) is exported as an empty victim block: nothing is left.
+    victims = [open_victim(keyring, report.public_id, v) or {} for v in report.victims]
     sealed: dict[str, Any] = {}
     if report.details_sealed is not None:
         binding = service.details_binding(report.public_id)

@@ -98,7 +98,14 @@ class Report(CreatedAt, Base):
 
 
 class ReportVictim(Base):
-    """One victim's details as sealed JSON, bound to ``report:<public_id>:victim:<position>``."""
+    """One victim's details as sealed JSON, bound to ``report:<public_id>:victim:<position>``.
+
+    Sealed under a data key of this victim's own (``key_sealed``, wrapped by the master key), so
+    that erasing the child destroys the key and every copy of ``sealed`` with it
+    (crypto-shredding, docs/victims.md). Rows from before per-victim keys have no ``key_sealed``
+    and were sealed by the master key directly. ``age`` and ``identified`` are what triage reads,
+    so that no job needs the plaintext.
+    """
 
     __tablename__ = "report_victim"
     __table_args__ = (UniqueConstraint("report_id", "position", name="uq_report_victim_position"),)
@@ -106,7 +113,13 @@ class ReportVictim(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # NULL once shredded (erasure or retention); ``shredded_at`` says when.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The stated age, or the top of a stated range; whether any identifying detail was given.
+    age: Mapped[int | None] = mapped_column(Integer)
+    identified: Mapped[bool | None] = mapped_column(Boolean)
+    shredded_at: Mapped[datetime | None]
 
     report: Mapped[Report] = relationship(back_populates="victims")
 

@@ -39,6 +39,7 @@ from perisai.reports.models import (
     ReportVictim,
 )
 from perisai.reports.schemas import FileDeclaration, Receipt, ReportIn
+from perisai.reports.victimseal import seal_victim
 
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -85,10 +86,6 @@ class HotlineExtras:
 
 def contact_binding(public_id: str) -> str:
     return f"report:{public_id}:contact"
-
-
-def victim_binding(public_id: str, position: int) -> str:
-    return f"report:{public_id}:victim:{position}"
 
 
 def details_binding(public_id: str) -> str:
@@ -156,7 +153,7 @@ class PreparedReport:
     actor: Actor
     request_id: str | None
     report: dict[str, Any]
-    victims: list[bytes]
+    victims: list[dict[str, Any]]  # report_victim values (reports/victimseal.py)
     files: list[dict[str, Any]]
     identifiers: list[NormalisedIdentifier]
     ip_intel: list[dict[str, Any]] = field(default_factory=list)
@@ -255,8 +252,9 @@ def prepare(
         "details": _details(dumped, source),
         "details_sealed": _sealed_details(keyring, public_id, dumped, source),
     }
+    # Each victim under a data key of its own, so that erasing the child shreds every copy.
     victims = [
-        keyring.seal_text(json.dumps(victim, sort_keys=True), victim_binding(public_id, position))
+        seal_victim(keyring, public_id, position, victim)
         for position, victim in enumerate(dumped["victims"])
     ]
     return PreparedReport(
@@ -380,11 +378,7 @@ def _store_children(session: Session, created: list[tuple[int, PreparedReport]])
     children: list[tuple[Table, list[dict[str, Any]]]] = [
         (
             cast(Table, ReportVictim.__table__),
-            [
-                {"report_id": rid, "position": position, "sealed": sealed}
-                for rid, item in created
-                for position, sealed in enumerate(item.victims)
-            ],
+            [{"report_id": rid, **values} for rid, item in created for values in item.victims],
         ),
         (
             cast(Table, ReportFile.__table__),

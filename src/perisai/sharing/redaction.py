@@ -251,6 +251,143 @@ def authorize_reveal(
         raise NotVisible(f"{object_type} {object_id}")
 
 
+# --- the child's own record (perisai.victims): field groups, consent, need-to-know -----------
+
+
+class VictimGroup(enum.StrEnum):
+    """A part of a victim record that is shared (or not) as a whole."""
+
+    # Identity, sealed under the victim's own key.
+    NAME = "name"
+    BIRTH = "birth"
+    SCHOOL = "school"
+    CONTACT = "contact"
+    GUARDIAN = "guardian"
+    ONLINE = "online"
+    # Support (perisai.support): the plan, the interview register, counselling notes.
+    SUPPORT = "support"
+    INTERVIEWS = "interviews"
+    COUNSELLING = "counselling"
+
+
+IDENTITY_GROUPS = frozenset(
+    {
+        VictimGroup.NAME,
+        VictimGroup.BIRTH,
+        VictimGroup.SCHOOL,
+        VictimGroup.CONTACT,
+        VictimGroup.GUARDIAN,
+        VictimGroup.ONLINE,
+    }
+)
+# What consent can open to an agency (counselling notes and interviews never are).
+CONSENTABLE_GROUPS = IDENTITY_GROUPS | {VictimGroup.SUPPORT}
+# Schools: nothing unless the child and guardian agreed to it, group by group.
+SCHOOL_AGENCY = "MOE"
+
+
+@dataclass(frozen=True)
+class VictimFacts:
+    """What need-to-know reads about one victim record, loaded fresh for every answer."""
+
+    cases: tuple[CaseAccess, ...]  # the cases holding the reports that name the child
+    consents: Mapping[VictimGroup, frozenset[str]] = field(default_factory=dict)
+    erased: bool = False
+    in_triage: bool = False  # a linked report is in no case yet (the triage desk's)
+
+
+def _statutory(viewer: Viewer, facts: VictimFacts) -> bool:
+    """A victim-access grant holder on a linked case (JKM caseworker, PDRM investigator): the
+    law (Child Act 2001, criminal procedure), not consent, is why they know who the child is."""
+    return any(can_see_victim(viewer, case) for case in facts.cases)
+
+
+def _on_linked_case(viewer: Viewer, facts: VictimFacts) -> bool:
+    """A user of an agency a linked case is assigned or referred to (not the secretariat's
+    oversight alone) who reads victim data at all."""
+    return viewer.has(Permission.VICTIMS_READ) and any(
+        can_see_case(viewer, case) and viewer.agency in case.agencies for case in facts.cases
+    )
+
+
+def _consented(viewer: Viewer, facts: VictimFacts, group: VictimGroup) -> bool:
+    return viewer.agency is not None and viewer.agency in facts.consents.get(group, frozenset())
+
+
+def can_see_victim_record(viewer: Viewer, facts: VictimFacts) -> bool:
+    """Whether the record exists for this viewer (its public facts, never identity)."""
+    if viewer.is_system:
+        return True
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    if viewer.agency == SCHOOL_AGENCY and not any(
+        viewer.agency in agencies for agencies in facts.consents.values()
+    ):
+        return False
+    if facts.in_triage and can_see_unassigned_report(viewer):
+        return True
+    return any(can_see_case(viewer, case) for case in facts.cases)
+
+
+def can_see_victim_group(
+    viewer: Viewer,
+    facts: VictimFacts,
+    group: VictimGroup,
+    *,
+    counselling_agency: str | None = None,
+) -> bool:
+    """The need-to-know matrix of a victim record (docs/victims.md).
+
+    - Identity groups: grant holders on a linked case; otherwise a caseworker or investigator
+      of an agency on a linked case whose agency the child and guardian consented to, for that
+      group. An erased record has no identity for anyone.
+    - Support plan: grant holders and users of the agencies on a linked case who read victim
+      data; a school only with consent.
+    - Interview register: grant holders and PDRM investigators on a linked case; never a
+      school or an NGO.
+    - Counselling notes: caseworkers of the counselling agency only (``counselling_agency``),
+      not the police, not JKM, not the secretariat.
+    Agency systems (API keys, webhooks, SSE for agencies) never receive any of these.
+    """
+    if viewer.is_system:
+        return not (facts.erased and group in IDENTITY_GROUPS)
+    if viewer.kind is not ViewerKind.USER or not can_see_victim_record(viewer, facts):
+        return False
+    if group not in IDENTITY_GROUPS:
+        return _support_group(viewer, facts, group, counselling_agency)
+    if facts.erased:
+        return False
+    consented = _on_linked_case(viewer, facts) and _consented(viewer, facts, group)
+    if viewer.agency == SCHOOL_AGENCY:
+        return consented
+    return _statutory(viewer, facts) or consented
+
+
+def _support_group(
+    viewer: Viewer, facts: VictimFacts, group: VictimGroup, counselling_agency: str | None
+) -> bool:
+    if group is VictimGroup.COUNSELLING:
+        return (
+            counselling_agency is not None
+            and viewer.agency == counselling_agency
+            and viewer.role is Role.CASEWORKER
+        )
+    if viewer.agency == SCHOOL_AGENCY:
+        consentable = group in CONSENTABLE_GROUPS
+        return consentable and _on_linked_case(viewer, facts) and _consented(viewer, facts, group)
+    if group is VictimGroup.INTERVIEWS:
+        police = viewer.agency == POLICE_AGENCY and viewer.role is Role.INVESTIGATOR
+        return _statutory(viewer, facts) or (police and _on_linked_case(viewer, facts))
+    return _statutory(viewer, facts) or _on_linked_case(viewer, facts)
+
+
+def visible_victim_groups(viewer: Viewer, facts: VictimFacts) -> frozenset[VictimGroup]:
+    """The identity groups this viewer may read (counselling is decided by its caller)."""
+    return frozenset(
+        group for group in IDENTITY_GROUPS if can_see_victim_group(viewer, facts, group)
+    )
+
+
 # --- field schemas ----------------------------------------------------------------------------
 # A schema maps a field to a sensitivity (the whole value) or to a nested schema (applied to a
 # dict value, or to each dict in a list value). Fields not named here are dropped.
@@ -468,6 +605,37 @@ def redact_report(
     return apply_schema(REPORT_FIELDS, report_view, allowed)
 
 
+VICTIM_FIELDS: Schema = {
+    "id": P,
+    "public_id": P,
+    "status": P,
+    "age": R,
+    "created_at": P,
+    "erased_at": P,
+    "erasure_basis": P,
+    "retain_until": R,
+    "legal_hold": R,
+    "reports": R,
+    "cases": R,
+    "consents": R,
+}
+
+
+def redact_victim(viewer: Viewer, view: Mapping[str, Any], facts: VictimFacts) -> dict[str, Any]:
+    """A victim record as this viewer may see it: its public facts, and under ``identity``
+    only the groups need-to-know and consent allow now. NotVisible if not at all."""
+    if not can_see_victim_record(viewer, facts):
+        raise NotVisible("victim")
+    out = apply_schema(
+        VICTIM_FIELDS, view, _allowed(viewer, visible=True, restricted=True, victim=False)
+    )
+    allowed = visible_victim_groups(viewer, facts)
+    identity = view.get("identity")
+    if isinstance(identity, Mapping):
+        out["identity"] = {group: value for group, value in identity.items() if group in allowed}
+    return out
+
+
 # --- events -----------------------------------------------------------------------------------
 
 
@@ -541,6 +709,7 @@ def redact_for_export(
     view: Mapping[str, Any],
     case: CaseAccess | None,
     object_id: str | int,
+    victim: VictimFacts | None = None,
 ) -> dict[str, Any]:
     """An export (court bundle, CSV row…): redacted like any outlet, and audited."""
     if kind == "case":
@@ -549,6 +718,10 @@ def redact_for_export(
         out = redact_case(viewer, view, case)
     elif kind == "report":
         out = redact_report(viewer, view, case)
+    elif kind == "victim":
+        if victim is None:
+            raise NotVisible("victim")
+        out = redact_victim(viewer, view, victim)
     else:
         raise ValueError(f"unknown export kind {kind!r}")
     record(

@@ -7,7 +7,6 @@ triage record, so triage works whether or not enrichment exists or has finished.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -23,7 +22,7 @@ from perisai.grooming import (
     default_scorer,
 )
 from perisai.reports.models import Report, ReportIdentifier
-from perisai.reports.service import victim_binding
+from perisai.reports.victimseal import is_identified, open_victim, stated_age
 from perisai.triage.policy import (
     AiFile,
     Facts,
@@ -138,24 +137,23 @@ def grooming_facts(assessments: list[dict[str, Any]]) -> tuple[GroomingFacts, ..
 def victim_ages(report: Report, keyring: Keyring | None) -> tuple[tuple[int, ...], bool]:
     """Stated ages (or the top of a stated range) and whether any victim has identifying detail.
 
-    Victim details are sealed; only the age and whether details exist leave this function.
+    Read from the columns intake keeps beside the sealed details (reports/victimseal.py), so
+    triage never opens them; only rows sealed before those columns existed are opened (when a
+    keyring is given), and only their age and whether details exist leave this function.
     """
-    if keyring is None:
-        return (), False
     ages: list[int] = []
     detailed = False
     for victim in report.victims:
-        details = json.loads(
-            keyring.open_text(victim.sealed, victim_binding(report.public_id, victim.position))
-        )
-        if isinstance(details.get("age"), int):
-            ages.append(details["age"])
-        elif isinstance(details.get("age_range"), dict):
-            ages.append(int(details["age_range"]["max"]))
-        detailed = detailed or any(
-            details.get(name)
-            for name in ("name", "screen_names", "emails", "phones", "school_name")
-        )
+        if victim.identified is None and victim.key_sealed is None:
+            details = open_victim(keyring, report.public_id, victim) if keyring else None
+            if details is not None:
+                age = stated_age(details)
+                ages.extend([age] if age is not None else [])
+                detailed = detailed or is_identified(details)
+            continue
+        if victim.age is not None:
+            ages.append(victim.age)
+        detailed = detailed or bool(victim.identified)
     return tuple(ages), detailed
 
 

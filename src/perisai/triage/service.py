@@ -246,15 +246,17 @@ def triage_report(
     if holding is not None:
         cases.refresh_priority(session, holding)
     _announce(session, report, record_, before, holding, actor, len(new_links))
-    if keyring is not None and report.victims:
-        # Sealed victim details were opened (only the stated ages left the function).
+    legacy = [v for v in report.victims if v.identified is None and v.key_sealed is None]
+    if keyring is not None and any(v.sealed is not None for v in legacy):
+        # Victims sealed before intake kept their ages beside them were opened (only the
+        # stated ages left the function); newer ones are never opened by triage.
         record(
             session,
             actor=actor,
             action="victim.read",
             object_type="report",
             object_id=report.public_id,
-            details={"purpose": "triage: stated ages", "victims": len(report.victims)},
+            details={"purpose": "triage: stated ages", "victims": len(legacy)},
         )
     return _result(session, report, record_, reasons, len(new_links), attached)
 

@@ -6,7 +6,6 @@ audited; otherwise the sealed rows are not even opened.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,7 @@ from perisai.cases.service import TRANSITIONS, case_timeline
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency, Role, User
 from perisai.reports.models import Report, ReportVictim
-from perisai.reports.service import victim_binding
+from perisai.reports.victimseal import open_victim
 from perisai.sharing import mentions
 from perisai.sharing.redaction import (
     NotVisible,
@@ -76,18 +75,17 @@ def _victims(
     session: Session, keyring: Keyring, case: Case, viewer: Viewer
 ) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(Report.public_id, ReportVictim.position, ReportVictim.sealed)
+        select(Report.public_id, ReportVictim)
         .join(CaseReport, CaseReport.report_id == ReportVictim.report_id)
         .join(Report, Report.id == ReportVictim.report_id)
         .where(CaseReport.case_id == case.id)
         .order_by(ReportVictim.report_id, ReportVictim.position)
     ).all()
     victims = []
-    for public_id, position, sealed in rows:
-        opened: dict[str, Any] = json.loads(
-            keyring.open_text(sealed, victim_binding(public_id, position))
-        )
-        victims.append({"report": public_id, **opened})
+    for public_id, row in rows:
+        opened = open_victim(keyring, public_id, row)
+        if opened is not None:  # an erased child leaves nothing to show
+            victims.append({"report": public_id, **opened})
     if rows:
         record(
             session,

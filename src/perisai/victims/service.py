@@ -1,0 +1,707 @@
+"""Victim records: create from a report, read identity (authorised and audited), consent,
+erasure by crypto-shredding. Services take a session and never commit.
+
+The API other domains call (perisai.support among them):
+
+- :func:`get_victim`, :func:`victim_by_public_id`, :func:`victims_of_report`,
+  :func:`victims_of_case` — find records (no identity).
+- :func:`victim_facts` — what need-to-know reads (linked cases, consents in force), fresh.
+- :func:`may_see` — the need-to-know matrix for one field group (identity, ``support``,
+  ``interviews``, ``counselling``), consent included.
+- :func:`consents_in_force`, :func:`has_consent` — what the child and guardian agreed now.
+- :func:`read_identity` — the identity groups a viewer may read, audited with a purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from perisai.audit.service import Actor, record
+from perisai.cases.models import CaseReport
+from perisai.crypto import (
+    Keyring,
+    new_data_key,
+    open_with_key,
+    seal_with_key,
+    unwrap_key,
+    wrap_key,
+)
+from perisai.reports.models import Report, ReportVictim
+from perisai.reports.victimseal import open_victim, reseal_victim, shred_victim
+from perisai.sharing.caseaccess import load_cases
+from perisai.sharing.events import emit
+from perisai.sharing.redaction import (
+    CONSENTABLE_GROUPS,
+    IDENTITY_GROUPS,
+    VictimFacts,
+    VictimGroup,
+    Viewer,
+    can_see_victim_group,
+    visible_victim_groups,
+)
+from perisai.victims.models import (
+    ConsentGiver,
+    ConsentMethod,
+    ErasureBasis,
+    Victim,
+    VictimConsent,
+    VictimIdentity,
+    VictimReport,
+    VictimStatus,
+)
+from perisai.victims.retention import retain_until_for
+from perisai.victims.schemas import Purpose, groups_from_report_victim, validate_group
+
+__all__ = [
+    "VictimConflict",
+    "VictimInputError",
+    "VictimNotFound",
+    "consents_in_force",
+    "create_from_report",
+    "create_victim",
+    "erase_victim",
+    "get_victim",
+    "has_consent",
+    "link_report_victim",
+    "may_see",
+    "read_identity",
+    "record_consent",
+    "set_identity",
+    "set_legal_hold",
+    "victim_by_public_id",
+    "victim_facts",
+    "victim_view",
+    "victims_of_case",
+    "victims_of_report",
+    "withdraw_consent",
+]
+
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class VictimNotFound(LookupError):
+    """No such victim record (outlets answer 404)."""
+
+
+class VictimConflict(Exception):
+    """The change does not fit the record's state (erased, already linked, consent in force)."""
+
+
+class VictimInputError(ValueError):
+    """Bad input; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _who(actor: Actor) -> str:
+    return f"{actor.kind}:{actor.id or '-'}"
+
+
+def new_public_id() -> str:
+    return "V-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+
+
+def key_binding(public_id: str) -> str:
+    return f"victim:{public_id}:key"
+
+
+def group_binding(public_id: str, group: VictimGroup | str) -> str:
+    return f"victim:{public_id}:{VictimGroup(group).value}"
+
+
+# --- finding records ----------------------------------------------------------------------------
+
+
+def get_victim(session: Session, victim_id: int) -> Victim:
+    victim = session.get(Victim, victim_id)
+    if victim is None:
+        raise VictimNotFound(f"victim {victim_id}")
+    return victim
+
+
+def victim_by_public_id(session: Session, public_id: str) -> Victim:
+    victim = session.scalar(select(Victim).where(Victim.public_id == public_id[:32]))
+    if victim is None:
+        raise VictimNotFound(f"victim {public_id[:40]!r}")
+    return victim
+
+
+def victims_of_report(session: Session, report_id: int) -> list[Victim]:
+    return list(
+        session.scalars(
+            select(Victim)
+            .join(VictimReport, VictimReport.victim_id == Victim.id)
+            .where(VictimReport.report_id == report_id)
+            .order_by(Victim.id)
+            .distinct()
+        )
+    )
+
+
+def victims_of_case(session: Session, case_id: int) -> list[Victim]:
+    return list(
+        session.scalars(
+            select(Victim)
+            .join(VictimReport, VictimReport.victim_id == Victim.id)
+            .join(CaseReport, CaseReport.report_id == VictimReport.report_id)
+            .where(CaseReport.case_id == case_id)
+            .order_by(Victim.id)
+            .distinct()
+        )
+    )
+
+
+def linked_case_ids(session: Session, victim: Victim) -> list[int]:
+    return list(
+        session.scalars(
+            select(CaseReport.case_id)
+            .join(VictimReport, VictimReport.report_id == CaseReport.report_id)
+            .where(VictimReport.victim_id == victim.id)
+            .distinct()
+        )
+    )
+
+
+# --- need-to-know and consent -------------------------------------------------------------------
+
+
+def consents_in_force(session: Session, victim: Victim) -> dict[VictimGroup, frozenset[str]]:
+    """Field group → agencies the child and guardian agreed may know it, read now."""
+    rows = session.execute(
+        select(VictimConsent.group, VictimConsent.agency).where(
+            VictimConsent.victim_id == victim.id, VictimConsent.withdrawn_at.is_(None)
+        )
+    ).all()
+    found: dict[VictimGroup, set[str]] = {}
+    for group, agency in rows:
+        found.setdefault(VictimGroup(group), set()).add(agency)
+    return {group: frozenset(agencies) for group, agencies in found.items()}
+
+
+def has_consent(session: Session, victim: Victim, group: VictimGroup, agency: str) -> bool:
+    return agency in consents_in_force(session, victim).get(group, frozenset())
+
+
+def victim_facts(session: Session, victim: Victim) -> VictimFacts:
+    """What need-to-know reads about this record, loaded fresh (no cache: a withdrawal or a
+    revoked grant holds from the next answer of every outlet on)."""
+    cases = load_cases(session, linked_case_ids(session, victim))
+    in_triage = session.scalar(
+        select(VictimReport.id)
+        .outerjoin(CaseReport, CaseReport.report_id == VictimReport.report_id)
+        .where(VictimReport.victim_id == victim.id, CaseReport.id.is_(None))
+        .limit(1)
+    )
+    return VictimFacts(
+        cases=tuple(cases[case_id] for case_id in sorted(cases)),
+        consents=consents_in_force(session, victim),
+        erased=victim.is_erased,
+        in_triage=in_triage is not None,
+    )
+
+
+def may_see(
+    session: Session,
+    viewer: Viewer,
+    victim: Victim,
+    group: VictimGroup | str,
+    *,
+    counselling_agency: str | None = None,
+) -> bool:
+    """Whether ``viewer`` may see ``group`` of this victim now (sharing/redaction.py matrix).
+
+    ``counselling_agency``: the agency whose counsellors wrote the notes (``counselling``).
+    """
+    facts = victim_facts(session, victim)
+    return can_see_victim_group(
+        viewer, facts, VictimGroup(group), counselling_agency=counselling_agency
+    )
+
+
+# --- identity -----------------------------------------------------------------------------------
+
+
+def _data_key(keyring: Keyring, victim: Victim) -> bytes:
+    if victim.key_sealed is None:
+        raise VictimConflict(f"victim {victim.public_id} was erased")
+    return unwrap_key(keyring, victim.key_sealed, key_binding(victim.public_id))
+
+
+def _seal_group(
+    keyring: Keyring, victim: Victim, group: VictimGroup, value: Mapping[str, Any]
+) -> bytes:
+    plaintext = json.dumps(value, sort_keys=True).encode("utf-8")
+    return seal_with_key(
+        _data_key(keyring, victim), plaintext, group_binding(victim.public_id, group)
+    )
+
+
+def _open_groups(
+    keyring: Keyring, victim: Victim, groups: Iterable[VictimGroup]
+) -> dict[str, dict[str, Any]]:
+    wanted = {group.value for group in groups}
+    rows = [row for row in victim.identity if row.group in wanted]
+    if not rows:
+        return {}
+    data_key = _data_key(keyring, victim)
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        plaintext = open_with_key(data_key, row.sealed, group_binding(victim.public_id, row.group))
+        out[row.group] = json.loads(plaintext.decode("utf-8"))
+    return out
+
+
+def _audit(session: Session, actor: Actor, action: str, victim: Victim, **details: Any) -> None:
+    record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="victim",
+        object_id=victim.public_id,
+        details=details,
+    )
+
+
+def read_identity(
+    session: Session,
+    keyring: Keyring,
+    viewer: Viewer,
+    victim: Victim,
+    *,
+    purpose: Purpose | str,
+    groups: Iterable[VictimGroup | str] | None = None,
+    outlet: str = "api",
+) -> dict[str, dict[str, Any]]:
+    """The identity groups this viewer may read, opened and audited with the purpose.
+
+    Groups asked for but not allowed are left out, and the audit entry names them as denied.
+    Only group names, the purpose and the outlet are audited, never a value.
+    """
+    try:
+        why = Purpose(purpose)
+    except ValueError:
+        raise VictimInputError("purpose", "choose a purpose from the list") from None
+    asked = IDENTITY_GROUPS if groups is None else {VictimGroup(g) for g in groups}
+    facts = victim_facts(session, victim)
+    allowed = visible_victim_groups(viewer, facts) & set(asked)
+    denied = sorted(g.value for g in set(asked) - allowed if g in IDENTITY_GROUPS)
+    opened = _open_groups(keyring, victim, allowed) if allowed and not victim.is_erased else {}
+    _audit(
+        session,
+        viewer.as_actor(),
+        "victim.read" if allowed else "victim.read_denied",
+        victim,
+        purpose=why.value,
+        outlet=outlet,
+        groups=sorted(g.value for g in allowed),
+        denied=denied,
+    )
+    return opened
+
+
+def set_identity(
+    session: Session,
+    keyring: Keyring,
+    victim: Victim,
+    group: VictimGroup | str,
+    value: Mapping[str, Any],
+    *,
+    actor: Actor,
+) -> None:
+    """Replace one identity group (validated; an empty value removes the group)."""
+    group = VictimGroup(group)
+    if group not in IDENTITY_GROUPS:
+        raise VictimInputError("group", f"{group.value} is not an identity field group")
+    if victim.is_erased:
+        raise VictimConflict(f"victim {victim.public_id} was erased")
+    clean = validate_group(group, dict(value))
+    existing = next((row for row in victim.identity if row.group == group.value), None)
+    if not clean:
+        if existing is not None:
+            victim.identity.remove(existing)
+    elif existing is None:
+        victim.identity.append(
+            VictimIdentity(group=group.value, sealed=_seal_group(keyring, victim, group, clean))
+        )
+    else:
+        existing.sealed = _seal_group(keyring, victim, group, clean)
+    victim.updated_at = _now()
+    session.flush()
+    _audit(session, actor, "victim.identity_changed", victim, group=group.value)
+
+
+def create_victim(
+    session: Session,
+    keyring: Keyring,
+    *,
+    actor: Actor,
+    identity: Mapping[VictimGroup, Mapping[str, Any]]
+    | Mapping[str, Mapping[str, Any]]
+    | None = None,
+    age: int | None = None,
+) -> Victim:
+    """A new victim record with a data key of its own; identity groups sealed under it."""
+    if age is not None and not 0 <= age <= 25:
+        raise VictimInputError("age", "must be between 0 and 25")
+    public_id = new_public_id()
+    now = _now()
+    victim = Victim(
+        public_id=public_id,
+        status=VictimStatus.ACTIVE.value,
+        key_sealed=wrap_key(keyring, new_data_key(), key_binding(public_id)),
+        age=age,
+        created_by=_who(actor),
+        updated_at=now,
+        retain_until=retain_until_for(now, age),
+    )
+    session.add(victim)
+    for name, value in (identity or {}).items():
+        group = VictimGroup(name)
+        if group not in IDENTITY_GROUPS:
+            raise VictimInputError("identity", f"{group.value} is not an identity field group")
+        clean = validate_group(group, dict(value))
+        if clean:
+            sealed = _seal_group(keyring, victim, group, clean)
+            victim.identity.append(VictimIdentity(group=group.value, sealed=sealed))
+    session.flush()
+    _audit(session, actor, "victim.create", victim, groups=sorted(r.group for r in victim.identity))
+    return victim
+
+
+def _report_victim(session: Session, report_public_id: str, position: int) -> ReportVictim:
+    row = session.scalar(
+        select(ReportVictim)
+        .join(Report, Report.id == ReportVictim.report_id)
+        .where(Report.public_id == report_public_id[:32], ReportVictim.position == position)
+    )
+    if row is None:
+        raise VictimNotFound(f"report {report_public_id[:40]!r} names no victim {position}")
+    return row
+
+
+def _link(
+    session: Session, keyring: Keyring, victim: Victim, row: ReportVictim, actor: Actor
+) -> VictimReport:
+    if victim.is_erased:
+        raise VictimConflict(f"victim {victim.public_id} was erased")
+    taken = session.scalar(select(VictimReport).where(VictimReport.report_victim_id == row.id))
+    if taken is not None:
+        raise VictimConflict("this victim of the report is already linked to a record")
+    # A row sealed by the master key alone (before per-victim keys) is moved under a key of its
+    # own first, so that erasing this child shreds it too.
+    reseal_victim(keyring, row.report.public_id, row)
+    link = VictimReport(
+        victim_id=victim.id, report_id=row.report_id, report_victim_id=row.id, linked_by=_who(actor)
+    )
+    session.add(link)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        "victim.link_report",
+        victim,
+        report=row.report.public_id,
+        position=row.position,
+    )
+    return link
+
+
+def create_from_report(
+    session: Session,
+    keyring: Keyring,
+    *,
+    report_public_id: str,
+    position: int,
+    actor: Actor,
+) -> Victim:
+    """A victim record made from a report's victim block, linked to it.
+
+    The block is opened here (audited as a system read for this purpose) and split into field
+    groups; the person who asks sees nothing of it unless need-to-know allows later.
+    """
+    row = _report_victim(session, report_public_id, position)
+    details = open_victim(keyring, row.report.public_id, row)
+    if details is None:
+        raise VictimConflict("this victim of the report was erased")
+    victim = create_victim(
+        session,
+        keyring,
+        actor=actor,
+        identity=groups_from_report_victim(details),
+        age=row.age if row.age is not None else _age_of(details),
+    )
+    _link(session, keyring, victim, row, actor)
+    _emit(session, victim, "victim.created", {})
+    return victim
+
+
+def _age_of(details: Mapping[str, Any]) -> int | None:
+    age = details.get("age")
+    return age if isinstance(age, int) and 0 <= age <= 25 else None
+
+
+def link_report_victim(
+    session: Session,
+    keyring: Keyring,
+    victim: Victim,
+    *,
+    report_public_id: str,
+    position: int,
+    actor: Actor,
+) -> VictimReport:
+    """Say that a victim named in another report is this same child (one child, many reports)."""
+    row = _report_victim(session, report_public_id, position)
+    if row.sealed is None:
+        raise VictimConflict("this victim of the report was erased")
+    link = _link(session, keyring, victim, row, actor)
+    _emit(session, victim, "victim.report_linked", {"report_public_id": row.report.public_id})
+    return link
+
+
+# --- consent ------------------------------------------------------------------------------------
+
+
+def record_consent(
+    session: Session,
+    victim: Victim,
+    *,
+    group: VictimGroup | str,
+    agency: str,
+    given_by: ConsentGiver | str,
+    method: ConsentMethod | str,
+    actor: Actor,
+    given_at: datetime | None = None,
+) -> VictimConsent:
+    """The child and guardian agree that ``agency`` may know ``group``."""
+    group = _consentable(group)
+    giver, how = (
+        _choice(ConsentGiver, given_by, "given_by"),
+        _choice(ConsentMethod, method, "method"),
+    )
+    if victim.is_erased:
+        raise VictimConflict(f"victim {victim.public_id} was erased")
+    when = given_at or _now()
+    if when.tzinfo is None:
+        raise VictimInputError("given_at", "give a time with its zone")
+    if when > _now():
+        raise VictimInputError("given_at", "cannot be in the future")
+    if has_consent(session, victim, group, agency):
+        raise VictimConflict(f"{agency} already has consent for {group.value}")
+    consent = VictimConsent(
+        victim_id=victim.id,
+        group=group.value,
+        agency=agency,
+        given_by=giver.value,
+        method=how.value,
+        given_at=when,
+        recorded_by=_who(actor),
+    )
+    session.add(consent)
+    session.flush()
+    details = {"field_group": group.value, "agency": agency, "given_by": giver.value}
+    _audit(session, actor, "victim.consent_given", victim, **details, method=how.value)
+    _emit(session, victim, "victim.consent_given", details)
+    return consent
+
+
+def withdraw_consent(
+    session: Session,
+    victim: Victim,
+    *,
+    group: VictimGroup | str,
+    agency: str,
+    method: ConsentMethod | str,
+    actor: Actor,
+) -> VictimConsent:
+    """Withdraw a consent: from the next answer of every outlet on, the agency no longer
+    receives that group (outlets read consents when they answer; nothing caches them)."""
+    group = _consentable(group)
+    how = _choice(ConsentMethod, method, "method")
+    consent = session.scalar(
+        select(VictimConsent).where(
+            VictimConsent.victim_id == victim.id,
+            VictimConsent.group == group.value,
+            VictimConsent.agency == agency,
+            VictimConsent.withdrawn_at.is_(None),
+        )
+    )
+    if consent is None:
+        raise VictimConflict(f"{agency} has no consent for {group.value} to withdraw")
+    consent.withdrawn_at = _now()
+    consent.withdrawn_by = _who(actor)
+    consent.withdrawal_method = how.value
+    session.flush()
+    details = {"field_group": group.value, "agency": agency}
+    _audit(session, actor, "victim.consent_withdrawn", victim, **details, method=how.value)
+    _emit(session, victim, "victim.consent_withdrawn", details)
+    return consent
+
+
+def _consentable(group: VictimGroup | str) -> VictimGroup:
+    try:
+        chosen = VictimGroup(group)
+    except ValueError:
+        raise VictimInputError("group", "unknown field group") from None
+    if chosen not in CONSENTABLE_GROUPS:
+        raise VictimInputError("group", f"{chosen.value} cannot be shared by consent")
+    return chosen
+
+
+_Choice = TypeVar("_Choice", ConsentGiver, ConsentMethod, ErasureBasis)
+
+
+def _choice(kind: type[_Choice], value: _Choice | str, field: str) -> _Choice:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise VictimInputError(field, f"choose one of {choices}") from None
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+
+def erase_victim(
+    session: Session,
+    victim: Victim,
+    *,
+    basis: ErasureBasis | str,
+    actor: Actor,
+) -> Victim:
+    """Crypto-shred the child's identity: the record's key and sealed groups, and every linked
+    report victim's key and details, are destroyed; linked reports' sealed extras (intended
+    recipients, the hotline contact) are removed. The record stays, with when and why, so that
+    statistics and the audit chain keep the fact of erasure and nothing of the data.
+    """
+    why = _choice(ErasureBasis, basis, "basis")
+    if victim.is_erased:
+        raise VictimConflict(f"victim {victim.public_id} was already erased")
+    if victim.legal_hold:
+        raise VictimConflict(f"victim {victim.public_id} is on legal hold")
+    now = _now()
+    rows = list(
+        session.scalars(
+            select(ReportVictim)
+            .join(VictimReport, VictimReport.report_victim_id == ReportVictim.id)
+            .where(VictimReport.victim_id == victim.id)
+            .options(selectinload(ReportVictim.report))
+        )
+    )
+    for row in rows:
+        shred_victim(row, now)
+        row.report.details_sealed = None
+        row.report.contact_sealed = None
+    victim.identity.clear()
+    victim.key_sealed = None
+    victim.status = VictimStatus.ERASED.value
+    victim.erased_at = now
+    victim.erased_by = _who(actor)
+    victim.erasure_basis = why.value
+    victim.updated_at = now
+    session.flush()
+    _audit(session, actor, "victim.erased", victim, basis=why.value, report_victims=len(rows))
+    _emit(session, victim, "victim.erased", {"erasure_basis": why.value})
+    return victim
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+def _emit(session: Session, victim: Victim, type_: str, payload: dict[str, Any]) -> None:
+    """An event per linked case (so that SSE and webhooks redact it by that case); never any
+    identity, only the record's public id and what changed."""
+    body = {"victim_public_id": victim.public_id, **payload}
+    case_ids = linked_case_ids(session, victim)
+    if not case_ids:
+        emit(session, type=type_, subject_type="victim", subject_id=victim.public_id, payload=body)
+        return
+    for case_id in case_ids:
+        emit(
+            session,
+            type=type_,
+            subject_type="victim",
+            subject_id=victim.public_id,
+            payload=body,
+            case_id=case_id,
+        )
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def victim_view(session: Session, victim: Victim) -> dict[str, Any]:
+    """The record's facts without identity, for the redaction layer (sharing/redaction.py)."""
+    from perisai.cases.models import Case
+
+    reports = session.execute(
+        select(Report.public_id, ReportVictim.position, ReportVictim.shredded_at)
+        .join(VictimReport, VictimReport.report_id == Report.id)
+        .join(ReportVictim, ReportVictim.id == VictimReport.report_victim_id)
+        .where(VictimReport.victim_id == victim.id)
+        .order_by(VictimReport.id)
+    ).all()
+    case_ids = linked_case_ids(session, victim)
+    case_public_ids = (
+        list(session.scalars(select(Case.public_id).where(Case.id.in_(case_ids))))
+        if case_ids
+        else []
+    )
+    consents = session.scalars(
+        select(VictimConsent).where(VictimConsent.victim_id == victim.id).order_by(VictimConsent.id)
+    ).all()
+    return {
+        "id": victim.public_id,
+        "public_id": victim.public_id,
+        "status": victim.status,
+        "age": victim.age,
+        "created_at": _iso(victim.created_at),
+        "erased_at": _iso(victim.erased_at),
+        "erasure_basis": victim.erasure_basis,
+        "retain_until": _iso(victim.retain_until),
+        "legal_hold": victim.legal_hold,
+        "reports": [
+            {"report_id": pid, "position": pos, "shredded": shredded is not None}
+            for pid, pos, shredded in reports
+        ],
+        "cases": sorted(case_public_ids),
+        "consents": [
+            {
+                "field_group": c.group,
+                "agency": c.agency,
+                "given_by": c.given_by,
+                "method": c.method,
+                "given_at": _iso(c.given_at),
+                "recorded_by": c.recorded_by,
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "withdrawal_method": c.withdrawal_method,
+                "in_force": c.withdrawn_at is None,
+            }
+            for c in consents
+        ],
+    }
+
+
+def set_legal_hold(session: Session, victim: Victim, *, hold: bool, actor: Actor) -> None:
+    """A legal hold stops erasure (by request or by the schedule) until it is lifted."""
+    victim.legal_hold = hold
+    victim.updated_at = _now()
+    session.flush()
+    _audit(session, actor, "victim.legal_hold", victim, hold=hold)
