@@ -5,8 +5,9 @@ from perisai.manifest import Manifest
 MANIFEST = Manifest(
     name="victims",
     order=70,
-    routers=("perisai.victims.api:router",),
+    routers=("perisai.victims.api:router", "perisai.victims.views:router"),
     models=("perisai.victims.models",),
+    templates=("templates",),
     events=(
         "victim.created",
         "victim.report_linked",
