@@ -1,6 +1,6 @@
 """How the victims domain plugs into the app, the CLI and the migrations."""
 
-from perisai.manifest import Manifest
+from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
     name="victims",
@@ -8,6 +8,7 @@ MANIFEST = Manifest(
     routers=("perisai.victims.api:router", "perisai.victims.views:router"),
     models=("perisai.victims.models",),
     templates=("templates",),
+    commands=(Command("victims", "perisai.victims.cli:app"),),
     events=(
         "victim.created",
         "victim.report_linked",

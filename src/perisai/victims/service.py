@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -56,13 +56,14 @@ from perisai.victims.models import (
     VictimReport,
     VictimStatus,
 )
-from perisai.victims.retention import retain_until_for
+from perisai.victims.retention import UNLINKED_REPORT_VICTIM_YEARS, retain_until_for
 from perisai.victims.schemas import Purpose, groups_from_report_victim, validate_group
 
 __all__ = [
     "VictimConflict",
     "VictimInputError",
     "VictimNotFound",
+    "apply_retention",
     "consents_in_force",
     "create_from_report",
     "create_victim",
@@ -705,3 +706,66 @@ def set_legal_hold(session: Session, victim: Victim, *, hold: bool, actor: Actor
     victim.updated_at = _now()
     session.flush()
     _audit(session, actor, "victim.legal_hold", victim, hold=hold)
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+def due_for_erasure(session: Session, now: datetime | None = None) -> list[Victim]:
+    """Active records past their retention date and not on legal hold, oldest first."""
+    moment = now or _now()
+    return list(
+        session.scalars(
+            select(Victim)
+            .where(
+                Victim.status == VictimStatus.ACTIVE.value,
+                Victim.legal_hold.is_(False),
+                Victim.retain_until.is_not(None),
+                Victim.retain_until <= moment,
+            )
+            .order_by(Victim.retain_until, Victim.id)
+        )
+    )
+
+
+def unlinked_report_victims_due(
+    session: Session, now: datetime | None = None
+) -> list[ReportVictim]:
+    """Victims named in reports, linked to no record, whose report is older than the schedule
+    keeps them (retention.UNLINKED_REPORT_VICTIM_YEARS); not yet shredded."""
+    cutoff = (now or _now()) - timedelta(days=365 * UNLINKED_REPORT_VICTIM_YEARS)
+    return list(
+        session.scalars(
+            select(ReportVictim)
+            .join(Report, Report.id == ReportVictim.report_id)
+            .outerjoin(VictimReport, VictimReport.report_victim_id == ReportVictim.id)
+            .where(
+                VictimReport.id.is_(None),
+                ReportVictim.sealed.is_not(None),
+                Report.received_at <= cutoff,
+            )
+            .order_by(ReportVictim.id)
+        )
+    )
+
+
+def apply_retention(
+    session: Session, *, actor: Actor, now: datetime | None = None
+) -> dict[str, int]:
+    """Erase what the schedule says is due: victim records (crypto-shredded like an erasure on
+    request, basis ``retention``) and unlinked report victims (their keys destroyed)."""
+    records = due_for_erasure(session, now)
+    for victim in records:
+        erase_victim(session, victim, basis=ErasureBasis.RETENTION, actor=actor)
+    rows = unlinked_report_victims_due(session, now)
+    for row in rows:
+        shred_victim(row, now)
+    if rows:
+        record(
+            session,
+            actor=actor,
+            action="victim.retention_shred",
+            object_type="report_victim",
+            details={"report_victims": len(rows)},
+        )
+    return {"victims_erased": len(records), "report_victims_shredded": len(rows)}
