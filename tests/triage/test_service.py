@@ -3,6 +3,7 @@ open case, re-triage of newly linked reports, override, review, the queue."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -52,10 +53,18 @@ def test_meeting_request_and_young_victim_give_p1_with_stored_reasons(
     assert "SECRETARIAT" in event.audience
 
 
-def test_without_keyring_age_is_not_read(db: Session, runtime: Runtime) -> None:
-    report = make_report(db, runtime.keyring, victim_age=12, phone="0123456789")
+def test_age_is_read_without_opening_the_victim(db: Session, runtime: Runtime) -> None:
+    """Intake keeps the stated age beside the sealed details: triage needs no key and opens
+    nothing (issue #18: enrichment and triage never need the plaintext)."""
+    report = make_report(db, runtime.keyring, victim_age=9, phone="0123456789")
     result = service.triage_report(db, report_id=report.public_id, actor=SYSTEM)
-    assert all("age" not in r.rule for r in result.reasons)
+    assert any("age" in r.rule for r in result.reasons)
+    flush_pending(db)
+    opened = db.execute(
+        text("SELECT count(*) FROM audit_entry WHERE action = 'victim.read' AND object_id = :id"),
+        {"id": report.public_id},
+    ).scalar_one()
+    assert opened == 0
 
 
 def test_sla_checks_are_scheduled_at_75_and_100_percent(db: Session, runtime: Runtime) -> None:
@@ -231,9 +240,22 @@ def test_mark_reviewed_stops_the_review_clock_once(db: Session, runtime: Runtime
     assert len(list(reviewed)) == 1
 
 
-def test_opening_sealed_victim_details_is_audited(db: Session, runtime: Runtime) -> None:
+def test_opening_victims_sealed_before_per_victim_keys_is_audited(
+    db: Session, runtime: Runtime
+) -> None:
+    """A victim sealed by the master key alone (before intake kept the age beside it) is
+    opened for its age only, and that read is audited; without the keyring it is not read."""
     report = make_report(db, runtime.keyring, victim_age=9)
-    service.triage_report(db, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
+    row = report.victims[0]
+    row.sealed = runtime.keyring.seal_text(
+        json.dumps({"age": 9}), f"report:{report.public_id}:victim:0"
+    )
+    row.key_sealed, row.age, row.identified = None, None, None
+    db.flush()
+    blind = service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    assert all("age" not in r.rule for r in blind.reasons)
+    seen = service.triage_report(db, report_id=report.id, actor=SYSTEM, keyring=runtime.keyring)
+    assert any("age" in r.rule for r in seen.reasons)
     flush_pending(db)
     entry = db.execute(
         text("SELECT details FROM audit_entry WHERE action = 'victim.read' AND object_id = :id"),
