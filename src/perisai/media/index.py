@@ -87,6 +87,17 @@ def _distances(
     return out
 
 
+def _has_duplicates(ids: npt.NDArray[np.int64]) -> bool:
+    """Whether an id repeats: one pass when the ids increase (a table read in id order),
+    else a sort (NumPy's hash-based ``unique`` is several times slower on ten million)."""
+    if ids.size < 2:
+        return False
+    if bool(np.all(ids[1:] > ids[:-1])):
+        return False
+    ordered = np.sort(ids)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
+
+
 def _ranges(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """The positions ``starts[i] .. starts[i] + lengths[i] - 1`` of every i, concatenated."""
     lengths = np.asarray(lengths, dtype=np.int64)
@@ -117,6 +128,9 @@ class PdqIndex:
     4-byte entry id (8 if ids exceed 32 bits), a 1-byte bank number, plus 12 bytes per bucket
     (1,048,576 buckets): about 97 bytes per hash at one million, less beyond.
     """
+
+    #: Bytes of one packed signal (``add_packed``).
+    code_bytes: Final = 32
 
     def __init__(
         self,
@@ -186,9 +200,12 @@ class PdqIndex:
         self._hi: npt.NDArray[Any] = np.zeros(
             _CHUNKS * n, dtype=np.uint8 if self._rows <= 1 << 24 else np.uint16
         )
-        chunks = self._codes[live].view(">u2").astype(np.uint16)  # native order: radix sort
+        every = n == self._rows  # a bulk load: no gaps, rows are positions
+        chunks = (self._codes[:n] if every else self._codes[live]).view(">u2")
         for t in range(_CHUNKS):
-            keys = chunks[:, t]
+            # One table's keys at a time, contiguous, native order: a radix sort, and no copy
+            # of every code at once (320 MB at ten million).
+            keys = chunks[:, t].astype(np.uint16)
             order = np.argsort(keys, kind="stable")
             counts = np.bincount(keys, minlength=_BUCKETS)
             base = t * n
@@ -196,7 +213,7 @@ class PdqIndex:
             sl = slice(t * _BUCKETS, (t + 1) * _BUCKETS)
             self._start[sl] = starts
             self._count[sl] = counts
-            rows = live[order]
+            rows = order if every else live[order]
             self._lo[base : base + n] = rows & 0xFFFF
             self._hi[base : base + n] = rows >> 16
         self._capacity = self._count.copy()
@@ -313,14 +330,37 @@ class PdqIndex:
         half the index re-files every table in one sorted pass instead (bulk loads)."""
         ids = np.asarray(entry_ids, dtype=np.int64).reshape(-1)
         codes = hashes if isinstance(hashes, np.ndarray) else parse_pdq_codes(list(hashes))
+        self.add_packed(ids, codes, np.zeros(ids.size, dtype=np.intp), [bank])
+
+    def add_packed(
+        self,
+        entry_ids: Sequence[int] | npt.NDArray[np.integer],
+        codes: npt.NDArray[np.uint8],
+        banks: npt.NDArray[np.integer],
+        bank_names: Sequence[str],
+    ) -> None:
+        """Add (or replace) many entries of several banks at once: entry ``i`` has the 32 bytes
+        ``codes[i]`` and belongs to ``bank_names[banks[i]]``. A batch as large as half the index
+        re-files every table in one sorted pass (a process loading its banks: one pass for all
+        of them, tables sized exactly)."""
+        ids = np.asarray(entry_ids, dtype=np.int64).reshape(-1)
+        banks = np.asarray(banks).reshape(-1)
         if codes.dtype != np.uint8 or codes.shape != (ids.size, 32):
             raise ValueError("need one 32-byte code per entry id")
-        if np.unique(ids).size != ids.size:
+        if banks.shape != ids.shape or (
+            ids.size and not 0 <= banks.min() <= banks.max() < len(bank_names)
+        ):
+            raise ValueError("need one bank (an index into bank_names) per entry id")
+        if _has_duplicates(ids):
             raise ValueError("duplicate entry ids in batch")
         with self._lock:
-            number = self._bank_number(bank)
+            numbers = np.asarray([self._bank_number(b) for b in bank_names], dtype=np.int64)
             live = self._bank[: self._rows] != _FREE
-            existing = np.flatnonzero(np.isin(self._ids[: self._rows], ids) & live)
+            existing = (
+                np.flatnonzero(np.isin(self._ids[: self._rows], ids) & live)
+                if self._live
+                else np.zeros(0, dtype=np.int64)
+            )
             bulk = ids.size >= self._live // 2  # re-filing everything is cheaper then
             for row in existing.tolist():  # replaced entries leave their buckets
                 if not bulk:
@@ -336,7 +376,8 @@ class PdqIndex:
                 self._insert(rows, codes.view(">u2").astype(np.int64) + _TABLE_OFFSET[:, 0])
             if ids.size:
                 self._ids = _promote(_promote(self._ids, int(ids.min())), int(ids.max()))
-            self._codes[rows], self._ids[rows], self._bank[rows] = codes, ids, number
+                self._codes[rows], self._ids[rows] = codes, ids
+                self._bank[rows] = numbers[banks]
             self._rows += fresh.size
             self._live += ids.size
             if bulk:
@@ -510,6 +551,8 @@ class ExactIndex:
 
     def __init__(self, hex_length: int = 32) -> None:
         self.hex_length = hex_length
+        #: Bytes of one packed signal (``add_packed``).
+        self.code_bytes = hex_length // 2
         self._lock = threading.Lock()
         self._by_value: dict[bytes, dict[int, str]] = {}
         self._by_entry: dict[int, bytes] = {}
@@ -543,6 +586,28 @@ class ExactIndex:
             self._remove_locked(int(entry_id))
             self._by_value.setdefault(key, {})[int(entry_id)] = bank
             self._by_entry[int(entry_id)] = key
+
+    def add_packed(
+        self,
+        entry_ids: Sequence[int] | npt.NDArray[np.integer],
+        codes: npt.NDArray[np.uint8],
+        banks: npt.NDArray[np.integer],
+        bank_names: Sequence[str],
+    ) -> None:
+        """Add (or replace) many entries given as raw bytes (``codes[i]``, ``code_bytes`` each)
+        of the banks ``bank_names[banks[i]]``."""
+        ids = np.asarray(entry_ids, dtype=np.int64).reshape(-1)
+        if codes.dtype != np.uint8 or codes.shape != (ids.size, self.code_bytes):
+            raise ValueError(f"need one {self.code_bytes}-byte code per entry id")
+        names = [bank_names[int(b)] for b in np.asarray(banks).reshape(-1)]
+        if len(names) != ids.size:
+            raise ValueError("need one bank per entry id")
+        with self._lock:
+            for entry_id, code, bank in zip(ids.tolist(), codes, names, strict=True):
+                key = code.tobytes()
+                self._remove_locked(entry_id)
+                self._by_value.setdefault(key, {})[entry_id] = bank
+                self._by_entry[entry_id] = key
 
     def remove(self, entry_id: int) -> bool:
         with self._lock:
