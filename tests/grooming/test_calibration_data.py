@@ -39,11 +39,12 @@ def records() -> list[dict[str, Any]]:
 
 def test_it_loads_as_training_data_in_three_languages(records: list[dict[str, Any]]) -> None:
     items = load_jsonl(CAL)
-    assert len(items) == len(records) >= 300
+    assert len(items) == len(records) >= 450
     assert {i.split for i in items} == {"train"}
+    assert Counter(r["family"] for r in records) == {"a": 150, "b": 150, "c": 150}
     by = Counter((i.grooming, i.lang) for i in items)
     for lang in ("en", "ms", "mixed"):
-        assert by[(True, lang)] >= 30 and by[(False, lang)] >= 50
+        assert by[(True, lang)] >= 50 and by[(False, lang)] >= 80
 
 
 def test_lengths_say_nothing_about_the_label(records: list[dict[str, Any]]) -> None:
@@ -83,12 +84,14 @@ def test_families_share_no_exchange(records: list[dict[str, Any]]) -> None:
             for m in r["messages"]
             if wording(m["text"])
         }
-        for family in ("a", "b")
+        for family in ("a", "b", "c")
     }
-    # Banks under 4 exchanges (small talk kept short) are shared; stage and look-alike
-    # exchanges are not, so most wording is family-specific.
-    shared = texts["a"] & texts["b"]
-    assert len(shared) < 0.35 * min(len(texts["a"]), len(texts["b"]))
+    # a and b split banks.py by exchange, except banks under 4 exchanges (small talk, pretext
+    # openings), which both use; c is banks_c.py, written afterwards, and shares only phrases
+    # that recur by chance ("ok la", "same here").
+    assert len(texts["a"] & texts["b"]) < 0.35 * min(len(texts["a"]), len(texts["b"]))
+    for other in ("a", "b"):
+        assert len(texts["c"] & texts[other]) <= 0.03 * len(texts["c"])
 
 
 def test_no_wording_of_the_sealed_test_set(records: list[dict[str, Any]]) -> None:

@@ -3,8 +3,8 @@ against issue 14's targets. Only aggregate figures are asserted or printed: the 
 read conversation by conversation, tuned on or trained on (`perisai grooming train` refuses a
 file named like a test set).
 
-Where the engine does not reach a target yet, the test is marked xfail(strict=True) with the
-measured figure, so it fails loudly (XPASS) the day it does and the marker must go.
+Every issue 14 target is asserted as a plain test (the F0.5 and early-warning ones were strict
+xfails until v2.1 reached them).
 """
 
 from __future__ import annotations
@@ -68,10 +68,7 @@ def test_better_than_the_v1_baseline(figures: dict[str, Any]) -> None:
         assert m["recall"] >= 0.7, lang
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 target F0.5 >= 0.9 not reached: held-out test F0.5 is about 0.895 "
-    "(precision about 0.895, recall about 0.895; see docs/grooming.md)",
-)
 def test_f05_reaches_the_issue_target(figures: dict[str, Any]) -> None:
+    # issue 14: F0.5 >= 0.9. Reached by a hair (0.902: one more false alarm would miss it);
+    # see docs/grooming.md for how the model and threshold were chosen without this set.
     assert figures["f0_5"] >= 0.9

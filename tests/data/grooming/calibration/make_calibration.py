@@ -20,20 +20,21 @@ from pathlib import Path
 from types import ModuleType
 
 
-def _load_banks() -> ModuleType:
-    """banks.py beside this script (the directory is data, not a package)."""
-    spec = importlib.util.spec_from_file_location("banks", Path(__file__).with_name("banks.py"))
+def _load_banks(name: str) -> ModuleType:
+    """A bank module beside this script (the directory is data, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_BANKS = _load_banks()
-GROOMING: dict[str, dict[str, str]] = _BANKS.GROOMING
-PRETEXT: dict[str, dict[str, str]] = _BANKS.PRETEXT
-BENIGN: dict[str, dict[str, str]] = _BANKS.BENIGN
-SMALL: dict[str, str] = _BANKS.SMALL
+# Families a and b split banks.py by exchange; family c is banks_c.py, written afterwards.
+BANKS: dict[int, ModuleType] = {
+    0: _load_banks("banks"),
+    1: _load_banks("banks"),
+    2: _load_banks("banks_c"),
+}
 
 OUT = Path(__file__).resolve().parent / "cal.jsonl"
 SEED = 20261205
@@ -131,11 +132,11 @@ EMOJI = ("😂", "🥲", "😅", "🙂", "😭", "👍", "🤣", "😴")
 
 
 def parse(bank: str, family: int) -> list[list[tuple[str, str]]]:
-    """The exchanges of `bank` in `family`: exchange i belongs to family i % 2 (banks of fewer
-    than 4 exchanges belong to both)."""
+    """The exchanges of `bank` in `family`: in banks.py exchange i belongs to family i % 2
+    (banks of fewer than 4 exchanges belong to both); banks_c.py is family 2's alone."""
     exchanges = []
     lines = bank.strip().splitlines()
-    if len(lines) >= 4:
+    if family < 2 and len(lines) >= 4:
         lines = [line for i, line in enumerate(lines) if i % 2 == family]
     for line in lines:
         turns = []
@@ -221,9 +222,9 @@ def grooming(rng: random.Random, lang: str, number: int, family: int) -> dict[st
     suspect, child = rng.sample(HANDLES, 2)
     timed = rng.random() < 0.6
     b = Builder(rng, {"S": suspect, "C": child}, timed)
-    small = parse(SMALL[lang], family)
-    cover = parse(PRETEXT[lang][pretext], family)
-    stages = {k: parse(v, family) for k, v in GROOMING[lang].items()}
+    small = parse(BANKS[family].SMALL[lang], family)
+    cover = parse(BANKS[family].PRETEXT[lang][pretext], family)
+    stages = {k: parse(v, family) for k, v in BANKS[family].GROOMING[lang].items()}
     b.session(False)
     for exchange in rng.sample(cover, min(len(cover), rng.randint(1, 3))):
         b.add(exchange)
@@ -266,10 +267,10 @@ def benign(
     if kind == "group":
         authors["T"] = third
     b = Builder(rng, authors, rng.random() < 0.6)
-    small = parse(SMALL[lang], family)
+    small = parse(BANKS[family].SMALL[lang], family)
     cover_key = {"surprise": "cousin", "neighbour": "neighbour"}.get(kind, kind)
-    cover = parse(PRETEXT[lang].get(cover_key, PRETEXT[lang]["peer"]), family)
-    looks = parse(BENIGN[lang][kind], family)
+    cover = parse(BANKS[family].PRETEXT[lang][cover_key], family)
+    looks = parse(BANKS[family].BENIGN[lang][kind], family)
     picks = rng.sample(looks, min(len(looks), rng.randint(2, 6)))
     b.session(rng.random() < 0.25)
     for exchange in rng.sample(cover, min(len(cover), rng.randint(1, 3))):
@@ -299,20 +300,20 @@ def benign(
 
 
 def build() -> str:
-    """Conversations of family 0 ("a") then family 1 ("b"): no exchange is shared between
+    """Conversations of family 0 ("a"), 1 ("b") and 2 ("c"): no exchange is shared between
     them, so a model trained on one family can be validated on the other."""
     rng = random.Random(SEED)
     records: list[dict[str, object]] = []
-    for family in (0, 1):
+    for family in (0, 1, 2):
         lengths: list[int] = []
         for i in range(60):
             record = grooming(rng, LANGS[i % 3], len(records), family)
-            record["family"] = "ab"[family]
+            record["family"] = "abc"[family]
             records.append(record)
             lengths.append(len(record["messages"]))  # type: ignore[arg-type]
         for i in range(90):
             record = benign(rng, LANGS[i % 3], len(records), rng.choice(lengths), family)
-            record["family"] = "ab"[family]
+            record["family"] = "abc"[family]
             records.append(record)
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
