@@ -210,46 +210,154 @@ S> tq trust i | C> ok
 
 PRETEXT: dict[str, dict[str, str]] = {
     "en": {
-        "tutor": "S> class tmr we do past year paper 2019 | C> ok teacher\nS> bring ur calculator | C> ok",
-        "coach": "S> good effort at the friendly match | C> thanks coach\nS> rest well, no training sunday | C> ok",
-        "online_seller": "S> item shipped, jnt tracking below | C> ok\nS> pls leave 5 star if ok | C> sure",
-        "game_friend": "S> that clutch was crazy | C> lol luck\nS> ranked later? | C> maybe",
-        "neighbour": "S> the guard asked about ur bicycle | C> oh ok\nS> water cut tmr 9 to 5 | C> ok",
-        "cousin": "S> mak long says hi | C> hi mak long\nS> kenduri next saturday ya | C> ok",
-        "photographer": "S> ur photos from the event came out nice | C> thanks\nS> i do free test shoots sometimes | C> oh",
-        "peer": "S> pe test tmr ugh | C> ikr\nS> u done the bm karangan | C> not yet",
-        "parent": "S> ur brother fetching u today | C> ok\nS> dont forget ur water bottle | C> ok",
-        "couple": "S> reached home safe? | C> yes love\nS> dinner at my mum's sunday | C> ok",
-        "counsellor": "S> class, todays slide is about cyberbullying and grooming | C> ok cikgu\nS> any questions after, find me | C> ok",
-        "group": "S> who bringing the mahjong paper | C> me | T> i bring glue\nS> deadline monday ya | C> ok | T> noted",
+        "tutor": """
+S> class tmr we do past year paper 2019 | C> ok teacher
+S> bring ur calculator | C> ok
+""",
+        "coach": """
+S> good effort at the friendly match | C> thanks coach
+S> rest well, no training sunday | C> ok
+""",
+        "online_seller": """
+S> item shipped, jnt tracking below | C> ok
+S> pls leave 5 star if ok | C> sure
+""",
+        "game_friend": """
+S> that clutch was crazy | C> lol luck
+S> ranked later? | C> maybe
+""",
+        "neighbour": """
+S> the guard asked about ur bicycle | C> oh ok
+S> water cut tmr 9 to 5 | C> ok
+""",
+        "cousin": """
+S> mak long says hi | C> hi mak long
+S> kenduri next saturday ya | C> ok
+""",
+        "photographer": """
+S> ur photos from the event came out nice | C> thanks
+S> i do free test shoots sometimes | C> oh
+""",
+        "peer": """
+S> pe test tmr ugh | C> ikr
+S> u done the bm karangan | C> not yet
+""",
+        "parent": """
+S> ur brother fetching u today | C> ok
+S> dont forget ur water bottle | C> ok
+""",
+        "couple": """
+S> reached home safe? | C> yes love
+S> dinner at my mum's sunday | C> ok
+""",
+        "counsellor": """
+S> class, todays slide is about cyberbullying and grooming | C> ok cikgu
+S> any questions after, find me | C> ok
+""",
+        "group": """
+S> who bringing the mahjong paper | C> me | T> i bring glue
+S> deadline monday ya | C> ok | T> noted
+""",
     },
     "ms": {
-        "tutor": "S> kelas esok buat kertas tahun 2019 | C> baik cikgu\nS> bawa kalkulator | C> ok",
-        "coach": "S> bagus perlawanan persahabatan tadi | C> terima kasih coach\nS> rehat, ahad takde latihan | C> ok",
-        "online_seller": "S> barang dah pos, tracking kat bawah | C> ok\nS> bagi 5 bintang kalau ok | C> boleh",
-        "game_friend": "S> clutch tadi gila | C> nasib je\nS> ranked nanti? | C> tengok la",
-        "neighbour": "S> pak guard tanya pasal basikal adik | C> oh ok\nS> esok air putus 9 sampai 5 | C> ok",
-        "cousin": "S> mak long kirim salam | C> waalaikumsalam\nS> kenduri sabtu depan | C> ok",
-        "photographer": "S> gambar adik masa event cantik | C> terima kasih\nS> akak kadang buat test shoot percuma | C> oh",
-        "peer": "S> ujian pj esok | C> malas\nS> kau dah siap karangan bm | C> belum",
-        "parent": "S> abang ambil adik hari ni | C> ok\nS> jangan lupa botol air | C> ok",
-        "couple": "S> dah sampai rumah? | C> dah sayang\nS> ahad makan rumah mak | C> ok",
-        "counsellor": "S> kelas, slaid hari ni pasal buli siber dan grooming | C> baik cikgu\nS> ada soalan jumpa cikgu | C> ok",
-        "group": "S> siapa bawa kertas mahjong | C> aku | T> aku bawa gam\nS> hantar isnin | C> ok | T> noted",
+        "tutor": """
+S> kelas esok buat kertas tahun 2019 | C> baik cikgu
+S> bawa kalkulator | C> ok
+""",
+        "coach": """
+S> bagus perlawanan persahabatan tadi | C> terima kasih coach
+S> rehat, ahad takde latihan | C> ok
+""",
+        "online_seller": """
+S> barang dah pos, tracking kat bawah | C> ok
+S> bagi 5 bintang kalau ok | C> boleh
+""",
+        "game_friend": """
+S> clutch tadi gila | C> nasib je
+S> ranked nanti? | C> tengok la
+""",
+        "neighbour": """
+S> pak guard tanya pasal basikal adik | C> oh ok
+S> esok air putus 9 sampai 5 | C> ok
+""",
+        "cousin": """
+S> mak long kirim salam | C> waalaikumsalam
+S> kenduri sabtu depan | C> ok
+""",
+        "photographer": """
+S> gambar adik masa event cantik | C> terima kasih
+S> akak kadang buat test shoot percuma | C> oh
+""",
+        "peer": """
+S> ujian pj esok | C> malas
+S> kau dah siap karangan bm | C> belum
+""",
+        "parent": """
+S> abang ambil adik hari ni | C> ok
+S> jangan lupa botol air | C> ok
+""",
+        "couple": """
+S> dah sampai rumah? | C> dah sayang
+S> ahad makan rumah mak | C> ok
+""",
+        "counsellor": """
+S> kelas, slaid hari ni pasal buli siber dan grooming | C> baik cikgu
+S> ada soalan jumpa cikgu | C> ok
+""",
+        "group": """
+S> siapa bawa kertas mahjong | C> aku | T> aku bawa gam
+S> hantar isnin | C> ok | T> noted
+""",
     },
     "mx": {
-        "tutor": "S> class esok buat past year 2019 | C> ok cikgu\nS> bawak calculator | C> ok",
-        "coach": "S> good effort friendly match tadi | C> tq coach\nS> rest, ahad takde training | C> ok",
-        "online_seller": "S> barang dah ship, tracking bawah | C> ok\nS> bagi 5 star if ok | C> sure",
-        "game_friend": "S> clutch tadi gila | C> luck je\nS> ranked later? | C> maybe",
-        "neighbour": "S> guard tanya pasal basikal u | C> oh ok\nS> air putus esok 9 to 5 | C> ok",
-        "cousin": "S> mak long kirim salam | C> ok\nS> kenduri next sabtu | C> ok",
-        "photographer": "S> photo u masa event nice | C> tq\nS> i buat free test shoot kadang2 | C> oh",
-        "peer": "S> pj test esok ugh | C> ikr\nS> u dah siap karangan bm | C> belum",
-        "parent": "S> abang fetch u today | C> ok\nS> jgn lupa water bottle | C> ok",
-        "couple": "S> dah sampai rumah? | C> dah love\nS> ahad dinner rumah mak | C> ok",
-        "counsellor": "S> class, slide harini pasal cyberbully dan grooming | C> ok cikgu\nS> ada soalan jumpa i | C> ok",
-        "group": "S> siapa bawak kertas mahjong | C> aku | T> i bawak gam\nS> deadline isnin | C> ok | T> noted",
+        "tutor": """
+S> class esok buat past year 2019 | C> ok cikgu
+S> bawak calculator | C> ok
+""",
+        "coach": """
+S> good effort friendly match tadi | C> tq coach
+S> rest, ahad takde training | C> ok
+""",
+        "online_seller": """
+S> barang dah ship, tracking bawah | C> ok
+S> bagi 5 star if ok | C> sure
+""",
+        "game_friend": """
+S> clutch tadi gila | C> luck je
+S> ranked later? | C> maybe
+""",
+        "neighbour": """
+S> guard tanya pasal basikal u | C> oh ok
+S> air putus esok 9 to 5 | C> ok
+""",
+        "cousin": """
+S> mak long kirim salam | C> ok
+S> kenduri next sabtu | C> ok
+""",
+        "photographer": """
+S> photo u masa event nice | C> tq
+S> i buat free test shoot kadang2 | C> oh
+""",
+        "peer": """
+S> pj test esok ugh | C> ikr
+S> u dah siap karangan bm | C> belum
+""",
+        "parent": """
+S> abang fetch u today | C> ok
+S> jgn lupa water bottle | C> ok
+""",
+        "couple": """
+S> dah sampai rumah? | C> dah love
+S> ahad dinner rumah mak | C> ok
+""",
+        "counsellor": """
+S> class, slide harini pasal cyberbully dan grooming | C> ok cikgu
+S> ada soalan jumpa i | C> ok
+""",
+        "group": """
+S> siapa bawak kertas mahjong | C> aku | T> i bawak gam
+S> deadline isnin | C> ok | T> noted
+""",
     },
 }
 
