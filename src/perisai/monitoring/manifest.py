@@ -4,8 +4,12 @@ from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
     name="monitoring",
+    order=75,
+    routers=("perisai.monitoring.views:router", "perisai.monitoring.views:public_router"),
     commands=(Command("monitoring", "perisai.monitoring.cli:app"),),
     models=("perisai.monitoring.models",),
     jobs=("perisai.monitoring.tasks",),
+    templates=("templates",),
+    demo_seeders=("perisai.monitoring.demo:seed",),
     tasks=("monitoring.rollup",),
 )

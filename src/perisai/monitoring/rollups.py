@@ -173,8 +173,9 @@ def load_facts(session: Session, ids: Sequence[int]) -> dict[int, tuple[Bucket, 
     }
 
 
-def _apply(session: Session, deltas: Counter[tuple[str, date, int]]) -> None:
-    """Move the rollup rows by `deltas`; rows that reach zero are removed (absent = zero)."""
+def apply_counts(session: Session, deltas: Counter[tuple[str, date, int]]) -> None:
+    """Move the rollup rows by `deltas` ((series, MYT day, MYT hour) -> n); rows that reach
+    zero are removed (absent = zero). The caller holds the writer lock or owns the data."""
     up = sorted((key, n) for key, n in deltas.items() if n > 0)
     down = sorted((key, n) for key, n in deltas.items() if n < 0)
     if up:
@@ -240,7 +241,7 @@ def tally_reports(session: Session, report_ids: Iterable[int]) -> int:
         new_rows.append(
             {"report_id": report_id, "day": bucket.day, "hour": bucket.hour, "series": contribution}
         )
-    _apply(session, Counter({key: n for key, n in deltas.items() if n}))
+    apply_counts(session, Counter({key: n for key, n in deltas.items() if n}))
     if new_rows:
         statement = insert(MonitoringTally).values(new_rows)
         session.execute(
@@ -326,12 +327,26 @@ def mark_pending(session: Session, report_ids: Iterable[int]) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _of_dimension(dimension: str) -> Any:
+    if ":" in dimension:
+        raise ValueError(f"not a dimension: {dimension!r}")
+    if dimension == "total":
+        return MonitoringCount.series_key == "total"
+    return MonitoringCount.series_key.startswith(f"{dimension}:", autoescape=True)
+
+
 def daily_counts(
-    session: Session, *, since: date, until: date, series: Sequence[str] | None = None
+    session: Session,
+    *,
+    since: date,
+    until: date,
+    series: Sequence[str] | None = None,
+    dimension: str | None = None,
 ) -> list[DailyCount]:
     """Counts per series and Malaysia-time day, ``since <= day < until``; zero days absent.
 
-    `series` limits to those keys (None: every series). Ordered by series, then day.
+    `series` limits to those keys, `dimension` to one dimension's series (None: every series).
+    Ordered by series, then day.
     """
     query = (
         select(MonitoringCount.series_key, MonitoringCount.day, func.sum(MonitoringCount.count))
@@ -341,11 +356,18 @@ def daily_counts(
     )
     if series is not None:
         query = query.where(MonitoringCount.series_key.in_(list(series)))
+    if dimension is not None:
+        query = query.where(_of_dimension(dimension))
     return [DailyCount(key, day, int(n)) for key, day, n in session.execute(query)]
 
 
 def hourly_counts(
-    session: Session, *, since: datetime, until: datetime, series: Sequence[str] | None = None
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    series: Sequence[str] | None = None,
+    dimension: str | None = None,
 ) -> list[HourlyCount]:
     """Counts per series and hour, for hours starting ``since <= hour < until`` (aware
     datetimes, any zone); each row's `hour` is the hour's start in Malaysia time."""
@@ -367,6 +389,8 @@ def hourly_counts(
     )
     if series is not None:
         query = query.where(MonitoringCount.series_key.in_(list(series)))
+    if dimension is not None:
+        query = query.where(_of_dimension(dimension))
     out: list[HourlyCount] = []
     for key, day, hour, n in session.execute(query):
         start_at = datetime(day.year, day.month, day.day, hour, tzinfo=MALAYSIA)

@@ -1,0 +1,128 @@
+"""The supervisors' trend page and its CSV: permissions, filters, garbage, audit, languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.workspace.factories import log_in
+
+from perisai.audit.models import AuditEntry
+from perisai.monitoring import rollups
+from perisai.monitoring.rollups import MALAYSIA
+from perisai.monitoring.views import csv_cell
+from perisai.runtime import Runtime
+
+
+def _today() -> date:
+    return datetime.now(UTC).astimezone(MALAYSIA).date()
+
+
+def _history(db: Session, key: str = "source:platform:=HYPERLINK(1)") -> None:
+    counts: Counter[tuple[str, date, int]] = Counter()
+    today = _today()
+    for back in range(70):
+        day = today - timedelta(days=back)
+        counts[(key, day, 9)] += 5 + back % 3
+        counts[("source:hotline", day, 14)] += 2
+        counts[("total", day, 9)] += 7 + back % 3
+    counts[(key, today, 10)] += 30  # a rise today
+    rollups.apply_counts(db, counts)
+
+
+def test_supervisors_see_charts_with_an_expected_band_and_a_table(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    _history(db)
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get("/workspace/monitoring?lang=en&dimension=source")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "Trend monitoring" in text
+    assert '<svg role="img"' in text and 'class="band"' in text and 'class="expected"' in text
+    assert "Platform: =HYPERLINK(1)" in text
+    assert "(above range)" in text, "today's rise is above the expected range"
+    assert "MYT" in text
+    malay = client.get("/workspace/monitoring?lang=ms&dimension=source&granularity=hour")
+    assert malay.status_code == 200
+    assert "Pemantauan trend" in malay.text and "Talian hotline awam" in malay.text
+
+
+def test_the_csv_has_every_point_is_safe_in_a_spreadsheet_and_is_audited(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    _history(db)
+    user = log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    today = _today()
+    answer = client.get(
+        f"/workspace/monitoring.csv?dimension=source&from={today - timedelta(days=6)}&to={today}"
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    mine = [r for r in rows if r["series"].endswith("HYPERLINK(1)")]
+    assert len(mine) == 7
+    assert mine[0]["series"].startswith("source:")
+    assert mine[0]["label"].startswith("Platform") or mine[0]["label"].startswith("Platform:")
+    assert all(not r["label"].startswith("=") for r in rows)
+    assert mine[-1]["observed"] == str(5 + 0 + 30)
+    assert mine[-1]["expected"] and mine[-1]["start_myt"].endswith("+08:00")
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "monitoring.export")).one()
+    assert entry.actor_id == str(user.id)
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    assert csv_cell("=1+1") == "'=1+1"
+    assert csv_cell("@x") == "'@x"
+    assert csv_cell("-2") == "'-2"
+    assert csv_cell("platform:x") == "platform:x"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=yesterday", "from-error"),
+        ("to=2026-13-40", "to-error"),
+        ("from=2026-12-05&to=2026-11-01", "from-error"),
+        ("from=2020-01-01&to=2026-01-01", "from-error"),
+        ("granularity=hour&from=2026-11-01&to=2026-11-30", "from-error"),
+        ("dimension=%3Cscript%3E", "dimension-error"),
+        ("granularity=minute", "granularity-error"),
+    ],
+)
+def test_bad_filters_are_named_field_by_field(
+    client: TestClient, runtime: Runtime, db: Session, query: str, field: str
+) -> None:
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get(f"/workspace/monitoring?lang=en&{query}")
+    assert page.status_code == 422
+    assert f'id="{field}"' in page.text
+    assert 'role="alert"' in page.text
+    assert "<script>" not in page.text
+    again = client.get(f"/workspace/monitoring.csv?{query}", follow_redirects=False)
+    assert again.status_code == 303
+
+
+def test_overlong_parameters_are_refused(client: TestClient, runtime: Runtime, db: Session) -> None:
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    assert client.get("/workspace/monitoring?dimension=" + "x" * 500).status_code == 422
+
+
+@pytest.mark.parametrize(("role", "agency"), [("analyst", "SECRETARIAT"), ("caseworker", "JKM")])
+def test_only_supervisors_and_auditors_may_look(
+    client: TestClient, runtime: Runtime, db: Session, role: str, agency: str
+) -> None:
+    log_in(client, runtime, db, role=role, agency=agency)
+    assert client.get("/workspace/monitoring").status_code == 403
+    assert client.get("/workspace/monitoring.csv").status_code == 403
+
+
+def test_logged_out_people_are_sent_to_log_in(client: TestClient) -> None:
+    answer = client.get("/workspace/monitoring", follow_redirects=False)
+    assert answer.status_code in (302, 303, 401)
