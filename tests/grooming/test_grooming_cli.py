@@ -83,6 +83,8 @@ def test_threshold_option_and_human_output(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "c2" in result.stdout
     assert "\tok\t" in result.stdout
+    # the learned layer's counted hits are shown with their message, like the signals
+    assert "#2 learned (p=" in result.stdout and "cantik sgt" in result.stdout
     bad = runner.invoke(app, ["score", "--threshold", "7", str(path)])
     assert bad.exit_code == 2
     assert "threshold" in bad.stderr

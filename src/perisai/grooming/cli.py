@@ -99,6 +99,11 @@ def _human(result: dict[str, object]) -> str:
         f"  #{s['message']} {s['kind']} ({s['stage']}, {s['lang']}): {s['evidence']!r}"
         for s in signals
     ]
+    hits = result.get("learned", [])
+    assert isinstance(hits, list)
+    lines += [
+        f"  #{h['message']} learned (p={h['probability']:.2f}): {h['evidence']!r}" for h in hits
+    ]
     return "\n".join(lines)
 
 
@@ -140,7 +145,8 @@ def train_command(
         bool,
         typer.Option(
             "--learned-layer",
-            help="Also fit the character n-gram layer (experimental: see docs/grooming.md).",
+            help="Also fit the character n-gram layer (the packaged model has one; see "
+            "docs/grooming.md).",
         ),
     ] = False,
     json_output: JsonOption = False,
