@@ -195,6 +195,8 @@ def test_train_with_a_calibration_set_apart_and_a_fixed_threshold(tmp_path: Path
     assert model["threshold"] == 0.6
     assert model["learned"] is not None
     assert "calibration:cal.jsonl" in model["metadata"]["source"]
+    assert model["metadata"]["threshold"].startswith("0.6 given to train --threshold")
+    assert "40 calibration chats kept apart" in model["metadata"]["learned_layer"]
 
     bad = runner.invoke(app, [*common, "--threshold", "1.5"])
     assert bad.exit_code == 2 and "--threshold" in bad.stderr

@@ -186,7 +186,10 @@ def train_command(
             items, source=",".join(sources), calibration=calibration, learned_layer=learned_layer
         )
         if threshold is not None:
-            model = replace(model, threshold=threshold)
+            chosen = f"{threshold} given to train --threshold (cross-validated: {model.threshold})"
+            model = replace(
+                model, threshold=threshold, metadata={**model.metadata, "threshold": chosen}
+            )
     except GroomingInputError as exc:
         clikit.fail(str(exc))
     target = out or Path(__file__).parent / "data" / PACKAGED_ARTEFACT

@@ -162,6 +162,7 @@ def train(
         if {item.grooming for item in items} != {True, False}:
             items, calibration = [*items, *calibration], ()  # too little apart: one set
         layer, out_of_fold = train_layer(items, calibration)
+    n_apart = len(calibration)
     items = [*items, *calibration]
     samples = [
         s
@@ -212,7 +213,8 @@ def train(
             "learned_layer": (
                 f"char_wb 3-5-grams in {_LAYER_MIN_DF}+ messages, LogisticRegression(C={_LAYER_C}),"
                 f" {len(layer.weights)} n-grams kept; combiner trained on its {_FOLDS}-fold "
-                "out-of-fold scores and its scores on the calibration (dev) chats"
+                f"out-of-fold scores and its scores on the {n_apart} calibration chats kept "
+                "apart from it"
                 if layer is not None
                 else "none"
             ),
