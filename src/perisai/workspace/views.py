@@ -24,6 +24,7 @@ from perisai.sharing.redaction import (
     authorize_reveal,
 )
 from perisai.sharing.viewers import viewer_of
+from perisai.support.measures import measures as support_measures
 from perisai.triage.service import COUNT_CAP, MAX_SEARCH, QUEUE_STATUSES, QueueFilter
 from perisai.web.templating import render
 from perisai.workspace import auditviews, caseviews, userviews
@@ -327,5 +328,7 @@ def dashboard(
             "since": since,
             "backlog": backlog(db, now),
             "targets": targets(db, since),
+            # Barnahus measures of victim support (perisai.support.measures), same window.
+            "support_measures": support_measures(db, now=now, since=since),
         },
     )
