@@ -66,7 +66,10 @@ def _visible(html: str) -> str:
 
 
 def test_the_form_in_both_languages_with_help_now(client: TestClient) -> None:
-    for path, lang, words in (("/sokongan", "ms", "Sokongan saya"), ("/support", "en", "My support")):
+    for path, lang, words in (
+        ("/sokongan", "ms", "Sokongan saya"),
+        ("/support", "en", "My support"),
+    ):
         page = client.get(path)
         assert page.status_code == 200
         assert f'<html lang="{lang}">' in page.text and words in page.text
@@ -110,13 +113,19 @@ def test_a_wrong_code_or_secret_is_one_answer_in_the_persons_language(
 
 
 def test_bodies_that_are_not_a_small_form_are_refused(client: TestClient) -> None:
-    too_big = client.post("/support", content=b"code=" + b"A" * 10_000,
-                          headers={"content-type": "application/x-www-form-urlencoded"})
+    too_big = client.post(
+        "/support",
+        content=b"code=" + b"A" * 10_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert too_big.status_code == 413
     as_json = client.post("/support", json={"code": "SK-X", "secret": "y"})
     assert as_json.status_code == 415
-    not_utf8 = client.post("/support", content=b"code=\xff\xfe",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    not_utf8 = client.post(
+        "/support",
+        content=b"code=\xff\xfe",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert not_utf8.status_code == 400
 
 

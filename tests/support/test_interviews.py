@@ -100,9 +100,7 @@ def test_a_refused_repeat_stays_counted_as_asked_but_not_held(db: Session, pw: P
     )
     assert refused.status == "refused"
     with pytest.raises(service.SupportProblem) as caught:
-        interviews.decide(
-            db, viewer=viewer(pw.supervisor), public_id=pw.id, number=2, approve=True
-        )
+        interviews.decide(db, viewer=viewer(pw.supervisor), public_id=pw.id, number=2, approve=True)
     assert caught.value.status == 409
     numbers = [(i.number, i.status) for i in interviews.interviews_of(db, pw.plan)]
     assert numbers == [(1, "scheduled"), (2, "refused")]

@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy.orm import Session
 from tests.support.factories import PlanWorld, make_plan_world, viewer
 
+from perisai.audit.service import SYSTEM
 from perisai.runtime import Runtime
+from perisai.sharing.redaction import Viewer
 from perisai.support import interviews, measures, service
-from perisai.support.models import ForensicInterview, SupportFollowUp
+from perisai.support.models import ForensicInterview, SupportFollowUp, SupportPlan
+from perisai.victims import service as victims
 from perisai.web.timefmt import to_malaysia
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -48,11 +51,13 @@ def _held(db: Session, pw: PlanWorld, number: int, *, repeat: bool) -> None:
 
 
 @pytest.fixture
-def children(db: Session, runtime: Runtime) -> tuple[PlanWorld, PlanWorld]:
+def children(db: Session, runtime: Runtime) -> tuple[PlanWorld, SupportPlan]:
     a = make_plan_world(db, runtime.keyring)
-    b = make_plan_world(db, runtime.keyring)
     _received(a, A_REPORT)
-    _received(b, B_REPORT)
+    # A child with no report linked (a walk-in): counted from the plan's start.
+    walk_in = victims.create_victim(db, runtime.keyring, actor=SYSTEM, age=10)
+    b = service.start_plan(db, viewer=Viewer.system(), victim_id=walk_in.id)
+    b.created_at = B_REPORT
     counselling = service.add_service(db, viewer=a.jkm, public_id=a.id, kind="counselling")
     welfare = service.add_service(db, viewer=a.jkm, public_id=a.id, kind="jkm")
     for found in (counselling, welfare):
@@ -72,7 +77,7 @@ def children(db: Session, runtime: Runtime) -> tuple[PlanWorld, PlanWorld]:
     return a, b
 
 
-def test_overall_figures(db: Session, children: tuple[PlanWorld, PlanWorld]) -> None:
+def test_overall_figures(db: Session, children: tuple[PlanWorld, SupportPlan]) -> None:
     found = measures.measures(db, now=NOW).overall
     assert found.children == 2
     assert found.days_to_contact_median == pytest.approx(3.0)
@@ -84,7 +89,7 @@ def test_overall_figures(db: Session, children: tuple[PlanWorld, PlanWorld]) -> 
     assert found.follow_up_share == pytest.approx(0.5)
 
 
-def test_per_agency(db: Session, children: tuple[PlanWorld, PlanWorld]) -> None:
+def test_per_agency(db: Session, children: tuple[PlanWorld, SupportPlan]) -> None:
     rows = {row.label: row for row in measures.measures(db, now=NOW).by_agency}
     assert set(rows) == {"NGO", "JKM", "PDRM"}
     assert rows["NGO"].days_to_contact_median == pytest.approx(3.0)
@@ -98,7 +103,7 @@ def test_per_agency(db: Session, children: tuple[PlanWorld, PlanWorld]) -> None:
     assert rows["PDRM"].interviews_per_child == pytest.approx(2.0)
 
 
-def test_per_month(db: Session, children: tuple[PlanWorld, PlanWorld]) -> None:
+def test_per_month(db: Session, children: tuple[PlanWorld, SupportPlan]) -> None:
     rows = {row.label: row for row in measures.measures(db, now=NOW).by_month}
     a_month = to_malaysia(A_REPORT).strftime("%Y-%m")
     b_month = to_malaysia(B_REPORT).strftime("%Y-%m")
@@ -108,7 +113,7 @@ def test_per_month(db: Session, children: tuple[PlanWorld, PlanWorld]) -> None:
 
 
 def test_a_window_keeps_the_children_first_reported_in_it(
-    db: Session, children: tuple[PlanWorld, PlanWorld]
+    db: Session, children: tuple[PlanWorld, SupportPlan]
 ) -> None:
     recent = measures.measures(db, now=NOW, since=NOW - timedelta(days=90)).overall
     assert recent.children == 1 and recent.interviews_per_child == pytest.approx(2.0)

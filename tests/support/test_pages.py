@@ -37,7 +37,8 @@ def test_the_lead_caseworker_works_the_plan_and_issues_the_childs_code(
     assert pw.id in listed.text and "No child is named here" in listed.text
     html, csrf = _page(client, pw)
     assert 'id="needs-form"' in html and 'id="child-code-form"' in html
-    assert "Forensic interview register" in html  # JKM on the case holds a grant
+    # A JKM caseworker without a victim-access grant on the case runs the plan, not the register.
+    assert "Forensic interview register" not in html
     done = client.post(
         f"/workspace/support/{pw.id}/services",
         data={"csrf_token": csrf, "kind": "counselling", "follow_up": "2031-01-15"},

@@ -29,7 +29,7 @@ def _actor(verb: str) -> Any:
     return Actor(kind="system", id=f"cli:support.{verb}:{getpass.getuser()}"[:128])
 
 
-def _time(value: datetime | None) -> str:
+def _time(value: object) -> str:
     from perisai.web.timefmt import local_time
 
     return local_time(value) if value else "-"

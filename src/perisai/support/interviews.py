@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import record
 from perisai.sharing.events import emit
-from perisai.sharing.redaction import Viewer
+from perisai.sharing.redaction import SECRETARIAT, Viewer
 from perisai.support import policy
 from perisai.support.models import ForensicInterview, InterviewStatus, SupportPlan
 from perisai.support.service import (
@@ -147,7 +147,7 @@ def schedule(
             subject_type="support_plan",
             subject_id=plan.public_id,
             payload={"agency": agency.upper()},
-            audience=sorted({policy.SECRETARIAT, plan.lead_agency.short_name}),
+            audience=sorted({SECRETARIAT, plan.lead_agency.short_name}),
         )
     return interview
 

@@ -12,8 +12,8 @@ Support widens it in two narrow ways, both needed to do the work:
 - a caseworker of the plan's lead agency (JKM by default: it runs the plan) or of an agency
   that provides a live service in it (the NGO counsellor the plan referred the child to) sees
   that plan, though the agency is on no case;
-- a supervisor of the plan's lead agency or of an agency on the child's cases sees the
-  register, to approve or refuse a repeat interview (never one they asked for themselves).
+- a supervisor of the plan's lead agency or of an agency on the child's cases sees the plan
+  and its register, to approve or refuse a repeat interview (never one they asked for).
 
 Acting on top of seeing:
 
@@ -67,8 +67,17 @@ def _writes(viewer: Viewer) -> bool:
     return _user(viewer) and viewer.has(Permission.CASES_WRITE)
 
 
+def _deciding_supervisor(viewer: Viewer, sides: PlanSides) -> bool:
+    return (
+        _user(viewer)
+        and viewer.role is Role.SUPERVISOR
+        and viewer.agency != SCHOOL
+        and viewer.agency in {sides.lead_agency, *sides.case_agencies}
+    )
+
+
 def can_see_plan(viewer: Viewer, sides: PlanSides, matrix: Matrix) -> bool:
-    if viewer.is_system or matrix.support:
+    if viewer.is_system or matrix.support or _deciding_supervisor(viewer, sides):
         return True
     return (
         _user(viewer)
@@ -79,14 +88,7 @@ def can_see_plan(viewer: Viewer, sides: PlanSides, matrix: Matrix) -> bool:
 
 
 def can_see_interviews(viewer: Viewer, sides: PlanSides, matrix: Matrix) -> bool:
-    if viewer.is_system or matrix.interviews:
-        return True
-    return (
-        _user(viewer)
-        and viewer.role is Role.SUPERVISOR
-        and viewer.agency not in (SCHOOL, None)
-        and viewer.agency in {sides.lead_agency, *sides.case_agencies}
-    )
+    return viewer.is_system or matrix.interviews or _deciding_supervisor(viewer, sides)
 
 
 def can_steer_plan(viewer: Viewer, sides: PlanSides, matrix: Matrix) -> bool:

@@ -22,7 +22,7 @@ from perisai.identity.models import Agency, User
 from perisai.identity.permissions import Permission
 from perisai.jobs.queue import defer
 from perisai.sharing.events import emit
-from perisai.sharing.redaction import Viewer
+from perisai.sharing.redaction import SECRETARIAT, Viewer
 from perisai.support import policy, victimlink
 from perisai.support.models import (
     CounsellingNote,
@@ -490,7 +490,7 @@ def change_service(
     if change.owner_id is not None and change.owner_id != service.owner_id:
         agency = service_sides(service).provider_agency or plan.lead_agency.short_name
         _user_of(session, change.owner_id, agency)
-        service.owner_id = changed["owner_id"] = change.owner_id  # type: ignore[assignment]
+        service.owner_id = changed["owner_id"] = change.owner_id
     if change.appointment_at is not None or change.clear_appointment:
         service.appointment_at = None if change.clear_appointment else change.appointment_at
         changed["appointment_at"] = (
@@ -628,7 +628,7 @@ def _announce(
         subject_type=subject[0],
         subject_id=subject[1],
         payload=payload,
-        audience=sorted({policy.SECRETARIAT, *audience, *named}),
+        audience=sorted({SECRETARIAT, *audience, *named}),
     )
     record(
         session,

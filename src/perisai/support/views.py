@@ -20,7 +20,7 @@ from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, requ
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.sharing.viewers import viewer_of
-from perisai.support import childview, interviews, service, victimlink
+from perisai.support import childview, interviews, policy, service, victimlink
 from perisai.support import text as _text  # noqa: F401 - registers the strings
 from perisai.support.models import NeedArea, NeedLevel, ServiceKind, ServiceStatus
 from perisai.web.errors import error_page
@@ -174,7 +174,7 @@ def plan_context(
         "notes": _notes(db, runtime, principal, view),
         "register": register,
         "repeats": sum(1 for i in register or [] if i.repeat and i.status == "held"),
-        "interviewing": interviews.policy.INTERVIEWING_AGENCIES,
+        "interviewing": policy.INTERVIEWING_AGENCIES,
         "victim_public_id": victimlink.public_id_of(db, view.plan.victim_id),
         "now": datetime.now(UTC),
         "child_paths": CHILD_PATHS,
