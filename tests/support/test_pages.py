@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.support.factories import PlanWorld, make_plan_world
 from tests.workspace.factories import csrf_of, log_in
+from tests.workspace.test_malay import untranslated
 
 from perisai.runtime import Runtime
 from perisai.support import service
@@ -164,3 +165,24 @@ def test_the_dashboard_shows_the_measures(
     assert pw.id not in page.text  # aggregates only
     malay = client.get("/workspace/dashboard?lang=ms&window=all")
     assert "Ukuran sokongan mangsa" in malay.text
+
+
+def test_the_plan_page_in_malay_has_no_key_code_or_english(
+    client: TestClient, db: Session, runtime: Runtime, pw: PlanWorld
+) -> None:
+    counselling = service.add_service(db, viewer=pw.jkm, public_id=pw.id, kind="counselling")
+    service.add_service(db, viewer=pw.jkm, public_id=pw.id, kind="oscc", provider="OSCC Contoh")
+    service.record_contact(db, viewer=pw.ngo, public_id=pw.id, service_id=counselling.id)
+    service.set_offender_known(db, viewer=pw.jkm, public_id=pw.id, known=True)
+    log_in(client, runtime, db, role="supervisor", agency="JKM")
+    for path in (f"/workspace/support/{pw.id}", "/workspace/support"):
+        page = client.get(f"{path}?lang=ms")
+        assert page.status_code == 200
+        assert untranslated(page.text) == [], (path, untranslated(page.text))
+        assert "MYT" in page.text or path == "/workspace/support"
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    dashboard = client.get("/workspace/dashboard?lang=ms&window=all")
+    assert untranslated(dashboard.text) == []
+    assert (
+        "Kaunselor NGO" not in dashboard.text and "OSCC (Pusat Krisis Setempat)" in dashboard.text
+    )
