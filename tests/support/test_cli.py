@@ -56,10 +56,10 @@ def test_plans_show_and_the_audited_read() -> None:
     public_id = _plan(overdue=False)
     listed = runner.invoke(app, ["plans", "--json"])
     assert listed.exit_code == 0, listed.output
-    assert public_id in [json.loads(line)["id"] for line in listed.output.splitlines()]
+    assert public_id in [json.loads(line)["id"] for line in listed.stdout.splitlines()]
     shown = runner.invoke(app, ["show", public_id, "--json"])
     assert shown.exit_code == 0, shown.output
-    out = json.loads(shown.output)
+    out = json.loads(shown.stdout)
     assert out["services"][0]["kind"] == "counselling" and out["interviews"] == []
     with cli_runtime() as runtime, runtime.db.transaction() as db:
         audited = db.scalars(
@@ -76,7 +76,7 @@ def test_due_exits_1_when_a_follow_up_is_overdue() -> None:
     public_id = _plan(overdue=True)
     due = runner.invoke(app, ["due", "--json"])
     assert due.exit_code == 1, due.output
-    rows = [json.loads(line) for line in due.output.splitlines()]
+    rows = [json.loads(line) for line in due.stdout.splitlines()]
     assert any(r["plan"] == public_id and r["overdue"] and r["agency"] == "NGO" for r in rows)
 
 
@@ -84,7 +84,7 @@ def test_measures_and_a_bad_window() -> None:
     _plan(overdue=False)
     found = runner.invoke(app, ["measures", "--json"])
     assert found.exit_code == 0, found.output
-    groups = {json.loads(line)["group"] for line in found.output.splitlines()}
+    groups = {json.loads(line)["group"] for line in found.stdout.splitlines()}
     assert groups == {"all", "agency", "month"}
     bad = runner.invoke(app, ["measures", "--window", "7"])
     assert bad.exit_code == 2

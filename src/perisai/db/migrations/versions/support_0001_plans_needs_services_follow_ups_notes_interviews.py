@@ -1,5 +1,9 @@
 """support: plans, needs, services, follow-ups, counselling notes, interviews
 
+One plan per child (``support_plan.victim_id`` unique, ON DELETE CASCADE from ``victim``); the
+child's own view keeps only a hash of its secret; counselling notes are sealed under the child's
+data key (erasing the child shreds them).
+
 Revision ID: support_0001
 Revises:
 Create Date: 2026-12-05 21:17:56.534743
@@ -11,7 +15,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = "support_0001"
 down_revision: str | Sequence[str] | None = None
@@ -176,7 +179,8 @@ def upgrade() -> None:
             name=op.f("ck_support_service_kind"),
         ),
         sa.CheckConstraint(
-            "status IN ('proposed', 'referred', 'accepted', 'in_progress', 'completed', 'declined', 'cancelled')",
+            "status IN ('proposed', 'referred', 'accepted', 'in_progress', 'completed', "
+            "'declined', 'cancelled')",
             name=op.f("ck_support_service_status"),
         ),
         sa.ForeignKeyConstraint(
