@@ -35,12 +35,11 @@ from perisai.media.provenance import TrustList, TrustListError, load_trust_list,
 from perisai.reports.evidence import read_blob
 from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
+from perisai.viral.queue import request_clustering
 
 log = logging.getLogger(__name__)
 
 TRIAGE_TASK = "triage.report"
-# The viral-spread domain clusters the report's media once its signals are stored.
-VIRAL_TASK = "viral.cluster"
 
 
 def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
@@ -218,7 +217,7 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     # report's media (which may raise the report to P1 and re-triage it).
     defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
     if report.files:
-        defer(session, task=VIRAL_TASK, args={"report_id": report.id})
+        request_clustering(session, report_id=report.id)
 
 
 @job(ENRICH_TASK, queue="enrichment")

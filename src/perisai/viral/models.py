@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -155,3 +156,15 @@ class ViralProposal(CreatedAt, Base):
     note: Mapped[str | None] = mapped_column(Text)
     # What confirming did: bank entries added, takedown notice ids, the case used.
     result: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class ViralPending(Base):
+    """A report whose media waits to be clustered (written by enrichment, taken by the job in
+    batches: one transaction, one lock, many reports)."""
+
+    __tablename__ = "viral_pending"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    queued_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
