@@ -126,3 +126,31 @@ def test_only_supervisors_and_auditors_may_look(
 def test_logged_out_people_are_sent_to_log_in(client: TestClient) -> None:
     answer = client.get("/workspace/monitoring", follow_redirects=False)
     assert answer.status_code in (302, 303, 401)
+
+
+def test_the_api_gives_every_series_with_its_range_and_refuses_bad_filters(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    _history(db)
+    log_in(client, runtime, db, role="auditor", agency="SECRETARIAT")
+    today = _today()
+    answer = client.get(
+        f"/api/v1/monitoring/trends?dimension=source&from={today - timedelta(days=2)}&to={today}"
+    )
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert found["dimension"] == "source" and found["granularity"] == "day"
+    by_series = {s["series"]: s for s in found["series"]}
+    assert set(by_series) >= {"source:hotline", "source:platform:=HYPERLINK(1)"}
+    last = by_series["source:platform:=HYPERLINK(1)"]["points"][-1]
+    assert last["observed"] == 35 and last["start"].endswith("+08:00")
+    assert last["high"] is not None and last["observed"] > last["high"]
+    bad = client.get("/api/v1/monitoring/trends?from=soon&granularity=week")
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"from", "granularity"}
+
+
+def test_the_api_needs_a_supervisor(client: TestClient, runtime: Runtime, db: Session) -> None:
+    assert client.get("/api/v1/monitoring/trends").status_code == 401
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    assert client.get("/api/v1/monitoring/trends").status_code == 403

@@ -5,7 +5,11 @@ from perisai.manifest import Command, Manifest
 MANIFEST = Manifest(
     name="monitoring",
     order=75,
-    routers=("perisai.monitoring.views:router", "perisai.monitoring.views:public_router"),
+    routers=(
+        "perisai.monitoring.views:router",
+        "perisai.monitoring.views:public_router",
+        "perisai.monitoring.api:router",
+    ),
     commands=(Command("monitoring", "perisai.monitoring.cli:app"),),
     models=("perisai.monitoring.models",),
     jobs=("perisai.monitoring.tasks",),

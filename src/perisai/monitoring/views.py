@@ -216,16 +216,19 @@ def _alert_words(alert: Any, lang: str) -> str:
     return " · ".join(parts)
 
 
-def trends_for(db: DbDep, ask: Ask, lang: str) -> tuple[list[Trend], int, bool]:
-    """The dimension's series with the largest totals in the period (at most MAX_CHARTS), how
-    many more there are, and whether alerts could be read."""
+def trends_for(
+    db: DbDep, ask: Ask, lang: str, *, limit: int | None = MAX_CHARTS
+) -> tuple[list[Trend], int, bool]:
+    """The dimension's series with a count in the period, largest totals first (all of them;
+    alerts read for the first `limit`, None: all), how many are beyond `limit`, and whether
+    alerts could be read."""
     counts = _counts_by_series(db, ask)
     first = datetime(ask.since.year, ask.since.month, ask.since.day, tzinfo=MALAYSIA)
     totals = {
         key: sum(n for start, n in per.items() if start >= first) for key, per in counts.items()
     }
     shown = sorted((k for k, n in totals.items() if n > 0), key=lambda k: (-totals[k], k))
-    marks, alerts_known = alert_marks(db, ask, shown[:MAX_CHARTS], lang)
+    marks, alerts_known = alert_marks(db, ask, shown if limit is None else shown[:limit], lang)
     trends = [
         build_trend(
             key,
@@ -237,7 +240,7 @@ def trends_for(db: DbDep, ask: Ask, lang: str) -> tuple[list[Trend], int, bool]:
         )
         for key in shown
     ]
-    return trends, max(0, len(shown) - MAX_CHARTS), alerts_known
+    return trends, 0 if limit is None else max(0, len(shown) - limit), alerts_known
 
 
 @dataclass(frozen=True)
@@ -357,7 +360,7 @@ def monitoring_csv(
     if problems:
         # The page shows what is wrong, field by field, in the person's language.
         return RedirectResponse(f"{PAGE}?{request.url.query}", status_code=303)
-    trends, _, _ = trends_for(db, ask, lang)
+    trends, _, _ = trends_for(db, ask, lang, limit=None)
     record(
         db,
         actor=principal.actor,
