@@ -21,13 +21,14 @@ Reading (the API other parts use; a missing row means zero; days and hours are M
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
-from sqlalchemy import delete, func, select, text, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -173,45 +174,56 @@ def load_facts(session: Session, ids: Sequence[int]) -> dict[int, tuple[Bucket, 
     }
 
 
+_UPSERT_COUNTS = text(
+    "INSERT INTO monitoring_count (series_key, day, hour, count) "
+    "SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:days AS date[]), "
+    "CAST(:hours AS smallint[]), CAST(:ns AS int[])) "
+    "ON CONFLICT (series_key, day, hour) "
+    "DO UPDATE SET count = monitoring_count.count + excluded.count"
+)
+_LOWER_COUNTS = text(
+    "UPDATE monitoring_count c SET count = c.count + d.n "
+    "FROM unnest(CAST(:keys AS text[]), CAST(:days AS date[]), "
+    "CAST(:hours AS smallint[]), CAST(:ns AS int[])) AS d(series_key, day, hour, n) "
+    "WHERE c.series_key = d.series_key AND c.day = d.day AND c.hour = d.hour"
+)
+_DROP_ZEROS = text(
+    "DELETE FROM monitoring_count c USING unnest(CAST(:keys AS text[]), "
+    "CAST(:days AS date[]), CAST(:hours AS smallint[])) AS d(series_key, day, hour) "
+    "WHERE c.series_key = d.series_key AND c.day = d.day AND c.hour = d.hour "
+    "AND c.count <= 0"
+)
+_UPSERT_TALLIES = text(
+    "INSERT INTO monitoring_tally (report_id, day, hour, series) "
+    "SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:days AS date[]), "
+    "CAST(:hours AS smallint[]), CAST(:series AS jsonb[])) "
+    "ON CONFLICT (report_id) DO UPDATE SET day = excluded.day, hour = excluded.hour, "
+    "series = excluded.series, tallied_at = now()"
+)
+
+
+def _columns(rows: list[tuple[tuple[str, date, int], int]]) -> dict[str, list[Any]]:
+    """Array parameters (one statement for the lot: nothing to compile per row)."""
+    return {
+        "keys": [s for (s, _, _), _ in rows],
+        "days": [d for (_, d, _), _ in rows],
+        "hours": [h for (_, _, h), _ in rows],
+        "ns": [n for _, n in rows],
+    }
+
+
 def apply_counts(session: Session, deltas: Counter[tuple[str, date, int]]) -> None:
     """Move the rollup rows by `deltas` ((series, MYT day, MYT hour) -> n); rows that reach
     zero are removed (absent = zero). The caller holds the writer lock or owns the data."""
     up = sorted((key, n) for key, n in deltas.items() if n > 0)
     down = sorted((key, n) for key, n in deltas.items() if n < 0)
     if up:
-        statement = insert(MonitoringCount).values(
-            [{"series_key": s, "day": d, "hour": h, "count": n} for (s, d, h), n in up]
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["series_key", "day", "hour"],
-                set_={"count": MonitoringCount.count + statement.excluded.count},
-            )
-        )
+        session.execute(_UPSERT_COUNTS, _columns(up))
     if down:
-        session.execute(
-            text(
-                "UPDATE monitoring_count c SET count = c.count + d.n "
-                "FROM unnest(CAST(:keys AS text[]), CAST(:days AS date[]), "
-                "CAST(:hours AS smallint[]), CAST(:ns AS int[])) AS d(series_key, day, hour, n) "
-                "WHERE c.series_key = d.series_key AND c.day = d.day AND c.hour = d.hour"
-            ),
-            {
-                "keys": [s for (s, _, _), _ in down],
-                "days": [d for (_, d, _), _ in down],
-                "hours": [h for (_, _, h), _ in down],
-                "ns": [n for _, n in down],
-            },
-        )
-        keys = [(s, d, h) for (s, d, h), _ in down]
-        session.execute(
-            delete(MonitoringCount).where(
-                tuple_(MonitoringCount.series_key, MonitoringCount.day, MonitoringCount.hour).in_(
-                    keys
-                ),
-                MonitoringCount.count <= 0,
-            )
-        )
+        lowered = _columns(down)
+        session.execute(_LOWER_COUNTS, lowered)
+        del lowered["ns"]
+        session.execute(_DROP_ZEROS, lowered)
 
 
 def tally_reports(session: Session, report_ids: Iterable[int]) -> int:
@@ -229,31 +241,32 @@ def tally_reports(session: Session, report_ids: Iterable[int]) -> int:
         for t in session.scalars(select(MonitoringTally).where(MonitoringTally.report_id.in_(ids)))
     }
     deltas: Counter[tuple[str, date, int]] = Counter()
-    new_rows: list[dict[str, Any]] = []
+    changed: list[tuple[int, Bucket, dict[str, int]]] = []
     for report_id, (bucket, facts) in load_facts(session, ids).items():
         contribution = series_of(facts)
         previous = old.get(report_id)
         if previous is not None:
+            if (previous.day, previous.hour, previous.series) == (
+                bucket.day,
+                bucket.hour,
+                contribution,
+            ):
+                continue  # re-triaged without a change that counts: nothing to write
             for key, n in previous.series.items():
                 deltas[(key, previous.day, previous.hour)] -= int(n)
         for key, n in contribution.items():
             deltas[(key, bucket.day, bucket.hour)] += n
-        new_rows.append(
-            {"report_id": report_id, "day": bucket.day, "hour": bucket.hour, "series": contribution}
-        )
+        changed.append((report_id, bucket, contribution))
     apply_counts(session, Counter({key: n for key, n in deltas.items() if n}))
-    if new_rows:
-        statement = insert(MonitoringTally).values(new_rows)
+    if changed:
         session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["report_id"],
-                set_={
-                    "day": statement.excluded.day,
-                    "hour": statement.excluded.hour,
-                    "series": statement.excluded.series,
-                    "tallied_at": func.now(),
-                },
-            )
+            _UPSERT_TALLIES,
+            {
+                "ids": [report_id for report_id, _, _ in changed],
+                "days": [bucket.day for _, bucket, _ in changed],
+                "hours": [bucket.hour for _, bucket, _ in changed],
+                "series": [json.dumps(series) for _, _, series in changed],
+            },
         )
     return len(ids)
 
