@@ -217,6 +217,7 @@ def run_child(step: str, *args: str) -> dict[str, Any]:
     import subprocess
 
     started = time.perf_counter()
+    load = load_average()
     done = subprocess.run(
         [sys.executable, __file__, step, *args],
         capture_output=True,
@@ -229,6 +230,7 @@ def run_child(step: str, *args: str) -> dict[str, Any]:
         raise SystemExit(f"{step} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["process_wall_s"] = wall
+    result["load"] = load
     return result
 
 
@@ -273,9 +275,13 @@ def child_index(n: int, queries: int) -> dict[str, Any]:
         latencies.append(time.perf_counter() - t)
         found.append(sorted(m.entry_id for m in hits))
     # Brute force over the same arrays, for recall (the reference answer).
+    # 200 of the queries (100 near, 100 random): a brute-force pass over ten million is slow.
+    checked = [*range(min(100, queries // 2)), *range(queries // 2, queries // 2 + 100)]
+    checked = [i for i in checked if i < queries]
+    found = [found[i] for i in checked]
     words = [np.ascontiguousarray(codes.view(np.uint64)[:, w]) for w in range(4)]
     truth = []
-    for q in query_codes.view(np.uint64):
+    for q in query_codes[checked].view(np.uint64):
         d = np.bitwise_count(words[0] ^ q[0]).astype(np.int32)
         for w in range(1, 4):
             d += np.bitwise_count(words[w] ^ q[w])
@@ -308,14 +314,13 @@ def step_index(n: int) -> bool:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     results = {}
     for size in sorted({1_000_000, n}):
-        load = load_average()
         r = run_child("_index", "--n", str(size))
         results[size] = r
         print(
             f"| {size:,} | {r['build_s']:.1f} s | {r['median_ms']:.3f} ms | {r['p95_ms']:.3f} ms "
             f"| {r['recall_pct']:.2f} % ({r['true_matches']} true) "
             f"| {r['rss_bytes_per_entry']:.1f} B "
-            f"| {r['array_bytes_per_entry']:.1f} B | {r['peak_rss_mb']:,.0f} MB | {load} |"
+            f"| {r['array_bytes_per_entry']:.1f} B | {r['peak_rss_mb']:,.0f} MB | {r['load']} |"
         )
     big = results[n]
     ok = bool(big["median_ms"] <= 1.0 and big["rss_bytes_per_entry"] <= 100 and big["exact"])
@@ -382,14 +387,13 @@ def step_startup(n: int, old_path: bool) -> bool:
         [("rows, 20,000 a batch (before)", False)] if old_path else []
     )
     for name, packed in paths:
-        load = load_average()
         r = run_child("_startup", "--n", str(n), "--packed", "1" if packed else "0")
         found = r["matched"] == [f"bench {PLANTED_ID}"]
         print(
             f"| {name} | **{r['process_wall_s']:.1f} s** | {r['import_s']:.1f} s "
             f"| {r['load_s']:.1f} s "
             f"| {r['first_match_s'] * 1e3:.1f} ms | {r['loaded']:,} | {r['rss_mb']:,.0f} MB "
-            f"| {r['peak_rss_mb']:,.0f} MB | {'yes' if found else 'NO'} | {load} |"
+            f"| {r['peak_rss_mb']:,.0f} MB | {'yes' if found else 'NO'} | {r['load']} |"
         )
         if packed:
             ok = r["process_wall_s"] <= 60 and found and r["loaded"] == n
@@ -407,14 +411,15 @@ ENRICH_REPORT = """
 INSERT INTO report (public_id, status, reporter_kind, client_id, idempotency_key, body_sha256,
     received_at, incident_type, incident_annotations, reported_accounts, conversations, urls,
     offence_codes, victim_count, created_at)
-VALUES ('R-BENCH-ENRICH-' || :tag, 'finished', 'apikey', 'bench', 'k-' || :tag, repeat('0', 64),
+VALUES ('R-BE-' || :tag, 'finished', 'apikey', 'bench', 'k-' || :tag, repeat('0', 64),
     now(), 'online_enticement', '[]', '[]', '[]', '[]', '[]', 0, now())
 RETURNING id
 """
 ENRICH_FILE = """
 INSERT INTO report_file (report_id, name, annotations, details, md5, sha1, sha256, created_at)
-VALUES (:report_id, 'photo.jpg', '[]', '{}', md5(:tag), encode(sha256(:tag::bytea), 'hex')::text,
-    encode(sha256(('x' || :tag)::bytea), 'hex'), now())
+VALUES (:report_id, 'photo.jpg', '[]', '{}', md5(:tag),
+    substr(encode(sha256(CAST(:tag AS bytea)), 'hex'), 1, 40),
+    encode(sha256(CAST('x' || :tag AS bytea)), 'hex'), now())
 RETURNING id
 """
 ENRICH_SIGNAL = """
@@ -438,7 +443,7 @@ def child_enrich(n: int, rounds: int) -> dict[str, Any]:
     from perisai.reports.models import Report
     from perisai.runtime import Runtime
 
-    tag = f"{os.getpid()}-{time.time_ns()}"
+    tag = f"{os.getpid()}-{time.time_ns() % 10**9}"
     pdq = f"{random.Random(7).getrandbits(256):064x}"  # an upload no bank holds
     engine = create_engine(database_url(n))
     with engine.begin() as connection:
@@ -495,7 +500,7 @@ def step_enrich(n: int, rounds: int) -> bool:
         for r in runs:
             print(
                 f"| {r['entries']:,} | {r['p50_ms']:.2f} ms | {r['p95_ms']:.2f} ms "
-                f"| {r['query_p50_ms']:.3f} ms | {load_average()} |"
+                f"| {r['query_p50_ms']:.3f} ms | {r['load']} |"
             )
     added = best[n] - best[0]
     ok = bool(added <= 5.0)

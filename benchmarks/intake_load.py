@@ -94,6 +94,33 @@ def fresh_database(tmp: Path) -> Iterator[dict[str, str]]:
         stop_embedded(tmp / "var" / "pg")
 
 
+def fill_bank(url: str, entries: int) -> None:
+    """A positive bank of ``entries`` pseudo-random PDQ hashes (matching on)."""
+    engine = create_engine(sqlalchemy_url(url))
+    with engine.begin() as connection:
+        bank_id = connection.scalar(
+            text(
+                "INSERT INTO bank (name, description, kind, enabled, pdq_threshold, source,"
+                " created_by, owner, shared) VALUES ('load', '', 'positive', true, 31, 'bench',"
+                " 'system', 'agency:SECRETARIAT', true) RETURNING id"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO bank_entry (bank_id, signal_type, signal_key, label, category,"
+                " source, note, metadata, added_by, enabled, disabled_reason)"
+                " SELECT :bank, 'pdq', md5(g::text) || md5((-g)::text), '', '', '', '', '{}',"
+                " 'system', true, '' FROM generate_series(1, :n) AS g"
+            ),
+            {"bank": bank_id, "n": entries},
+        )
+        connection.execute(
+            text("INSERT INTO bank_change (op, bank_id, entry_id) VALUES ('bank', :b, NULL)"),
+            {"b": bank_id},
+        )
+    engine.dispose()
+
+
 def create_api_key(env: dict[str, str]) -> str:
     out = subprocess.run(
         [*PERISAI, *KEY_CREATE],
@@ -371,6 +398,7 @@ def report(results: Results, args: argparse.Namespace) -> bool:
         f"{args.concurrency} client tasks, {args.server_workers} server process(es), "
         f"job worker {'off' if args.no_job_worker else 'on'}, "
         f"{f'accounts from a pool of {args.accounts}' if args.accounts else 'one account'}, "
+        f"{f'matching on (bank of {args.bank:,} PDQ entries)' if args.bank else 'no bank'}, "
         f"{os.cpu_count()} cores, "
         f"load average before {args.load_before:.2f}, after {load[0]:.2f}"
     )
@@ -454,6 +482,13 @@ def main() -> None:
     parser.add_argument(
         "--no-job-worker", action="store_true", help="PERISAI_WORKER_IN_PROCESS=false"
     )
+    parser.add_argument(
+        "--bank",
+        type=int,
+        default=0,
+        help="matching on: a bank of N PDQ entries, loaded by the job worker's indexes (which "
+        "every enrichment job replays); needs PERISAI_TEST_DATABASE_URL",
+    )
     parser.add_argument("--py-spy", help="path of py-spy: profile the server during the run")
     parser.add_argument("--profile-out", default="intake-profile.txt", help="collapsed stacks")
     args = parser.parse_args()
@@ -468,6 +503,8 @@ def main() -> None:
     ):
         if args.no_job_worker:
             env["PERISAI_WORKER_IN_PROCESS"] = "false"
+        if args.bank:
+            fill_bank(env["PERISAI_DATABASE_URL"], args.bank)
         api_key = create_api_key(env)
         with running_server(env, args.server_workers, Path(tmp) / "server.log") as (url, server):
             _event_loop_factory()

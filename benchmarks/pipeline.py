@@ -328,6 +328,32 @@ def fill_bank(url: str, entries: int) -> None:
     engine.dispose()
 
 
+TASK_TIMES = """
+SELECT j.task_name, count(*),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.at - st.at)),
+    sum(extract(epoch FROM s.at - st.at)),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM st.at - d.at))
+FROM procrastinate_jobs j
+JOIN procrastinate_events d ON d.job_id = j.id AND d.type = 'deferred'
+JOIN procrastinate_events st ON st.job_id = j.id AND st.type = 'started'
+JOIN procrastinate_events s ON s.job_id = j.id AND s.type = 'succeeded'
+GROUP BY j.task_name ORDER BY 4 DESC
+"""
+
+
+def task_times(url: str) -> list[tuple[str, int, float, float, float]]:
+    """Per task: jobs done, median run time, total run time, median wait before starting."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [
+                (str(name), int(n), float(median), float(total), float(wait))
+                for name, n, median, total, wait in connection.execute(text(TASK_TIMES))
+            ]
+    finally:
+        engine.dispose()
+
+
 def backlog(sample: Sample) -> int:
     return sum(sample.jobs.values())
 
@@ -341,7 +367,9 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
     parser.add_argument("--burst", type=float, default=60.0)
     parser.add_argument("--drain", type=float, default=DRAIN_TARGET_S)
     parser.add_argument("--accounts", type=int, default=1000)
-    parser.add_argument("--server-workers", type=int, default=1)
+    parser.add_argument(
+        "--server-workers", type=int, default=2, help="`perisai serve --workers` (one per core)"
+    )
     parser.add_argument("--sample", type=float, default=2.0, help="seconds between samples")
     args = parser.parse_args()
     steady, burst = (60.0, 10.0) if args.quick else (args.steady, args.burst)
@@ -420,6 +448,7 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
                 stop_watch.set()
                 watcher.join()
             receiver.http.shutdown()
+            tasks = task_times(url)
         finally:
             drop_database(server_url, name)
 
@@ -494,6 +523,11 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
         f"| p99 {percentile(s_lat, 99) * 1e3:.0f} ms"
         f" / {percentile(b_lat, 99) * 1e3:.0f} ms | – | – |"
     )
+
+    print("\n| task | jobs done | median run | total run | median wait to start |")
+    print("|---|---:|---:|---:|---:|")
+    for name, n, median, total, wait in tasks:
+        print(f"| {name} | {n} | {median * 1e3:.0f} ms | {total:.0f} s | {wait:.1f} s |")
 
 
 if __name__ == "__main__":
