@@ -132,3 +132,12 @@ def test_a_finished_service_is_no_longer_a_helper(db: Session, pw: PlanWorld) ->
     assert [h.kind for h in view.helpers or []] == ["jkm"]
     assert view.next_appointment is not None
     assert abs((view.next_appointment - days(9)).total_seconds()) < 60
+
+
+def test_each_opening_is_audited_as_the_public(db: Session, pw: PlanWorld) -> None:
+    issued = _issue(db, pw, helpers=True)
+    childview.open_view(db, code=issued.code, secret=issued.secret)
+    pending = db.info.get("perisai.audit.pending", [])
+    opened = [e for e in pending if e.action == "support.child_view.read"]
+    assert len(opened) == 1
+    assert opened[0].actor.kind == "public" and opened[0].object_id == pw.id

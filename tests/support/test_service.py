@@ -13,7 +13,7 @@ from tests.support.factories import PlanWorld, days, make_plan_world
 from perisai.audit.models import AuditEntry
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
-from perisai.sharing.redaction import Viewer
+from perisai.sharing.redaction import Viewer, redact_event
 from perisai.support import service
 from perisai.support.models import CounsellingNote, SupportFollowUp
 from perisai.victims import service as victims
@@ -269,3 +269,21 @@ def test_a_closed_plan_takes_no_more_changes(db: Session, pw: PlanWorld) -> None
     assert caught.value.status == 409
     assert service.visible_plans(db, pw.jkm) == []
     assert service.visible_plans(db, Viewer.system()) == []
+
+
+def test_reminders_reach_the_sides_through_the_redaction_layer_and_say_nothing_of_the_child(
+    db: Session, pw: PlanWorld
+) -> None:
+    due = days(14)
+    found = service.add_service(
+        db, viewer=pw.jkm, public_id=pw.id, kind="counselling", follow_up_due_at=due
+    )
+    assert service.follow_up_due(db, service_id=found.id, due_at=due, level="overdue", now=due)
+    event = db.scalars(
+        select(OutboxEvent).where(OutboxEvent.type == "support.follow_up.overdue")
+    ).one()
+    for reader in (pw.ngo, pw.jkm):
+        shown = redact_event(reader, event)
+        assert shown is not None and shown["data"] == {"due_at": due.isoformat(), "agency": "NGO"}
+    assert redact_event(pw.moe, event) is None
+    assert pw.world.victim.public_id not in str(event.payload) + event.subject_id

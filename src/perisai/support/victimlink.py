@@ -23,7 +23,7 @@ from perisai.crypto import (
 )
 from perisai.reports.models import Report
 from perisai.sharing.caseaccess import load_cases
-from perisai.sharing.redaction import VictimGroup, Viewer
+from perisai.sharing.redaction import VictimGroup, Viewer, can_see_victim_group
 from perisai.support.policy import Matrix
 from perisai.victims import service as victims
 from perisai.victims.models import Victim, VictimReport
@@ -45,10 +45,10 @@ def public_id_of(session: Session, victim_id: int) -> str:
 
 def matrix(session: Session, viewer: Viewer, victim_id: int) -> Matrix:
     """The record's answers for the plan and the register (one load of the record's facts)."""
-    victim = victims.get_victim(session, victim_id)
+    facts = victims.victim_facts(session, victims.get_victim(session, victim_id))
     return Matrix(
-        support=victims.may_see(session, viewer, victim, VictimGroup.SUPPORT),
-        interviews=victims.may_see(session, viewer, victim, VictimGroup.INTERVIEWS),
+        support=can_see_victim_group(viewer, facts, VictimGroup.SUPPORT),
+        interviews=can_see_victim_group(viewer, facts, VictimGroup.INTERVIEWS),
     )
 
 
