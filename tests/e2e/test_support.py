@@ -13,6 +13,7 @@ import pytest
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import LiveServer
 
+from perisai.demo import DEMO_PASSWORD
 from perisai.support.demo import DEMO_CHILD_CODE, DEMO_CHILD_SECRET
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -97,3 +98,48 @@ def test_the_language_link_keeps_the_child_on_the_form(phone: Any, live_server: 
     phone.goto(f"{live_server.url}/support?lang=ms")
     assert phone.url.endswith("/sokongan")
     assert phone.title() == "Sokongan saya"
+
+
+def _staff(browser: Any, server: LiveServer, email: str, locale: str) -> Any:
+    page = browser.new_context(locale=locale).new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/app")
+    return page
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"), [("ms-MY", "Pelan sokongan"), ("en-GB", "Support plan")]
+)
+def test_the_caseworkers_plan_page_passes_axe(
+    browser: Any, live_server: LiveServer, locale: str, words: str
+) -> None:
+    page = _staff(browser, live_server, "caseworker@demo.perisai.my", locale)
+    page.goto(f"{live_server.url}/workspace/support")
+    assert axe_violations(page) == []
+    page.click("#plans a")
+    assert words in page.inner_text("h1")
+    assert page.locator("#child-code-form").count() == 1
+    assert "DEMO-2026-KITA" not in page.content()  # only a hash is kept, nothing to show
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+def test_the_counsellor_sees_notes_and_the_dashboard_shows_the_measures(
+    browser: Any, live_server: LiveServer
+) -> None:
+    page = _staff(browser, live_server, "ngo@demo.perisai.my", "en-GB")
+    page.goto(f"{live_server.url}/workspace/support")
+    page.click("#plans a")
+    assert page.locator("section.notes").count() == 1
+    assert page.locator("#interviews").count() == 0  # NGOs never see the register
+    assert axe_violations(page) == []
+    page.context.close()
+    boss = _staff(browser, live_server, "supervisor@demo.perisai.my", "en-GB")
+    boss.goto(f"{live_server.url}/workspace/dashboard?window=all")
+    measures = boss.inner_text("#support-measures")
+    assert "Interviews per child" in measures and "1.00" in measures
+    assert axe_violations(boss) == []
+    boss.context.close()

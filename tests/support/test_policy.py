@@ -78,3 +78,18 @@ def test_a_school_never_starts_a_plan() -> None:
     assert not policy.can_start_plan(user("MOE", Role.CASEWORKER), Matrix(support=True))
     assert policy.can_start_plan(user("JKM", Role.CASEWORKER), Matrix(support=True))
     assert not policy.can_start_plan(user("JKM", Role.CASEWORKER), NOTHING)
+
+
+def test_counselling_notes_are_the_counselling_caseworkers_alone() -> None:
+    counsellor = user("NGO", Role.CASEWORKER)
+    assert policy.can_read_notes(counsellor, COUNSELLING, matrix_counselling=False)
+    for other in (
+        user("NGO", Role.SUPERVISOR),
+        user("JKM", Role.CASEWORKER),
+        user("PDRM", Role.INVESTIGATOR),
+        user("SECRETARIAT", Role.ANALYST),
+        Viewer.system(),
+    ):
+        assert not policy.can_read_notes(other, COUNSELLING, matrix_counselling=False)
+    legal = ServiceSides(kind="legal_aid", provider_agency=None)
+    assert not policy.can_read_notes(counsellor, legal, matrix_counselling=True)

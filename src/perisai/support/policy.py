@@ -11,7 +11,8 @@ Support widens it in two narrow ways, both needed to do the work:
 
 - a caseworker of the plan's lead agency (JKM by default: it runs the plan) or of an agency
   that provides a live service in it (the NGO counsellor the plan referred the child to) sees
-  that plan, though the agency is on no case;
+  that plan, though the agency is on no case; and the counselling agency's caseworkers read
+  their own notes though their agency is on no case (still nobody else does);
 - a supervisor of the plan's lead agency or of an agency on the child's cases sees the plan
   and its register, to approve or refuse a repeat interview (never one they asked for).
 
@@ -108,6 +109,18 @@ def can_work_service(
         can_see_plan(viewer, sides, matrix)
         and _writes(viewer)
         and service.provider_agency is not None
+        and viewer.agency == service.provider_agency
+    )
+
+
+def can_read_notes(viewer: Viewer, service: ServiceSides, *, matrix_counselling: bool) -> bool:
+    """Counselling notes: the counselling agency's caseworkers, and nobody else — whether or not
+    that agency is on the child's cases (a counsellor needs the notes, not the case file)."""
+    if service.kind != "counselling" or service.provider_agency is None or viewer.is_system:
+        return False
+    return matrix_counselling or (
+        _user(viewer)
+        and viewer.role is Role.CASEWORKER
         and viewer.agency == service.provider_agency
     )
 

@@ -687,13 +687,11 @@ def may_read_notes(
     session: Session, viewer: Viewer, plan: SupportPlan, service: SupportService
 ) -> bool:
     """Counselling notes: the counselling provider's caseworkers only (the record's matrix)."""
-    agency = service_sides(service).provider_agency
-    return (
-        service.kind == ServiceKind.COUNSELLING.value
-        and agency is not None
-        and not viewer.is_system
-        and victimlink.may_read_counselling(session, viewer, plan.victim_id, agency)
-    )
+    sides = service_sides(service)
+    if sides.kind != ServiceKind.COUNSELLING.value or sides.provider_agency is None:
+        return False
+    matrix = victimlink.may_read_counselling(session, viewer, plan.victim_id, sides.provider_agency)
+    return policy.can_read_notes(viewer, sides, matrix_counselling=matrix)
 
 
 @dataclass(frozen=True)
