@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -154,3 +156,36 @@ def test_the_api_needs_a_supervisor(client: TestClient, runtime: Runtime, db: Se
     assert client.get("/api/v1/monitoring/trends").status_code == 401
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
     assert client.get("/api/v1/monitoring/trends").status_code == 403
+
+
+def test_alerts_of_the_spike_job_are_marked_on_the_chart_and_in_its_table(
+    client: TestClient, runtime: Runtime, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db)
+    today = _today()
+    asked: list[dict[str, object]] = []
+
+    def alerts_between(session: Session, **ask: object) -> list[SimpleNamespace]:
+        asked.append(ask)
+        return [
+            SimpleNamespace(
+                series_key="source:platform:=HYPERLINK(1)", day=today, method="negbin", status="new"
+            )
+        ]
+
+    module = ModuleType("perisai.monitoring.alerts")
+    module.alerts_between = alerts_between  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "perisai.monitoring.alerts", module)
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    page = client.get("/workspace/monitoring?lang=en&dimension=source").text
+    assert 'class="alert-mark"' in page
+    assert "<td>Alert · negbin · new</td>" in page
+    assert "1 alerts." in page
+    assert "Spike alerts are marked here once" not in page
+    (ask,) = asked
+    assert ask["since"] == datetime(
+        (today - timedelta(days=27)).year,
+        (today - timedelta(days=27)).month,
+        (today - timedelta(days=27)).day,
+        tzinfo=MALAYSIA,
+    )

@@ -22,7 +22,7 @@ from starlette.responses import RedirectResponse, Response
 
 from perisai.audit.service import record
 from perisai.identity.deps import DbDep, Principal, Public, require
-from perisai.identity.permissions import Permission
+from perisai.identity.permissions import ROLE_PERMISSIONS, Permission
 from perisai.identity.views import add_home_link
 from perisai.monitoring import text as _text  # noqa: F401 - registers the strings
 from perisai.monitoring.charts import LineChart, line_chart
@@ -34,7 +34,6 @@ from perisai.reports.states import STATES, state_name
 from perisai.web.codes import code_label
 from perisai.web.i18n import LANGUAGES, language_of, translate
 from perisai.web.templating import render
-from perisai.workspace.access import page_context
 
 router = APIRouter(include_in_schema=False)
 public_router = APIRouter(include_in_schema=False, dependencies=[Public])
@@ -280,6 +279,17 @@ def _when(start: datetime, granularity: Granularity) -> str:
 # --- the pages -------------------------------------------------------------------------------
 
 
+def staff_context(principal: Principal) -> dict[str, object]:
+    """What the workspace layout needs: who is looking, their form token, what they may open
+    (built here: a domain does not import the workspace's pages)."""
+    assert principal.user is not None and principal.user_session is not None
+    return {
+        "user": principal.user,
+        "csrf_token": principal.user_session.csrf_token,
+        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
+    }
+
+
 @router.get(PAGE)
 def monitoring_page(
     request: Request,
@@ -295,7 +305,7 @@ def monitoring_page(
     trends, more, alerts_known = trends_for(db, ask, lang)
     waiting = pending_since(db)
     context = {
-        **page_context(principal),
+        **staff_context(principal),
         "ask": ask,
         "last_day": ask.until - timedelta(days=1),
         "dimensions": [(d, translate(f"mon.dim.{d}", lang)) for d in DIMENSIONS],
