@@ -376,8 +376,12 @@ class PdqIndex:
                 self._insert(rows, codes.view(">u2").astype(np.int64) + _TABLE_OFFSET[:, 0])
             if ids.size:
                 self._ids = _promote(_promote(self._ids, int(ids.min())), int(ids.max()))
-                self._codes[rows], self._ids[rows] = codes, ids
-                self._bank[rows] = numbers[banks]
+                # Fresh rows only (a load): one slice, several times faster than scattering.
+                at: slice | npt.NDArray[np.int64] = (
+                    slice(int(fresh[0]), int(fresh[-1]) + 1) if not reuse else rows
+                )
+                self._codes[at], self._ids[at] = codes, ids
+                self._bank[at] = numbers[banks]
             self._rows += fresh.size
             self._live += ids.size
             if bulk:
