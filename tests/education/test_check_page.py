@@ -213,3 +213,75 @@ def test_unexpected_failure_is_a_page_and_logs_only_the_error_type(
     failures = [r for r in caplog.records if r.name == views.log.name]
     assert [getattr(r, "fields", None) for r in failures] == [{"error": "ValueError"}]
     assert "jangan bagitahu" not in caplog.text
+
+
+# kak_long's second and third messages are wordings no listed sign knows; the engine's learned
+# layer counts them because the age question is a listed sign of the same person.
+PARAPHRASED = (
+    "KakLong: hi dik, how old are u\nAdik: 13\nKakLong: can u show me ur room\nAdik: why\n"
+    "KakLong: jangan bagi sesiapa baca chat kita\n"
+)
+
+
+def _flagged_items(page: str) -> dict[int, str]:
+    listed = re.search(r'<ol class="flagged">(.*?)</ol>\s*(?:<p|</section>)', page, re.S)
+    assert listed is not None
+    items = re.findall(r"<li[^>]*>\s*<p class=\"meta\">.*?</ul>\s*</li>", listed.group(1), re.S)
+    found = {}
+    for item in items:
+        number = re.search(r"(?:Mesej|Message) (\d+)", item)
+        assert number is not None
+        found[int(number.group(1))] = item
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "title", "unlisted", "also", "meaning"),
+    [
+        (
+            "/semak-chat",
+            "self",
+            "Bunyinya seperti tanda amaran",
+            "tidak dalam perkataan biasa, tetapi bunyinya seperti tanda amaran",
+            "Penyemak kami juga membaca seluruh mesej ini sebagai tanda amaran.",
+            "baginya mesej ini berbunyi seperti tanda amaran",
+        ),
+        (
+            "/check-a-chat",
+            "parent",
+            "Worded like a warning sign",
+            "not in the usual words, but it reads like a warning sign",
+            "Our checker also reads the whole message as a warning sign.",
+            "not on our list of known grooming phrases",
+        ),
+    ],
+)
+def test_messages_worded_like_a_warning_sign_are_listed_and_explained(
+    client: TestClient, path: str, who: str, title: str, unlisted: str, also: str, meaning: str
+) -> None:
+    response = client.post(path, data={"text": PARAPHRASED, "who": who})
+    assert response.status_code == 200, response.text
+    page = response.text
+    items = _flagged_items(page)
+    # the two paraphrases are listed although no listed sign is in them, and not highlighted
+    assert {3, 5} <= set(items)
+    for number in (3, 5):
+        assert 'class="learned"' in items[number] and "msg-learned" in items[number]
+        assert title in items[number] and unlisted in items[number]
+        assert "<mark>" not in items[number]
+    # the age question: a listed sign, marked, and the learned layer agrees
+    assert "<mark>" in items[1] and also in items[1] and 'class="learned"' not in items[1]
+    assert 2 not in items and 4 not in items  # the child's replies
+    means = re.search(r'<dl class="means">(.*?)</dl>', page, re.S)
+    assert means is not None and title in means.group(1) and meaning in means.group(1)
+
+
+def test_hits_on_messages_with_listed_signs_only_add_a_note(client: TestClient) -> None:
+    pasted = "Zul: umur berapa?\nAina: 12\nZul: jangan bagitahu mak ayah, rahsia kita\n"
+    page = client.post("/check-a-chat", data={"text": pasted, "who": "self"}).text
+    items = _flagged_items(page)
+    assert set(items) == {1, 3}
+    for item in items.values():
+        assert "<mark>" in item
+        assert "Our checker also reads the whole message as a warning sign." in item
+    assert "msg-learned" not in page and "not in the usual words" not in page

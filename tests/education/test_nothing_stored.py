@@ -141,6 +141,16 @@ def test_checking_stores_nothing_and_logs_nothing(
             data={"who": "parent"},
         ),
         client.post("/check-a-chat", data={"text": f"Zul: {MARKER} umur berapa? rahsia kita"}),
+        # wordings only the engine's learned layer counts: that path stores nothing either
+        client.post(
+            "/semak-chat",
+            data={
+                "who": "parent",
+                "text": f"KakLong: hi dik, how old are u\nAdik: 13\n"
+                f"KakLong: {MARKER} can u show me ur room\nAdik: why\n"
+                f"KakLong: {MARKER} jangan bagi sesiapa baca chat kita\n",
+            },
+        ),
         client.post(
             "/check-a-chat",
             files={"chat_file": ("x.json", f'{{"{MARKER}": 1}}'.encode(), "application/json")},
@@ -155,8 +165,9 @@ def test_checking_stores_nothing_and_logs_nothing(
     answers.append(client.post("/semak-chat", data={"text": f"Zul: {MARKER} jom jumpa"}))
     opens.watching = False
 
-    assert [a.status_code for a in answers] == [200, 200, 422, 500]
+    assert [a.status_code for a in answers] == [200, 200, 200, 422, 500]
     assert "Abang Zul" in answers[0].text  # the check really ran on the large upload
+    assert "msg-learned" in answers[2].text  # and the learned layer counted the paraphrases
     assert all(a.headers["cache-control"] == "no-store" for a in answers)
 
     assert _row_counts(connection) == rows_before

@@ -20,7 +20,7 @@ from perisai.web.codes import code_label
 
 
 def _message(page: str, conversation: int, number: int) -> str:
-    found = re.search(rf'<li id="c{conversation}-m{number}">(.*?)</li>', page, re.S)
+    found = re.search(rf'<li id="c{conversation}-m{number}"[^>]*>(.*?)</li>', page, re.S)
     assert found, (conversation, number)
     return found.group(1)
 

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from html import escape
 
 from perisai.chats import ChatMessage, ParsedChat, to_transcript
-from perisai.education.signs import Audience, Words, explain_kind, explain_stage
+from perisai.education.signs import (
+    Audience,
+    Words,
+    explain_kind,
+    explain_learned,
+    explain_stage,
+)
 from perisai.education.timefmt import show
 from perisai.grooming import (
     MAX_MESSAGES_PER_CONVERSATION,
@@ -45,6 +51,9 @@ class Flagged:
     when_iso: str | None
     pieces: list[tuple[str, bool]]  # the text in pieces; True where the warning sign is
     signs: list[Sign]
+    # The engine's learned layer counted this message: "unlisted" when no listed sign is in it
+    # (worded like one, not in the usual words), "also" beside listed signs, None otherwise.
+    learned: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class CheckResult:
     transcript: str
     transcript_is_excerpt: bool
     kinds: set[str] = field(default_factory=set)
+    learned: Words | None = None  # what a learned-layer hit means, when the chat has one
 
     @property
     def has_threat(self) -> bool:
@@ -127,14 +137,20 @@ def _sign(signal: Signal, lang: str) -> Sign:
 
 
 def _flagged(
-    messages: list[ChatMessage], by_message: dict[int, list[Signal]], lang: str
+    messages: list[ChatMessage],
+    by_message: dict[int, list[Signal]],
+    learned: set[int],
+    lang: str,
 ) -> list[Flagged]:
     found = []
-    for index in sorted(by_message)[:MAX_SHOWN]:
+    for index in sorted(set(by_message) | learned)[:MAX_SHOWN]:
         message = messages[index]
-        signals = by_message[index]
+        signals = by_message.get(index, [])
         kinds = list(dict.fromkeys(s.kind for s in signals))
         first = {s.kind: s for s in reversed(signals)}
+        hit = None
+        if index in learned:
+            hit = "also" if signals else "unlisted"
         found.append(
             Flagged(
                 index=index,
@@ -143,6 +159,7 @@ def _flagged(
                 when_iso=message.sent_at.isoformat() if message.sent_at else None,
                 pieces=_pieces(message.text, [s.span for s in signals]),
                 signs=[_sign(first[kind], lang) for kind in kinds],
+                learned=hit,
             )
         )
     return found
@@ -189,13 +206,16 @@ def check_chat(chat: ParsedChat, *, lang: str, audience: Audience) -> CheckResul
         {s.kind: s for s in assessment.signals}.values(),
         key=lambda s: (STAGES.index(s.stage) if s.stage in STAGES else len(STAGES), s.message),
     )
+    # The learned layer's counted hits: messages worded like a warning sign (the suspect's).
+    learned = {h.message for h in assessment.learned if 0 <= h.message < len(messages)}
+    flagged = set(by_message) | learned
     if assessment.flag:
         level = "danger"
     elif assessment.signals:
         level = "watch"
     else:
         level = "none"
-    transcript, is_excerpt = _transcript(messages, set(by_message))
+    transcript, is_excerpt = _transcript(messages, flagged)
     return CheckResult(
         format=chat.format,
         audience=audience,
@@ -204,10 +224,11 @@ def check_chat(chat: ParsedChat, *, lang: str, audience: Audience) -> CheckResul
         level=level,
         suspect=assessment.suspect if assessment.signals else None,
         steps=_steps(assessment, lang),
-        flagged=_flagged(messages, by_message, lang),
-        more_flagged=max(0, len(by_message) - MAX_SHOWN),
+        flagged=_flagged(messages, by_message, learned, lang),
+        more_flagged=max(0, len(flagged) - MAX_SHOWN),
         signs=[_sign(s, lang) for s in kinds_in_order],
         transcript=transcript,
         transcript_is_excerpt=is_excerpt,
         kinds={s.kind for s in assessment.signals},
+        learned=explain_learned(lang) if learned else None,
     )

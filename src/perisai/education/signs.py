@@ -388,6 +388,39 @@ GENERAL = {
 }
 
 
+# A message the engine's learned layer counted: worded like the signs above, though not in their
+# usual words. It only ever counts beside listed signs of the same person (corroboration).
+LEARNED = {
+    "en": Words(
+        "Worded like a warning sign",
+        "This message does not use the usual words, but our checker has learned from many "
+        "example chats, and to it this message reads like the warning signs above. It only "
+        "counts because the same person also sent other warning signs. If it feels wrong to "
+        "you, trust that feeling.",
+        "This message is not on our list of known grooming phrases, but the checker's second, "
+        "learned layer (trained on many example chats, slang and short spellings included) "
+        "reads it as a warning sign. It counts only because the same person also sent listed "
+        "warning signs. Read it in context.",
+    ),
+    "ms": Words(
+        "Bunyinya seperti tanda amaran",
+        "Mesej ini tidak menggunakan perkataan yang biasa, tetapi penyemak kami telah belajar "
+        "daripada banyak contoh chat, dan baginya mesej ini berbunyi seperti tanda amaran di "
+        "atas. Ia dikira hanya kerana orang yang sama juga menghantar tanda amaran lain. Jika "
+        "kamu rasa tidak kena, percayalah perasaan itu.",
+        "Mesej ini tiada dalam senarai frasa grooming yang kami kenal, tetapi lapisan kedua "
+        "penyemak, yang dilatih daripada banyak contoh chat (termasuk slanga dan ejaan "
+        "singkatan), membacanya sebagai tanda amaran. Ia dikira hanya kerana orang yang sama "
+        "juga menghantar tanda amaran yang tersenarai. Bacalah dalam konteksnya.",
+    ),
+}
+
+
+def explain_learned(lang: str) -> Words:
+    """Words for a message the learned layer counted."""
+    return LEARNED[lang]
+
+
 def explain_kind(kind: str, stage: str | None, lang: str) -> Words:
     """Words for a signal kind; an unknown kind borrows its stage's explanation."""
     known = KIND_WORDS.get(kind)

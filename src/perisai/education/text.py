@@ -171,6 +171,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ms": "Dan {n} mesej lagi dengan tanda amaran.",
         "en": "And {n} more messages with warning signs.",
     },
+    "check.learned.unlisted": {
+        "ms": "tidak dalam perkataan biasa, tetapi bunyinya seperti tanda amaran",
+        "en": "not in the usual words, but it reads like a warning sign",
+    },
+    "check.learned.also": {
+        "ms": "Penyemak kami juga membaca seluruh mesej ini sebagai tanda amaran.",
+        "en": "Our checker also reads the whole message as a warning sign.",
+    },
     "check.means": {"ms": "Apa maksudnya", "en": "What the signs mean"},
     "check.times_note": {
         "ms": "Masa dengan MYT ialah waktu Malaysia (UTC+8); masa lain seperti yang ditulis "

@@ -79,6 +79,16 @@ def score_conversations(session: Session, report: Report) -> list[ReportGrooming
                     }
                     for s in assessment.signals
                 ],
+                learned=[
+                    {
+                        "message": h.message,
+                        "evidence": h.evidence,
+                        "span": list(h.span),
+                        "probability": h.probability,
+                        "author": h.author,
+                    }
+                    for h in assessment.learned
+                ],
                 model_version=scorer.model.version,
                 scored_at=datetime.now(UTC),
             )

@@ -30,6 +30,10 @@ class ReportGrooming(Base):
     first_flag_message: Mapped[int | None] = mapped_column(Integer)
     # Signals with message index, kind, stage, evidence span and language (engine output).
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    # The learned layer's counted hits (message index, evidence, span, probability, author):
+    # messages that read like an indicator, whatever their wording. NULL on rows scored before
+    # the hits were stored (enrichment_0006): not recorded, which is not the same as none.
+    learned: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     model_version: Mapped[str] = mapped_column(String(64))
     scored_at: Mapped[datetime]
 

@@ -3,11 +3,13 @@
 Victim details are never read here: the page shows how many victims a report names, and the
 case page asks the redaction layer for identity. Grooming signals are recomputed from the stored
 conversation with the pure scorer, because only it gives each signal's exact character span.
+The learned layer's counted hits (whole messages that read like an indicator, whatever their
+wording) come from the same assessment as the risk and are shown apart from the lexicon's spans.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,11 +36,21 @@ from perisai.workspace.provenance import provenance_view
 
 
 @dataclass(frozen=True)
+class LearnedNote:
+    """The learned layer counted this message as evidence against the suspect."""
+
+    probability: float
+    # No lexicon signal in the message: a wording the word list does not know.
+    unlisted: bool
+
+
+@dataclass(frozen=True)
 class MessageView:
     index: int
     author: str
     sent_at: str | None
     segments: list[Segment]
+    learned: LearnedNote | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,9 @@ class ConversationView:
     other_signals: int = 0  # signals in other people's messages (highlighted, not counted)
     flagged: bool | None = None  # the risk reached the engine's flag threshold
     suspect: str | None = None
+    learned_count: int = 0  # the suspect's messages the learned layer counted (in the risk)
+    # False for an assessment stored before its learned hits were (enrichment_0006).
+    learned_recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,8 @@ class _Assessed:
     flagged: bool | None
     suspect: str | None
     marks: list[tuple[int, Mark]]
+    learned: dict[int, float] = field(default_factory=dict)  # message index -> probability
+    learned_recorded: bool = True
 
 
 def _counted(author: object, suspect: str | None) -> bool:
@@ -114,7 +131,18 @@ def _live_assessment(index: int, authors: list[str], texts: list[str]) -> _Asses
         )
         for signal in assessment.signals
     ]
-    return _Assessed(assessment.risk, assessment.stage, assessment.flag, suspect, marks)
+    learned = {hit.message: hit.probability for hit in assessment.learned}
+    return _Assessed(assessment.risk, assessment.stage, assessment.flag, suspect, marks, learned)
+
+
+def _stored_learned(stored: ReportGrooming) -> dict[int, float]:
+    """The stored hits by message; malformed entries are skipped, as malformed signals are."""
+    found: dict[int, float] = {}
+    for hit in stored.learned or []:
+        message, probability = hit.get("message"), hit.get("probability")
+        if isinstance(message, int) and isinstance(probability, int | float):
+            found[message] = float(probability)
+    return found
 
 
 def _stored(stored: ReportGrooming) -> _Assessed:
@@ -126,7 +154,15 @@ def _stored(stored: ReportGrooming) -> _Assessed:
             counted = _counted(signal.get("author"), stored.suspect)
             mark = Mark(int(span[0]), int(span[1]), kind, stage, counted)
             marks.append((signal["message"], mark))
-    return _Assessed(stored.risk, stored.stage, stored.flag, stored.suspect, marks)
+    return _Assessed(
+        stored.risk,
+        stored.stage,
+        stored.flag,
+        stored.suspect,
+        marks,
+        _stored_learned(stored),
+        learned_recorded=stored.learned is not None,
+    )
 
 
 def _conversation_view(
@@ -144,6 +180,7 @@ def _conversation_view(
     # The figure and the highlights come from one assessment; the signal count beside the risk
     # is the suspect's signals, the ones that risk was computed from.
     count = sum(1 for _, mark in found if mark.counted)
+    learned = {i: p for i, p in assessed.learned.items() if 0 <= i < len(messages)}
     return ConversationView(
         platform=raw.get("platform"),
         messages=[
@@ -152,6 +189,7 @@ def _conversation_view(
                 author=authors[i],
                 sent_at=messages[i].get("sent_at"),
                 segments=segments(texts[i], marks.get(i, [])),
+                learned=LearnedNote(learned[i], not marks.get(i)) if i in learned else None,
             )
             for i in range(len(messages))
         ],
@@ -161,6 +199,8 @@ def _conversation_view(
         other_signals=len(found) - count,
         flagged=assessed.flagged,
         suspect=assessed.suspect,
+        learned_count=len(learned),
+        learned_recorded=assessed.learned_recorded,
     )
 
 

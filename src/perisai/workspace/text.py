@@ -527,6 +527,32 @@ register(
             "en": "{n} other signal(s) in other participants' messages are highlighted with a "
             "dashed line; they do not count towards the risk.",
         },
+        # The grooming engine's learned layer: whole messages that read like an indicator.
+        "ws.report.learned_label": {"ms": "Lapisan terlatih", "en": "Learned layer"},
+        "ws.report.learned_unlisted": {
+            "ms": "berbunyi seperti tanda amaran yang tiada dalam senarai kata "
+            "(kebarangkalian {p}); baca mesej ini sendiri",
+            "en": "reads like a warning sign the word list does not know "
+            "(probability {p}); read the message yourself",
+        },
+        "ws.report.learned_also": {
+            "ms": "turut berbunyi seperti tanda amaran (kebarangkalian {p})",
+            "en": "also reads like a warning sign (probability {p})",
+        },
+        "ws.report.learned_counted": {
+            "ms": "Lapisan terlatih mengira {n} mesej {suspect} sebagai bukti (bertanda "
+            "“Lapisan terlatih” dan bergaris tepi ungu); ia termasuk dalam risiko ini, tetapi "
+            "hanya kerana senarai kata menemui isyarat daripada orang yang sama.",
+            "en": "The learned layer counted {n} of {suspect}'s messages as evidence (labelled "
+            "“Learned layer”, with a purple edge); they are part of this risk, but only because "
+            "the word list found signals from the same person.",
+        },
+        "ws.report.learned_not_recorded": {
+            "ms": "Penilaian ini disimpan sebelum hasil lapisan terlatih direkodkan: hanya "
+            "isyarat senarai kata ditunjukkan.",
+            "en": "This assessment was stored before the learned layer's hits were recorded: "
+            "only the word list's signals are shown.",
+        },
         "home.ws.queue": {"ms": "Baris gilir triaj", "en": "Triage queue"},
         "home.ws.dashboard": {"ms": "Papan pemuka penyelia", "en": "Supervisor dashboard"},
     }
