@@ -189,3 +189,14 @@ def test_alerts_of_the_spike_job_are_marked_on_the_chart_and_in_its_table(
         (today - timedelta(days=27)).day,
         tzinfo=MALAYSIA,
     )
+
+
+def test_offence_series_are_named_by_the_offence_list_in_the_readers_language(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    rollups.apply_counts(db, Counter({("offence:act792.s4", _today(), 9): 3}))
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    english = client.get("/workspace/monitoring?lang=en&dimension=offence").text
+    assert "act792.s4: Child sexual abuse material" in english
+    malay = client.get("/workspace/monitoring?lang=ms&dimension=offence").text
+    assert "act792.s4: Bahan penderaan seksual kanak-kanak" in malay

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from perisai.audit.service import record
@@ -30,6 +31,7 @@ from perisai.monitoring.rollups import MALAYSIA, daily_counts, hourly_counts, pe
 from perisai.monitoring.series import DIMENSIONS, dimension_of, value_of
 from perisai.monitoring.statistics import OTHER, public_statistics
 from perisai.monitoring.trends import GRANULARITIES, Granularity, Trend, build_trend, history_start
+from perisai.reports.models import OffenceCode
 from perisai.reports.states import STATES, state_name
 from perisai.web.codes import code_label
 from perisai.web.i18n import LANGUAGES, language_of, translate
@@ -54,8 +56,16 @@ Text = Annotated[str, Query(max_length=40)]
 # --- words for series ------------------------------------------------------------------------
 
 
-def value_label(dimension: str, value: str, lang: str) -> str:
-    """A series value in words (platform and offence names as stored)."""
+def offence_titles(db: DbDep, lang: str) -> dict[str, str]:
+    """`code → "code: title"` from the offence list (in `lang`), for the offence series."""
+    rows = db.execute(select(OffenceCode.code, OffenceCode.title, OffenceCode.title_ms))
+    return {code: f"{code}: {ms if lang == 'ms' else en}" for code, en, ms in rows}
+
+
+def value_label(
+    dimension: str, value: str, lang: str, titles: Mapping[str, str] | None = None
+) -> str:
+    """A series value in words (platform names as stored; offences by their title)."""
     if dimension == "total":
         return translate("mon.val.total", lang)
     if dimension == "source":
@@ -68,17 +78,17 @@ def value_label(dimension: str, value: str, lang: str) -> str:
     if dimension == "type":
         return code_label("incident", value, lang)
     if dimension == "offence":
-        return value
+        return (titles or {}).get(value, value)
     key = f"mon.val.{value}"
     found = translate(key, lang)
     return value if found == key else found
 
 
-def series_label(series_key: str, lang: str) -> str:
+def series_label(series_key: str, lang: str, titles: Mapping[str, str] | None = None) -> str:
     dimension = dimension_of(series_key)
     if dimension == "total":
         return translate("mon.val.total", lang)
-    return value_label(dimension, value_of(series_key), lang)
+    return value_label(dimension, value_of(series_key), lang, titles)
 
 
 # --- the filters -----------------------------------------------------------------------------
@@ -251,11 +261,13 @@ class ChartView:
     anchor: str
 
 
-def _chart_views(trends: Sequence[Trend], ask: Ask, lang: str) -> list[ChartView]:
+def _chart_views(
+    trends: Sequence[Trend], ask: Ask, lang: str, titles: Mapping[str, str]
+) -> list[ChartView]:
     fmt = "%d/%m" if ask.granularity == "day" else "%d/%m %H:00"
     views: list[ChartView] = []
     for index, trend in enumerate(trends[:MAX_CHARTS]):
-        label = series_label(trend.series_key, lang)
+        label = series_label(trend.series_key, lang, titles)
         peak = trend.peak
         caption = translate(
             "mon.caption",
@@ -304,6 +316,7 @@ def monitoring_page(
     ask, problems = read_ask(dimension, start, end, granularity)
     trends, more, alerts_known = trends_for(db, ask, lang)
     waiting = pending_since(db)
+    titles = offence_titles(db, lang) if ask.dimension == "offence" else {}
     context = {
         **staff_context(principal),
         "ask": ask,
@@ -311,7 +324,7 @@ def monitoring_page(
         "dimensions": [(d, translate(f"mon.dim.{d}", lang)) for d in DIMENSIONS],
         "granularities": GRANULARITIES,
         "problems": {field: problem_text(p, lang) for field, p in problems.items()},
-        "charts": _chart_views(trends, ask, lang),
+        "charts": _chart_views(trends, ask, lang, titles),
         "more": more,
         "alerts_known": alerts_known,
         "csv_url": f"{PAGE}.csv?{ask.query(lang)}",
@@ -332,12 +345,12 @@ def csv_cell(value: object) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def trends_csv(trends: Sequence[Trend], lang: str) -> str:
+def trends_csv(trends: Sequence[Trend], lang: str, titles: Mapping[str, str] | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for trend in trends:
-        label = series_label(trend.series_key, lang)
+        label = series_label(trend.series_key, lang, titles)
         for point in trend.points:
             e = point.expectation
             writer.writerow(
@@ -386,7 +399,7 @@ def monitoring_csv(
     )
     name = f"perisai-trends-{ask.dimension}-{ask.since:%Y%m%d}-{ask.until:%Y%m%d}.csv"
     return Response(
-        trends_csv(trends, lang),
+        trends_csv(trends, lang, offence_titles(db, lang) if ask.dimension == "offence" else None),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
