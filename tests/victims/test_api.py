@@ -135,7 +135,7 @@ def test_garbage_is_refused_with_field_level_problems(
     too_long = client.put(f"{url}/identity/name", json={"name": "x" * 500})
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"].endswith("name")
     assert client.put(f"{url}/identity/shoe", json={}).status_code == 422
-    assert client.get(f"{API}/V-NOTHERE").status_code == 404
+    assert client.get(f"{API}/VIC-NOTHERE").status_code == 404
 
 
 def test_erasure_needs_a_supervisor_and_the_id_typed_again(
@@ -152,7 +152,7 @@ def test_erasure_needs_a_supervisor_and_the_id_typed_again(
     )
     supervisor, _ = make_user(db, runtime.keyring, role="supervisor", agency="SECRETARIAT")
     as_user(client, db, runtime, supervisor)
-    wrong = client.post(f"{url}/erase", json={"basis": "request", "confirm": "V-WRONG"})
+    wrong = client.post(f"{url}/erase", json={"basis": "request", "confirm": "VIC-WRONG"})
     assert wrong.status_code == 422
     assert client.post(f"{url}/legal-hold", json={"legal_hold": True}).status_code == 200
     held = client.post(f"{url}/erase", json={"basis": "request", "confirm": world.victim.public_id})

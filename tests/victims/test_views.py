@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.cases.factories import ANALYST
 from tests.identity.factories import make_user
-from tests.victims.factories import CHILD_NAME, SCHOOL, make_world
+from tests.victims.factories import CHILD_NAME, SCHOOL, make_victim_report, make_world
 from tests.victims.test_api import as_user
 from tests.workspace.factories import csrf_of
 
+from perisai.cases import service as cases
 from perisai.runtime import Runtime
 
 PAGES = "/workspace/victims"
@@ -30,7 +32,7 @@ def test_identity_is_masked_until_a_purpose_is_chosen(
     malay = client.get(url, params={"lang": "ms"})
     assert "Tunjukkan identiti" in malay.text and "Persetujuan" in malay.text
     assert client.get(url, params={"purpose": "nosy"}).status_code == 422
-    assert client.get(f"{PAGES}/V-NOTHERE").status_code == 404
+    assert client.get(f"{PAGES}/VIC-NOTHERE").status_code == 404
 
 
 def test_consent_form_and_withdrawal_change_what_the_ngo_sees(
@@ -83,7 +85,7 @@ def test_erase_needs_the_id_typed_again_then_nothing_is_left(
     assert 'id="erase-form"' in page.text
     token = csrf_of(page.text)
     wrong = client.post(
-        f"{url}/erase", data={"basis": "request", "confirm": "V-X", "csrf_token": token},
+        f"{url}/erase", data={"basis": "request", "confirm": "VIC-X", "csrf_token": token},
         params={"lang": "en"},
     )  # fmt: skip
     assert wrong.status_code == 422 and "does not match" in wrong.text
@@ -102,3 +104,30 @@ def test_erase_needs_the_id_typed_again_then_nothing_is_left(
     # Without the CSRF token nothing happens.
     as_user(client, db, runtime, supervisor)
     assert client.post(f"{url}/legal-hold", data={"hold": "on"}).status_code in (403, 422)
+
+
+def test_the_case_page_links_records_and_makes_one_from_a_report_victim(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    world = make_world(db, runtime.keyring)
+    second = make_victim_report(db, runtime.keyring)
+    cases.attach_report(
+        db, case_id=world.case.id, report_id=second.id, reason="same child", actor=ANALYST
+    )
+    as_user(client, db, runtime, world.analyst)
+    page = client.get(f"/workspace/cases/{world.case.public_id}", params={"lang": "en"})
+    assert f'href="/workspace/victims/{world.victim.public_id}"' in page.text
+    assert "Create victim record" in page.text and second.public_id in page.text
+    made = client.post(
+        "/workspace/victims",
+        data={"report_id": second.public_id, "position": "0", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    assert made.headers["location"].startswith("/workspace/victims/VIC-")
+    record = client.get(made.headers["location"])
+    assert record.status_code == 200 and CHILD_NAME not in record.text
+    # The NGO sees the record's link on the case page, but cannot make records.
+    as_user(client, db, runtime, world.ngo)
+    ngo_page = client.get(f"/workspace/cases/{world.case.public_id}", params={"lang": "en"})
+    assert world.victim.public_id in ngo_page.text and "Create victim record" not in ngo_page.text

@@ -519,6 +519,11 @@ EVENT_PAYLOAD_FIELDS: Schema = {
     "previous_outcome": P,
     "files": FILE_FIELDS,
     "victims": V,
+    # victim.* (perisai.victims): the record's id and what changed, never identity
+    "victim_public_id": P,
+    "field_group": R,
+    "given_by": R,
+    "erasure_basis": P,
     # bank.retrohunt (enrichment/retrohunt.py): counts only, never which reports
     "bank_name": P,
     "retrohunt_entries": P,

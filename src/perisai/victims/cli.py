@@ -12,7 +12,7 @@ from perisai import clikit
 
 app = typer.Typer(help="Victim records: create, show, erase, retention.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
-VictimArgument = Annotated[str, typer.Argument(help="The record's id, e.g. V-7K2M9QXD4P1A.")]
+VictimArgument = Annotated[str, typer.Argument(help="The record's id, e.g. VIC-7K2M9QXD4P1A.")]
 
 
 @app.callback()

@@ -44,6 +44,7 @@ from perisai.sharing.redaction import (
     VictimGroup,
     Viewer,
     can_see_victim_group,
+    can_see_victim_record,
     visible_victim_groups,
 )
 from perisai.victims.models import (
@@ -56,6 +57,7 @@ from perisai.victims.models import (
     VictimReport,
     VictimStatus,
 )
+from perisai.victims.policy import may_create_from_report
 from perisai.victims.retention import UNLINKED_REPORT_VICTIM_YEARS, retain_until_for
 from perisai.victims.schemas import Purpose, groups_from_report_victim, validate_group
 
@@ -113,7 +115,7 @@ def _who(actor: Actor) -> str:
 
 
 def new_public_id() -> str:
-    return "V-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+    return "VIC-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
 
 
 def key_binding(public_id: str) -> str:
@@ -769,3 +771,32 @@ def apply_retention(
             details={"report_victims": len(rows)},
         )
     return {"victims_erased": len(records), "report_victims_shredded": len(rows)}
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def victim_records_of_case(session: Session, viewer: Viewer, case: Any) -> dict[str, Any]:
+    """For the case page: the victim records this viewer may open, and the report victims not
+    yet linked to a record that this viewer may make one from (no identity in either)."""
+    records = [
+        victim.public_id
+        for victim in victims_of_case(session, case.id)
+        if can_see_victim_record(viewer, victim_facts(session, victim))
+    ]
+    unlinked: list[dict[str, Any]] = []
+    if may_create_from_report(viewer, case):
+        rows = session.execute(
+            select(Report.public_id, ReportVictim.position)
+            .join(ReportVictim, ReportVictim.report_id == Report.id)
+            .join(CaseReport, CaseReport.report_id == Report.id)
+            .outerjoin(VictimReport, VictimReport.report_victim_id == ReportVictim.id)
+            .where(
+                CaseReport.case_id == case.id,
+                VictimReport.id.is_(None),
+                ReportVictim.sealed.is_not(None),
+            )
+            .order_by(Report.public_id, ReportVictim.position)
+        ).all()
+        unlinked = [{"report_id": pid, "position": pos} for pid, pos in rows]
+    return {"records": records, "unlinked": unlinked}

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from perisai.cases.models import CaseReport
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.models import Agency
-from perisai.identity.permissions import Permission
+from perisai.identity.permissions import ROLE_PERMISSIONS, Permission
 from perisai.reports.models import Report
 from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.redaction import (
@@ -37,7 +37,6 @@ from perisai.victims.retention import SCHEDULE
 from perisai.victims.schemas import Purpose
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
-from perisai.workspace.access import page_context
 
 router = APIRouter(prefix="/workspace/victims", include_in_schema=False)
 READ = require(Permission.CASES_READ)
@@ -45,6 +44,16 @@ CsrfField = Annotated[str, Form(max_length=128)]
 Short = Annotated[str, Form(min_length=1, max_length=32)]
 DONE = frozenset({"created", "consent", "withdrawn", "erased", "hold", "linked"})
 AGENCIES = ("JKM", "PDRM", "NGO", "MOE", "CSM", "MCMC", "SECRETARIAT")
+
+
+def page_context(principal: Principal) -> dict[str, object]:
+    """What the workspace layout needs: who is looking, their form token, what they may open."""
+    assert principal.user is not None and principal.user_session is not None
+    return {
+        "user": principal.user,
+        "csrf_token": principal.user_session.csrf_token,
+        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
+    }
 
 
 def _csrf(principal: Principal, presented: str) -> None:

@@ -40,6 +40,7 @@ from perisai.sharing.redaction import (
     redact_case,
 )
 from perisai.triage.models import TriageRecord
+from perisai.victims.service import victim_records_of_case
 
 TIMELINE_LIMIT = 200
 LIST_LIMIT = 100
@@ -217,6 +218,9 @@ def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) ->
     if can_see_victim(viewer, case):
         view["victims"] = _victims(session, keyring, case, viewer)
     shown = redact_case(viewer, view, case)
+    # The children's own records (perisai.victims): ids only, and who may make one from a
+    # report's victim; the record page decides what of the identity this viewer sees.
+    shown["victim_records"] = victim_records_of_case(session, viewer, case)
     # Other reports and cases (in reasons, the timeline) are named only if this viewer may open
     # them (issue #11 item 12; sharing/mentions.py).
     own = {case.public_id, *(r["public_id"] for r in view["reports"])}
