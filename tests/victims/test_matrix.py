@@ -163,7 +163,7 @@ def _event(type_: str, payload: dict[str, object]) -> OutboxEvent:
 
 def test_sse_and_webhooks_never_carry_identity() -> None:
     """Even a payload that wrongly held identity would not pass: the schema has no such field."""
-    leaky = {
+    leaky: dict[str, object] = {
         "victim_public_id": "V-1",
         "field_group": "school",
         "agency": "NGO",
