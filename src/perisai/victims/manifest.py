@@ -9,6 +9,8 @@ MANIFEST = Manifest(
     models=("perisai.victims.models",),
     templates=("templates",),
     commands=(Command("victims", "perisai.victims.cli:app"),),
+    jobs=("perisai.victims.tasks",),
+    tasks=("victims.retention",),
     events=(
         "victim.created",
         "victim.report_linked",

@@ -1,0 +1,22 @@
+"""The retention job: `victims.retention`, daily at 03:15 Malaysia time (19:15 UTC).
+
+Erases the victim records the schedule says are due (not on legal hold) and shreds report
+victims linked to no record once their report is older than the schedule keeps them
+(victims/retention.py). The same as `perisai victims retention --apply`.
+"""
+
+from __future__ import annotations
+
+from perisai.audit.service import Actor
+from perisai.jobs.worker import current_runtime, job
+from perisai.victims import service
+
+RETENTION_TASK = "victims.retention"
+RETENTION_ACTOR = Actor(kind="system", id="victims.retention")
+
+
+@job(RETENTION_TASK, cron="15 19 * * *")
+def retention_job(timestamp: int) -> None:
+    del timestamp  # whatever the tick, the schedule is read against the time of the run
+    with current_runtime().db.transaction() as session:
+        service.apply_retention(session, actor=RETENTION_ACTOR)
