@@ -142,6 +142,11 @@ def test_live_p1_reasons_signals_referral_and_need_to_know(
     jkm.goto(f"{live_server.url}/workspace/cases?lang=en")
     assert case_url.rsplit("/", 1)[1] in jkm.content()
     _answer_referral(jkm, case_url)
+    # Masked until a purpose is chosen; the read is audited with it.
+    assert VICTIM_NAME not in jkm.content()
+    jkm.select_option("#victims-purpose", "support_contact")
+    jkm.click("#victims-purpose-form button[type=submit]")
+    jkm.wait_for_url("**purpose=support_contact*")
     assert VICTIM_NAME in jkm.locator("#victims").inner_text()
 
     ngo = _log_in(browser, live_server, "ngo@demo.perisai.my")

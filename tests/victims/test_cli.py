@@ -24,6 +24,14 @@ from perisai.victims.cli import app
 runner = CliRunner()
 
 
+def _record(output: str) -> dict[str, object]:
+    """The command's JSON line (log lines of the process may share the output)."""
+    lines = [line for line in output.splitlines() if '"public_id"' in line]
+    assert lines, output
+    loaded: dict[str, object] = json.loads(lines[-1])
+    return loaded
+
+
 @pytest.fixture(scope="module")
 def cli_database(pg_server: str) -> Iterator[str]:
     name = f"perisai_victims_cli_{os.getpid()}"
@@ -53,7 +61,7 @@ def test_create_show_erase_and_the_audit_chain_still_verifies() -> None:
     made = runner.invoke(app, ["create", "--report", report_id, "--json"])
     assert made.exit_code == 0, made.output
     assert CHILD_NAME not in made.output
-    victim_id = json.loads(made.output)["public_id"]
+    victim_id = str(_record(made.output)["public_id"])
     shown = runner.invoke(app, ["show", victim_id])
     assert shown.exit_code == 0 and f"{report_id}#0" in shown.output
     assert CHILD_NAME not in shown.output
@@ -61,7 +69,7 @@ def test_create_show_erase_and_the_audit_chain_still_verifies() -> None:
     assert wrong.exit_code == 2 and "--confirm" in wrong.output
     erased = runner.invoke(app, ["erase", victim_id, "--confirm", victim_id, "--json"])
     assert erased.exit_code == 0, erased.output
-    assert json.loads(erased.output)["status"] == "erased"
+    assert _record(erased.output)["status"] == "erased"
     again = runner.invoke(app, ["erase", victim_id, "--confirm", victim_id])
     assert again.exit_code == 2 and "already erased" in again.output
     with cli_runtime() as runtime, runtime.db.transaction() as db:

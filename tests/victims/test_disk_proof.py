@@ -193,7 +193,7 @@ def test_no_identity_on_disk_and_nothing_left_after_erasure(
                   "method": "in_person"},
         )  # fmt: skip
         assert consent.status_code == 201, consent.text
-        page = client.get(f"/workspace/cases/{case_id}")
+        page = client.get(f"/workspace/cases/{case_id}", params={"purpose": "support_contact"})
         assert NAME in page.text  # the grant holder's case page shows it (and writes nothing)
         run_worker(runtime, concurrency=1, wait=False, install_signal_handlers=False)
 
@@ -225,7 +225,7 @@ def test_no_identity_on_disk_and_nothing_left_after_erasure(
                 f"/api/v1/victims/{victim_id}/export", params={"purpose": "court"}
             ),
             "page": client.get(f"/workspace/victims/{victim_id}", params={"purpose": "court"}),
-            "case page": client.get(f"/workspace/cases/{case_id}"),
+            "case page": client.get(f"/workspace/cases/{case_id}", params={"purpose": "court"}),
             "case api": client.get(f"/api/v1/cases/{case_id}"),
         }
         for outlet, answer in outlets.items():

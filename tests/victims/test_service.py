@@ -169,3 +169,18 @@ def test_erasure_shreds_every_copy_and_keeps_the_fact(db: Session, runtime: Runt
     assert erased[-1].object_id == world.victim.public_id
     with pytest.raises(victims.VictimConflict, match="already erased"):
         victims.erase_victim(db, world.victim, basis="request", actor=ANALYST)
+
+
+def test_other_domains_seal_under_the_child_s_key_and_lose_it_on_erasure(
+    db: Session, runtime: Runtime
+) -> None:
+    world = make_world(db, runtime.keyring)
+    note = victims.seal_for_victim(runtime.keyring, world.victim, b"note text", "note:1")
+    assert victims.open_for_victim(runtime.keyring, world.victim, note, "note:1") == b"note text"
+    with pytest.raises(DecryptionError):
+        victims.open_for_victim(runtime.keyring, world.victim, note, "note:2")
+    victims.erase_victim(db, world.victim, basis="request", actor=ANALYST)
+    with pytest.raises(victims.VictimConflict, match="erased"):
+        victims.open_for_victim(runtime.keyring, world.victim, note, "note:1")
+    with pytest.raises(victims.VictimConflict, match="erased"):
+        victims.seal_for_victim(runtime.keyring, world.victim, b"x", "note:3")

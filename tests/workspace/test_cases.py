@@ -60,8 +60,10 @@ def test_refer_to_jkm_then_only_the_accepting_caseworker_sees_the_victim(
         assert "Nur Contoh" not in before.text  # referred, not yet accepted
         assert "Accept referral" in before.text
         _answer(jkm, case_url, "accept")
+        masked = jkm.get(f"{case_url}?lang=en")
+        assert "Nur Contoh" not in masked.text and 'id="victims-masked"' in masked.text
         with count_queries(engine) as counted:
-            after = jkm.get(f"{case_url}?lang=en")
+            after = jkm.get(f"{case_url}?lang=en&purpose=support_contact")
         assert "Nur Contoh" in after.text
         assert counted.count <= 20, counted.statements
         # Issue #11 item 12: pages with victim identity are never cached.
@@ -75,8 +77,11 @@ def test_refer_to_jkm_then_only_the_accepting_caseworker_sees_the_victim(
         assert 'id="victims-hidden"' in ngo_page.text
         analyst_page = analyst.get(case_url)
         assert "Nur Contoh" not in analyst_page.text
-    reads = db.scalars(select(AuditEntry.action).where(AuditEntry.action == "victim.read")).all()
-    assert reads  # JKM's read of the identity was audited
+    reads = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "victim.read").order_by(AuditEntry.id)
+    ).all()
+    assert reads  # JKM's read of the identity was audited, with its purpose
+    assert reads[-1].details["purpose"] == "support_contact"
 
 
 def test_refer_refuses_forged_csrf_and_unknown_agencies(

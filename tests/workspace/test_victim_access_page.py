@@ -51,7 +51,9 @@ def test_grant_and_revoke_victim_access_on_the_case_page(
             follow_redirects=False,
         )
         assert granted.status_code == 303 and granted.headers["location"].endswith("?done=granted")
-        shown = jkm.get(f"{url}?lang=ms").text
+        masked = jkm.get(f"{url}?lang=ms").text
+        assert "Nur Contoh" not in masked and 'id="victims-purpose-form"' in masked
+        shown = jkm.get(f"{url}?lang=ms&purpose=support_contact").text
         assert "Nur Contoh" in shown
         assert "contact the family" in shown and "Akses mangsa diberi" in shown  # list, timeline
 
@@ -72,7 +74,7 @@ def test_grant_and_revoke_victim_access_on_the_case_page(
             follow_redirects=False,
         )
         assert revoked.status_code == 303
-        assert "Nur Contoh" not in jkm.get(f"{url}?lang=en").text
+        assert "Nur Contoh" not in jkm.get(f"{url}?lang=en&purpose=support_contact").text
     actions = db.scalars(
         select(AuditEntry.action).where(AuditEntry.object_id == case.public_id)
     ).all()

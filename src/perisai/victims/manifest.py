@@ -4,12 +4,14 @@ from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
     name="victims",
-    order=70,
+    # After the workspace (its demo seeder makes the case this domain's demo builds on).
+    order=80,
     routers=("perisai.victims.api:router", "perisai.victims.views:router"),
     models=("perisai.victims.models",),
     templates=("templates",),
     commands=(Command("victims", "perisai.victims.cli:app"),),
     jobs=("perisai.victims.tasks",),
+    demo_seeders=("perisai.victims.demo:seed",),
     tasks=("victims.retention",),
     events=(
         "victim.created",

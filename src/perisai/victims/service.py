@@ -74,8 +74,10 @@ __all__ = [
     "has_consent",
     "link_report_victim",
     "may_see",
+    "open_for_victim",
     "read_identity",
     "record_consent",
+    "seal_for_victim",
     "set_identity",
     "set_legal_hold",
     "victim_by_public_id",
@@ -800,3 +802,20 @@ def victim_records_of_case(session: Session, viewer: Viewer, case: Any) -> dict[
         ).all()
         unlinked = [{"report_id": pid, "position": pos} for pid, pos in rows]
     return {"records": records, "unlinked": unlinked}
+
+
+# --- sealing other domains' data under the child's key (shredded with the identity) -------------
+
+
+def seal_for_victim(keyring: Keyring, victim: Victim, plaintext: bytes, associated: str) -> bytes:
+    """Seal ``plaintext`` (e.g. a counselling note) under this child's data key, bound to
+    ``associated``: erasing the child destroys the key, and every such value with it.
+    VictimConflict when the record was erased."""
+    return seal_with_key(_data_key(keyring, victim), plaintext, associated)
+
+
+def open_for_victim(keyring: Keyring, victim: Victim, sealed: bytes, associated: str) -> bytes:
+    """Open a value sealed by :func:`seal_for_victim`; VictimConflict once the child was erased
+    (the key is gone), DecryptionError if it was sealed for another owner. Callers authorise the
+    read (:func:`may_see`) and audit it."""
+    return open_with_key(_data_key(keyring, victim), sealed, associated)

@@ -40,6 +40,7 @@ from perisai.sharing.redaction import (
     redact_case,
 )
 from perisai.triage.models import TriageRecord
+from perisai.victims.schemas import Purpose
 from perisai.victims.service import victim_records_of_case
 
 TIMELINE_LIMIT = 200
@@ -73,7 +74,7 @@ def _reports(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 
 def _victims(
-    session: Session, keyring: Keyring, case: Case, viewer: Viewer
+    session: Session, keyring: Keyring, case: Case, viewer: Viewer, purpose: str
 ) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Report.public_id, ReportVictim)
@@ -94,7 +95,7 @@ def _victims(
             action="victim.read",
             object_type="case",
             object_id=case.public_id,
-            details={"victims": len(rows), "outlet": "workspace"},
+            details={"victims": len(rows), "outlet": "workspace", "purpose": purpose},
         )
     return victims
 
@@ -193,8 +194,19 @@ def _work(session: Session, case_id: int) -> dict[str, Any]:
     }
 
 
-def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) -> dict[str, Any]:
-    """The case for this viewer; NotVisible when need-to-know says no."""
+def case_view(
+    session: Session,
+    keyring: Keyring,
+    case: Case,
+    viewer: Viewer,
+    *,
+    purpose: str | None = None,
+) -> dict[str, Any]:
+    """The case for this viewer; NotVisible when need-to-know says no.
+
+    The victims' identity is opened only with a ``purpose`` (perisai.victims.schemas.Purpose),
+    which the audit entry of the read keeps; without one, a viewer who may see it is offered
+    the choice (``victims_masked``)."""
     view: dict[str, Any] = {
         "public_id": case.public_id,
         "title": case.title,
@@ -215,9 +227,12 @@ def case_view(session: Session, keyring: Keyring, case: Case, viewer: Viewer) ->
     }
     if not can_see_case(viewer, case):
         raise NotVisible("case")  # before anything is unsealed
-    if can_see_victim(viewer, case):
-        view["victims"] = _victims(session, keyring, case, viewer)
+    may_see_victims = can_see_victim(viewer, case)
+    if may_see_victims and purpose is not None:
+        view["victims"] = _victims(session, keyring, case, viewer, Purpose(purpose).value)
     shown = redact_case(viewer, view, case)
+    if may_see_victims and purpose is None:
+        shown["victims_masked"] = True
     # The children's own records (perisai.victims): ids only, and who may make one from a
     # report's victim; the record page decides what of the identity this viewer sees.
     shown["victim_records"] = victim_records_of_case(session, viewer, case)

@@ -34,6 +34,8 @@ from perisai.triage.service import (
     mark_reviewed,
     override_priority,
 )
+from perisai.victims import text as _victims_text  # noqa: F401 - the purpose strings
+from perisai.victims.schemas import Purpose
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 from perisai.web.timefmt import parse_local_date
@@ -150,7 +152,18 @@ def case_page(
     principal: Principal = require(Permission.CASES_READ),
 ) -> Response:
     case = _visible_case(db, principal, public_id)
-    return _case_response(request, db, runtime, principal, case)
+    return _case_response(request, db, runtime, principal, case, purpose=_purpose(request))
+
+
+def _purpose(request: Request) -> str | None:
+    """Why the victims' identity is opened (``?purpose=``, one of perisai.victims' purposes);
+    none: it stays masked. Anything else is a 422 page."""
+    chosen = request.query_params.get("purpose")
+    if not chosen:
+        return None
+    if chosen not in {p.value for p in Purpose}:
+        raise HTTPException(422, translate("vi.purpose", language_of(request)))
+    return chosen
 
 
 def _case_response(
@@ -160,6 +173,7 @@ def _case_response(
     principal: Principal,
     case: Case,
     *,
+    purpose: str | None = None,
     form_error: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
     status_code: int = 200,
@@ -167,7 +181,7 @@ def _case_response(
     """The case page; after a refused form, with the error beside the form and what was typed."""
     viewer = viewer_of(principal)
     try:
-        shown = case_view(db, runtime.keyring, case, viewer)
+        shown = case_view(db, runtime.keyring, case, viewer, purpose=purpose)
     except NotVisible:
         raise HTTPException(404) from None
     forms = case_forms(db, case, principal.actor)
@@ -545,11 +559,12 @@ def case_print(
     public_id: str,
     principal: Principal = require(Permission.CASES_READ),
 ) -> Response:
-    """The case on paper: everything this person may see of it, without forms (audited)."""
+    """The case on paper: everything this person may see of it, without forms (audited); the
+    victims' identity only with a purpose (``?purpose=``), as on the page."""
     case = _visible_case(db, principal, public_id)
     viewer = viewer_of(principal)
     try:
-        shown = case_view(db, runtime.keyring, case, viewer)
+        shown = case_view(db, runtime.keyring, case, viewer, purpose=_purpose(request))
     except NotVisible:
         raise HTTPException(404) from None
     record(
