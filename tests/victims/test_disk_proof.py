@@ -97,7 +97,18 @@ def own_server(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         upgrade(url)
         yield data_dir, url
     finally:
-        stop_embedded(pgdata)
+        _stop(pgdata)
+
+
+def _stop(pgdata: Path) -> None:
+    """Stop the test's server; on a loaded machine pg_ctl may give up waiting once."""
+    for _ in range(3):
+        try:
+            stop_embedded(pgdata)
+        except Exception:
+            time.sleep(2)
+        if not (pgdata / "postmaster.pid").exists():
+            return
 
 
 def _png() -> bytes:

@@ -11,6 +11,7 @@ from perisai.audit.service import SYSTEM
 from perisai.cases.models import Case, CaseReport
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
+from perisai.sharing.redaction import VictimGroup
 from perisai.victims import service
 
 DEMO_CASE_TITLE = "Demo: threat to share a pupil's photo"  # perisai.workspace.demo_data
@@ -26,10 +27,18 @@ def seed(runtime: Runtime, session: Session) -> None:
     )
     if report_id is None:  # the workspace demo was not seeded
         return
-    victim = service.create_from_report(
-        session, runtime.keyring, report_public_id=report_id, position=0, actor=SYSTEM
+    report = session.scalars(select(Report).where(Report.public_id == report_id)).one()
+    found = service.victims_of_report(session, report.id)  # another seeder may have made it
+    victim = (
+        found[0]
+        if found
+        else service.create_from_report(
+            session, runtime.keyring, report_public_id=report_id, position=0, actor=SYSTEM
+        )
     )
-    for group in ("support", "school"):
+    for group in (VictimGroup.SUPPORT, VictimGroup.SCHOOL):
+        if service.has_consent(session, victim, group, "NGO"):
+            continue
         service.record_consent(
             session, victim, group=group, agency="NGO", given_by="both", method="in_person",
             actor=SYSTEM,
