@@ -182,7 +182,13 @@ def test_alerts_of_the_spike_job_are_marked_on_the_chart_and_in_its_table(
     assert "<td>Alert · negbin · new</td>" in page
     assert "1 alerts." in page
     assert "Spike alerts are marked here once" not in page
-    (ask,) = asked
+    hourly = client.get(
+        f"/workspace/monitoring?lang=en&dimension=source&granularity=hour&from={today}&to={today}"
+    ).text
+    # The day's alert sits on its busiest hour (10:00, the rise), not at midnight.
+    assert f'<th scope="row">{today} 10:00</th><td>30</td>' in hourly.replace("\n", "")
+    assert hourly.count('class="alert-mark"') == 1
+    ask = asked[0]
     assert ask["since"] == datetime(
         (today - timedelta(days=27)).year,
         (today - timedelta(days=27)).month,

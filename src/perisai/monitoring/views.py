@@ -216,6 +216,20 @@ def _bucket_of_alert(alert: Any, granularity: Granularity) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=MALAYSIA)
 
 
+def _at_peak_hours(
+    marks: Mapping[datetime, str], counts: Mapping[datetime, int]
+) -> dict[datetime, str]:
+    """A day's alert on an hourly chart sits on that day's busiest hour (its first if none)."""
+    placed: dict[datetime, str] = {}
+    for start, words in marks.items():
+        if start.hour or start.minute:
+            placed[start] = words  # already an hour
+            continue
+        hours = [start + timedelta(hours=h) for h in range(24)]
+        placed[max(hours, key=lambda h: (counts.get(h, 0), -h.hour))] = words
+    return placed
+
+
 def _alert_words(alert: Any, lang: str) -> str:
     parts = [translate("mon.legend.alert", lang)]
     for name in ("method", "status"):
@@ -238,6 +252,8 @@ def trends_for(
     }
     shown = sorted((k for k, n in totals.items() if n > 0), key=lambda k: (-totals[k], k))
     marks, alerts_known = alert_marks(db, ask, shown if limit is None else shown[:limit], lang)
+    if ask.granularity == "hour":
+        marks = {key: _at_peak_hours(found, counts.get(key, {})) for key, found in marks.items()}
     trends = [
         build_trend(
             key,
