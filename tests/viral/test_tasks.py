@@ -77,10 +77,12 @@ def test_a_failing_report_does_not_hold_up_the_batch(
     bad = report_of(db, runtime.keyring, image_bytes(COPIES[0]), platform="B")
     real = clustering.cluster_report
 
-    def flaky(session: Session, index: ClusterIndex, report: object) -> clustering.Clustered:
+    def flaky(
+        session: Session, index: ClusterIndex, report: object, *, prepared: bool = False
+    ) -> clustering.Clustered:
         if getattr(report, "id", None) == bad.id:
             raise RuntimeError("boom")
-        return real(session, index, report)  # type: ignore[arg-type]
+        return real(session, index, report, prepared=prepared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(tasks, "cluster_report", flaky)
     for report in (bad, good):

@@ -224,7 +224,8 @@ def check_spread(
     if report is None:
         return raised
     for cluster_id in sorted(clustered.clusters):
-        cluster = session.get(ViralCluster, cluster_id, with_for_update=True)
+        # No row lock: clustering, which alone changes clusters, holds its advisory lock.
+        cluster = session.get(ViralCluster, cluster_id)
         if cluster is None or cluster.parent_id is not None:
             continue
         if cluster.alerted_at is not None:
@@ -232,11 +233,19 @@ def check_spread(
             if clustered.merges:  # a merge brought an alert to reports that had none
                 retriage.update(cluster_report_ids(session, cluster.id))
             continue
-        # A merge may have joined older sightings into windows the new report is not in.
-        around = [cluster.first_seen_at, cluster.last_seen_at] if clustered.merges else []
-        sightings = _sightings(
-            session, cluster.id, [report.received_at, *around], thresholds.window
-        )
+        if cluster_id in clustered.created and not clustered.merges:
+            # The report's own new cluster: its one sighting, known without a query.
+            sightings = [
+                Sighting(
+                    report.received_at, clustered.platform, tuple(clustered.accounts), report.id
+                )
+            ]
+        else:
+            # A merge may have joined older sightings into windows the new report is not in.
+            around = [cluster.first_seen_at, cluster.last_seen_at] if clustered.merges else []
+            sightings = _sightings(
+                session, cluster.id, [report.received_at, *around], thresholds.window
+            )
         crossing = first_crossing(sightings, thresholds)
         if crossing is None:
             continue

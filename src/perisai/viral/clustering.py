@@ -47,6 +47,10 @@ class Clustered:
     clusters: set[int] = field(default_factory=set)
     new_media: list[int] = field(default_factory=list)
     merges: list[tuple[int, int]] = field(default_factory=list)  # (into, from)
+    # Clusters this report started: they hold its media alone (the rule needs no query).
+    created: set[int] = field(default_factory=set)
+    platform: str = ""
+    accounts: list[str] = field(default_factory=list)
 
 
 def new_public_id(prefix: str) -> str:
@@ -158,8 +162,9 @@ def _roots(session: Session, near: Sequence[Near]) -> dict[int, Near]:
 
 
 def _new_cluster(session: Session, seen_at: datetime) -> ViralCluster:
+    # Counted with the file that starts it (one INSERT, no UPDATE after it).
     cluster = ViralCluster(
-        public_id=new_public_id("V"), first_seen_at=seen_at, last_seen_at=seen_at, media_count=0
+        public_id=new_public_id("V"), first_seen_at=seen_at, last_seen_at=seen_at, media_count=1
     )
     session.add(cluster)
     session.flush()
@@ -253,9 +258,10 @@ def _new_media(
     nearest = roots.get(cluster.id) or min(
         roots.values(), key=lambda n: (n.distance, n.media_id), default=None
     )
-    cluster.media_count += 1
-    cluster.first_seen_at = min(cluster.first_seen_at, report.received_at)
-    cluster.last_seen_at = max(cluster.last_seen_at, report.received_at)
+    if nearest is not None:  # joined: a new cluster counted its first file already
+        cluster.media_count += 1
+        cluster.first_seen_at = min(cluster.first_seen_at, report.received_at)
+        cluster.last_seen_at = max(cluster.last_seen_at, report.received_at)
     return ViralMedia(
         report_file_id=item.id,
         report_id=report.id,
@@ -298,6 +304,8 @@ def _cluster_file(
     roots = _roots(session, near)
     own = existing.cluster_id if existing is not None else None
     cluster, merges = _union(session, roots, own, item.id, report.received_at)
+    if not roots and own is None:
+        outcome.created.add(cluster.id)
     if existing is None:
         row = _new_media(item, report, signals, context, cluster, roots)
         session.add(row)
@@ -326,11 +334,20 @@ def lock_clustering(session: Session) -> None:
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLUSTER_LOCK})
 
 
-def cluster_report(session: Session, index: ClusterIndex, report: Report) -> Clustered:
-    """Cluster every file of ``report`` (idempotent: a file already clustered is looked at
-    again only when its signals changed, e.g. its upload added a PDQ)."""
+def prepare_clustering(session: Session, index: ClusterIndex) -> None:
+    """Take the clustering lock and bring the index up to what committed before it."""
     lock_clustering(session)
     index.sync(session.connection())
+
+
+def cluster_report(
+    session: Session, index: ClusterIndex, report: Report, *, prepared: bool = False
+) -> Clustered:
+    """Cluster every file of ``report`` (idempotent: a file already clustered is looked at
+    again only when its signals changed, e.g. its upload added a PDQ). ``prepared``: the
+    caller has called :func:`prepare_clustering` in this transaction (a batch does, once)."""
+    if not prepared:
+        prepare_clustering(session, index)
     outcome = Clustered(report_id=report.id)
     files = list(report.files)
     if not files:
@@ -349,6 +366,7 @@ def cluster_report(session: Session, index: ClusterIndex, report: Report) -> Clu
     }
     platform = platform_of(session, report)
     context = (platform, accounts_of(report, platform))
+    outcome.platform, outcome.accounts = context
     for item in files:
         signals = _signals(item, stored.get(item.id))
         before = existing.get(item.id)

@@ -21,7 +21,7 @@ from perisai.jobs.worker import current_runtime, job
 from perisai.reports.models import Report, ReportStatus
 from perisai.runtime import Runtime
 from perisai.viral.alerts import Raised, check_spread
-from perisai.viral.clustering import cluster_report, lock_clustering
+from perisai.viral.clustering import cluster_report, prepare_clustering
 from perisai.viral.index import ClusterIndex, cluster_index_of
 from perisai.viral.queue import CLUSTER_TASK
 from perisai.viral.rule import Thresholds
@@ -43,13 +43,18 @@ def thresholds_of(settings: Settings) -> Thresholds:
 
 
 def cluster_and_check(
-    session: Session, index: ClusterIndex, thresholds: Thresholds, report_id: int
+    session: Session,
+    index: ClusterIndex,
+    thresholds: Thresholds,
+    report_id: int,
+    *,
+    prepared: bool = False,
 ) -> list[Raised]:
     """Cluster one report's media and raise what the spread rule says, in ``session``."""
     report = session.get(Report, report_id)
     if report is None or report.status == ReportStatus.RETRACTED.value:
         return []
-    clustered = cluster_report(session, index, report)
+    clustered = cluster_report(session, index, report, prepared=prepared)
     if not clustered.clusters:
         return []
     return check_spread(session, clustered, thresholds)
@@ -59,13 +64,21 @@ def cluster_pending(
     session: Session, index: ClusterIndex, thresholds: Thresholds, *, batch: int = BATCH
 ) -> tuple[int, list[Raised]]:
     """Take up to ``batch`` pending reports (oldest first) and cluster each; (taken, raised)."""
-    lock_clustering(session)
+    prepare_clustering(session, index)
     taken = sorted(int(rid) for rid in session.scalars(_TAKE, {"n": batch}))
     raised: list[Raised] = []
+    try:
+        with session.begin_nested():  # one savepoint for the batch: the usual, cheap path
+            for report_id in taken:
+                raised += cluster_and_check(session, index, thresholds, report_id, prepared=True)
+        return len(taken), raised
+    except Exception:
+        log.warning("viral: a batch failed; clustering its reports one by one")
+    raised = []
     for report_id in taken:
         try:
             with session.begin_nested():
-                raised += cluster_and_check(session, index, thresholds, report_id)
+                raised += cluster_and_check(session, index, thresholds, report_id, prepared=True)
         except Exception:  # one report's failure must not hold up the viral alerts of others
             log.exception("viral: report %s not clustered", report_id)
     return len(taken), raised
