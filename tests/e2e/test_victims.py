@@ -26,7 +26,7 @@ def _case_from_report(analyst: Any, server: LiveServer, report_id: str) -> str:
     made = analyst.request.post(
         f"{server.url}/api/v1/cases", data={"title": "e2e victim case", "report_ids": [report_id]}
     )
-    assert made.status_code == 201, made.text()
+    assert made.status == 201, made.text()
     case_url = f"{server.url}/workspace/cases/{made.json()['public_id']}"
     analyst.goto(f"{case_url}?lang=en")
     analyst.select_option("#case-refer-form #refer-agency", "JKM")
