@@ -131,6 +131,43 @@ def test_check_a_chat_on_a_phone(live_server: LiveServer, browser: Any) -> None:
     context.close()
 
 
+# The second and third of kak_long's messages are wordings no listed sign knows; the engine's
+# learned layer counts them (tests/education/test_check_page.py checks the words).
+PARAPHRASED = (
+    "KakLong: hi dik, how old are u\nAdik: 13\nKakLong: can u show me ur room\nAdik: why\n"
+    "KakLong: jangan bagi sesiapa baca chat kita\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "title"),
+    [
+        ("/semak-chat", "self", "Bunyinya seperti tanda amaran"),
+        ("/check-a-chat", "parent", "Worded like a warning sign"),
+    ],
+)
+def test_messages_worded_like_a_warning_sign_are_shown_and_accessible(
+    live_server: LiveServer, audit: Audit, path: str, who: str, title: str
+) -> None:
+    page = audit.page
+    page.goto(f"{live_server.url}{path}")
+    page.fill("#text", PARAPHRASED)
+    page.check(f"input[name=who][value={who}]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#verdict")
+    learned = page.locator("blockquote.msg-learned")
+    assert learned.count() == 2
+    assert learned.first.is_visible() and "can u show me ur room" in learned.first.inner_text()
+    # told apart from a highlighted word by its edge style, not by colour alone: a worded sign
+    style = learned.first.evaluate("e => getComputedStyle(e).borderLeftStyle")
+    assert style == "dashed"
+    assert page.locator("li.learned .sign-learned", has_text=title).count() == 2
+    assert title in page.locator("dl.means").inner_text()
+    audit.check(f"{path} learned hits")
+    assert audit.violations == {}
+    assert audit.console == []
+
+
 def _demo_class_code(server: LiveServer, audience: str) -> str:
     engine = create_engine(server.database_url)
     try:

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import LiveServer
 
 from perisai.demo import DEMO_PASSWORD
@@ -155,3 +156,51 @@ def test_live_p1_reasons_signals_referral_and_need_to_know(
     assert VICTIM_NAME not in ngo.content()
     for page in (analyst, jkm, ngo):
         page.context.close()
+
+
+PARAPHRASE_BODY = {
+    "incident": {"type": "online_enticement"},
+    "reported_accounts": [{"platform": "ExampleChat", "screen_name": "kak_long_e2e"}],
+    "victims": [{"age": 13}],
+    "conversations": [
+        {
+            "platform": "ExampleChat",
+            "messages": [
+                {"author": "kak_long_e2e", "text": "hi dik, how old are u"},
+                {"author": "adik_e2e", "text": "13"},
+                {"author": "kak_long_e2e", "text": "can u show me ur room"},
+                {"author": "adik_e2e", "text": "why"},
+                {"author": "kak_long_e2e", "text": "jangan bagi sesiapa baca chat kita"},
+            ],
+        }
+    ],
+}
+
+
+def test_learned_layer_hits_on_the_report_page(live_server: LiveServer, browser: Any) -> None:
+    """Enriched by the server's own jobs; the hits are worded, edged and pass axe-core."""
+    key = _api_key(live_server)
+    report_id = _post(f"{live_server.url}/api/v1/reports", key, PARAPHRASE_BODY)["report_id"]
+    _post(f"{live_server.url}/api/v1/reports/{report_id}/finish", key)
+    analyst = _log_in(browser, live_server, "analyst@demo.perisai.my")
+    url = f"{live_server.url}/workspace/reports/{report_id}?lang=en"
+    analyst.goto(url)
+    for _ in range(60):  # the page scores live until enrichment has stored its assessment
+        if analyst.locator("#reasons li").count():
+            break
+        analyst.wait_for_timeout(1000)
+        analyst.goto(url)
+    hits = analyst.locator("li.learned-hit")
+    assert hits.count() >= 2
+    third = analyst.locator("#c1-m3")
+    assert "learned-hit" in (third.get_attribute("class") or "")
+    note = analyst.locator("#c1-m3-learned").inner_text()
+    assert "reads like a warning sign the word list does not know" in note
+    assert third.locator("mark").count() == 0  # a whole message, not a highlighted span
+    assert analyst.locator("mark.signal").count() > 0  # the word list's own spans still are
+    assert "The learned layer counted" in analyst.locator("#c1-verdict").inner_text()
+    assert axe_violations(analyst) == []
+    analyst.goto(url.replace("lang=en", "lang=ms"))
+    assert "tiada dalam senarai kata" in analyst.locator("#c1-m3-learned").inner_text()
+    assert axe_violations(analyst) == []
+    analyst.context.close()
