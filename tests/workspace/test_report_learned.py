@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -174,3 +174,42 @@ def test_a_conversation_scored_on_the_page_shows_the_hits_of_that_assessment(
     shown = {int(n) - 1 for n in re.findall(r'<li id="c1-m(\d+)" class="learned-hit"', page)}
     assert shown == {hit.message for hit in expected.learned}
     assert f"counted {len(expected.learned)} of kak_long's messages" in _verdict(page)
+
+
+@pytest.mark.parametrize("lang", ["ms", "en"])
+def test_late_night_and_bursts_of_the_suspect_are_context_not_risk(
+    client: TestClient, runtime: Runtime, db: Session, lang: str
+) -> None:
+    night = datetime(2026, 3, 1, 23, 10, tzinfo=timezone(timedelta(hours=8)))
+    timed = [
+        {**message, "sent_at": (night + timedelta(seconds=20 * i)).isoformat()}
+        for i, message in enumerate(PARAPHRASE_CHAT)
+    ]
+    timed[1] = {**timed[1], "sent_at": "2026-03-01T15:00:00+00:00"}  # the child, 23:00 MYT
+    report = store_report(
+        runtime,
+        db,
+        {
+            "incident": {"type": "online_enticement"},
+            "conversations": [{"platform": "ExampleChat", "messages": timed}],
+        },
+    )
+    untimed = _store(runtime, db)
+    (scored,) = score_conversations(db, report)
+    (plain,) = score_conversations(db, untimed)
+    log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
+    page = html.unescape(_page(client, report, lang))
+    found = re.search(r'<p class="conv-timing" id="c1-timing">(.*?)</p>', page, re.S)
+    assert found, "no timing line"
+    line = found.group(1)
+    if lang == "en":
+        assert "3 of kak_long's 3 timed messages were sent late at night" in line
+        assert "messages 1, 3, 5." in line  # the child's late reply is not the suspect's
+        assert "Bursts of 4 or more messages within 2 minutes" not in line  # 3 messages only
+        assert "not counted in the risk figure" in line
+    else:
+        assert "3 daripada 3 mesej kak_long" in line and "mesej 1, 3, 5." in line
+        assert "tidak dikira dalam angka risiko" in line
+    assert "conv-timing" not in _page(client, untimed, lang)  # no sent_at: nothing to say
+    # display-only here; the engine's own late-night feature is its business (docs/grooming.md)
+    assert scored.signals == plain.signals

@@ -23,6 +23,7 @@ from perisai.grooming.models import (
 from perisai.grooming.scorer import ConversationStream, GroomingScorer, default_scorer
 from perisai.grooming.serialise import assessment_to_dict, conversation_from_dict
 from perisai.grooming.taxonomy import KINDS, STAGES
+from perisai.grooming.timing import ContactTiming, contact_timing
 
 __all__ = [
     "KINDS",
@@ -33,6 +34,7 @@ __all__ = [
     "STAGES",
     "Assessment",
     "AuthorHint",
+    "ContactTiming",
     "Conversation",
     "ConversationStream",
     "GroomingInputError",
@@ -40,6 +42,7 @@ __all__ = [
     "Message",
     "Signal",
     "assessment_to_dict",
+    "contact_timing",
     "conversation_from_dict",
     "default_scorer",
 ]

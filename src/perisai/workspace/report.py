@@ -27,6 +27,7 @@ from perisai.grooming import (
     Conversation,
     GroomingInputError,
     Message,
+    contact_timing,
     default_scorer,
 )
 from perisai.reports.models import Report, ReportFile, ReportIdentifier
@@ -54,6 +55,16 @@ class MessageView:
 
 
 @dataclass(frozen=True)
+class TimingView:
+    """When the suspect wrote (display-only context, never part of the risk): message numbers
+    from 1, as the page shows them."""
+
+    timed: int
+    late_night: list[int]
+    bursts: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
 class ConversationView:
     platform: str | None
     messages: list[MessageView]
@@ -66,6 +77,7 @@ class ConversationView:
     learned_count: int = 0  # the suspect's messages the learned layer counted (in the risk)
     # False for an assessment stored before its learned hits were (enrichment_0006).
     learned_recorded: bool = True
+    timing: TimingView | None = None  # only when the suspect's sent_at shows something
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,32 @@ def _stored(stored: ReportGrooming) -> _Assessed:
     )
 
 
+def _sent_at(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None  # an unreadable time is shown as given, and not used
+
+
+def _timing(
+    raw_messages: list[dict[str, Any]], authors: list[str], suspect: str | None
+) -> TimingView | None:
+    messages = [
+        Message(author, "", _sent_at(raw.get("sent_at")))
+        for author, raw in zip(authors, raw_messages, strict=True)
+    ]
+    found = contact_timing(messages, suspect)
+    if not found.noteworthy:
+        return None
+    return TimingView(
+        timed=found.timed,
+        late_night=[i + 1 for i in found.late_night],
+        bursts=[(a + 1, b + 1) for a, b in found.bursts],
+    )
+
+
 def _conversation_view(
     index: int, raw: dict[str, Any], stored: ReportGrooming | None
 ) -> ConversationView:
@@ -201,6 +239,7 @@ def _conversation_view(
         suspect=assessed.suspect,
         learned_count=len(learned),
         learned_recorded=assessed.learned_recorded,
+        timing=_timing(messages, authors, assessed.suspect) if count else None,
     )
 
 

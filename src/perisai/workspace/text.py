@@ -553,6 +553,22 @@ register(
             "en": "This assessment was stored before the learned layer's hits were recorded: "
             "only the word list's signals are shown.",
         },
+        # When the suspect wrote (perisai.grooming.timing): context, not part of the risk.
+        "ws.report.timing": {"ms": "Masa mesej", "en": "When they wrote"},
+        "ws.report.timing_night": {
+            "ms": "{n} daripada {timed} mesej {suspect} yang ada masa dihantar lewat malam "
+            "(22:00–06:00 MYT): mesej {messages}.",
+            "en": "{n} of {suspect}'s {timed} timed messages were sent late at night "
+            "(22:00–06:00 MYT): messages {messages}.",
+        },
+        "ws.report.timing_bursts": {
+            "ms": "Deretan 4 mesej atau lebih dalam 2 minit: mesej {runs}.",
+            "en": "Bursts of 4 or more messages within 2 minutes: messages {runs}.",
+        },
+        "ws.report.timing_context": {
+            "ms": "Ini konteks untuk pembaca: ia tidak dikira dalam angka risiko.",
+            "en": "This is context for the reader: it is not counted in the risk figure.",
+        },
         "home.ws.queue": {"ms": "Baris gilir triaj", "en": "Triage queue"},
         "home.ws.dashboard": {"ms": "Papan pemuka penyelia", "en": "Supervisor dashboard"},
     }
