@@ -8,15 +8,21 @@ Per series and day ``t``:
 
 * **Expected count**: the mean of the same weekday in the previous 4–8 weeks (``min_weeks`` ..
   ``max_weeks``), leaving out days that alerted (an outbreak must not raise its own baseline).
-* **Overdispersion** per series, by moments: ``Var = mu + alpha * mu**2``, with ``alpha`` from
-  the series' last 8 weeks of tested, non-alerted days (``(y - mu)**2 / (1 + 1/n) - y`` over
-  ``mu**2``, the ``1 + 1/n`` taking out the baseline mean's own error), or from the baseline
-  window itself while fewer than 14 such days exist.
+* **Overdispersion** per series: ``Var = mu + alpha * mu**2``. ``alpha`` solves the Pearson
+  equation over the series' last 8 weeks of tested, non-alerted days, ``sum (y - mu)**2 /
+  ((mu + alpha mu**2)(1 + 1/n)) = N`` (out-of-sample residuals against the baseline mean of ``n``
+  values, so the ``1 + 1/n`` is the baseline mean's own error and no degrees of freedom are
+  lost); while fewer than 14 such days exist, the moments of the week's seven same-weekday
+  windows stand in. That estimate is then shrunk toward the run's pooled estimate over all
+  series (weights: its number of days against ``PRIOR_DAYS``), which steadies short or quiet
+  series without erasing real differences.
 * **negbin** test: the upper-tail p-value ``P(Y >= y)`` of a negative binomial with that mean and
   the predictive variance ``(mu + alpha * mu**2) * (1 + 1/n)`` (a Poisson when that variance is
   not above the mean).
-* **cusum** test for sustained rises: a Poisson CUSUM for a doubling (``S = max(0, S + y ln 2 -
-  mu)``); when it has been above zero for at least 2 days and exceeds ``cusum_h``, the sum of the
+* **cusum** test for sustained rises: a negative-binomial CUSUM for a doubling (``S = max(0, S +
+  llr(y))``, ``llr`` the log-likelihood ratio of mean ``2 mu`` against ``mu`` at the series'
+  ``alpha``; a Poisson CUSUM when ``alpha`` is 0); when it has been above zero for at least 2
+  days and exceeds ``cusum_h`` (calibrated on the simulation's tuning seeds), the sum of the
   current excursion (its last 2–7 days) is tested like one day, and its p-value multiplied by the
   6 window lengths the CUSUM could have chosen (Bonferroni), so the choice does not flatter it.
 * Benjamini–Hochberg across all tests of the run gives q-values; a test alerts when
@@ -35,15 +41,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 NEGBIN = "negbin"
 CUSUM = "cusum"
 NEW_SERIES = "new_series"
 
 ALPHA_CAP = 10.0  # overdispersion above this is a broken series, not a model
+PRIOR_DAYS = 28
+OUTLIER_P = 0.01  # a day this far in the upper tail is kept out of later baselines
+RESIDUAL_P = 0.01  # ... and this far, out of the overdispersion estimate
 _RESIDUAL_DAYS = 56
 _MIN_RESIDUALS = 14
+_REFRESH_DAYS = 7
 _MAX_WINDOW = 7
 
 
@@ -179,22 +189,121 @@ def pooled_alpha(windows: Sequence[Sequence[int]]) -> float:
     return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
 
 
+def pearson_alpha(residuals: Sequence[tuple[int, float, int]]) -> float:
+    """Overdispersion solving ``sum (y - mu)**2 / ((mu + a mu**2)(1 + 1/n)) = N`` over
+    out-of-sample residuals ``(y, mu, n)`` (``mu`` the baseline mean of ``n`` values); 0 when
+    even a Poisson over-explains the spread, ``ALPHA_CAP`` at most."""
+    rows = [(y, mu, n) for y, mu, n in residuals if mu > 0]
+    if not rows:
+        return 0.0
+    y = np.array([r[0] for r in rows], dtype=float)
+    mu = np.array([r[1] for r in rows])
+    inflate = 1.0 + 1.0 / np.array([r[2] for r in rows], dtype=float)
+    sq = (y - mu) ** 2 / inflate
+    target = float(len(rows))
+
+    def excess(a: float) -> float:
+        return float(np.sum(sq / (mu + a * mu * mu))) - target
+
+    if excess(0.0) <= 0:
+        return 0.0
+    if excess(ALPHA_CAP) >= 0:
+        return ALPHA_CAP
+    lo, hi = 0.0, ALPHA_CAP
+    for _ in range(60):  # the left side falls as ``a`` grows: bisection to ~1e-17
+        mid = 0.5 * (lo + hi)
+        if excess(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def _tail_moments(
+    cut: np.ndarray, mu: np.ndarray, size: np.ndarray, prob: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(Y >= cut), E[(Y - mu)**2; Y >= cut])`` for negative binomials ``(size, prob)`` of
+    mean ``mu``, in closed form: ``k f(k; r) = mu f(k-1; r+1)`` and ``k(k-1) f(k; r) =
+    r(r+1)((1-p)/p)**2 f(k-2; r+2)``."""
+    tail = stats.nbinom.sf(cut - 1, size, prob)
+    first = mu * stats.nbinom.sf(cut - 2, size + 1, prob)
+    odds = (1.0 - prob) / prob
+    second = size * (size + 1) * odds * odds * stats.nbinom.sf(cut - 3, size + 2, prob)
+    return tail, second + first - 2.0 * mu * first + mu * mu * tail
+
+
+def truncated_pearson_alpha(
+    residuals: Sequence[tuple[int, float, int]], cut_p: float = RESIDUAL_P
+) -> float:
+    """Overdispersion from out-of-sample residuals ``(y, mu, n)``, robust to outbreaks hiding
+    among them: days in the upper ``cut_p`` tail of their predictive distribution (a negative
+    binomial of mean ``mu`` and variance ``(mu + a mu**2)(1 + 1/n)``) are left out, and the
+    Pearson equation is corrected for exactly that truncation, so it stays unbiased:
+    ``sum_kept (y - mu)**2 / V = sum_all E[(Y - mu)**2 / V; Y kept]``."""
+    rows = [(y, mu, n) for y, mu, n in residuals if mu > 0]
+    if not rows:
+        return 0.0
+    y = np.array([r[0] for r in rows], dtype=float)
+    mu = np.array([r[1] for r in rows])
+    inflate = 1.0 + 1.0 / np.array([r[2] for r in rows], dtype=float)
+
+    def excess(a: float) -> float:
+        var = (mu + a * mu * mu) * inflate
+        size = mu * mu / (var - mu)
+        prob = size / (size + mu)
+        cut = stats.nbinom.isf(cut_p, size, prob) + 1.0  # smallest count left out
+        tail, tail_sq = _tail_moments(cut, mu, size, prob)
+        kept = y < cut
+        observed = float(np.sum(((y - mu) ** 2 / var)[kept]))
+        expected = float(np.sum(1.0 - tail_sq / var))
+        return observed - expected
+
+    if excess(0.0) <= 0:
+        return 0.0
+    if excess(ALPHA_CAP) >= 0:
+        return ALPHA_CAP
+    return float(optimize.brentq(excess, 0.0, ALPHA_CAP, xtol=1e-6))
+
+
+def shrink_alpha(own: float, days: int, pooled: float, prior_days: int = PRIOR_DAYS) -> float:
+    """A series' overdispersion pulled toward the pooled one, each weighted by its days."""
+    if days + prior_days <= 0:
+        return pooled
+    return (days * own + prior_days * pooled) / (days + prior_days)
+
+
+def nb_llr(observed: int, mean: float, alpha: float, ratio: float) -> float:
+    """Log-likelihood ratio of a count under mean ``ratio * mean`` against ``mean``, for a
+    negative binomial of overdispersion ``alpha`` (Poisson when 0)."""
+    if alpha <= 0:
+        return observed * math.log(ratio) - (ratio - 1.0) * mean
+    size = 1.0 / alpha
+    return observed * math.log(ratio * (size + mean) / (size + ratio * mean)) + size * math.log(
+        (size + mean) / (size + ratio * mean)
+    )
+
+
 @dataclass
 class _SeriesState:
     counts: list[int]
-    alerted: set[int]
-    residuals: list[tuple[float, float]]  # (excess, mu**2) per tested, non-alerted day
+    left_out: set[int]  # days that alerted or were outliers: kept out of baselines
+    residuals: list[tuple[int, float, int]]  # (y, mu, n) per tested, non-alerted day
     cusum: float = 0.0
     run_days: int = 0
     seen: bool = False
+    estimate: tuple[float, int] | None = None  # (alpha, days), refreshed once a week
+    estimated_at: int = -_REFRESH_DAYS
 
-    def alpha(self, windows: Sequence[Sequence[int]]) -> float:
+    def own_alpha(self, t: int, windows: Sequence[Sequence[int]]) -> tuple[float, int]:
+        """(the series' own overdispersion estimate, the days it rests on)."""
         recent = self.residuals[-_RESIDUAL_DAYS:]
         if len(recent) < _MIN_RESIDUALS:
-            return pooled_alpha(windows)
-        num = sum(e for e, _ in recent)
-        den = sum(m for _, m in recent)
-        return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
+            return pooled_alpha(windows), sum(max(0, len(w) - 1) for w in windows)
+        # Overdispersion moves slowly and its estimate costs a root-finding: weekly is enough.
+        if self.estimate is None or t - self.estimated_at >= _REFRESH_DAYS:
+            self.estimate = (truncated_pearson_alpha(recent), len(recent))
+            self.estimated_at = t
+        return self.estimate
 
 
 @dataclass(frozen=True)
@@ -227,7 +336,7 @@ def detect(
         return []
     span = (last - first).days + 1
     states = {
-        name: _SeriesState(counts=_dense(per, first, span), alerted=set(), residuals=[], seen=False)
+        name: _SeriesState(counts=_dense(per, first, span), left_out=set(), residuals=[], seen=False)
         for name, per in counts.items()
     }
     alerts: list[Alert] = []
@@ -246,9 +355,8 @@ def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
 
 
 def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig) -> list[Alert]:
-    tests: list[_Test] = []
     rule_alerts: list[Alert] = []
-    models: dict[str, tuple[float, float, int]] = {}
+    baselines: dict[str, tuple[float, int, float, int]] = {}  # mu, n, own alpha, its days
     history_ok = t >= 7 * cfg.min_weeks
     for name in sorted(states):
         st = states[name]
@@ -257,20 +365,53 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
             if y > 0:
                 st.seen = True
                 if history_ok and y >= cfg.new_series_k:
-                    st.alerted.add(t)
+                    st.left_out.add(t)
                     rule_alerts.append(Alert(name, day, y, 0.0, None, None, NEW_SERIES, 1, 0))
             continue
-        model = _model(st, t, cfg)
-        if model is None:
-            continue
-        models[name] = model
-        tests += _tests(name, st, t, model, cfg)
+        base = _baseline_mean(st, t, cfg)
+        if base is not None:
+            mu, n = base
+            # Early on, the week's seven same-weekday windows estimate the overdispersion.
+            week = [_baseline(st, u, cfg) for u in range(max(0, t - 6), t + 1)]
+            baselines[name] = (mu, n, *st.own_alpha(t, week))
+    pooled = _pooled(list(baselines.values()))
+    tests: list[_Test] = []
+    day_p: dict[str, float] = {}
+    for name, (mu, n, own, days) in baselines.items():
+        alpha = shrink_alpha(own, days, pooled)
+        mine = _tests(name, states[name], t, (mu, alpha, n), cfg)
+        day_p[name] = mine[0].p_value
+        tests += mine
+    alerted_today = _decide(tests, day, cfg)
+    for name, (mu, n, _own, _days) in baselines.items():
+        st = states[name]
+        if name in alerted_today:
+            st.left_out.add(t)
+            st.cusum, st.run_days = 0.0, 0  # a CUSUM starts afresh after an alarm
+        elif day_p[name] < OUTLIER_P:
+            # An outlying day that did not alert is still left out of later baselines
+            # (as the improved Farrington method does with large residuals): an outbreak too
+            # small to alert must not hide the next one.
+            st.left_out.add(t)
+        else:
+            st.residuals.append((st.counts[t], mu, n))
+    return rule_alerts + [alerted_today[k] for k in sorted(alerted_today)]
+
+
+def _pooled(baselines: Sequence[tuple[float, int, float, int]]) -> float:
+    """The run's overdispersion over all series: their own estimates weighted by their days."""
+    days = sum(d for *_, d in baselines)
+    return 0.0 if days <= 0 else sum(a * d for _, _, a, d in baselines) / days
+
+
+def _decide(tests: Sequence[_Test], day: date, cfg: DetectConfig) -> dict[str, Alert]:
+    """Benjamini–Hochberg over the run's tests; at most one alert per series (first test wins)."""
     q_values = benjamini_hochberg([x.p_value for x in tests])
-    alerted_today: dict[str, Alert] = {}
+    alerted: dict[str, Alert] = {}
     for test, q in zip(tests, q_values, strict=True):
-        if q > cfg.fdr or test.observed < cfg.min_count or test.series in alerted_today:
+        if q > cfg.fdr or test.observed < cfg.min_count or test.series in alerted:
             continue
-        alerted_today[test.series] = Alert(
+        alerted[test.series] = Alert(
             test.series,
             day,
             test.observed,
@@ -281,15 +422,7 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
             test.window_days,
             test.baseline_weeks,
         )
-    for name, (mu, _alpha, n) in models.items():
-        st = states[name]
-        if name in alerted_today:
-            st.alerted.add(t)
-            st.cusum, st.run_days = 0.0, 0  # a CUSUM starts afresh after an alarm
-        else:
-            y = st.counts[t]
-            st.residuals.append(((y - mu) ** 2 / (1 + 1 / n) - y, mu * mu))
-    return rule_alerts + [alerted_today[k] for k in sorted(alerted_today)]
+    return alerted
 
 
 def _baseline(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int]:
@@ -297,21 +430,17 @@ def _baseline(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int]:
     return [
         st.counts[t - 7 * w]
         for w in range(1, cfg.max_weeks + 1)
-        if t - 7 * w >= 0 and (t - 7 * w) not in st.alerted
+        if t - 7 * w >= 0 and (t - 7 * w) not in st.left_out
     ]
 
 
-def _model(st: _SeriesState, t: int, cfg: DetectConfig) -> tuple[float, float, int] | None:
-    """(expected, overdispersion, baseline size) for day ``t``, or None if not testable."""
+def _baseline_mean(st: _SeriesState, t: int, cfg: DetectConfig) -> tuple[float, int] | None:
+    """(expected, baseline size) for day ``t``, or None if not testable."""
     window = _baseline(st, t, cfg)
     if len(window) < cfg.min_weeks:
         return None
     mu = sum(window) / len(window)
-    if mu <= 0:
-        return None
-    # Early on, the week's seven same-weekday windows estimate the overdispersion together.
-    week = [window] + [_baseline(st, u, cfg) for u in range(max(0, t - 6), t)]
-    return mu, st.alpha(week), len(window)
+    return None if mu <= 0 else (mu, len(window))
 
 
 def _tests(
@@ -321,8 +450,8 @@ def _tests(
     y = st.counts[t]
     p_day = predictive_tail(y, mu, alpha, (mu + alpha * mu * mu) / n)
     out = [_Test(name, NEGBIN, y, mu, p_day, 1, n)]
-    # Poisson CUSUM for a doubling of the expected count.
-    st.cusum = max(0.0, st.cusum + y * math.log(2.0) - mu)
+    # Negative-binomial CUSUM for a doubling of the expected count.
+    st.cusum = max(0.0, st.cusum + nb_llr(y, mu, alpha, 2.0))
     st.run_days = st.run_days + 1 if st.cusum > 0 else 0
     if st.run_days >= 2 and st.cusum > cfg.cusum_h:
         width = min(st.run_days, _MAX_WINDOW)
