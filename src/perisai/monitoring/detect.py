@@ -345,7 +345,9 @@ def detect(
         return []
     span = (last - first).days + 1
     states = {
-        name: _SeriesState(counts=_dense(per, first, span), left_out=set(), residuals=[], seen=False)
+        name: _SeriesState(
+            counts=_dense(per, first, span), left_out=set(), residuals=[], seen=False
+        )
         for name, per in counts.items()
     }
     alerts: list[Alert] = []
