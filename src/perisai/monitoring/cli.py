@@ -13,8 +13,12 @@ from typing import Annotated
 import typer
 
 from perisai import clikit
+from perisai.monitoring.alert_cli import app as alerts_app
 
 app = typer.Typer(help="Monitoring of emerging threats.", no_args_is_help=True)
+
+
+app.add_typer(alerts_app, name="alerts")
 
 
 @app.callback()

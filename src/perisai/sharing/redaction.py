@@ -544,6 +544,20 @@ EVENT_PAYLOAD_FIELDS: Schema = {
     "report_count": P,
     "platforms": R,
     "accounts": R,
+    # monitoring.spike (monitoring/alerts.py): that a series rose, by how much and how sure,
+    # for every agency the event's TLP reaches; which series (a platform, a state, an incident
+    # type) only for its audience.
+    "series_key": R,
+    "series_dimension": P,
+    "day": P,
+    "method": P,
+    "observed": P,
+    "expected": P,
+    "p_value": P,
+    "q_value": P,
+    "window_days": P,
+    "baseline_weeks": P,
+    "partial_day": P,  # (and "status", a report's field too)
 }
 
 
