@@ -8,6 +8,8 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from perisai.monitoring.alert_models import SpikeAlert
+from perisai.monitoring.alerts import new_public_id
 from perisai.monitoring.models import MonitoringCount
 
 # 15:00 MYT on a Monday: "today" for these tests.
@@ -38,3 +40,34 @@ def steady(series: str, *, days: int, base: int = 10, until: date = TODAY) -> di
         start + timedelta(days=i): base + pattern[(i + len(series)) % len(pattern)]
         for i in range(days)
     }
+
+
+def make_alert(
+    session: Session, *, series: str = "source:hotline", day: date = TODAY, status: str = "new"
+) -> SpikeAlert:
+    """A stored alert as the job would leave it (no detection run: these tests are about the
+    outlets)."""
+    alert = SpikeAlert(
+        public_id=new_public_id(),
+        series_key=series,
+        day=day,
+        method="negbin",
+        observed=45,
+        expected=9.5,
+        p_value=1.2e-9,
+        q_value=3.6e-9,
+        window_days=1,
+        baseline_weeks=8,
+        fdr=0.05,
+        min_count=5,
+        series_tested=3,
+        partial_day=True,
+        raised_at=NOW,
+        status=status,
+        dismiss_reason="a duplicate batch" if status == "dismissed" else None,
+        decided_by="user:1@SECRETARIAT" if status in ("confirmed", "dismissed") else None,
+        decided_at=NOW if status in ("confirmed", "dismissed") else None,
+    )
+    session.add(alert)
+    session.flush()
+    return alert
