@@ -96,15 +96,21 @@ def report_body(index: int, accounts: int) -> bytes:
 
 
 def cli(env: dict[str, str], *args: str) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-m", "perisai.cli", *args, "--json"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    loaded: dict[str, object] = json.loads(out.strip().splitlines()[-1])
-    return loaded
+    """Run a CLI command (three tries: on a loaded machine a first start may time out)."""
+    for attempt in range(3):
+        done = subprocess.run(
+            [sys.executable, "-m", "perisai.cli", *args, "--json"],
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode == 0:
+            loaded: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+            return loaded
+        print(f"perisai {' '.join(args[:3])} failed (try {attempt + 1}): {done.stderr[-500:]}")
+        time.sleep(2)
+    raise SystemExit("the CLI kept failing")
 
 
 @contextmanager
