@@ -123,7 +123,7 @@ def server(env: dict[str, str], log_dir: Path, workers: int) -> Iterator[str]:
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # a loaded machine starts slowly
         while time.monotonic() < deadline:
             with suppress(OSError), urllib.request.urlopen(f"{base}/readyz", timeout=2) as r:  # noqa: S310
                 if r.status == 200:
