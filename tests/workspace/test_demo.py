@@ -29,6 +29,7 @@ from perisai.reports.models import Report
 from perisai.reports.service import find_by_receipt_code
 from perisai.runtime import Runtime
 from perisai.triage.models import ReportLink, TriageRecord
+from perisai.workspace import demo_data
 
 
 def _by_info(db: Session, start: str) -> Report:
@@ -81,7 +82,12 @@ def test_demo_shows_every_capability(client: TestClient, runtime: Runtime, db: S
     assert [r.report_id for r in case.reports] == [earlier.id]
     assert db.scalars(select(CaseTask).where(CaseTask.case_id == case.id)).one().due_at
     assert db.scalars(select(CaseNote).where(CaseNote.case_id == case.id)).one().author
-    notice = db.scalars(select(TakedownNotice).where(TakedownNotice.case_id == case.id)).one()
+    # The case's own notice (monitoring's demo adds a removal history of other notices to it).
+    notice = db.scalars(
+        select(TakedownNotice).where(
+            TakedownNotice.case_id == case.id, TakedownNotice.url == demo_data.TAKEDOWN_URL
+        )
+    ).one()
     assert (notice.platform, notice.status) == ("GameChat", "sent")
     referral = db.scalars(select(CaseReferral).where(CaseReferral.case_id == case.id)).one()
     assert (referral.agency.short_name, referral.status) == ("JKM", "pending")
