@@ -156,7 +156,7 @@ class Settings(BaseSettings):
     @field_validator("webhook_allow_hosts")
     @classmethod
     def _allow_list(cls, value: str) -> str:
-        from perisai.sharing.urlguard import UrlGuard
+        from perisai.urlguard import UrlGuard
 
         UrlGuard.from_setting(value)
         return value

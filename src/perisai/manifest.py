@@ -8,6 +8,11 @@ through :func:`manifests`; nothing else keeps a list of domains.
 
 A domain is found by the presence of its `manifest.py` (no list to edit): adding a domain is
 adding a folder with a manifest.
+
+A manifest also registers **hooks**: functions a lower layer calls without importing the domain
+that provides them (dependency inversion). The layer that calls owns the hook point's name as a
+constant (e.g. `perisai.runtime.RUNTIME_STARTED`); a domain registers `Hook(point, target)` and
+the caller asks :func:`hooks` for every function registered at that point.
 """
 
 from __future__ import annotations
@@ -33,6 +38,14 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Hook:
+    """`target` ("module:function") is called at `point` (a name owned by the calling layer)."""
+
+    point: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     name: str
     # Routers are included in ascending `order` (then name); earlier routers win a shared path.
@@ -43,6 +56,7 @@ class Manifest:
     jobs: tuple[str, ...] = ()  # modules whose import registers jobs with perisai.jobs.worker.job
     templates: tuple[str, ...] = ()  # template folders, relative to the domain's folder
     demo_seeders: tuple[str, ...] = ()  # "module:function(runtime, session)"
+    hooks: tuple[Hook, ...] = ()
     # Names this domain owns and other domains refer to (documentation and checks).
     tasks: tuple[str, ...] = field(default=())
     events: tuple[str, ...] = field(default=())
@@ -84,3 +98,14 @@ def import_all(select: Callable[[Manifest], tuple[str, ...]]) -> None:
     for manifest in manifests():
         for target in select(manifest):
             load(target)
+
+
+@cache
+def hooks(point: str) -> tuple[Callable[..., Any], ...]:
+    """Every function registered at `point`, in manifest order (loaded once per process)."""
+    return tuple(
+        load(hook.target)
+        for manifest in manifests()
+        for hook in manifest.hooks
+        if hook.point == point
+    )

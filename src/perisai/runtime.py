@@ -1,20 +1,24 @@
-"""What a running process needs, built once at startup from settings: database and keys."""
+"""What a running process needs, built once at startup from settings: database and keys.
+
+The runtime sits below every domain and imports none: a domain that keeps per-process state
+(the audit chain and signing keys, the API-key cache, the banks' indexes) keeps it in
+`extensions` under its own key, and one that must act when a runtime starts registers a
+:data:`RUNTIME_STARTED` hook in its manifest.
+"""
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from perisai.audit.service import chain_key_from_master, register_chain_key
-from perisai.audit.signing import load_or_create_signing_key
 from perisai.config import Settings
 from perisai.crypto import Keyring, load_or_create_key
 from perisai.db.engine import Database
-from perisai.identity.keycache import ApiKeyCache
+from perisai.manifest import hooks
+
+# Hook point: `function(runtime)` of each manifest, called once when a runtime is made.
+RUNTIME_STARTED = "runtime.started"
 
 
 @dataclass
@@ -26,17 +30,8 @@ class Runtime:
     extensions: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # Audit entries written through this database are keyed with this runtime's chain key
-        # (read from the master key when the first entry is written, not now).
-        me = weakref.ref(self)
-
-        def key() -> bytes:
-            runtime = me()
-            if runtime is None:
-                raise RuntimeError("the runtime that opened this database is gone")
-            return runtime.audit_chain_key
-
-        self.db.add_engine_hook(lambda engine: register_chain_key(engine, key))
+        for started in hooks(RUNTIME_STARTED):
+            started(self)
 
     @classmethod
     def start(cls, settings: Settings, db: Database | None = None) -> Runtime:
@@ -45,16 +40,3 @@ class Runtime:
     @cached_property
     def keyring(self) -> Keyring:
         return Keyring(master=load_or_create_key(self.settings.master_key_path))
-
-    @cached_property
-    def audit_chain_key(self) -> bytes:
-        """The audit chain's HMAC key, derived from the master key (never in the database)."""
-        return chain_key_from_master(self.keyring.master)
-
-    @cached_property
-    def api_keys(self) -> ApiKeyCache:
-        return ApiKeyCache()
-
-    @cached_property
-    def signing_key(self) -> Ed25519PrivateKey:
-        return load_or_create_signing_key(self.settings.signing_key_path)

@@ -69,10 +69,11 @@ def _start_anchoring(settings: Settings, runtime: Runtime) -> Callable[[], None]
     """Sign and store the audit chain's head on a schedule; the returned stop writes a last one
     (at shutdown) and ends the schedule."""
     from perisai.audit.anchors import Anchorer, anchor
+    from perisai.audit.keys import signing_key
 
     def write() -> None:
         with runtime.db.transaction() as session:
-            anchor(session, runtime.signing_key, settings.audit_heads_path)
+            anchor(session, signing_key(runtime), settings.audit_heads_path)
 
     anchorer = Anchorer(write, interval=settings.audit_anchor_minutes * 60.0).start()
     return anchorer.stop
@@ -117,7 +118,9 @@ def _lower_priority(thread_name: str) -> None:
 def prepare_first_start(runtime: Runtime) -> None:
     """Create every file a first start makes (master key, audit signing key, evidence folder)
     here, once, before uvicorn starts its server processes; those then only read them."""
-    _ = runtime.keyring, runtime.signing_key
+    from perisai.audit.keys import signing_key
+
+    _ = runtime.keyring, signing_key(runtime)
     runtime.settings.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 

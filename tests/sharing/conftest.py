@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from perisai import urlguard
 from perisai.app import create_app
 from perisai.config import Settings
 from perisai.db.engine import Database
 from perisai.runtime import Runtime
-from perisai.sharing import urlguard
 from perisai.sharing.stream import close_waker
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.live import free_port

@@ -16,16 +16,17 @@ from tests.identity.factories import make_user
 from tests.sharing.conftest import FakeDns, Receiver
 from typer.testing import CliRunner
 
+from perisai import urlguard
 from perisai.audit.models import AuditEntry
 from perisai.config import Settings
 from perisai.identity.deps import SESSION_COOKIE
 from perisai.identity.service import start_session
 from perisai.runtime import Runtime
-from perisai.sharing import urlguard, webhooks
+from perisai.sharing import webhooks
 from perisai.sharing.cli import app as sharing_cli
 from perisai.sharing.jobs import attempt_delivery
 from perisai.sharing.models import WebhookDelivery, WebhookSubscription
-from perisai.sharing.urlguard import UrlGuard
+from perisai.urlguard import UrlGuard
 
 PUBLIC = "93.184.215.14"
 

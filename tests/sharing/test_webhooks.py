@@ -15,7 +15,7 @@ from perisai.runtime import Runtime
 from perisai.sharing import webhooks
 from perisai.sharing.events import emit
 from perisai.sharing.models import DeliveryStatus, Tlp, WebhookDelivery, WebhookSubscription
-from perisai.sharing.urlguard import UrlGuard
+from perisai.urlguard import UrlGuard
 
 
 @pytest.fixture(autouse=True)

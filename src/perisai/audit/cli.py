@@ -18,6 +18,7 @@ def verify(json_output: Json = False) -> None:
     """Re-walk the chain and check it against every stored signed head: exit 0 when intact,
     1 naming the first bad entry (or the head it contradicts) otherwise."""
     from perisai.audit.anchors import AnchorError, read_heads, verify_anchored
+    from perisai.audit.keys import signing_key
 
     with cli_runtime() as runtime:
         try:
@@ -25,7 +26,7 @@ def verify(json_output: Json = False) -> None:
         except AnchorError as exc:
             clikit.fail(str(exc))
         with runtime.db.transaction() as session:
-            result = verify_anchored(session, runtime.signing_key, heads)
+            result = verify_anchored(session, signing_key(runtime), heads)
     if json_output:
         clikit.emit(result.as_dict())
     elif result.ok:
@@ -48,10 +49,11 @@ def head(json_output: Json = False) -> None:
     """Sign the chain head with the deployment's Ed25519 key, store it beside the other heads
     (outside the database) and print it."""
     from perisai.audit.anchors import AnchorError, anchor
+    from perisai.audit.keys import signing_key
 
     with cli_runtime() as runtime, runtime.db.transaction() as session:
         try:
-            document = anchor(session, runtime.signing_key, runtime.settings.audit_heads_path)
+            document = anchor(session, signing_key(runtime), runtime.settings.audit_heads_path)
         except AnchorError as exc:
             clikit.fail(str(exc))
     if json_output:

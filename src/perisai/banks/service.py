@@ -31,6 +31,7 @@ from perisai.banks.models import (
 )
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.retrohunt import queue_retrohunt
+from perisai.identity.agencies import SECRETARIAT
 from perisai.media.banks import BankEntry, detect_format, read_bank
 from perisai.media.errors import BankFormatError, MediaError
 from perisai.media.pdq import FrameHash, frames_from_signal, frames_to_signal
@@ -75,7 +76,7 @@ def actor_label(actor: Actor) -> str:
 # or imports into it; others read it and match against it while it is shared, and do not learn
 # of it otherwise. Our own jobs and the operator's CLI (the system actor) act as the task force.
 
-TASK_FORCE_OWNER: Final = "agency:SECRETARIAT"
+TASK_FORCE_OWNER: Final = f"agency:{SECRETARIAT}"
 
 
 def owner_of(actor: Actor) -> str:

@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.cases.models import Case
+from perisai.identity.agencies import SECRETARIAT
 from perisai.sharing.events import emit
-
-SECRETARIAT = "SECRETARIAT"
 
 
 def audience(case: Case, *extra: str) -> list[str]:

@@ -31,9 +31,9 @@ from typing import Protocol
 
 from perisai.audit.service import Actor
 from perisai.cases.errors import NotPermitted
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Role
 
-SECRETARIAT = "SECRETARIAT"
 # Who may hold a victim-access grant: (agency, role).
 VICTIM_ACCESS_HOLDERS = frozenset(
     {("JKM", Role.CASEWORKER.value), ("PDRM", Role.INVESTIGATOR.value)}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
-from perisai.cases.events import SECRETARIAT, changed
+from perisai.cases.events import changed
 from perisai.cases.models import (
     Case,
     CaseAssignment,
@@ -35,6 +35,7 @@ from perisai.cases.models import (
 )
 from perisai.cases.policy import Action, may_hold_victim_access, require
 from perisai.cases.takedowns import confirm_removal, create_takedown, removal_stats
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency, User
 from perisai.identity.service import agency_by_short_name
 from perisai.reports.models import Report

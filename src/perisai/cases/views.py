@@ -21,9 +21,10 @@ from perisai.cases.models import (
     CaseTask,
     TakedownNotice,
 )
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency
 from perisai.reports.models import Report
-from perisai.sharing.redaction import SECRETARIAT, Viewer, can_see_case
+from perisai.sharing.redaction import Viewer, can_see_case
 from perisai.triage.models import TriageRecord
 
 

@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
-from perisai.identity.keycache import VerifiedKey, verified
+from perisai.identity.keycache import VerifiedKey, api_key_cache, verified
 from perisai.identity.models import ApiKey, User, UserSession
 from perisai.identity.permissions import Permission, Scope, role_has
 from perisai.identity.service import (
@@ -171,12 +171,13 @@ class RequiresKeyScope:
         token = _bearer(request)
         if token is None:
             raise LoginRequired
-        key = runtime.api_keys.get(token)
+        cache = api_key_cache(runtime)
+        key = cache.get(token)
         if key is None:
             key = await run_in_threadpool(_verify_token, runtime, token)
             if key is None:
                 raise LoginRequired
-            runtime.api_keys.put(token, key)
+            cache.put(token, key)
         if self.scope.value not in key.scopes:
             raise NotAllowed(self.scope.value)
         return key

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import Actor
 from perisai.identity.models import ApiKey
 from perisai.identity.service import apikey_client_id
+from perisai.runtime import Runtime
 
 DEFAULT_TTL_SECONDS = 30.0
 DEFAULT_MAX_ENTRIES = 4096
@@ -96,3 +97,15 @@ def live_api_key_ids(session: Session, key_ids: set[int]) -> set[int]:
             select(ApiKey.id).where(ApiKey.id.in_(key_ids), ApiKey.revoked_at.is_(None))
         )
     )
+
+
+_CACHE_KEY = "identity.api_keys"
+
+
+def api_key_cache(runtime: Runtime) -> ApiKeyCache:
+    """This process's cache, kept in the runtime's extensions (the runtime imports no domain)."""
+    cache = runtime.extensions.get(_CACHE_KEY)
+    if cache is None:
+        cache = runtime.extensions.setdefault(_CACHE_KEY, ApiKeyCache())
+    assert isinstance(cache, ApiKeyCache)
+    return cache

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from perisai.audit.service import record
 from perisai.http.problems import Problem
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require, require_scope
 from perisai.identity.permissions import Permission, Scope
 from perisai.sharing import webhooks
 from perisai.sharing.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from perisai.sharing.redaction import SECRETARIAT
 from perisai.sharing.stream import event_stream, latest_event_id
-from perisai.sharing.urlguard import redacted
 from perisai.sharing.viewers import viewer_of
+from perisai.urlguard import redacted
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 MANAGER = require(Permission.APIKEYS_MANAGE)

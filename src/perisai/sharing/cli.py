@@ -34,7 +34,7 @@ def add_command(
     from perisai.audit.service import Actor, record
     from perisai.cliruntime import cli_runtime
     from perisai.sharing import webhooks
-    from perisai.sharing.urlguard import redacted
+    from perisai.urlguard import redacted
 
     event_types = [t.strip() for t in types.split(",") if t.strip()]
     with cli_runtime() as runtime, runtime.db.transaction() as session:

@@ -28,15 +28,15 @@ from typing import Any, Protocol, TypeAlias
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
+from perisai.identity.agencies import (
+    POLICE_AGENCY,
+    SECRETARIAT,
+    TASK_FORCE_AGENCIES,
+    WELFARE_AGENCY,
+)
 from perisai.identity.models import ApiKey, Role, User
 from perisai.identity.permissions import Permission, Scope, role_has
 from perisai.sharing.models import OutboxEvent, Tlp
-
-SECRETARIAT = "SECRETARIAT"
-WELFARE_AGENCY = "JKM"
-POLICE_AGENCY = "PDRM"
-# Every agency of the task force (core_0001 seeds them); GREEN items reach all of them.
-TASK_FORCE_AGENCIES = frozenset({"PDRM", "CSM", "MCMC", "MOE", "JKM", "NGO", SECRETARIAT})
 
 
 class NotVisible(LookupError):

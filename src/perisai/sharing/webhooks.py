@@ -41,7 +41,7 @@ from perisai.sharing.models import (
 )
 from perisai.sharing.redaction import Viewer, redact_event
 from perisai.sharing.stream import last_drawn_id, latest_event_id, quiet_bound, settled_after
-from perisai.sharing.urlguard import UrlGuard, UrlRefused
+from perisai.urlguard import UrlGuard, UrlRefused
 
 DISPATCH_TASK = EVENTS_DISPATCH_TASK
 DELIVER_TASK = "sharing.deliver"
@@ -119,7 +119,7 @@ def create_subscription(
     """A new subscription and its secret (shown once; stored sealed).
 
     The URL's host must be, or resolve to, public addresses only (or be allow-listed by the
-    operator); see :mod:`perisai.sharing.urlguard`.
+    operator); see :mod:`perisai.urlguard`.
     """
     try:
         checked_url = guard.check_subscription(url)

@@ -22,6 +22,7 @@ from perisai.audit.service import Actor, record
 from perisai.cases import service as cases
 from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
 from perisai.crypto import Keyring
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency
 from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.reports.models import Report, ReportIdentifier, ReportStatus
@@ -34,7 +35,7 @@ from perisai.triage import facts as gathering
 from perisai.triage.linking import Match, find_matches, store_links
 from perisai.triage.models import ReportLink, TriageRecord
 from perisai.triage.policy import LinkFact, Priority, Reason, due_times, evaluate
-from perisai.triage.sla import SECRETARIAT, record_review, schedule_checks
+from perisai.triage.sla import record_review, schedule_checks
 
 TRIAGE_TASK = "triage.report"
 MIN_OVERRIDE_REASON = 10

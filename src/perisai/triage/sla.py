@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, record
+from perisai.identity.agencies import SECRETARIAT
 from perisai.jobs.queue import defer
 from perisai.reports.models import Report
 from perisai.sharing.events import emit
@@ -25,7 +26,6 @@ from perisai.triage.policy import Priority, warning_time
 SLA_CHECK_TASK = "triage.sla_check"
 CLOCKS = ("review", "action")
 LEVELS = ("warning", "breached")
-SECRETARIAT = "SECRETARIAT"  # supervisors of the task force sit here
 
 
 def _due(record: TriageRecord, clock: str) -> datetime | None:

@@ -115,12 +115,13 @@ def audit_verify(
 ) -> Response:
     """Re-walk the chain against the signed heads now; the outcome is recorded and shown."""
     from perisai.audit.anchors import AnchorError, read_heads, verify_anchored
+    from perisai.audit.keys import signing_key
 
     assert principal.user_session is not None
     check_csrf(principal.user_session.csrf_token, csrf_token)
     try:
         heads = read_heads(runtime.settings.audit_heads_path)
-        result = verify_anchored(db, runtime.signing_key, heads).as_dict()
+        result = verify_anchored(db, signing_key(runtime), heads).as_dict()
     except AnchorError as exc:
         result = {"ok": False, "entries": None, "reason": str(exc)}
     result.pop("head", None)

@@ -25,9 +25,10 @@ from perisai.cases.models import (
     ReferralStatus,
     TakedownNotice,
 )
-from perisai.cases.policy import SECRETARIAT, VICTIM_ACCESS_HOLDERS, Action, allowed_actions
+from perisai.cases.policy import VICTIM_ACCESS_HOLDERS, Action, allowed_actions
 from perisai.cases.service import TRANSITIONS, case_timeline
 from perisai.crypto import Keyring
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency, Role, User
 from perisai.reports.models import Report, ReportVictim
 from perisai.reports.victimseal import open_victim
@@ -307,7 +308,7 @@ def case_forms(session: Session, case: Case, actor: Actor) -> CaseForms:
         agencies = list(
             session.scalars(
                 select(Agency.short_name)
-                .where(Agency.short_name != "SECRETARIAT")
+                .where(Agency.short_name != SECRETARIAT)
                 .order_by(Agency.short_name)
             )
         )

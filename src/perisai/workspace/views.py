@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.responses import Response
 
 from perisai.cases.policy import Action, allowed_actions
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
@@ -62,7 +63,7 @@ def _page_context(principal: Principal) -> dict[str, object]:
     return page_context(principal)
 
 
-QUEUE_AGENCIES = ("none", "SECRETARIAT", *caseviews.REFER_TO)
+QUEUE_AGENCIES = ("none", SECRETARIAT, *caseviews.REFER_TO)
 Short = Annotated[str, Query(max_length=40)]
 Search = Annotated[str, Query(max_length=MAX_SEARCH)]
 
