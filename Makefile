@@ -5,7 +5,7 @@ UV := $(VENV)/bin/uv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck dbcheck pytest system-deps lock clean bench
+.PHONY: run test lint typecheck imports dbcheck pytest system-deps lock clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The import-linter contracts in pyproject.toml: pure libraries, layers, no package loops.
+# PYTHONPATH=src: check this checkout's code even when the venv's editable install is another's.
+imports: $(STAMP)
+	PYTHONPATH=src $(BIN)/lint-imports --no-logo --no-cache
+
 # Migrate a scratch database to head and compare it with the models (fails when they disagree).
 dbcheck: $(STAMP)
 	@if [ -n "$$PERISAI_TEST_DATABASE_URL" ]; then \
@@ -51,7 +56,7 @@ system-deps:
 pytest: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-test: lint typecheck dbcheck pytest
+test: lint typecheck imports dbcheck pytest
 
 bench: $(STAMP)
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

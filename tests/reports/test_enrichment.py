@@ -13,8 +13,8 @@ from tests.reports.conftest import EVIDENCE_LIMIT
 from tests.reports.factories import bearer, example_body, submitted_id
 
 from perisai.config import Settings
+from perisai.enrichment import ipintel
 from perisai.enrichment.models import ReportIpIntel
-from perisai.reports import api
 from perisai.reports.models import Report
 
 IPINTEL_DATA = MAXMIND
@@ -52,6 +52,6 @@ def test_a_failing_enrichment_keeps_the_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("source exploded")
 
-    monkeypatch.setattr(api, "ip_intel_values", broken)
+    monkeypatch.setattr(ipintel, "ip_intel_values", broken)
     report_id = submitted_id(client, bearer(db), example_body())
     assert _report(db, report_id).status == "received"

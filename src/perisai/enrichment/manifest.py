@@ -1,10 +1,16 @@
 """How the enrichment domain plugs into the app, the CLI, the worker and the migrations."""
 
-from perisai.manifest import Manifest
+from perisai.manifest import Hook, Manifest
+from perisai.reports.hooks import IP_LOOKUP, REPORT_FINISHED, REPORTS_STORED
 
 MANIFEST = Manifest(
     name="enrichment",
     models=("perisai.enrichment.models", "perisai.enrichment.results"),
     jobs=("perisai.enrichment.pipeline", "perisai.enrichment.retrohunt"),
     demo_seeders=("perisai.enrichment.demo:seed_ai_demo",),
+    hooks=(
+        Hook(REPORTS_STORED, "perisai.enrichment.intake:on_stored"),
+        Hook(REPORT_FINISHED, "perisai.enrichment.intake:on_finished"),
+        Hook(IP_LOOKUP, "perisai.enrichment.intake:ip_lookup"),
+    ),
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
 from perisai.audit.service import record
-from perisai.enrichment.ipintel import available_intel, ip_intel_values
 from perisai.http.problems import Problem
 from perisai.identity.deps import (
     DbDep,
@@ -32,7 +30,7 @@ from perisai.identity.deps import (
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.identity.service import apikey_client_id
-from perisai.reports import service
+from perisai.reports import hooks, service
 from perisai.reports.cybertip import Zone, parse_zone
 from perisai.reports.evidence import BlobWriter
 from perisai.reports.identifiers import FieldError
@@ -173,22 +171,6 @@ def _invalid(errors: list[dict[str, str]]) -> Problem:
     )
 
 
-def _ip_lookup(runtime: RuntimeDep) -> service.IpLookup | None:
-    """IP intelligence stored with the report (so its facts are there from the first read)."""
-    intel = available_intel(runtime.settings)
-    if intel is None:
-        return None
-
-    def lookup(accounts: list[Any], received_at: datetime) -> list[dict[str, Any]]:
-        try:
-            return ip_intel_values(intel, accounts, received_at)
-        except Exception:  # best effort: the enrichment job looks again; never lose the report
-            log.exception("IP enrichment at intake failed; the report is kept")
-            return []
-
-    return lookup
-
-
 async def _store(
     runtime: RuntimeDep,
     writer: IntakeWriter,
@@ -216,7 +198,7 @@ async def _store(
             client_id=key.client_id,
             idempotency_key=idempotency_key,
             api_key_id=key.id,
-            ip_lookup=_ip_lookup(runtime),
+            ip_lookup=hooks.ip_lookup(runtime.settings),
             request_id=current_request_id(),
             source=source,
         )

@@ -34,11 +34,11 @@ from perisai.audit.service import PUBLIC
 from perisai.http.ratelimit import RateLimiter
 from perisai.identity.deps import DbDep, LaneDbDep, Public, RuntimeDep
 from perisai.reports import service
+from perisai.reports.hooks import STAGES, public_stage
 from perisai.reports.hotline_chat import ChatNotReadable, conversation_from_chat
 from perisai.reports.hotline_text import MESSAGES
 from perisai.reports.identifiers import FieldError
 from perisai.reports.models import ReporterKind
-from perisai.reports.public_status import STAGES, public_stage
 from perisai.reports.schemas import ReportIn
 from perisai.reports.states import STATES
 from perisai.web.cookies import secure_cookie_dropped

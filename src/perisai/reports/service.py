@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.crypto import Keyring
-from perisai.enrichment.models import ReportIpIntel
-from perisai.enrichment.queue import queue_enrichment, queue_enrichments
+from perisai.reports import hooks
+from perisai.reports.hooks import IpLookup
 from perisai.reports.identifiers import FieldError, NormalisedIdentifier, account_identifiers
 from perisai.reports.models import (
     OffenceCode,
@@ -134,10 +134,6 @@ def _sealed_details(
     if not parts:
         return None
     return keyring.seal_text(json.dumps(parts, sort_keys=True), details_binding(public_id))
-
-
-# (reported accounts as JSON, receipt time) → `report_ip_intel` column values, best effort.
-IpLookup = Callable[[list[Any], datetime], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -372,7 +368,8 @@ def _store_round(
 
 
 def _store_children(session: Session, created: list[tuple[int, PreparedReport]]) -> None:
-    """Victims, files, identifiers, IP intelligence, enrichment jobs and audit entries."""
+    """Victims, files, identifiers and audit entries; the `reports.stored` hooks (enrichment:
+    IP intelligence looked up at intake, enrichment jobs) in the same transaction."""
     if not created:
         return
     children: list[tuple[Table, list[dict[str, Any]]]] = [
@@ -398,16 +395,13 @@ def _store_children(session: Session, created: list[tuple[int, PreparedReport]])
                 for found in item.identifiers
             ],
         ),
-        (
-            cast(Table, ReportIpIntel.__table__),
-            [{"report_id": rid, **values} for rid, item in created for values in item.ip_intel],
-        ),
     ]
     for table, rows in children:
         if rows:
             session.execute(insert(table), rows)
-    # The enrichment jobs commit with the reports: acknowledged means queued too.
-    queue_enrichments(session, [rid for rid, _ in created])
+    # What other domains do on intake (enrichment queues its job) commits with the reports:
+    # acknowledged means queued too.
+    hooks.stored(session, created)
     for _, item in created:
         record(
             session,
@@ -528,7 +522,7 @@ def finish(session: Session, *, report: Report, actor: Actor) -> Report:
         report.status = ReportStatus.FINISHED
         report.finished_at = datetime.now(UTC)
         # Files are complete now: enrich again so their media signals are computed.
-        queue_enrichment(session, report_id=report.id)
+        hooks.finished(session, report.id)
         record(
             session,
             actor=actor,

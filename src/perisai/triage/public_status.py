@@ -3,21 +3,20 @@
 The receipt code shows where the report is on a short public path (received → reviewed →
 passed to the agency that can act → closed), never internal details: no priority, reasons,
 case number, agency name, people, notes or outcome.
+
+The hotline page (reports) asks through its `reports.public_stage` hook: the stage is read from
+triage and cases, which reports does not import.
 """
 
 from __future__ import annotations
-
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from perisai.cases import service as cases
 from perisai.cases.models import CaseStatus, ReferralStatus
+from perisai.reports.hooks import Stage
 from perisai.reports.models import Report, ReportStatus
 from perisai.triage import service as triage
-
-Stage = Literal["received", "reviewed", "referred", "closed"]
-STAGES: tuple[Stage, ...] = ("received", "reviewed", "referred", "closed")
 
 
 def public_stage(session: Session, report: Report) -> Stage:
