@@ -100,6 +100,10 @@ def import_all(select: Callable[[Manifest], tuple[str, ...]]) -> None:
             load(target)
 
 
+# Hook point of the core: `function(runtime)` of each manifest, called when a runtime is made.
+RUNTIME_STARTED = "runtime.started"
+
+
 @cache
 def hooks(point: str) -> tuple[Callable[..., Any], ...]:
     """Every function registered at `point`, in manifest order (loaded once per process)."""

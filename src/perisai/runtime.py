@@ -15,10 +15,7 @@ from typing import Any
 from perisai.config import Settings
 from perisai.crypto import Keyring, load_or_create_key
 from perisai.db.engine import Database
-from perisai.manifest import hooks
-
-# Hook point: `function(runtime)` of each manifest, called once when a runtime is made.
-RUNTIME_STARTED = "runtime.started"
+from perisai.manifest import RUNTIME_STARTED, hooks
 
 
 @dataclass

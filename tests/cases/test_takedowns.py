@@ -12,6 +12,7 @@ from tests.cases.factories import ANALYST, make_case
 from perisai.cases import takedowns
 from perisai.cases.errors import CaseConflict
 from perisai.cases.jobs import run_takedown_due
+from perisai.cases.names import TAKEDOWN_DUE_TASK
 from perisai.cases.service import confirm_removal, create_takedown, removal_stats
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
@@ -35,7 +36,7 @@ def test_notice_has_a_deadline_schedules_its_check_and_is_a_first_action(
     assert notice.deadline_at == T0 + timedelta(hours=24)  # P2 case: 24 h
     job = db.execute(
         text("SELECT scheduled_at, args FROM procrastinate_jobs WHERE task_name = :t"),
-        {"t": takedowns.TAKEDOWN_DUE_TASK},
+        {"t": TAKEDOWN_DUE_TASK},
     ).one()
     assert job.scheduled_at == notice.deadline_at
     assert job.args["takedown_id"] == notice.id

@@ -1,7 +1,6 @@
 """How the audit domain plugs into the app, the CLI, the worker and the migrations."""
 
-from perisai.manifest import Command, Hook, Manifest
-from perisai.runtime import RUNTIME_STARTED
+from perisai.manifest import RUNTIME_STARTED, Command, Hook, Manifest
 
 MANIFEST = Manifest(
     name="audit",

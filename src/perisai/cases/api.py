@@ -11,7 +11,9 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from perisai.cases import mentions
 from perisai.cases import service as cases
+from perisai.cases.access import load_cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.models import Case, CaseReferral, CaseReport, CaseTask, TakedownNotice
 from perisai.cases.policy import allowed_actions
@@ -20,8 +22,6 @@ from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
 from perisai.reports.models import Report
-from perisai.sharing import mentions
-from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.models import Tlp
 from perisai.sharing.redaction import (
     NotVisible,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from perisai.cases.takedowns import TAKEDOWN_DUE_TASK, takedown_due
+from perisai.cases.names import TAKEDOWN_DUE_TASK
+from perisai.cases.takedowns import takedown_due
 from perisai.jobs.worker import current_runtime, job
 from perisai.runtime import Runtime
 

@@ -1,6 +1,8 @@
 """How the cases domain plugs into the app, the CLI, the worker and the migrations."""
 
-from perisai.manifest import Manifest
+from perisai.cases.names import TAKEDOWN_DUE_TASK
+from perisai.manifest import Hook, Manifest
+from perisai.sharing.names import CASE_FACTS
 
 MANIFEST = Manifest(
     name="cases",
@@ -8,4 +10,6 @@ MANIFEST = Manifest(
     routers=("perisai.cases.api:router",),
     models=("perisai.cases.models",),
     jobs=("perisai.cases.jobs",),
+    tasks=(TAKEDOWN_DUE_TASK,),
+    hooks=(Hook(CASE_FACTS, "perisai.cases.access:load_cases"),),
 )

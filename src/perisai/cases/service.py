@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
+from perisai.cases import hooks
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.events import changed
 from perisai.cases.models import (
@@ -41,7 +42,6 @@ from perisai.identity.service import agency_by_short_name
 from perisai.reports.models import Report
 from perisai.sharing.models import OutboxEvent, Tlp
 from perisai.triage.models import TriageRecord
-from perisai.triage.sla import record_first_action
 
 __all__ = [
     "TimelineEntry",
@@ -630,7 +630,7 @@ def refer(
     # Referral is allowed from any open status: urgent cases are referred before assignment.
     case.status = CaseStatus.REFERRED.value
     session.flush()
-    record_first_action(session, report_ids_of(session, case.id), _now())
+    hooks.first_action(session, report_ids_of(session, case.id), _now())
     changed(
         session,
         case,
@@ -803,7 +803,7 @@ def change_status(
         case.outcome = closing_outcome.value
         case.closed_at = _now()
         if closing_outcome is CaseOutcome.ARREST:
-            record_first_action(session, report_ids_of(session, case.id), case.closed_at)
+            hooks.first_action(session, report_ids_of(session, case.id), case.closed_at)
     session.flush()
     changed(
         session,

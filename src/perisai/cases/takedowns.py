@@ -14,6 +14,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, Actor
+from perisai.cases import hooks
 from perisai.cases.errors import CaseConflict, CaseNotFound
 from perisai.cases.events import changed
 from perisai.cases.models import (
@@ -24,12 +25,11 @@ from perisai.cases.models import (
     TakedownNotice,
     TakedownStatus,
 )
+from perisai.cases.names import TAKEDOWN_DUE_TASK
 from perisai.cases.policy import Action, require
 from perisai.identity.service import agency_by_short_name
 from perisai.jobs.queue import defer
-from perisai.triage.sla import record_first_action
 
-TAKEDOWN_DUE_TASK = "cases.takedown_due"
 RENOTICE_EVERY = timedelta(hours=24)
 ESCALATE_AFTER_RENOTICES = 3
 ESCALATION_AGENCY = "MCMC"
@@ -104,7 +104,7 @@ def create_takedown(
     session.flush()
     _schedule(session, notice)
     report_ids = session.scalars(select(CaseReport.report_id).where(CaseReport.case_id == case.id))
-    record_first_action(session, list(report_ids), now)
+    hooks.first_action(session, list(report_ids), now)
     changed(session, case, actor=actor, type="takedown.sent", payload={"takedown": _view(notice)})
     return notice
 

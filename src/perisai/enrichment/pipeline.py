@@ -19,27 +19,24 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from perisai.banks.matching import COMPUTE_TMK
+from perisai.enrichment import hooks
 from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.matches import match_report_files
-from perisai.enrichment.queue import ENRICH_TASK
+from perisai.enrichment.names import ENRICH_QUEUE, ENRICH_TASK
 from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
 from perisai.grooming import (
     GroomingInputError,
     conversation_from_dict,
     default_scorer,
 )
-from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
 from perisai.media.provenance import TrustList, TrustListError, load_trust_list, read_provenance
 from perisai.reports.evidence import read_blob
 from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
-from perisai.viral.queue import request_clustering
 
 log = logging.getLogger(__name__)
-
-TRIAGE_TASK = "triage.report"
 
 
 def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
@@ -223,14 +220,14 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     match_report_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
-    # Triage runs on the finished enrichment, in a job of its own; so does clustering of the
-    # report's media (which may raise the report to P1 and re-triage it).
-    defer(session, task=TRIAGE_TASK, args={"report_id": report.id})
+    # Triage runs on the finished enrichment, in a job of its own (triage's hook); so does
+    # clustering of the report's media (viral's hook: it may raise the report to P1).
+    hooks.reports_enriched(session, [report.id])
     if report.files:
-        request_clustering(session, report_id=report.id)
+        hooks.signals_stored(session, [report.id])
 
 
-@job(ENRICH_TASK, queue="enrichment")
+@job(ENRICH_TASK, queue=ENRICH_QUEUE)
 def enrich_report_job(report_id: int) -> None:
     runtime = current_runtime()
     with runtime.db.transaction() as session:

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from perisai.enrichment.names import ENRICH_QUEUE, ENRICH_TASK
 from perisai.jobs.queue import JobSpec, defer_many
-
-ENRICH_TASK = "enrich.report"
-ENRICH_QUEUE = "enrichment"
 
 
 def _job(report_id: int) -> JobSpec:

@@ -32,9 +32,8 @@ from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
 from perisai.banks.retrohunt import RETROHUNT_EVENT, RETROHUNT_QUEUE, RETROHUNT_TASK
 from perisai.banks.service import signal_of
+from perisai.enrichment import hooks
 from perisai.enrichment.matches import match_report_files
-from perisai.enrichment.pipeline import TRIAGE_TASK
-from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.jobs.worker import current_runtime, job
 from perisai.media.errors import MediaError
 from perisai.media.index import PdqIndex, parse_pdq_codes
@@ -388,13 +387,7 @@ def retrohunt(
             positive += any(row.status == "positive" for row in mine)
     session.flush()
     # At most one waiting re-triage per report (the waiting one reads what this commits).
-    defer_once_many(
-        session,
-        [
-            JobSpec(task=TRIAGE_TASK, args={"report_id": rid}, queueing_lock=f"triage:{rid}")
-            for rid in found
-        ],
-    )
+    hooks.reports_enriched(session, found, coalesce=True)
     result = HuntResult(
         bank=bank.name,
         entries=len(entries),

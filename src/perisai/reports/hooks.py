@@ -15,21 +15,11 @@ from sqlalchemy.orm import Session
 
 from perisai.config import Settings
 from perisai.manifest import hooks
+from perisai.reports.names import IP_LOOKUP, PUBLIC_STAGE, REPORT_FINISHED, REPORTS_STORED
 
 if TYPE_CHECKING:
     from perisai.reports.models import Report
     from perisai.reports.service import PreparedReport
-
-# `function(session, created: [(report row id, PreparedReport)])`: reports just inserted, in the
-# transaction that inserts them (so what the function writes or queues commits with them).
-REPORTS_STORED = "reports.stored"
-# `function(session, report_id)`: a report's files are complete (`finish`), same transaction.
-REPORT_FINISHED = "reports.finished"
-# `function(settings) -> IpLookup | None`: looks up IP events at intake, before any database work.
-IP_LOOKUP = "reports.ip_lookup"
-
-# `function(session, report) -> Stage`: how far a report has gone, as its reporter may know it.
-PUBLIC_STAGE = "reports.public_stage"
 
 Stage = Literal["received", "reviewed", "referred", "closed"]
 STAGES: tuple[Stage, ...] = ("received", "reviewed", "referred", "closed")

@@ -1,32 +1,28 @@
-"""Loading what need-to-know reads from a case (engineer A's Case satisfies CaseAccess)."""
+"""What need-to-know reads from a case, asked of the domain that keeps cases.
+
+Sharing sits below cases (cases emit events through it), so it does not import them: the cases
+domain registers its loader at :data:`CASE_FACTS` in its manifest.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from perisai.manifest import hooks
+from perisai.sharing.names import CASE_FACTS
 from perisai.sharing.redaction import CaseAccess, CaseFacts
 
 
 def load_cases(session: Session, case_ids: Iterable[int]) -> dict[int, CaseAccess]:
     """Case id → frozen facts; a missing case is absent (and so hidden by redaction)."""
-    from perisai.cases.models import Case
-
-    wanted = sorted(set(case_ids))
-    if not wanted:
-        return {}
-    cases = session.scalars(
-        select(Case)
-        .where(Case.id.in_(wanted))
-        .options(
-            selectinload(Case.assignments),
-            selectinload(Case.referrals),
-            selectinload(Case.victim_grants),
-        )
-    ).all()
-    return {case.id: facts_of(case) for case in cases}
+    wanted = set(case_ids)
+    found: dict[int, CaseAccess] = {}
+    if wanted:
+        for loader in hooks(CASE_FACTS):
+            found.update(loader(session, wanted))
+    return found
 
 
 def facts_of(case: CaseAccess) -> CaseFacts:

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from perisai.cases import mentions
 from perisai.cases.service import case_of_report
 from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, require
 from perisai.identity.permissions import Permission
-from perisai.sharing import mentions
 from perisai.sharing.redaction import NotVisible, Viewer, redact_report
 from perisai.sharing.viewers import viewer_of
 from perisai.triage import service

@@ -8,15 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
+from perisai.enrichment.names import ENRICH_TASK
 from perisai.reports.models import Report, ReportStatus
 from perisai.triage.models import TriageRecord
+from perisai.triage.names import TRIAGE_TASK
 
 # Jobs that will triage a report when they run (the enrichment job queues the triage job).
 _PENDING = text(
     "SELECT DISTINCT (args->>'report_id')::bigint FROM procrastinate_jobs "
-    "WHERE status IN ('todo', 'doing') AND task_name IN ('enrich.report', 'triage.report') "
+    "WHERE status IN ('todo', 'doing') AND task_name IN (:enrich, :triage) "
     "AND args ? 'report_id'"
-)
+).bindparams(enrich=ENRICH_TASK, triage=TRIAGE_TASK)
 
 
 @dataclass(frozen=True)

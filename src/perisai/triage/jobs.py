@@ -13,6 +13,7 @@ from perisai.cases.service import case_of_report
 from perisai.jobs.worker import current_runtime, job
 from perisai.runtime import Runtime
 from perisai.triage import service, sla
+from perisai.triage.names import SLA_CHECK_TASK, TRIAGE_TASK
 
 
 def run_triage(runtime: Runtime, report_id: int) -> None:
@@ -40,11 +41,11 @@ def run_sla_check(runtime: Runtime, *, report_id: int, clock: str, level: str, d
         )
 
 
-@job(service.TRIAGE_TASK)
+@job(TRIAGE_TASK)
 def triage_report_job(report_id: int) -> None:
     run_triage(current_runtime(), report_id)
 
 
-@job(sla.SLA_CHECK_TASK)
+@job(SLA_CHECK_TASK)
 def sla_check_job(report_id: int, clock: str, level: str, due_at: str) -> None:
     run_sla_check(current_runtime(), report_id=report_id, clock=clock, level=level, due_at=due_at)

@@ -1,7 +1,11 @@
 """How the triage domain plugs into the app, the CLI, the worker and the migrations."""
 
+from perisai.cases.names import FIRST_ACTION
+from perisai.enrichment.names import REPORTS_ENRICHED
+from perisai.jobs.names import JOBS_COMMANDS
 from perisai.manifest import Hook, Manifest
-from perisai.reports.hooks import PUBLIC_STAGE
+from perisai.reports.names import PUBLIC_STAGE
+from perisai.triage.names import SLA_CHECK_TASK, TRIAGE_TASK
 
 MANIFEST = Manifest(
     name="triage",
@@ -9,5 +13,11 @@ MANIFEST = Manifest(
     routers=("perisai.triage.api:router",),
     models=("perisai.triage.models",),
     jobs=("perisai.triage.jobs",),
-    hooks=(Hook(PUBLIC_STAGE, "perisai.triage.public_status:public_stage"),),
+    tasks=(TRIAGE_TASK, SLA_CHECK_TASK),
+    hooks=(
+        Hook(PUBLIC_STAGE, "perisai.triage.public_status:public_stage"),
+        Hook(FIRST_ACTION, "perisai.triage.sla:record_first_action"),
+        Hook(REPORTS_ENRICHED, "perisai.triage.queue:triage_enriched"),
+        Hook(JOBS_COMMANDS, "perisai.triage.health_cli:register"),
+    ),
 )

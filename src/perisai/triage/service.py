@@ -19,14 +19,13 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
+from perisai.cases import mentions
 from perisai.cases import service as cases
 from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
 from perisai.crypto import Keyring
 from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency
-from perisai.jobs.queue import JobSpec, defer_once_many
 from perisai.reports.models import Report, ReportIdentifier, ReportStatus
-from perisai.sharing import mentions
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
 from perisai.sharing.redaction import Viewer
@@ -35,9 +34,9 @@ from perisai.triage import facts as gathering
 from perisai.triage.linking import Match, find_matches, store_links
 from perisai.triage.models import ReportLink, TriageRecord
 from perisai.triage.policy import LinkFact, Priority, Reason, due_times, evaluate
+from perisai.triage.queue import queue_triage
 from perisai.triage.sla import record_review, schedule_checks
 
-TRIAGE_TASK = "triage.report"
 MIN_OVERRIDE_REASON = 10
 MAX_OVERRIDE_REASON = 2000
 
@@ -232,17 +231,7 @@ def triage_report(
         schedule_checks(session, record_)
     attached = _attach_to_open_case(session, report, matches, open_cases, actor)
     # At most one waiting re-triage per report, however many new reports link to it.
-    defer_once_many(
-        session,
-        [
-            JobSpec(
-                task=TRIAGE_TASK,
-                args={"report_id": match.other_id},
-                queueing_lock=f"triage:{match.other_id}",
-            )
-            for match in new_links
-        ],
-    )
+    queue_triage(session, [match.other_id for match in new_links], coalesce=True)
     holding = cases.case_of_report(session, report.id)
     if holding is not None:
         cases.refresh_priority(session, holding)

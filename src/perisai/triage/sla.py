@@ -21,9 +21,9 @@ from perisai.jobs.queue import defer
 from perisai.reports.models import Report
 from perisai.sharing.events import emit
 from perisai.triage.models import TriageRecord
+from perisai.triage.names import SLA_CHECK_TASK
 from perisai.triage.policy import Priority, warning_time
 
-SLA_CHECK_TASK = "triage.sla_check"
 CLOCKS = ("review", "action")
 LEVELS = ("warning", "breached")
 

@@ -1,6 +1,7 @@
 """How the viral-spread domain plugs into the app, the CLI, the worker and the migrations."""
 
-from perisai.manifest import Command, Manifest
+from perisai.enrichment.names import SIGNALS_STORED
+from perisai.manifest import Command, Hook, Manifest
 
 MANIFEST = Manifest(
     name="viral",
@@ -12,4 +13,6 @@ MANIFEST = Manifest(
     templates=("templates",),
     tasks=("viral.cluster",),
     events=("monitoring.viral",),
+    # Enrichment stored a report's media signals: cluster them (enrichment does not import viral).
+    hooks=(Hook(SIGNALS_STORED, "perisai.viral.queue:on_signals_stored"),),
 )

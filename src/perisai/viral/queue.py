@@ -1,5 +1,7 @@
 """Asking for a report's media to be clustered: light (no engine imports), in the caller's
-transaction. Enrichment calls :func:`request_clustering` once it has stored the signals.
+transaction. Enrichment asks through its `enrichment.signals_stored` hook once it has stored the
+signals (:func:`on_signals_stored`, registered in the viral manifest; enrichment does not import
+viral).
 
 The report waits in `viral_pending`; one `viral.cluster` job at most waits in the queue
 (procrastinate's queueing lock) and takes every pending report, in batches, when it runs.
@@ -7,6 +9,7 @@ The report waits in `viral_pending`; one `viral.cluster` job at most waits in th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from sqlalchemy import text
@@ -31,3 +34,8 @@ def request_clustering(session: Session, *, report_id: int) -> None:
         queueing_lock=CLUSTER_TASK,
         priority=CLUSTER_PRIORITY,
     )
+
+
+def on_signals_stored(session: Session, report_ids: Sequence[int]) -> None:
+    for report_id in report_ids:
+        request_clustering(session, report_id=report_id)

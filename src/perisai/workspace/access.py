@@ -10,11 +10,11 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from perisai.cases import mentions
 from perisai.cases.models import Case, CaseReport
 from perisai.identity.deps import Principal
 from perisai.identity.permissions import ROLE_PERMISSIONS
 from perisai.reports.models import Report
-from perisai.sharing import mentions
 from perisai.sharing.redaction import (
     CaseAccess,
     CaseFacts,

@@ -13,6 +13,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from perisai.audit.service import Actor, record
+from perisai.cases import mentions
 from perisai.cases.models import (
     Case,
     CaseAssignment,
@@ -32,7 +33,6 @@ from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency, Role, User
 from perisai.reports.models import Report, ReportVictim
 from perisai.reports.victimseal import open_victim
-from perisai.sharing import mentions
 from perisai.sharing.redaction import (
     NotVisible,
     Viewer,

@@ -16,7 +16,9 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai.sharing.caseaccess import load_cases
+from perisai.cases.access import load_cases
+from perisai.cases.models import Case, CaseReport
+from perisai.reports.models import Report
 from perisai.sharing.redaction import Viewer, can_see_case, can_see_unassigned_report
 
 REPORT_REF = re.compile(r"\bR-\d{4}-[0-9A-Z]{10}\b")
@@ -43,9 +45,6 @@ def openable(session: Session, viewer: Viewer, refs: set[str]) -> set[str]:
     """Of these report and case ids, the ones this viewer may open."""
     if viewer.is_system or not refs:
         return set(refs)
-    from perisai.cases.models import Case, CaseReport
-    from perisai.reports.models import Report
-
     reports = sorted(r for r in refs if r.startswith("R-"))
     cases = sorted(r for r in refs if r.startswith("C-"))
     report_rows = (

@@ -13,10 +13,10 @@ from tests.cases.test_api import login
 from tests.linkage.factories import account, body, make_report
 
 from perisai.audit.service import SYSTEM
+from perisai.cases import mentions
 from perisai.cases import service as cases
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
-from perisai.sharing import mentions
 from perisai.sharing.models import OutboxEvent
 from perisai.sharing.redaction import Viewer
 from perisai.triage.models import TriageRecord

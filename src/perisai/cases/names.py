@@ -1,0 +1,11 @@
+"""Names the cases domain owns: its task and its hook point.
+
+No imports: manifests read these at start-up.
+"""
+
+from typing import Final
+
+TAKEDOWN_DUE_TASK: Final = "cases.takedown_due"
+# `function(session, report_ids, at)`: a first action (referral, takedown notice, arrest
+# request, closure) was taken on these reports, in the transaction that takes it.
+FIRST_ACTION: Final = "cases.first_action"

@@ -1,0 +1,9 @@
+"""Names the triage domain owns: its tasks.
+
+No imports: manifests read these at start-up.
+"""
+
+from typing import Final
+
+TRIAGE_TASK: Final = "triage.report"  # args {"report_id"}
+SLA_CHECK_TASK: Final = "triage.sla_check"  # args {"report_id", "clock", "level", "due_at"}
