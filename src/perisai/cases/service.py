@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from perisai.audit.service import Actor
 from perisai.cases import hooks
@@ -151,11 +151,17 @@ def report_ids_of(session: Session, case_id: int) -> list[int]:
 
 
 def case_of_report(session: Session, report_id: int) -> Case | None:
-    return session.scalar(
+    """The case that holds the report, with what need-to-know reads of it loaded."""
+    return session.scalars(
         select(Case)
         .join(CaseReport, CaseReport.case_id == Case.id)
         .where(CaseReport.report_id == report_id)
-    )
+        .options(
+            selectinload(Case.assignments),
+            selectinload(Case.referrals),
+            selectinload(Case.victim_grants),
+        )
+    ).first()
 
 
 def create_case(

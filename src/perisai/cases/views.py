@@ -19,9 +19,9 @@ from perisai.cases.models import (
     CaseReferral,
     CaseReport,
     CaseTask,
+    ReferralStatus,
     TakedownNotice,
 )
-from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency
 from perisai.reports.models import Report
 from perisai.sharing.redaction import Viewer, can_see_case
@@ -159,9 +159,15 @@ def case_view(session: Session, case: Case, *, full: bool = True) -> dict[str, A
 
 
 def visible_cases(
-    session: Session, viewer: Viewer, *, limit: int = 50, before: int | None = None
+    session: Session,
+    viewer: Viewer,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+    by_priority: bool = False,
 ) -> list[Case]:
-    """Cases the viewer may see, newest first (keyset on id), merged-away cases left out."""
+    """Cases the viewer may see, merged-away cases left out: newest first (keyset on id, pages
+    `before` an id), or most urgent first and then newest (`by_priority`: the workspace list)."""
     query = (
         select(Case)
         .where(Case.merged_into_id.is_(None))
@@ -170,21 +176,29 @@ def visible_cases(
             selectinload(Case.referrals),
             selectinload(Case.victim_grants),
         )
-        .order_by(Case.id.desc())
+        .order_by(*((Case.priority, Case.created_at.desc()) if by_priority else (Case.id.desc(),)))
         .limit(limit)
     )
     if before is not None:
         query = query.where(Case.id < before)
-    if not viewer.is_system and viewer.agency != SECRETARIAT:
-        mine = Agency.short_name == viewer.agency
+    if not viewer.is_system and not viewer.is_secretariat:
+        # Narrowed in SQL by agency first (cheap): the cases it works or was referred to.
+        agency = (
+            select(Agency.id).where(Agency.short_name == (viewer.agency or "")).scalar_subquery()
+        )
         query = query.where(
             or_(
-                exists()
-                .where(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None))
-                .where(CaseAssignment.agency_id == Agency.id, mine),
-                exists()
-                .where(CaseReferral.case_id == Case.id, CaseReferral.status != "declined")
-                .where(CaseReferral.agency_id == Agency.id, mine),
+                exists().where(
+                    CaseAssignment.case_id == Case.id,
+                    CaseAssignment.ended_at.is_(None),
+                    CaseAssignment.agency_id == agency,
+                ),
+                exists().where(
+                    CaseReferral.case_id == Case.id,
+                    CaseReferral.status != ReferralStatus.DECLINED.value,
+                    CaseReferral.agency_id == agency,
+                ),
             )
         )
+    # Need-to-know still decides (e.g. TLP RED names its users).
     return [case for case in session.scalars(query) if can_see_case(viewer, case)]

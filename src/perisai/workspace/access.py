@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from perisai.cases import mentions
 from perisai.cases.models import Case, CaseReport
+from perisai.cases.service import case_of_report
 from perisai.identity.deps import Principal
 from perisai.identity.permissions import ROLE_PERMISSIONS
 from perisai.reports.models import Report
@@ -42,19 +43,6 @@ def page_context(principal: Principal) -> dict[str, object]:
         "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
         "reason_text": reason_text,
     }
-
-
-def case_of_report(session: Session, report_id: int) -> Case | None:
-    return session.scalars(
-        select(Case)
-        .join(CaseReport, CaseReport.case_id == Case.id)
-        .where(CaseReport.report_id == report_id)
-        .options(
-            selectinload(Case.assignments),
-            selectinload(Case.referrals),
-            selectinload(Case.victim_grants),
-        )
-    ).first()
 
 
 def access_of(case: Case | None) -> CaseAccess:

@@ -9,17 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from perisai.audit.service import Actor, record
 from perisai.cases import mentions
 from perisai.cases.models import (
     Case,
-    CaseAssignment,
     CaseNote,
     CaseOutcome,
-    CaseReferral,
     CaseReport,
     CaseStatus,
     CaseTask,
@@ -242,41 +240,6 @@ def case_view(
     own = {case.public_id, *(r["public_id"] for r in view["reports"])}
     masked: dict[str, Any] = mentions.mask_for(session, viewer, shown, also=own)
     return masked
-
-
-def visible_cases(session: Session, viewer: Viewer) -> list[Case]:
-    """Cases the viewer's agency works or was referred to (all of them, for the secretariat)."""
-    query = (
-        select(Case)
-        .where(Case.merged_into_id.is_(None))
-        .options(
-            selectinload(Case.assignments),
-            selectinload(Case.referrals),
-            selectinload(Case.victim_grants),
-        )
-        .order_by(Case.priority, Case.created_at.desc())
-        .limit(LIST_LIMIT)
-    )
-    if not viewer.is_secretariat:
-        agency = (
-            select(Agency.id).where(Agency.short_name == (viewer.agency or "")).scalar_subquery()
-        )
-        query = query.where(
-            or_(
-                exists().where(
-                    CaseAssignment.case_id == Case.id,
-                    CaseAssignment.ended_at.is_(None),
-                    CaseAssignment.agency_id == agency,
-                ),
-                exists().where(
-                    CaseReferral.case_id == Case.id,
-                    CaseReferral.status != ReferralStatus.DECLINED.value,
-                    CaseReferral.agency_id == agency,
-                ),
-            )
-        )
-    # The query narrows by agency; need-to-know still decides (e.g. TLP RED names its users).
-    return [case for case in session.scalars(query).all() if can_see_case(viewer, case)]
 
 
 # Who a case page may offer to assign: the staff roles that work cases.

@@ -21,6 +21,8 @@ from perisai.audit.service import record
 from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.models import Case, CaseReport, CaseStatus, CaseTask, TakedownNotice
+from perisai.cases.service import case_of_report
+from perisai.cases.views import visible_cases
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.models import User
 from perisai.identity.permissions import Permission
@@ -39,8 +41,8 @@ from perisai.victims.schemas import Purpose
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 from perisai.web.timefmt import parse_local_date
-from perisai.workspace.access import case_of_report, page_context, visible_report
-from perisai.workspace.casepage import case_forms, case_view, load_case, visible_cases
+from perisai.workspace.access import page_context, visible_report
+from perisai.workspace.casepage import LIST_LIMIT, case_forms, case_view, load_case
 
 router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py
 CsrfField = Annotated[str, Form(max_length=128)]
@@ -138,7 +140,7 @@ def case_list(
         {
             **page_context(principal),
             "done": done_of(request),
-            "cases": visible_cases(db, viewer_of(principal)),
+            "cases": visible_cases(db, viewer_of(principal), limit=LIST_LIMIT, by_priority=True),
         },
     )
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.responses import Response
 
 from perisai.cases.policy import Action, allowed_actions
+from perisai.cases.service import case_of_report
 from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.permissions import Permission
@@ -30,7 +31,7 @@ from perisai.triage.service import COUNT_CAP, MAX_SEARCH, QUEUE_STATUSES, QueueF
 from perisai.web.templating import render
 from perisai.workspace import auditviews, caseviews, userviews
 from perisai.workspace import text as _text  # noqa: F401 - registers the strings
-from perisai.workspace.access import access_of, case_of_report, page_context, visible_report
+from perisai.workspace.access import access_of, page_context, visible_report
 from perisai.workspace.charts import Series, bar_chart
 from perisai.workspace.dashboard import (
     DEFAULT_WINDOW,
