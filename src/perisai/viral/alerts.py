@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, record
-from perisai.jobs.queue import JobSpec, defer_once_many
+from perisai.identity.agencies import SECRETARIAT
 from perisai.reports.models import Report
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
-from perisai.sharing.redaction import SECRETARIAT
+from perisai.triage.queue import queue_triage
 from perisai.viral.clustering import Clustered, new_public_id
 from perisai.viral.models import (
     ProposalKind,
@@ -31,7 +31,6 @@ from perisai.viral.models import (
 from perisai.viral.rule import Crossing, Sighting, Thresholds, first_crossing
 
 VIRAL_EVENT: Final = "monitoring.viral"
-TRIAGE_TASK: Final = "triage.report"
 # Who is told in full (platforms, accounts, timeline): the secretariat and the regulator that
 # sends platforms notices. Every other task-force agency learns that a cluster went viral, with
 # its counts only (GREEN: sharing/redaction.py keeps restricted fields to the audience).
@@ -203,13 +202,7 @@ def _raise(
 
 def _retriage(session: Session, report_ids: list[int]) -> None:
     """Triage words the P1 itself (rule `viral.spread`, triage/policy.py); queue it once each."""
-    defer_once_many(
-        session,
-        [
-            JobSpec(task=TRIAGE_TASK, args={"report_id": rid}, queueing_lock=f"triage:{rid}")
-            for rid in report_ids
-        ],
-    )
+    queue_triage(session, report_ids, coalesce=True)
 
 
 def check_spread(
