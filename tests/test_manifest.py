@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,9 @@ from starlette.routing import BaseRoute
 
 from perisai.app import create_app
 from perisai.config import Settings
-from perisai.manifest import PACKAGE_ROOT, load, manifests
+from perisai.jobs.worker import JOBS
+from perisai.manifest import PACKAGE_ROOT, RUNTIME_STARTED, hooks, import_all, load, manifests
+from perisai.sharing.names import CASE_FACTS
 
 
 def _modules_matching(pattern: str) -> set[str]:
@@ -74,3 +77,40 @@ def test_every_router_is_served(tmp_path: Path) -> None:
 def test_command_names_are_unique() -> None:
     names = [command.name for manifest in manifests() for command in manifest.commands]
     assert len(names) == len(set(names))
+
+
+def _hook_points() -> set[str]:
+    """Every hook point a layer owns: the core's, and the ones a domain's names.py declares."""
+    points = {RUNTIME_STARTED}
+    for path in PACKAGE_ROOT.glob("*/names.py"):
+        names = importlib.import_module(f"perisai.{path.parent.name}.names")
+        for attribute, value in vars(names).items():
+            # Hook points read "domain.what"; their constants are written next to a comment
+            # saying what the function gets, and are never a task: tasks are listed below.
+            if attribute.isupper() and isinstance(value, str) and "." in value:
+                points.add(value)
+    return points - {task for manifest in manifests() for task in manifest.tasks}
+
+
+def test_every_hook_is_at_an_owned_point_and_loads() -> None:
+    points = _hook_points()
+    registered = [(m.name, hook) for m in manifests() for hook in m.hooks]
+    assert registered, "no manifest registers a hook"
+    for name, hook in registered:
+        assert hook.point in points, f"{name}: {hook.point} is declared by no names.py"
+        assert hook.point.split(".")[0] != name, f"{name} hooks its own point {hook.point}"
+        assert callable(load(hook.target)), f"{name}: {hook.target}"
+
+
+def test_hooks_answer_in_manifest_order() -> None:
+    expected = [
+        load(hook.target) for m in manifests() for hook in m.hooks if hook.point == CASE_FACTS
+    ]
+    assert list(hooks(CASE_FACTS)) == expected == [load("perisai.cases.access:load_cases")]
+
+
+def test_every_job_is_a_task_its_manifest_owns() -> None:
+    import_all(lambda manifest: manifest.jobs)
+    owned = [task for manifest in manifests() for task in manifest.tasks]
+    assert len(owned) == len(set(owned)), "a task is claimed by two manifests"
+    assert set(JOBS) == set(owned)

@@ -1,5 +1,6 @@
 """How the banks domain plugs into the app, the CLI, the worker and the migrations."""
 
+from perisai.banks.names import RETROHUNT_EVENT, RETROHUNT_TASK
 from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
@@ -9,6 +10,6 @@ MANIFEST = Manifest(
     commands=(Command("bank", "perisai.banks.cli:app"),),
     models=("perisai.banks.models",),
     # The retro-hunt a bank change queues (run by perisai.enrichment.retrohunt) and its event.
-    tasks=("bank.retrohunt",),
-    events=("bank.retrohunt",),
+    tasks=(RETROHUNT_TASK,),
+    events=(RETROHUNT_EVENT,),
 )

@@ -9,16 +9,10 @@ the re-triage.
 
 from __future__ import annotations
 
-from typing import Final
-
 from sqlalchemy.orm import Session
 
+from perisai.banks.names import RETROHUNT_QUEUE, RETROHUNT_TASK
 from perisai.jobs.queue import defer
-
-#: The job's task name, and the type of the event it emits when it is done.
-RETROHUNT_TASK: Final = "bank.retrohunt"
-RETROHUNT_EVENT: Final = "bank.retrohunt"
-RETROHUNT_QUEUE: Final = "enrichment"
 
 
 def queue_retrohunt(

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import SYSTEM, record
 from perisai.banks.models import Bank
 from perisai.banks.models import BankEntry as EntryRow
-from perisai.banks.retrohunt import RETROHUNT_EVENT, RETROHUNT_QUEUE, RETROHUNT_TASK
+from perisai.banks.names import RETROHUNT_EVENT, RETROHUNT_QUEUE, RETROHUNT_TASK
 from perisai.banks.service import signal_of
 from perisai.enrichment import hooks
 from perisai.enrichment.matches import match_report_files

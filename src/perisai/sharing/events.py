@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from perisai.jobs.queue import defer_once
 from perisai.sharing.models import OutboxEvent, Tlp
+from perisai.sharing.names import DISPATCH_TASK
 
 NOTIFY_CHANNEL = "perisai_events"
 # The webhook dispatcher (perisai.sharing.jobs): at most one waits in the queue at a time.
-DISPATCH_TASK = "sharing.dispatch"
 # Sharing jobs are short and latency-bound: taken before enrichment and other bulk work.
 SHARING_PRIORITY = 10
 _ANNOUNCED = "perisai.sharing.announced"

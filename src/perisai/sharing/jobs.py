@@ -19,6 +19,7 @@ from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
 from perisai.runtime import Runtime
 from perisai.sharing import events, webhooks
+from perisai.sharing.names import DELIVER_TASK, DISPATCH_TASK
 
 BATCH = 500
 INLINE_SENDERS = 8
@@ -47,13 +48,13 @@ def attempt_delivery(runtime: Runtime, delivery_id: int, attempt: int | None) ->
 _SWEEP_PLANNED = text(
     "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
     "AND task_name = :task AND scheduled_at > now() + interval '1 second')"
-).bindparams(task=events.DISPATCH_TASK)
+).bindparams(task=DISPATCH_TASK)
 
 
 def _dispatch_later(session: Session, delay: timedelta) -> None:
     defer(
         session,
-        task=events.DISPATCH_TASK,
+        task=DISPATCH_TASK,
         args={},
         queue="sharing",
         priority=events.SHARING_PRIORITY,
@@ -61,7 +62,7 @@ def _dispatch_later(session: Session, delay: timedelta) -> None:
     )
 
 
-@job(webhooks.DISPATCH_TASK, queue="sharing", retry=_CRASH_RETRY)
+@job(DISPATCH_TASK, queue="sharing", retry=_CRASH_RETRY)
 def dispatch_events() -> None:
     runtime = current_runtime()
     while True:
@@ -80,6 +81,6 @@ def dispatch_events() -> None:
             return
 
 
-@job(webhooks.DELIVER_TASK, queue="sharing", retry=_CRASH_RETRY)
+@job(DELIVER_TASK, queue="sharing", retry=_CRASH_RETRY)
 def deliver(delivery_id: int, attempt: int | None = None) -> None:
     attempt_delivery(current_runtime(), delivery_id, attempt)

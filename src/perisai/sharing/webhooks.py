@@ -30,7 +30,6 @@ from perisai.crypto import Keyring
 from perisai.identity.models import Agency
 from perisai.jobs.queue import defer
 from perisai.sharing.caseaccess import load_cases
-from perisai.sharing.events import DISPATCH_TASK as EVENTS_DISPATCH_TASK
 from perisai.sharing.events import SHARING_PRIORITY
 from perisai.sharing.models import (
     DeliveryStatus,
@@ -39,12 +38,11 @@ from perisai.sharing.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from perisai.sharing.names import DELIVER_TASK
 from perisai.sharing.redaction import Viewer, redact_event
 from perisai.sharing.stream import last_drawn_id, latest_event_id, quiet_bound, settled_after
 from perisai.urlguard import UrlGuard, UrlRefused
 
-DISPATCH_TASK = EVENTS_DISPATCH_TASK
-DELIVER_TASK = "sharing.deliver"
 SIGNATURE_HEADER = "Perisai-Signature"
 TIMESTAMP_HEADER = "Perisai-Timestamp"
 EVENT_ID_HEADER = "Perisai-Event-Id"
