@@ -1,13 +1,13 @@
-"""Content type from the file's first bytes, never from its (attacker-chosen) extension."""
+"""Content type from the file's first bytes, never from its (attacker-chosen) extension: the
+media library's sniffer (`perisai.media.sniff`), and the kinds that decide the analysis."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import filetype
+from perisai.media.sniff import MIME_SNIFF_BYTES, mime_of_header
 
 OCTET_STREAM = "application/octet-stream"
-HEADER_BYTES = 8192
 
 # MIME types that we open as archives with libarchive.
 ARCHIVE_MIMES = frozenset(
@@ -35,21 +35,9 @@ ARCHIVE_MIMES = frozenset(
 )
 
 
-def _is_tar(header: bytes) -> bool:
-    # filetype misses some tars; the ustar magic sits at offset 257.
-    return len(header) > 262 and header[257:262] == b"ustar"
-
-
-def sniff_bytes(header: bytes) -> str:
-    if _is_tar(header):
-        return "application/x-tar"
-    kind = filetype.guess(header) if header else None
-    return str(kind.mime) if kind is not None else OCTET_STREAM
-
-
 def sniff_path(path: Path) -> str:
     with path.open("rb") as stream:
-        return sniff_bytes(stream.read(HEADER_BYTES))
+        return mime_of_header(stream.read(MIME_SNIFF_BYTES)) or OCTET_STREAM
 
 
 def kind_of(mime: str) -> str:

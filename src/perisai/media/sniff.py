@@ -1,8 +1,13 @@
-"""Content sniffing: is it an image, a video or something else, from its first bytes."""
+"""Content sniffing, the one place that says what a file is from its first bytes (never from its
+name): its MIME type (:func:`mime_of_header`: evidence uploads, seized media) and whether it is
+an image, a video or something else (:func:`kind_of_header`: what the hashers accept).
+"""
 
 from __future__ import annotations
 
 from typing import Final, Literal
+
+import filetype
 
 Kind = Literal["image", "video", "other"]
 
@@ -48,3 +53,20 @@ def kind_of_header(head: bytes) -> Kind:  # noqa: PLR0911 - a decision table
     if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:  # MPEG transport stream
         return "video"
     return "other"
+
+
+#: How many leading bytes :func:`mime_of_header` can use (`filetype` reads no further).
+MIME_SNIFF_BYTES: Final = 8192
+
+
+def _is_tar(head: bytes) -> bool:
+    # filetype misses some tars; the ustar magic sits at offset 257.
+    return len(head) > 262 and head[257:262] == b"ustar"
+
+
+def mime_of_header(head: bytes) -> str | None:
+    """The MIME type the first bytes reveal, or None when they match no known signature."""
+    if _is_tar(head):
+        return "application/x-tar"
+    kind = filetype.guess(head) if head else None
+    return None if kind is None else str(kind.mime)

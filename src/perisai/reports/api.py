@@ -30,6 +30,7 @@ from perisai.identity.deps import (
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
 from perisai.identity.service import apikey_client_id
+from perisai.media.sniff import mime_of_header
 from perisai.reports import hooks, service
 from perisai.reports.cybertip import Zone, parse_zone
 from perisai.reports.evidence import BlobWriter
@@ -38,7 +39,7 @@ from perisai.reports.imports import CybertipImportError, files_sha256, parse_cyb
 from perisai.reports.intake import IntakeWriter, KeyRevoked
 from perisai.reports.models import Report, ReportFile, ReportStatus
 from perisai.reports.schemas import CybertipReceipt, FileOut, Receipt, ReportIn, ReportOut
-from perisai.reports.sniff import mismatch, sniff
+from perisai.reports.sniff import mismatch
 from perisai.requestctx import current_request_id
 from perisai.runtime import Runtime
 
@@ -426,7 +427,7 @@ def _record_upload(
         declared.size = stored.size
         declared.md5, declared.sha1, declared.sha256 = stored.md5, stored.sha1, stored.sha256
         declared.content_type_declared = declared.content_type_declared or header_type
-        declared.content_type_sniffed = sniff(stored.head)
+        declared.content_type_sniffed = mime_of_header(stored.head)
         declared.content_type_mismatch = mismatch(
             declared.content_type_declared, declared.content_type_sniffed
         )

@@ -34,10 +34,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from perisai.crypto import DecryptionError, Keyring
+from perisai.media.sniff import MIME_SNIFF_BYTES
 
 MAGIC = b"PEV1"
 CHUNK_BYTES = 1 << 20
-SNIFF_BYTES = 8192
+SNIFF_BYTES = MIME_SNIFF_BYTES  # what the sniffer can use
 _TAG = 16
 
 

@@ -1,16 +1,7 @@
-"""What a file's bytes say it is, compared with what the reporter declared."""
+"""What a file's bytes say it is (the media library's sniffer), compared with what the reporter
+declared."""
 
 from __future__ import annotations
-
-import filetype
-
-
-def sniff(head: bytes) -> str | None:
-    """The MIME type the first bytes reveal, or None when they match no known signature."""
-    if not head:
-        return None
-    kind = filetype.guess(head)
-    return None if kind is None else str(kind.mime)
 
 
 def _essence(content_type: str) -> str:
