@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from perisai.enrichment.pipeline import score_conversations
+from perisai.enrichment.grooming import score_conversations
 from perisai.reports.hotline import receipt_code_sha256
 from perisai.reports.hotline_chat import MAX_CHAT_CHARS
 from perisai.reports.models import Report

@@ -14,7 +14,7 @@ from tests.workspace.factories import log_in, store_report
 from perisai.audit.service import SYSTEM
 from perisai.cases import service as cases
 from perisai.cases.takedowns import create_takedown
-from perisai.enrichment.pipeline import score_conversations
+from perisai.enrichment.grooming import score_conversations
 from perisai.runtime import Runtime
 from perisai.triage.service import override_priority, triage_report
 from perisai.web import codes, i18n

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.workspace.factories import GROOMING_CHAT, log_in, store_report
 
 from perisai.audit.service import SYSTEM
-from perisai.enrichment.pipeline import score_conversations
+from perisai.enrichment.grooming import score_conversations
 from perisai.enrichment.results import ReportGrooming
 from perisai.runtime import Runtime
 from perisai.triage.service import triage_report

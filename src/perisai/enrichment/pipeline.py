@@ -20,15 +20,11 @@ from sqlalchemy.orm import Session
 
 from perisai.banks.matching import COMPUTE_TMK
 from perisai.enrichment import hooks
+from perisai.enrichment.grooming import score_conversations
 from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.matches import match_report_files
 from perisai.enrichment.names import ENRICH_QUEUE, ENRICH_TASK
-from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal, ReportGrooming
-from perisai.grooming import (
-    GroomingInputError,
-    conversation_from_dict,
-    default_scorer,
-)
+from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal
 from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
 from perisai.media.provenance import TrustList, TrustListError, load_trust_list, read_provenance
@@ -37,61 +33,6 @@ from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-def score_conversations(session: Session, report: Report) -> list[ReportGrooming]:
-    """Score every conversation of the report; store one row per conversation."""
-    session.execute(delete(ReportGrooming).where(ReportGrooming.report_id == report.id))
-    scorer = default_scorer()
-    rows = []
-    for index, conversation in enumerate(report.conversations):
-        messages = [
-            {**message, "author": message.get("author") or "unknown"}
-            for message in conversation.get("messages", [])
-        ]
-        body = {"id": f"{report.public_id}#{index}", "messages": messages}
-        try:
-            assessment = scorer.score(conversation_from_dict(body))
-        except GroomingInputError as exc:
-            log.warning("conversation not scored", extra={"fields": {"reason": str(exc)}})
-            continue
-        rows.append(
-            ReportGrooming(
-                report_id=report.id,
-                conversation_index=index,
-                risk=assessment.risk,
-                flag=assessment.flag,
-                stage=assessment.stage,
-                suspect=assessment.suspect,
-                first_flag_message=assessment.first_flag_message,
-                signals=[
-                    {
-                        "message": s.message,
-                        "kind": s.kind,
-                        "stage": s.stage,
-                        "evidence": s.evidence,
-                        "span": list(s.span),
-                        "lang": s.lang,
-                        "author": s.author,
-                    }
-                    for s in assessment.signals
-                ],
-                learned=[
-                    {
-                        "message": h.message,
-                        "evidence": h.evidence,
-                        "span": list(h.span),
-                        "probability": h.probability,
-                        "author": h.author,
-                    }
-                    for h in assessment.learned
-                ],
-                model_version=scorer.model.version,
-                scored_at=datetime.now(UTC),
-            )
-        )
-    session.add_all(rows)
-    return rows
 
 
 def _plaintext_copy(runtime: Runtime, item: ReportFile, folder: Path) -> Path:

@@ -14,13 +14,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from perisai.crypto import Keyring
-from perisai.grooming import (
-    Conversation,
-    GroomingInputError,
-    Message,
-    assessment_to_dict,
-    default_scorer,
-)
 from perisai.reports.models import Report, ReportIdentifier
 from perisai.reports.victimseal import is_identified, open_victim, stated_age
 from perisai.triage.policy import (
@@ -33,57 +26,6 @@ from perisai.triage.policy import (
 )
 
 log = logging.getLogger(__name__)
-UNKNOWN_AUTHOR = "unknown"
-
-
-def _conversation(report: Report, index: int, raw: dict[str, Any]) -> Conversation:
-    messages = [
-        Message(author=str(m.get("author") or UNKNOWN_AUTHOR), text=str(m.get("text") or ""))
-        for m in raw.get("messages") or []
-        if isinstance(m, dict)
-    ]
-    return Conversation(id=f"{report.public_id}:{index}", messages=messages)
-
-
-def score_conversations(report: Report) -> list[dict[str, Any]]:
-    """Score each conversation of the report; the engine's JSON shape plus its index."""
-    scored: list[dict[str, Any]] = []
-    for index, raw in enumerate(report.conversations or []):
-        try:
-            assessment = default_scorer().score(_conversation(report, index, raw))
-        except GroomingInputError as exc:
-            log.warning("triage: conversation %s of %s not scored: %s", index, report.id, exc)
-            continue
-        scored.append({"conversation": index, **assessment_to_dict(assessment)})
-    return scored
-
-
-def stored_grooming(session: Session, report_id: int) -> list[dict[str, Any]] | None:
-    """Enrichment's assessments in the engine's shape, or None when enrichment stored none.
-
-    Read by table name: the enrichment domain may not be deployed, and triage must not need it.
-    """
-    if session.scalar(text("SELECT to_regclass('report_grooming')")) is None:
-        return None
-    rows = session.execute(
-        text(
-            "SELECT conversation_index, risk, flag, stage, signals FROM report_grooming "
-            "WHERE report_id = :id ORDER BY conversation_index"
-        ),
-        {"id": report_id},
-    ).all()
-    if not rows:
-        return None
-    return [
-        {
-            "conversation": row.conversation_index,
-            "risk": row.risk,
-            "flag": row.flag,
-            "stage": row.stage,
-            "signals": list(row.signals or []),
-        }
-        for row in rows
-    ]
 
 
 def ai_files(session: Session, report: Report) -> tuple[AiFile, ...]:

@@ -23,6 +23,7 @@ from perisai.cases import mentions
 from perisai.cases import service as cases
 from perisai.cases.models import Case, CaseAssignment, CaseReferral, CaseReport
 from perisai.crypto import Keyring
+from perisai.enrichment import grooming
 from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency
 from perisai.reports.models import Report, ReportIdentifier, ReportStatus
@@ -121,12 +122,12 @@ def _grooming(
     session: Session, report: Report, existing: TriageRecord | None
 ) -> tuple[list[dict[str, Any]], bool]:
     """Assessments to use, and whether triage computed them (then they are kept on the record)."""
-    stored = gathering.stored_grooming(session, report.id)
+    stored = grooming.stored_assessments(session, report.id)
     if stored is not None:
         return stored, False
     if existing is not None and existing.grooming is not None:
         return existing.grooming, True  # conversations do not change after intake
-    return gathering.score_conversations(report), True
+    return grooming.assessments(report), True
 
 
 def _attach_to_open_case(

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from perisai.enrichment import grooming
 from perisai.enrichment.models import ReportIpIntel
 from perisai.enrichment.results import (
     ReportFileMatch,
@@ -24,11 +25,8 @@ from perisai.enrichment.results import (
     ReportGrooming,
 )
 from perisai.grooming import (
-    Conversation,
-    GroomingInputError,
     Message,
     contact_timing,
-    default_scorer,
 )
 from perisai.reports.models import Report, ReportFile, ReportIdentifier
 from perisai.triage.models import ReportLink, TriageRecord
@@ -119,15 +117,10 @@ def _counted(author: object, suspect: str | None) -> bool:
     return suspect is None or author is None or author == suspect
 
 
-def _live_assessment(index: int, authors: list[str], texts: list[str]) -> _Assessed:
-    """Score now: only for a conversation enrichment has not assessed yet."""
-    try:
-        conversation = Conversation(
-            id=f"c{index}",
-            messages=[Message(author=a, text=t) for a, t in zip(authors, texts, strict=True)],
-        )
-        assessment = default_scorer().score(conversation)
-    except GroomingInputError:
+def _live_assessment(public_id: str, index: int, raw: dict[str, Any]) -> _Assessed:
+    """Score now (enrichment's adapter): only for a conversation enrichment has not assessed yet."""
+    assessment = grooming.assess(public_id, index, raw)
+    if assessment is None:
         return _Assessed(None, None, None, None, [])  # shown without highlights, not hidden
     suspect = assessment.suspect
     marks = [
@@ -204,13 +197,13 @@ def _timing(
 
 
 def _conversation_view(
-    index: int, raw: dict[str, Any], stored: ReportGrooming | None
+    public_id: str, index: int, raw: dict[str, Any], stored: ReportGrooming | None
 ) -> ConversationView:
     messages = raw.get("messages") or []
     authors = [str(m.get("author") or f"?{i}") for i, m in enumerate(messages)]
     texts = [str(m.get("text") or "") for m in messages]
     # The enrichment job's assessment when there is one (no engine work per page view).
-    assessed = _stored(stored) if stored is not None else _live_assessment(index, authors, texts)
+    assessed = _stored(stored) if stored is not None else _live_assessment(public_id, index, raw)
     found = assessed.marks
     marks: dict[int, list[Mark]] = {}
     for message, mark in found:
@@ -350,14 +343,9 @@ def _identifiers(session: Session, report_id: int) -> list[tuple[str, str]]:
 
 
 def _conversations(session: Session, report: Report) -> list[ConversationView]:
-    stored = {
-        row.conversation_index: row
-        for row in session.scalars(
-            select(ReportGrooming).where(ReportGrooming.report_id == report.id)
-        )
-    }
+    stored = {row.conversation_index: row for row in grooming.stored_rows(session, report.id)}
     return [
-        _conversation_view(index, raw, stored.get(index))
+        _conversation_view(report.public_id, index, raw, stored.get(index))
         for index, raw in enumerate(report.conversations or [])
     ]
 
