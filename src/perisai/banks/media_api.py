@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import record
 from perisai.banks import matching
 from perisai.banks.indexes import BankIndexes
+from perisai.banks.names import ENTRIES_MATCHED
 from perisai.banks.schemas import HashOut, MatchIn, MatchOut, signal_text
 from perisai.banks.service import actor_label
 from perisai.banks.uploads import UPLOAD_BODY, UPLOAD_CONTENT, temp_path, upload_to
@@ -26,12 +27,12 @@ from perisai.http.problems import Problem, field_path
 from perisai.identity.deps import LoginRequired, Principal, RuntimeDep, require_key_scope
 from perisai.identity.keycache import VerifiedKey, live_api_key_ids
 from perisai.identity.permissions import Scope
+from perisai.manifest import hooks
 from perisai.media.pdq import frames_from_signal
 from perisai.media.signals import exact_signal_type_names, get_signal_type
 
 MAX_UPLOAD_BYTES: Final = 100 * 1_048_576
 #: The source of self-reported entries (stop the spread): their matches are counted.
-SELF_REPORT: Final = "self-report"
 # Verified through the per-process key cache: no database connection is held while an upload
 # is hashed (seconds for a video); the transaction that audits opens afterwards and checks
 # that the key is still unrevoked.
@@ -158,11 +159,10 @@ def _match_and_audit(
         reader=principal.actor,  # only its own banks and shared ones
     )
     outcome.hashes = hashes.model_dump(exclude_none=True) if hashes else None
-    self_reported = [m.entry.id for m in outcome.matches if m.entry.source == SELF_REPORT]
-    if self_reported:  # a child's status page counts it ("seen and blocked N times")
-        from perisai.spread.service import record_sightings
-
-        record_sightings(db, matched_by=actor_label(principal.actor), entry_ids=self_reported)
+    if outcome.matches:  # e.g. a child's status page counts it ("seen and blocked N times")
+        sources = {m.entry.id: m.entry.source for m in outcome.matches}
+        for matched in hooks(ENTRIES_MATCHED):
+            matched(db, matched_by=actor_label(principal.actor), sources=sources)
     matching.audit_match(
         db,
         actor=principal.actor,

@@ -1,4 +1,4 @@
-"""Names the banks domain owns: the retro-hunt's task, queue and event.
+"""Names the banks domain owns: the retro-hunt's task, queue and event, and a hook point.
 
 No imports: manifests read these at start-up.
 """
@@ -10,3 +10,6 @@ from typing import Final
 RETROHUNT_TASK: Final = "bank.retrohunt"
 RETROHUNT_EVENT: Final = "bank.retrohunt"
 RETROHUNT_QUEUE: Final = "enrichment"
+# `function(session, *, matched_by: str, sources: {entry id: its source})`: a platform's match
+# request matched these entries, in its transaction (spread counts sightings of self-reports).
+ENTRIES_MATCHED: Final = "banks.entries_matched"

@@ -1,6 +1,7 @@
 """How the stop-the-spread domain plugs into the app, the CLI and the migrations."""
 
-from perisai.manifest import Command, Manifest
+from perisai.banks.names import ENTRIES_MATCHED
+from perisai.manifest import Command, Hook, Manifest
 
 MANIFEST = Manifest(
     name="spread",
@@ -10,4 +11,5 @@ MANIFEST = Manifest(
     models=("perisai.spread.models",),
     templates=("templates",),
     demo_seeders=("perisai.spread.demo:seed",),
+    hooks=(Hook(ENTRIES_MATCHED, "perisai.spread.service:on_entries_matched"),),
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -474,3 +474,13 @@ def record_sightings(db: Session, *, matched_by: str, entry_ids: Iterable[int]) 
         db.add(SelfReportSighting(report_id=report_id, matched_by=matched_by[:128], at=now))
     db.flush()
     return len(reports)
+
+
+def on_entries_matched(db: Session, *, matched_by: str, sources: Mapping[int, str | None]) -> None:
+    """Registered at the banks' `banks.entries_matched`: the self-reported entries a platform's
+    match request hit are sightings (banks does not import spread)."""
+    record_sightings(
+        db,
+        matched_by=matched_by,
+        entry_ids=[i for i, source in sources.items() if source == SOURCE],
+    )
