@@ -1,4 +1,4 @@
-"""Names the cases domain owns: its task and its hook point.
+"""Names the cases domain owns: its task and its hook points.
 
 No imports: manifests read these at start-up.
 """
@@ -9,3 +9,6 @@ TAKEDOWN_DUE_TASK: Final = "cases.takedown_due"
 # `function(session, report_ids, at)`: a first action (referral, takedown notice, arrest
 # request, closure) was taken on these reports, in the transaction that takes it.
 FIRST_ACTION: Final = "cases.first_action"
+# `function(session, report_ids) -> {report id: ReportTriage}`: the triage of a case's reports
+# (its priority is the most urgent of theirs; the case view lists them).
+REPORT_TRIAGE: Final = "cases.report_triage"

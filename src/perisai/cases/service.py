@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from perisai.audit.service import Actor
@@ -41,7 +41,6 @@ from perisai.identity.models import Agency, User
 from perisai.identity.service import agency_by_short_name
 from perisai.reports.models import Report
 from perisai.sharing.models import OutboxEvent, Tlp
-from perisai.triage.models import TriageRecord
 
 __all__ = [
     "TimelineEntry",
@@ -132,12 +131,8 @@ def _agency(session: Session, short_name: str) -> Agency:
 
 def refresh_priority(session: Session, case: Case) -> None:
     """The case's priority: the most urgent of its reports' triage priorities (P4 if none)."""
-    best = session.scalar(
-        select(func.min(TriageRecord.priority))
-        .join(CaseReport, CaseReport.report_id == TriageRecord.report_id)
-        .where(CaseReport.case_id == case.id)
-    )
-    case.priority = int(best) if best is not None else 4
+    triaged = hooks.report_triage(session, report_ids_of(session, case.id))
+    case.priority = min((found.priority for found in triaged.values()), default=4)
 
 
 def report_ids_of(session: Session, case_id: int) -> list[int]:

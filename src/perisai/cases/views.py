@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from perisai.cases import hooks
 from perisai.cases.models import (
     Case,
     CaseAssignment,
@@ -25,7 +26,6 @@ from perisai.cases.models import (
 from perisai.identity.models import Agency
 from perisai.reports.models import Report
 from perisai.sharing.redaction import Viewer, can_see_case
-from perisai.triage.models import TriageRecord
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -34,12 +34,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _reports(session: Session, case: Case) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(Report, TriageRecord, CaseReport)
+        select(Report, CaseReport)
         .join(CaseReport, CaseReport.report_id == Report.id)
-        .outerjoin(TriageRecord, TriageRecord.report_id == Report.id)
         .where(CaseReport.case_id == case.id)
         .order_by(CaseReport.id)
     ).all()
+    triaged = hooks.report_triage(session, [report.id for report, _ in rows])
     return [
         {
             "public_id": report.public_id,
@@ -53,7 +53,8 @@ def _reports(session: Session, case: Case) -> list[dict[str, Any]]:
             # Why the report is in the case; linkage attachments await an analyst's review.
             "links": [{"in_case_because": link.reason, "needs_review": link.needs_review}],
         }
-        for report, triage, link in rows
+        for report, link in rows
+        for triage in [triaged.get(report.id)]
     ]
 
 

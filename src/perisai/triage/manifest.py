@@ -1,6 +1,6 @@
 """How the triage domain plugs into the app, the CLI, the worker and the migrations."""
 
-from perisai.cases.names import FIRST_ACTION
+from perisai.cases.names import FIRST_ACTION, REPORT_TRIAGE
 from perisai.enrichment.names import REPORTS_ENRICHED
 from perisai.jobs.names import JOBS_COMMANDS
 from perisai.manifest import Hook, Manifest
@@ -17,6 +17,7 @@ MANIFEST = Manifest(
     hooks=(
         Hook(PUBLIC_STAGE, "perisai.triage.public_status:public_stage"),
         Hook(FIRST_ACTION, "perisai.triage.sla:record_first_action"),
+        Hook(REPORT_TRIAGE, "perisai.triage.readmodel:report_triage"),
         Hook(REPORTS_ENRICHED, "perisai.triage.queue:triage_enriched"),
         Hook(JOBS_COMMANDS, "perisai.triage.health_cli:register"),
     ),
