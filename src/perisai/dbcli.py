@@ -1,4 +1,5 @@
-"""`perisai db`: migrations and the database in use."""
+"""`perisai db`: migrations and the database in use (beside the entry points, not in `db/`: it
+opens the process runtime, which sits above the database layer)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ It refuses to start against a database that holds real (non-demo) users. Unless
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import typer
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from perisai import clikit
 from perisai.audit.service import SYSTEM
+from perisai.demo_data import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.manifest import load, manifests
 from perisai.runtime import Runtime
 
@@ -34,19 +34,6 @@ DEMO_USERS = [
     ("MOE", "teacher", "teacher@demo.perisai.my", "Cikgu Rina (teacher)"),
     ("MOE", "moe_officer", "moe@demo.perisai.my", "Encik Hafiz (MOE officer)"),
 ]
-
-
-DEMO_DATA = Path(__file__).parent / "demo_data"
-DEMO_MMDB = tuple(
-    DEMO_DATA / "maxmind" / name
-    for name in (
-        "GeoLite2-City-Test.mmdb",
-        "GeoLite2-ASN-Test.mmdb",
-        "GeoIP2-Anonymous-IP-Test.mmdb",
-    )
-)
-# A hotline report is seeded with this receipt code, to try the public status page.
-DEMO_RECEIPT_CODE = "DEMO-2026-0001"
 
 
 def demo_ipintel_mmdb() -> str:

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from perisai.audit.service import SYSTEM, record, verify_chain
 from perisai.config import Settings
 from perisai.db.approle import AppRoleError, ensure_login_role, grant_on
-from perisai.db.cli import app as db_cli
 from perisai.db.migrate import at_head
+from perisai.dbcli import app as db_cli
 from perisai.jobs.queue import defer
 from perisai.runtime import Runtime
 from perisai.sharing.events import emit

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import LiveServer
 
-from perisai.demo import DEMO_PASSWORD, DEMO_RECEIPT_CODE
+from perisai.demo import DEMO_PASSWORD
+from perisai.demo_data import DEMO_RECEIPT_CODE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 

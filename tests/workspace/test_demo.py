@@ -22,7 +22,8 @@ from perisai.cases.models import (
     CaseTask,
     TakedownNotice,
 )
-from perisai.demo import DEMO_MMDB, DEMO_RECEIPT_CODE, demo_ipintel_mmdb, seed_demo
+from perisai.demo import demo_ipintel_mmdb, seed_demo
+from perisai.demo_data import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.enrichment.models import ReportIpIntel
 from perisai.reports.hotline import receipt_code_sha256
 from perisai.reports.models import Report

@@ -12,12 +12,12 @@ from tests.datasets import PROVENANCE
 from tests.workspace.factories import log_in
 
 import perisai
-from perisai.demo import DEMO_DATA
-from perisai.enrichment.demo import DEMO_FILES, DEMO_INFO, seed_ai_demo
+from perisai.demo_data import DEMO_DATA
 from perisai.enrichment.results import ReportFileProvenance
 from perisai.reports.models import Report, ReportFile
 from perisai.runtime import Runtime
 from perisai.triage.models import TriageRecord
+from perisai.workspace.demo_ai import DEMO_FILES, DEMO_INFO, seed_ai_demo
 
 
 def test_demo_report_shows_each_strength_of_ai_evidence(

@@ -4,5 +4,5 @@ from perisai.manifest import Command, Manifest
 
 MANIFEST = Manifest(
     name="db",
-    commands=(Command("db", "perisai.db.cli:app"),),
+    commands=(Command("db", "perisai.dbcli:app"),),
 )

@@ -8,7 +8,6 @@ MANIFEST = Manifest(
     name="enrichment",
     models=("perisai.enrichment.models", "perisai.enrichment.results"),
     jobs=("perisai.enrichment.pipeline", "perisai.enrichment.retrohunt"),
-    demo_seeders=("perisai.enrichment.demo:seed_ai_demo",),
     tasks=(ENRICH_TASK,),
     hooks=(
         Hook(REPORTS_STORED, "perisai.enrichment.intake:on_stored"),

@@ -1,7 +1,8 @@
-"""The enrichment domain's demo data: a report whose pictures say they are AI-generated, each
-with a different strength of evidence (signed, claimed by metadata, marked by the platform), read
-and triaged at once so the report page and the dashboard show it. Named in the manifest; kept
-import-light (the CLI imports perisai.demo at start-up)."""
+"""The workspace's demo report of AI-generated pictures, each with a different strength of
+evidence (signed, claimed by metadata, marked by the platform), enriched and triaged at once so
+that the report page and the dashboard show it. It composes intake, enrichment and triage, so it
+lives with the pages (above them all). Named in the manifest; kept import-light (the CLI imports
+perisai.demo at start-up)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def seed_ai_demo(runtime: Runtime, session: Session) -> None:
     import hashlib
 
     from perisai.audit.service import SYSTEM
-    from perisai.demo import DEMO_DATA
+    from perisai.demo_data import DEMO_DATA
     from perisai.enrichment.pipeline import enrich_report
     from perisai.reports import service as reports
     from perisai.reports.evidence import BlobWriter

@@ -9,7 +9,7 @@
 - P3: a known-hash match: a plain grey test image whose SHA-256 is in a demo bank, stored
   encrypted so the blurred preview and the audited reveal can be tried;
 - P4: a tip without identifiers, sent through the public hotline, whose status can be checked
-  with the receipt code `perisai.demo.DEMO_RECEIPT_CODE`;
+  with the receipt code `perisai.demo_data.DEMO_RECEIPT_CODE`;
 - an earlier threat-to-share report about a 14-year-old, reviewed, in a case with a task, a
   takedown notice to the platform and a note, referred to JKM (a referral the JKM caseworker can
   accept or decline).
@@ -33,7 +33,7 @@ from perisai.audit.service import SYSTEM, Actor
 from perisai.banks.service import add_entry, create_bank
 from perisai.cases import service as cases
 from perisai.cases.takedowns import create_takedown
-from perisai.demo import DEMO_MMDB, DEMO_RECEIPT_CODE
+from perisai.demo_data import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.enrichment.ipintel import available_intel, ip_intel_values
 from perisai.enrichment.matches import match_report_files
 from perisai.identity.models import User

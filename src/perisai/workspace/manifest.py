@@ -7,5 +7,8 @@ MANIFEST = Manifest(
     order=70,
     routers=("perisai.workspace.views:router", "perisai.workspace.userviews:public_router"),
     templates=("templates",),
-    demo_seeders=("perisai.workspace.demo:seed_workspace",),
+    demo_seeders=(
+        "perisai.workspace.demo:seed_workspace",
+        "perisai.workspace.demo_ai:seed_ai_demo",
+    ),
 )
