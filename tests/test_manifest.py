@@ -16,6 +16,7 @@ from perisai.config import Settings
 from perisai.jobs.worker import JOBS
 from perisai.manifest import PACKAGE_ROOT, RUNTIME_STARTED, hooks, import_all, load, manifests
 from perisai.sharing.names import CASE_FACTS
+from perisai.web.codes import code_label, known_codes
 
 
 def _modules_matching(pattern: str) -> set[str]:
@@ -114,3 +115,37 @@ def test_every_job_is_a_task_its_manifest_owns() -> None:
     owned = [task for manifest in manifests() for task in manifest.tasks]
     assert len(owned) == len(set(owned)), "a task is claimed by two manifests"
     assert set(JOBS) == set(owned)
+
+
+# An event type written where an event is emitted: `type="case.created"`, and the branches of
+# `type="a.b" if ... else "a.c"`.
+_EVENT_TYPE = re.compile(r'\btype="([a-z_]+\.[a-z_]+)"(?: if [^\n]+ else "([a-z_]+\.[a-z_]+)")?')
+
+
+def test_every_event_a_domain_emits_is_one_its_manifest_owns() -> None:
+    owned = [event for manifest in manifests() for event in manifest.events]
+    assert len(owned) == len(set(owned)), "an event is claimed by two manifests"
+    emitted_somewhere = False
+    for manifest in manifests():
+        for path in manifest.folder.rglob("*.py"):
+            for found in _EVENT_TYPE.finditer(path.read_text(encoding="utf-8")):
+                for event in filter(None, found.groups()):
+                    emitted_somewhere = True
+                    assert event in manifest.events, (
+                        f"{path.name} emits {event}, not in its manifest"
+                    )
+    assert emitted_somewhere
+
+
+def test_every_case_and_report_event_has_a_label_in_both_languages() -> None:
+    # The case timeline and the dashboard show these; SLA levels are shown by the clock instead.
+    labelled = set(known_codes("event"))
+    for manifest in manifests():
+        if manifest.name not in {"cases", "triage"}:
+            continue
+        for event in manifest.events:
+            if event.startswith("sla."):
+                continue
+            assert event in labelled, f"{event} has no label"
+            malay, english = code_label("event", event, "ms"), code_label("event", event, "en")
+            assert event not in (malay, english) and malay != english, event

@@ -1,4 +1,4 @@
-"""Names the cases domain owns: its task and its hook points.
+"""Names the cases domain owns: its task, its events and its hook points.
 
 No imports: manifests read these at start-up.
 """
@@ -12,3 +12,27 @@ FIRST_ACTION: Final = "cases.first_action"
 # `function(session, report_ids) -> {report id: ReportTriage}`: the triage of a case's reports
 # (its priority is the most urgent of theirs; the case view lists them).
 REPORT_TRIAGE: Final = "cases.report_triage"
+# The events cases emit (outbox → SSE, webhooks); labels in web/codes.py ("event").
+EVENTS: Final = (
+    "case.created",
+    "case.report_attached",
+    "case.report_confirmed",
+    "case.merged",
+    "case.split",
+    "case.assigned",
+    "case.unassigned",
+    "case.referred",
+    "case.referral_accepted",
+    "case.referral_declined",
+    "case.task_added",
+    "case.task_done",
+    "case.note_added",
+    "case.status_changed",
+    "case.reopened",
+    "case.victim_access_granted",
+    "case.victim_access_revoked",
+    "takedown.sent",
+    "takedown.escalated",
+    "takedown.renotice",
+    "takedown.removed",
+)

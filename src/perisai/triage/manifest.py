@@ -5,7 +5,7 @@ from perisai.enrichment.names import REPORTS_ENRICHED
 from perisai.jobs.names import JOBS_COMMANDS
 from perisai.manifest import Hook, Manifest
 from perisai.reports.names import PUBLIC_STAGE
-from perisai.triage.names import SLA_CHECK_TASK, TRIAGE_TASK
+from perisai.triage.names import EVENTS, SLA_CHECK_TASK, TRIAGE_TASK
 
 MANIFEST = Manifest(
     name="triage",
@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     models=("perisai.triage.models",),
     jobs=("perisai.triage.jobs",),
     tasks=(TRIAGE_TASK, SLA_CHECK_TASK),
+    events=EVENTS,
     hooks=(
         Hook(PUBLIC_STAGE, "perisai.triage.public_status:public_stage"),
         Hook(FIRST_ACTION, "perisai.triage.sla:record_first_action"),
