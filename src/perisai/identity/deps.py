@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.service import Actor
 from perisai.identity.keycache import VerifiedKey, api_key_cache, verified
 from perisai.identity.models import ApiKey, User, UserSession
-from perisai.identity.permissions import Permission, Scope, role_has
+from perisai.identity.permissions import ROLE_PERMISSIONS, Permission, Scope, role_has
 from perisai.identity.service import (
     apikey_actor,
     authenticate_api_key,
@@ -228,3 +228,14 @@ async def csrf_token_from_form(request: Request) -> str:
 def check_csrf(expected: str, presented: str) -> None:
     if not presented or not hmac.compare_digest(expected, presented):
         raise BadCsrf
+
+
+def staff_context(principal: Principal) -> dict[str, object]:
+    """What every staff page's template needs: who is looking, their form token, what they may
+    open. (Domains' staff pages use it; the workspace adds its own helpers.)"""
+    assert principal.user is not None and principal.user_session is not None
+    return {
+        "user": principal.user,
+        "csrf_token": principal.user_session.csrf_token,
+        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
+    }

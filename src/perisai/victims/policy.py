@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Role
 from perisai.identity.permissions import Permission
 from perisai.sharing.redaction import (
-    SECRETARIAT,
     CaseAccess,
     VictimFacts,
     Viewer,

@@ -16,7 +16,14 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from perisai.cases.models import CaseReport
-from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.deps import (
+    DbDep,
+    Principal,
+    RuntimeDep,
+    check_csrf,
+    require,
+    staff_context,
+)
 from perisai.identity.models import Agency
 from perisai.identity.permissions import ROLE_PERMISSIONS, Permission
 from perisai.reports.models import Report
@@ -99,7 +106,7 @@ def _page(
         request,
         "victims/victim.html",
         {
-            **page_context(principal),
+            **staff_context(principal),
             "victim": shown,
             "purpose": purpose.value if purpose is not None else None,
             "purposes": [p.value for p in Purpose],

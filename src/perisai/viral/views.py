@@ -15,7 +15,14 @@ from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.deps import (
+    DbDep,
+    Principal,
+    RuntimeDep,
+    check_csrf,
+    require,
+    staff_context,
+)
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.sharing.viewers import viewer_of
@@ -23,7 +30,6 @@ from perisai.viral import service
 from perisai.viral import text as _text  # noqa: F401 - registers the strings
 from perisai.viral.chart import time_chart
 from perisai.web.templating import render
-from perisai.workspace.access import page_context
 
 router = APIRouter(include_in_schema=False, prefix="/workspace/viral")
 add_home_link(Permission.REPORTS_READ, "/workspace/viral", "home.ws.viral")
@@ -61,7 +67,7 @@ def viral_list(
     principal: Principal = READ,
 ) -> Response:
     _readable(principal)
-    context = {**page_context(principal), **_list_context(request, db, every)}
+    context = {**staff_context(principal), **_list_context(request, db, every)}
     return render(request, "viral/list.html", context)
 
 
@@ -99,7 +105,7 @@ def _cluster_page(
         request,
         "viral/cluster.html",
         {
-            **page_context(principal),
+            **staff_context(principal),
             "view": view,
             "chart": time_chart(view.hourly),
             "bank": runtime.settings.viral_bank,

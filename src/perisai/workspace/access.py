@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from perisai.cases import mentions
 from perisai.cases.models import Case, CaseReport
 from perisai.cases.service import case_of_report
-from perisai.identity.deps import Principal
-from perisai.identity.permissions import ROLE_PERMISSIONS
+from perisai.identity.deps import Principal, staff_context
 from perisai.reports.models import Report
 from perisai.sharing.redaction import (
     CaseAccess,
@@ -35,14 +34,8 @@ NO_CASE = CaseFacts(agencies=frozenset())
 
 
 def page_context(principal: Principal) -> dict[str, object]:
-    """What every workspace page needs: who is looking, their form token, what they may open."""
-    assert principal.user is not None and principal.user_session is not None
-    return {
-        "user": principal.user,
-        "csrf_token": principal.user_session.csrf_token,
-        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
-        "reason_text": reason_text,
-    }
+    """What every workspace page needs: the staff context, and the words of triage reasons."""
+    return {**staff_context(principal), "reason_text": reason_text}
 
 
 def access_of(case: Case | None) -> CaseAccess:

@@ -236,7 +236,7 @@ def case_view(
     # report's victim; the record page decides what of the identity this viewer sees.
     shown["victim_records"] = victim_records_of_case(session, viewer, case)
     # Other reports and cases (in reasons, the timeline) are named only if this viewer may open
-    # them (issue #11 item 12; sharing/mentions.py).
+    # them (issue #11 item 12; cases/mentions.py).
     own = {case.public_id, *(r["public_id"] for r in view["reports"])}
     masked: dict[str, Any] = mentions.mask_for(session, viewer, shown, also=own)
     return masked
