@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from perisai import clikit
 from perisai.audit.service import SYSTEM
 from perisai.demo_data import DEMO_MMDB, DEMO_RECEIPT_CODE
+from perisai.identity.agencies import SECRETARIAT
 from perisai.manifest import load, manifests
 from perisai.runtime import Runtime
 
@@ -24,13 +25,13 @@ app = typer.Typer(help="Demo mode for trying Perisai locally.", no_args_is_help=
 
 DEMO_PASSWORD = "perisai-demo-2026"  # noqa: S105 - printed to the person running the demo
 DEMO_USERS = [
-    ("SECRETARIAT", "analyst", "analyst@demo.perisai.my", "Aisyah (analyst)"),
+    (SECRETARIAT, "analyst", "analyst@demo.perisai.my", "Aisyah (analyst)"),
     ("PDRM", "investigator", "investigator@demo.perisai.my", "Insp. Rahman (investigator)"),
-    ("SECRETARIAT", "supervisor", "supervisor@demo.perisai.my", "Mei Ling (supervisor)"),
+    (SECRETARIAT, "supervisor", "supervisor@demo.perisai.my", "Mei Ling (supervisor)"),
     ("JKM", "caseworker", "caseworker@demo.perisai.my", "Kavitha (JKM caseworker)"),
     ("NGO", "caseworker", "ngo@demo.perisai.my", "Farid (NGO caseworker)"),
-    ("SECRETARIAT", "auditor", "auditor@demo.perisai.my", "Tan (auditor)"),
-    ("SECRETARIAT", "admin", "admin@demo.perisai.my", "Admin"),
+    (SECRETARIAT, "auditor", "auditor@demo.perisai.my", "Tan (auditor)"),
+    (SECRETARIAT, "admin", "admin@demo.perisai.my", "Admin"),
     ("MOE", "teacher", "teacher@demo.perisai.my", "Cikgu Rina (teacher)"),
     ("MOE", "moe_officer", "moe@demo.perisai.my", "Encik Hafiz (MOE officer)"),
 ]

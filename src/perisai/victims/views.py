@@ -16,6 +16,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from perisai.cases.models import CaseReport
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.deps import (
     DbDep,
     Principal,
@@ -50,7 +51,7 @@ READ = require(Permission.CASES_READ)
 CsrfField = Annotated[str, Form(max_length=128)]
 Short = Annotated[str, Form(min_length=1, max_length=32)]
 DONE = frozenset({"created", "consent", "withdrawn", "erased", "hold", "linked"})
-AGENCIES = ("JKM", "PDRM", "NGO", "MOE", "CSM", "MCMC", "SECRETARIAT")
+AGENCIES = ("JKM", "PDRM", "NGO", "MOE", "CSM", "MCMC", SECRETARIAT)
 
 
 def page_context(principal: Principal) -> dict[str, object]:

@@ -36,6 +36,7 @@ from perisai.cases.takedowns import create_takedown
 from perisai.demo_data import DEMO_MMDB, DEMO_RECEIPT_CODE
 from perisai.enrichment.ipintel import available_intel, ip_intel_values
 from perisai.enrichment.matches import match_report_files
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import User
 from perisai.ipintel import IpIntel
 from perisai.media.banks import BankEntry
@@ -201,7 +202,7 @@ def _analyst(session: Session) -> Actor:
     user_id = session.scalar(select(User.id).where(User.email == "analyst@demo.perisai.my"))
     if user_id is None:
         return SYSTEM
-    return Actor(kind="user", id=str(user_id), agency="SECRETARIAT", role="analyst")
+    return Actor(kind="user", id=str(user_id), agency=SECRETARIAT, role="analyst")
 
 
 def seed(runtime: Runtime, session: Session) -> None:
