@@ -87,18 +87,36 @@ def test_user_and_key_creation_then_audit(cli_env: dict[str, str]) -> None:
     assert verify_signed(signed)
 
 
-def test_audit_verify_fails_on_tampering(cli_env: dict[str, str]) -> None:
-    perisai(cli_env, "identity", "apikey", "create", "--name", "x", "--scopes", "events:read")
-    engine = create_engine(cli_env["PERISAI_DATABASE_URL"])
+def _set_action(url: str, entry_id: int | None, action: str | None) -> str | None:
+    """Rewrite one audit entry's action behind the triggers' back; returns the one it had."""
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
-        first = connection.scalar(text("SELECT min(id) FROM audit_entry"))
+        before: str | None = connection.scalar(
+            text("SELECT action FROM audit_entry WHERE id = :id"), {"id": entry_id}
+        )
         connection.execute(
-            text("UPDATE audit_entry SET action = 'nothing' WHERE id = :id"), {"id": first}
+            text("UPDATE audit_entry SET action = :action WHERE id = :id"),
+            {"id": entry_id, "action": action},
         )
         connection.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
     engine.dispose()
-    verify = perisai(cli_env, "audit", "verify", "--json")
+    return before
+
+
+def test_audit_verify_fails_on_tampering(cli_env: dict[str, str]) -> None:
+    perisai(cli_env, "identity", "apikey", "create", "--name", "x", "--scopes", "events:read")
+    url = cli_env["PERISAI_DATABASE_URL"]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        first = connection.scalar(text("SELECT min(id) FROM audit_entry"))
+    engine.dispose()
+    original = _set_action(url, first, "nothing")
+    try:
+        verify = perisai(cli_env, "audit", "verify", "--json")
+    finally:
+        # The module's other tests share this database and verify its chain too.
+        _set_action(url, first, original)
     (result,) = rows(verify.stdout)
     assert verify.returncode == 1
     assert {k: result[k] for k in ("ok", "entries", "first_bad_entry", "reason")} == {
