@@ -22,8 +22,8 @@ from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from perisai.audit.service import record
-from perisai.identity.deps import DbDep, Principal, Public, require
-from perisai.identity.permissions import ROLE_PERMISSIONS, Permission
+from perisai.identity.deps import DbDep, Principal, Public, require, staff_context
+from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.monitoring import text as _text  # noqa: F401 - registers the strings
 from perisai.monitoring.charts import LineChart, line_chart
@@ -305,17 +305,6 @@ def _when(start: datetime, granularity: Granularity) -> str:
 
 
 # --- the pages -------------------------------------------------------------------------------
-
-
-def staff_context(principal: Principal) -> dict[str, object]:
-    """What the workspace layout needs: who is looking, their form token, what they may open
-    (built here: a domain does not import the workspace's pages)."""
-    assert principal.user is not None and principal.user_session is not None
-    return {
-        "user": principal.user,
-        "csrf_token": principal.user_session.csrf_token,
-        "may": {p.value for p in ROLE_PERMISSIONS[principal.user.role]},
-    }
 
 
 @router.get(PAGE)

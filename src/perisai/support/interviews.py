@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import record
+from perisai.identity.agencies import SECRETARIAT
 from perisai.sharing.events import emit
-from perisai.sharing.redaction import SECRETARIAT, Viewer
+from perisai.sharing.redaction import Viewer
 from perisai.support import policy
 from perisai.support.models import ForensicInterview, InterviewStatus, SupportPlan
 from perisai.support.service import (

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Role
 from perisai.identity.permissions import Permission
-from perisai.sharing.redaction import SECRETARIAT, Viewer, ViewerKind
+from perisai.sharing.redaction import Viewer, ViewerKind
 
 WELFARE = "JKM"
 SCHOOL = "MOE"

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.crypto import Keyring
+from perisai.identity.agencies import SECRETARIAT
 from perisai.identity.models import Agency, User
 from perisai.identity.permissions import Permission
 from perisai.jobs.queue import defer
 from perisai.sharing.events import emit
-from perisai.sharing.redaction import SECRETARIAT, Viewer
+from perisai.sharing.redaction import Viewer
 from perisai.support import policy, victimlink
 from perisai.support.models import (
     CounsellingNote,

@@ -16,7 +16,14 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
+from perisai.identity.deps import (
+    DbDep,
+    Principal,
+    RuntimeDep,
+    check_csrf,
+    require,
+    staff_context,
+)
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.sharing.viewers import viewer_of
@@ -27,7 +34,6 @@ from perisai.web.errors import error_page
 from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 from perisai.web.timefmt import parse_local_date
-from perisai.workspace.access import page_context
 
 router = APIRouter(include_in_schema=False, prefix="/workspace/support")
 CsrfField = Annotated[str, Form(max_length=128)]
@@ -111,7 +117,7 @@ def plan_list(
     request: Request, db: DbDep, principal: Principal = require(Permission.CASES_READ)
 ) -> Response:
     plans = service.visible_plans(db, viewer_of(principal))
-    return render(request, "support/list.html", {**page_context(principal), "plans": plans})
+    return render(request, "support/list.html", {**staff_context(principal), "plans": plans})
 
 
 @router.post("")
@@ -163,7 +169,7 @@ def plan_context(
         else None
     )
     return {
-        **page_context(principal),
+        **staff_context(principal),
         "view": view,
         "plan": view.plan,
         "needs": {n.area: n.level for n in view.plan.needs},
@@ -507,7 +513,7 @@ async def issue_child_code(
         request,
         "support/code_issued.html",
         {
-            **page_context(principal),
+            **staff_context(principal),
             "plan_id": public_id,
             "issued": issued[0],
             "child_url": CHILD_PATHS[lang],

@@ -17,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.config import Settings
-from perisai.jobs.queue import JobSpec, defer_many
 from perisai.jobs.worker import current_runtime, job
 from perisai.reports.models import Report, ReportStatus
 from perisai.runtime import Runtime
