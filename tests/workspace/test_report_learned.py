@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.workspace.factories import log_in, store_report
 
-from perisai.enrichment.pipeline import score_conversations
+from perisai.enrichment.grooming import score_conversations
 from perisai.enrichment.results import ReportGrooming
 from perisai.grooming import Conversation, Message, default_scorer
 from perisai.reports.models import Report
