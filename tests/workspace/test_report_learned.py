@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.workspace.factories import log_in, store_report
 
+from perisai.enrichment import grooming as grooming_adapter
 from perisai.enrichment.grooming import score_conversations
 from perisai.enrichment.results import ReportGrooming
 from perisai.grooming import Conversation, Message, default_scorer
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
-from perisai.workspace import report as workspace_report
 
 # The first and third of kak_long's messages are wordings the word list does not know; the
 # learned layer reads them as indicators once the age question gives it something to corroborate.
@@ -111,7 +111,7 @@ def test_an_assessment_stored_before_hits_were_recorded_says_so_without_rescorin
     def no_scoring() -> None:
         raise AssertionError("the page scored the conversation again")
 
-    monkeypatch.setattr(workspace_report, "default_scorer", no_scoring)
+    monkeypatch.setattr(grooming_adapter, "default_scorer", no_scoring)
     log_in(client, runtime, db, role="analyst", agency="SECRETARIAT")
     english = _page(client, report, "en")
     assert "learned-hit" not in english and "learned-note" not in english
