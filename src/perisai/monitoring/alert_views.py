@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from perisai.identity.deps import DbDep, Principal, check_csrf, require
+from perisai.identity.deps import DbDep, Principal, check_csrf, require, staff_context
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
 from perisai.monitoring import alert_text as _text  # noqa: F401 - registers the strings
@@ -21,7 +21,6 @@ from perisai.monitoring.alert_api import may_act
 from perisai.monitoring.alert_models import MAX_REASON, AlertStatus
 from perisai.web.i18n import language_of
 from perisai.web.templating import render
-from perisai.workspace.access import page_context
 
 PAGE: Final = "/workspace/monitoring/alerts"
 router = APIRouter(include_in_schema=False, prefix=PAGE)
@@ -62,7 +61,7 @@ def alerts_page(
     else:
         rows = alerts.list_alerts(db, status=AlertStatus(chosen))
     context: dict[str, Any] = {
-        **page_context(principal),
+        **staff_context(principal),
         "rows": rows,
         "label": lambda key: _series_label(key, lang),
         "status": chosen,
@@ -92,7 +91,7 @@ def _alert_page(
         request,
         "monitoring/alert.html",
         {
-            **page_context(principal),
+            **staff_context(principal),
             "alert": alert,
             "series": _series_label(alert.series_key, lang),
             "may_act": may_act(principal),

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, Actor, record
+from perisai.identity.agencies import SECRETARIAT
 from perisai.monitoring.alert_models import MAX_REASON, AlertStatus, SpikeAlert
 from perisai.monitoring.detect import NEW_SERIES, Alert, DetectConfig, detect, group_counts
 from perisai.monitoring.models import MonitoringCount
@@ -38,7 +39,6 @@ from perisai.monitoring.rollups import MALAYSIA, daily_counts, series_first_seen
 from perisai.monitoring.series import dimension_of
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
-from perisai.sharing.redaction import SECRETARIAT
 
 SPIKE_EVENT: Final = "monitoring.spike"
 SPIKES_TASK: Final = "monitoring.spikes"
