@@ -114,7 +114,8 @@ def test_every_job_is_a_task_its_manifest_owns() -> None:
     import_all(lambda manifest: manifest.jobs)
     owned = [task for manifest in manifests() for task in manifest.tasks]
     assert len(owned) == len(set(owned)), "a task is claimed by two manifests"
-    assert set(JOBS) == set(owned)
+    # Test modules may register their own jobs (tests/jobs registers "test.remember").
+    assert {task for task in JOBS if not task.startswith("test.")} == set(owned)
 
 
 # An event type written where an event is emitted: `type="case.created"`, and the branches of

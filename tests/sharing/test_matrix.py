@@ -266,23 +266,27 @@ def test_page_outlet(client: TestClient, db: Session, runtime: Runtime) -> None:
     cases.assign(db, case_id=case.id, agency="JKM", user_id=caseworker.id, actor=SYSTEM)
     db.flush()
 
-    def page_as(user: User) -> tuple[int, str]:
+    def page_as(user: User, query: str = "") -> tuple[int, str]:
         token = start_session(db, settings=runtime.settings, user=user, totp_verified=True)
         db.flush()
         client.cookies.set(SESSION_COOKIE, token)
-        answer = client.get(f"/workspace/cases/{case.public_id}", follow_redirects=False)
+        answer = client.get(f"/workspace/cases/{case.public_id}{query}", follow_redirects=False)
         return answer.status_code, answer.text
 
     wrong = []
     for agency in AGENCIES:
         for role in ROLES:
-            status, html = page_as(quick_user(db, role=role, agency=agency))
+            # Asked with a purpose: only need-to-know may answer with the identity.
+            status, html = page_as(quick_user(db, role=role, agency=agency), "?purpose=court")
             expected = {200} if expect_case(agency, role) else {403, 404}
             if status not in expected or "Synthetic Child Aina" in html:
                 wrong.append((agency, role, status))
     assert wrong == []
-    for assigned in (investigator, caseworker):
+    for assigned, purpose in ((investigator, "investigation"), (caseworker, "support_contact")):
         status, html = page_as(assigned)
+        assert status == 200
+        assert "Synthetic Child Aina" not in html, "masked until a purpose is given"
+        status, html = page_as(assigned, f"?purpose={purpose}")
         assert status == 200
         assert "Synthetic Child Aina" in html, "the assigned users see the victim's identity"
 

@@ -13,12 +13,12 @@ from tests.workspace.factories import csrf_of, log_in, store_report, triage
 from tests.workspace.querycount import count_queries
 
 from perisai.audit.models import AuditEntry
+from perisai.enrichment import grooming as grooming_adapter
 from perisai.enrichment.results import ReportGrooming
 from perisai.identity.models import Role
 from perisai.reports.models import ReportFile
 from perisai.runtime import Runtime
 from perisai.sharing.redaction import Viewer, ViewerKind
-from perisai.workspace import report as workspace_report
 from perisai.workspace.queue import queue_page
 
 
@@ -139,7 +139,7 @@ def test_report_page_shows_the_stored_assessment_without_scoring_again(
     def no_scoring() -> None:
         raise AssertionError("the page scored the conversation again")
 
-    monkeypatch.setattr(workspace_report, "default_scorer", no_scoring)
+    monkeypatch.setattr(grooming_adapter, "default_scorer", no_scoring)
     _analyst(client, runtime, db)
     page = client.get(f"/workspace/reports/{report.public_id}?lang=en")
     assert page.status_code == 200, page.text
