@@ -35,11 +35,10 @@ from pathlib import Path
 
 import httpx
 
-from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.db.engine import Database
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
-from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.database import scratch_database
 from perisai.testing.live import free_port
 
 SSE_TARGET_P95 = 1.0
@@ -60,25 +59,6 @@ REPORT = {
         {"messages": [{"author": "u123", "text": "hello", "sent_at": "2026-11-20T09:59:00+08:00"}]}
     ],
 }
-
-
-@contextmanager
-def fresh_database(tmp: Path) -> Iterator[str]:
-    server = os.environ.get("PERISAI_TEST_DATABASE_URL")
-    name = f"perisai_bench_sharing_{os.getpid()}"
-    if server:
-        url = migrated_database(server, name)
-        try:
-            yield url
-        finally:
-            drop_database(server, name)
-        return
-    pgdata = tmp / "pg"
-    server_url = start_embedded(pgdata)
-    try:
-        yield migrated_database(server_url, name)
-    finally:
-        stop_embedded(pgdata)
 
 
 def cli(env: dict[str, str], *args: str) -> dict[str, object]:
@@ -348,7 +328,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="perisai-sharing-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        with fresh_database(tmp) as url:
+        with scratch_database(f"perisai_bench_sharing_{os.getpid()}") as url:
             env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
             env.update(
                 PERISAI_DATABASE_URL=url,

@@ -50,10 +50,9 @@ import httpx
 from PIL import Image, ImageDraw
 from sqlalchemy import create_engine, text
 
-from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.media import pdq_of_image
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, hamming_hex
-from perisai.testing.database import drop_database, migrated_database
+from perisai.testing.database import scratch_database
 from perisai.testing.live import free_port
 
 JOIN_TARGET = 0.95
@@ -247,25 +246,6 @@ def viral_posts(
 
 
 # --- the servers -------------------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_database(tmp: Path) -> Iterator[str]:
-    server = os.environ.get("PERISAI_TEST_DATABASE_URL")
-    name = f"perisai_bench_viral_{os.getpid()}"
-    if server:
-        url = migrated_database(server, name)
-        try:
-            yield url
-        finally:
-            drop_database(server, name)
-        return
-    pgdata = tmp / "pg"
-    server_url = start_embedded(pgdata)
-    try:
-        yield migrated_database(server_url, name)
-    finally:
-        stop_embedded(pgdata)
 
 
 def cli(env: dict[str, str], *args: str) -> dict[str, object]:
@@ -555,7 +535,7 @@ class Run:
 def simulate(args: argparse.Namespace, groups: list[list[Post]], names: list[str]) -> Run:
     with tempfile.TemporaryDirectory(prefix="perisai-viral-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        with fresh_database(tmp) as url:
+        with scratch_database(f"perisai_bench_viral_{os.getpid()}") as url:
             env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
             env.update(
                 PERISAI_DATABASE_URL=url,

@@ -73,6 +73,18 @@ def migrated_database(server_url: str, name: str) -> str:
     return url
 
 
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """A database ``name`` migrated to head on the test server (see :func:`test_server_url`),
+    dropped afterwards: for benchmarks that start their own app processes on it."""
+    with test_server_url() as server:
+        url = migrated_database(server, name)
+        try:
+            yield url
+        finally:
+            drop_database(server, name)
+
+
 def act_as_app(connection: Connection) -> None:
     """The rest of this transaction runs with the application's role's rights (neither owner
     nor superuser), as a deployment does; :func:`as_owner` steps back out for a moment."""
