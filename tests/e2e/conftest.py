@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Playwright's own default (30 s) is a wall-clock budget that a loaded CI machine breaks (a
+# referral's redirect once took longer while two test workers and chromium shared two cores):
+# every page waits up to this generous bound for the condition it is given instead.
+PATIENCE_MS = 120_000
+
+
+class PatientBrowser:
+    """Debian's chromium whose every new context and page waits up to PATIENCE_MS."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(PATIENCE_MS)
+        context.set_default_navigation_timeout(PATIENCE_MS)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(PATIENCE_MS)
+        page.set_default_navigation_timeout(PATIENCE_MS)
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
 
 
 @dataclass(frozen=True)
@@ -63,7 +91,16 @@ def live_server(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         process.terminate()
         process.wait(timeout=20)
         log.close()
+        _show_server_errors(data_dir / "server.log")
         drop_database(pg_server, name)
+
+
+def _show_server_errors(log_path: Path) -> None:
+    """Print the server's tracebacks, if any, so that a failing browser test shows what the
+    server said (pytest shows a failed test's captured output, teardown included)."""
+    text = log_path.read_text(errors="replace")
+    if "Traceback" in text or "ERROR" in text:
+        print(f"--- {log_path} (server errors) ---\n{text[-20_000:]}", file=sys.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -74,5 +111,5 @@ def browser() -> Iterator[object]:
         pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
+        yield PatientBrowser(instance)
         instance.close()
