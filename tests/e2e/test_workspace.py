@@ -115,7 +115,7 @@ def test_live_p1_reasons_signals_referral_and_need_to_know(
     _post(f"{live_server.url}/api/v1/reports/{report_id}/finish", key)
 
     row = analyst.locator(f'tr[data-report="{report_id}"]')
-    row.wait_for(timeout=30_000)
+    row.wait_for()  # enrichment, triage and SSE: the browser default, 120 s (conftest)
     assert analyst.evaluate("window.__notReloaded === true")  # it arrived without a reload
     assert row.locator(".prio").inner_text() == "P1"
     assert report_id in analyst.locator("#queue-status").inner_text()  # announced politely
