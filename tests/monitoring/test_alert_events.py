@@ -14,6 +14,7 @@ from tests.sharing.test_sse import key_for, read_events
 from perisai.identity.permissions import Scope
 from perisai.monitoring.alert_tasks import run_once
 from perisai.monitoring.models import MonitoringCount
+from perisai.monitoring.names import SPIKE_EVENT
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
 
@@ -37,8 +38,8 @@ def test_a_spike_reaches_sse_subscribers_redacted_per_viewer(
     raised = run_once(live_runtime, now=NOW + timedelta(seconds=1))
     assert [a.series_key for a in raised.raised] == [series]
     told = [e for e in read_events(live_server, mcmc, 1, last_event_id=before) if e]
-    assert told[0]["type"] == "monitoring.spike"
+    assert told[0]["type"] == SPIKE_EVENT
     assert told[0]["data"]["series_key"] == series and told[0]["data"]["observed"] == 60
     other = read_events(live_server, csm, 1, last_event_id=before)
-    assert other[0]["type"] == "monitoring.spike"
+    assert other[0]["type"] == SPIKE_EVENT
     assert "series_key" not in other[0]["data"] and other[0]["data"]["observed"] == 60

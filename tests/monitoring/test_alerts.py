@@ -16,6 +16,7 @@ from perisai.audit.service import Actor, flush_pending
 from perisai.monitoring import alerts
 from perisai.monitoring.alert_models import AlertStatus, SpikeAlert
 from perisai.monitoring.detect import DetectConfig
+from perisai.monitoring.names import SPIKE_EVENT
 from perisai.sharing.models import OutboxEvent
 from perisai.sharing.redaction import Viewer, redact_event
 
@@ -47,7 +48,7 @@ def test_a_spike_today_is_stored_with_its_evidence_and_announced_once(db: Sessio
     assert alert.p_value <= alert.q_value <= 0.05
     assert alert.partial_day is True and alert.window_days == 1 and alert.baseline_weeks == 8
     assert alert.series_tested == 3 and alert.fdr == 0.05 and alert.min_count == 5
-    event = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "monitoring.spike")).one()
+    event = db.scalars(select(OutboxEvent).where(OutboxEvent.type == SPIKE_EVENT)).one()
     assert event.subject_id == alert.public_id
     assert event.payload["series_key"] == "source:hotline"
     assert event.payload["observed"] == 45 and event.payload["method"] == "negbin"
@@ -56,17 +57,14 @@ def test_a_spike_today_is_stored_with_its_evidence_and_announced_once(db: Sessio
     again = alerts.run_spikes(db, now=NOW + timedelta(hours=1))
     assert again.raised == []
     assert len(db.scalars(select(SpikeAlert)).all()) == 1
-    assert (
-        len(db.scalars(select(OutboxEvent).where(OutboxEvent.type == "monitoring.spike")).all())
-        == 1
-    )
+    assert len(db.scalars(select(OutboxEvent).where(OutboxEvent.type == SPIKE_EVENT)).all()) == 1
 
 
 def test_the_event_names_the_series_only_to_its_audience(db: Session) -> None:
     _world(db)
     put_counts(db, "type:sextortion", {TODAY: 60})
     alerts.run_spikes(db, now=NOW)
-    event = db.scalars(select(OutboxEvent).where(OutboxEvent.type == "monitoring.spike")).one()
+    event = db.scalars(select(OutboxEvent).where(OutboxEvent.type == SPIKE_EVENT)).one()
     told = redact_event(Viewer.for_subscription("MCMC"), event)
     assert told is not None and told["data"]["series_key"] == "type:sextortion"
     assert told["data"]["observed"] == 60

@@ -11,6 +11,7 @@ from tests.triage.factories import make_report
 from perisai.audit.service import SYSTEM
 from perisai.monitoring import rollups
 from perisai.monitoring.models import MonitoringCount, MonitoringPending, MonitoringTally
+from perisai.monitoring.names import ROLLUP_TASK
 from perisai.monitoring.tasks import run_rollup
 from perisai.reports.models import Report
 from perisai.runtime import Runtime
@@ -178,4 +179,4 @@ def test_the_rollup_job_is_registered_to_run_every_minute(database_url: str) -> 
 
     app = make_app(database_url)
     periodic = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
-    assert periodic.get(rollups.ROLLUP_TASK) == "* * * * *"
+    assert periodic.get(ROLLUP_TASK) == "* * * * *"

@@ -18,9 +18,9 @@ from perisai.sharing.models import OutboxEvent
 from perisai.sharing.redaction import Viewer, ViewerKind, redact_event
 from perisai.triage.policy import Priority
 from perisai.triage.service import triage_report
-from perisai.viral.alerts import VIRAL_EVENT
 from perisai.viral.index import ClusterIndex
 from perisai.viral.models import ViralAlert, ViralCluster, ViralProposal
+from perisai.viral.names import VIRAL_EVENT
 from perisai.viral.rule import Thresholds
 from perisai.viral.tasks import cluster_and_check, thresholds_of
 from perisai.workspace.reasons import reason_text

@@ -15,6 +15,7 @@ from perisai.runtime import Runtime
 from perisai.viral import clustering, tasks
 from perisai.viral.index import ClusterIndex
 from perisai.viral.models import ViralMedia, ViralPending
+from perisai.viral.names import CLUSTER_TASK
 from perisai.viral.queue import request_clustering
 from perisai.viral.rule import Thresholds
 
@@ -24,8 +25,9 @@ def waiting_jobs(db: Session) -> int:
         db.scalar(
             text(
                 "SELECT count(*) FROM procrastinate_jobs "
-                "WHERE task_name = 'viral.cluster' AND status = 'todo'"
-            )
+                "WHERE task_name = :task AND status = 'todo'"
+            ),
+            {"task": CLUSTER_TASK},
         )
         or 0
     )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from perisai.jobs.worker import current_runtime, job
 from perisai.monitoring import alerts
+from perisai.monitoring.names import SPIKES_TASK
 from perisai.runtime import Runtime
 
 
@@ -17,7 +18,7 @@ def run_once(runtime: Runtime, *, now: datetime | None = None) -> alerts.SpikeRu
         return alerts.run_spikes(session, now=now or datetime.now(UTC))
 
 
-@job(alerts.SPIKES_TASK, cron="7 * * * *")
+@job(SPIKES_TASK, cron="7 * * * *")
 def spikes_job(timestamp: int) -> None:
     # The tick's time is when the run was due; a late run still tests the counts as they are.
     run_once(current_runtime(), now=datetime.fromtimestamp(timestamp, UTC))

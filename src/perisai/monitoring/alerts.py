@@ -35,13 +35,12 @@ from perisai.identity.agencies import SECRETARIAT
 from perisai.monitoring.alert_models import MAX_REASON, AlertStatus, SpikeAlert
 from perisai.monitoring.detect import NEW_SERIES, Alert, DetectConfig, detect, group_counts
 from perisai.monitoring.models import MonitoringCount
+from perisai.monitoring.names import SPIKE_EVENT
 from perisai.monitoring.rollups import MALAYSIA, daily_counts, series_first_seen
 from perisai.monitoring.series import dimension_of
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
 
-SPIKE_EVENT: Final = "monitoring.spike"
-SPIKES_TASK: Final = "monitoring.spikes"
 # Long enough for 8 weeks of baseline plus 8 weeks of residuals for the overdispersion, and
 # for the replay to settle which older days alerted (they stay out of later baselines).
 HISTORY_DAYS: Final = 182

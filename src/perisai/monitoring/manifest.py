@@ -1,6 +1,7 @@
 """How the monitoring domain plugs into the app, the CLI, the worker and the migrations."""
 
 from perisai.manifest import Command, Manifest
+from perisai.monitoring.names import EVENTS, ROLLUP_TASK, SPIKES_TASK
 
 MANIFEST = Manifest(
     name="monitoring",
@@ -17,6 +18,6 @@ MANIFEST = Manifest(
     jobs=("perisai.monitoring.tasks", "perisai.monitoring.alert_tasks"),
     templates=("templates",),
     demo_seeders=("perisai.monitoring.demo:seed",),
-    tasks=("monitoring.rollup", "monitoring.spikes"),
-    events=("monitoring.spike",),
+    tasks=(ROLLUP_TASK, SPIKES_TASK),
+    events=EVENTS,
 )

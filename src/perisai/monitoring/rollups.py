@@ -45,7 +45,6 @@ from perisai.monitoring.series import FileFacts, ReportFacts, series_of
 from perisai.reports.models import Report, ReportFile, ReportStatus
 
 MALAYSIA: Final = timezone(timedelta(hours=8), "MYT")
-ROLLUP_TASK: Final = "monitoring.rollup"
 # pg_try_advisory_xact_lock key: one rollup writer at a time ("monitoring.rollup" as digits).
 WRITER_LOCK: Final = 0x6D6F6E69746F72
 BATCH: Final = 500

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from perisai.jobs.worker import current_runtime, job
 from perisai.monitoring import rollups
+from perisai.monitoring.names import ROLLUP_TASK
 from perisai.runtime import Runtime
 
 # A run stops after this many batches; the next minute's run goes on (keeps a run short).
@@ -45,7 +46,7 @@ def run_rollup(runtime: Runtime, *, max_batches: int = MAX_BATCHES) -> RollupRun
     return RollupRun(retallied, swept, busy=False)
 
 
-@job(rollups.ROLLUP_TASK, cron="* * * * *")
+@job(ROLLUP_TASK, cron="* * * * *")
 def rollup_job(timestamp: int) -> None:
     # `timestamp` is the schedule's tick; a run counts everything marked, whatever the tick.
     del timestamp

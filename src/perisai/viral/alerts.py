@@ -28,9 +28,9 @@ from perisai.viral.models import (
     ViralMedia,
     ViralProposal,
 )
+from perisai.viral.names import VIRAL_EVENT
 from perisai.viral.rule import Crossing, Sighting, Thresholds, first_crossing
 
-VIRAL_EVENT: Final = "monitoring.viral"
 # Who is told in full (platforms, accounts, timeline): the secretariat and the regulator that
 # sends platforms notices. Every other task-force agency learns that a cluster went viral, with
 # its counts only (GREEN: sharing/redaction.py keeps restricted fields to the audience).

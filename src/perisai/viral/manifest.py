@@ -2,6 +2,7 @@
 
 from perisai.enrichment.names import SIGNALS_STORED
 from perisai.manifest import Command, Hook, Manifest
+from perisai.viral.names import CLUSTER_TASK, EVENTS
 
 MANIFEST = Manifest(
     name="viral",
@@ -11,8 +12,8 @@ MANIFEST = Manifest(
     models=("perisai.viral.models",),
     jobs=("perisai.viral.tasks",),
     templates=("templates",),
-    tasks=("viral.cluster",),
-    events=("monitoring.viral",),
+    tasks=(CLUSTER_TASK,),
+    events=EVENTS,
     # Enrichment stored a report's media signals: cluster them (enrichment does not import viral).
     hooks=(Hook(SIGNALS_STORED, "perisai.viral.queue:on_signals_stored"),),
 )

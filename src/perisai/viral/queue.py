@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.jobs.queue import defer_once
+from perisai.viral.names import CLUSTER_TASK
 
-CLUSTER_TASK: Final = "viral.cluster"
 # Ahead of bulk work in its lane: a viral alert is due within a minute of the report's commit.
 CLUSTER_PRIORITY: Final = 5
 _PENDING = text(

@@ -23,7 +23,7 @@ from perisai.runtime import Runtime
 from perisai.viral.alerts import Raised, check_spread
 from perisai.viral.clustering import cluster_report, prepare_clustering
 from perisai.viral.index import ClusterIndex, cluster_index_of
-from perisai.viral.queue import CLUSTER_TASK
+from perisai.viral.names import CLUSTER_TASK
 from perisai.viral.rule import Thresholds
 
 log = logging.getLogger(__name__)
