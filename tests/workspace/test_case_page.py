@@ -18,6 +18,7 @@ from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM
 from perisai.cases import service as cases
 from perisai.cases.models import Case
+from perisai.cases.names import CASE_PRINTED
 from perisai.runtime import Runtime
 
 WRITE_FORMS = ("note-form", "task-form", "takedown-form", "case-refer-form", "close-form")
@@ -137,7 +138,7 @@ def test_notes_show_author_and_time_and_the_print_view_is_audited(
     audited = db.scalars(
         select(AuditEntry.action).where(AuditEntry.object_id == case.public_id)
     ).all()
-    assert "case.printed" in audited
+    assert CASE_PRINTED in audited
 
 
 def test_report_page_facts_come_before_actions_and_actions_are_confirmed(

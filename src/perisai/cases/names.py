@@ -12,6 +12,8 @@ FIRST_ACTION: Final = "cases.first_action"
 # `function(session, report_ids) -> {report id: ReportTriage}`: the triage of a case's reports
 # (its priority is the most urgent of theirs; the case view lists them).
 REPORT_TRIAGE: Final = "cases.report_triage"
+# Audit actions of reads (no event): a case printed from its page (cases.views.record_printed).
+CASE_PRINTED: Final = "case.printed"
 # The events cases emit (outbox → SSE, webhooks); labels in web/codes.py ("event").
 EVENTS: Final = (
     "case.created",

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from perisai.audit.service import Actor, record
 from perisai.cases import hooks
 from perisai.cases.models import (
     Case,
@@ -23,6 +24,7 @@ from perisai.cases.models import (
     ReferralStatus,
     TakedownNotice,
 )
+from perisai.cases.names import CASE_PRINTED
 from perisai.identity.models import Agency
 from perisai.reports.models import Report
 from perisai.sharing.redaction import Viewer, can_see_case
@@ -203,3 +205,16 @@ def visible_cases(
         )
     # Need-to-know still decides (e.g. TLP RED names its users).
     return [case for case in session.scalars(query) if can_see_case(viewer, case)]
+
+
+def record_printed(session: Session, case: Case, *, actor: Actor, victims: int) -> None:
+    """Audit a case printed from its page (a read, so no event), with how many victims'
+    identities the paper shows."""
+    record(
+        session,
+        actor=actor,
+        action=CASE_PRINTED,
+        object_type="case",
+        object_id=case.public_id,
+        details={"victims": victims},
+    )

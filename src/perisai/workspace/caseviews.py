@@ -17,12 +17,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.responses import Response
 
-from perisai.audit.service import record
 from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.models import Case, CaseReport, CaseStatus, CaseTask, TakedownNotice
 from perisai.cases.service import case_of_report
-from perisai.cases.views import visible_cases
+from perisai.cases.views import record_printed, visible_cases
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.models import User
 from perisai.identity.permissions import Permission
@@ -569,14 +568,7 @@ def case_print(
         shown = case_view(db, runtime.keyring, case, viewer, purpose=_purpose(request))
     except NotVisible:
         raise HTTPException(404) from None
-    record(
-        db,
-        actor=principal.actor,
-        action="case.printed",
-        object_type="case",
-        object_id=case.public_id,
-        details={"victims": len(shown.get("victims") or [])},
-    )
+    record_printed(db, case, actor=principal.actor, victims=len(shown.get("victims") or []))
     response = render(
         request,
         "workspace/case_print.html",
