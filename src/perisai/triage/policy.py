@@ -400,6 +400,21 @@ def rule_links(facts: Facts) -> list[Reason]:
     return reasons
 
 
+def link_priority(kind: str, case_priority: Priority | None = None) -> Priority | None:
+    """The most urgent priority one link of this kind gives (None: such a link sets no
+    reason), to a report in an open case of ``case_priority`` or in none; read from
+    :func:`rule_links` itself.
+
+    Triage asks this of each report a new link touches: the link can change that report's
+    priority only if this is more urgent than the priority it has (the under-13 raise lifts P3
+    to P2 at most, which a P2 link reason does on its own).
+    """
+    case = "C" if case_priority is not None else None
+    link = LinkFact("", kind, "", case_public_id=case, case_priority=case_priority)
+    probe = Facts(public_id="", incident_type="", links=(link,))
+    return min((reason.priority for reason in rule_links(probe)), default=None)
+
+
 def rule_information(facts: Facts) -> list[Reason]:
     reasons: list[Reason] = []
     if facts.duplicate_of:

@@ -20,20 +20,37 @@ def queue_triage(session: Session, report_ids: Sequence[int], *, coalesce: bool 
     `coalesce`: at most one waiting triage per report (the waiting one reads what this commits),
     for callers that may ask many times for the same report (links, retro-hunts).
     """
+    # `lock`: two triages of one report never run at once, in any worker process (the second
+    # would find no record to lock and fail on inserting its own, then be retried).
     if coalesce:
         defer_once_many(
             session,
             [
-                JobSpec(task=TRIAGE_TASK, args={"report_id": rid}, queueing_lock=f"triage:{rid}")
+                JobSpec(
+                    task=TRIAGE_TASK,
+                    args={"report_id": rid},
+                    lock=f"triage:{rid}",
+                    queueing_lock=f"triage:{rid}",
+                )
                 for rid in report_ids
             ],
         )
     else:
         defer_many(
-            session, [JobSpec(task=TRIAGE_TASK, args={"report_id": rid}) for rid in report_ids]
+            session,
+            [
+                JobSpec(task=TRIAGE_TASK, args={"report_id": rid}, lock=f"triage:{rid}")
+                for rid in report_ids
+            ],
         )
 
 
 def triage_enriched(session: Session, report_ids: Sequence[int], *, coalesce: bool) -> None:
-    """Registered at `enrichment.reports_enriched`: triage runs on the finished enrichment."""
-    queue_triage(session, report_ids, coalesce=coalesce)
+    """Registered at `enrichment.reports_enriched`: triage runs on the finished enrichment.
+
+    Always coalesced, whatever the caller asks: a triage of the report already waiting runs
+    after this commit and reads the finished enrichment, so a second one would only repeat it
+    (and a re-triage queued by a new link before the first triage ran is then that triage).
+    """
+    del coalesce  # one waiting triage per report is right for every caller
+    queue_triage(session, report_ids, coalesce=True)

@@ -34,7 +34,14 @@ from perisai.timebounds import check_due
 from perisai.triage import facts as gathering
 from perisai.triage.linking import Match, find_matches, store_links
 from perisai.triage.models import ReportLink, TriageRecord
-from perisai.triage.policy import LinkFact, Priority, Reason, due_times, evaluate
+from perisai.triage.policy import (
+    LinkFact,
+    Priority,
+    Reason,
+    due_times,
+    evaluate,
+    link_priority,
+)
 from perisai.triage.queue import queue_triage
 from perisai.triage.sla import record_review, schedule_checks
 
@@ -128,6 +135,53 @@ def _grooming(
     if existing is not None and existing.grooming is not None:
         return existing.grooming, True  # conversations do not change after intake
     return grooming.assessments(report), True
+
+
+def _outcome_may_change(
+    session: Session, new_links: list[Match], holding: Case | None
+) -> list[int]:
+    """The newly linked reports whose priority or case a re-triage could change.
+
+    A new link adds one fact to the other report: a link to this report (in this report's case,
+    if open). Re-triage reads it again only where that can matter: the other report was never
+    triaged (its first triage may be running and have missed this report's case); this report
+    sits in an open case and the other in none (it would be attached for review); or the
+    link's reason (`link_priority`) is more urgent than the other report's computed priority.
+    Otherwise its priority, due times and case stay as they are and only its list of reasons
+    would grow by a line: a report's stored reasons name the links known at its last triage,
+    and its page lists every link. With many reports per key (a suspect reported again and
+    again) this keeps each new report from re-triaging every earlier one.
+    """
+    others = sorted({match.other_id for match in new_links})
+    if not others:
+        return []
+    computed: dict[int, int] = {
+        row.report_id: row.computed_priority
+        for row in session.execute(
+            select(TriageRecord.report_id, TriageRecord.computed_priority).where(
+                TriageRecord.report_id.in_(others)
+            )
+        )
+    }
+    open_case = holding is not None and holding.status != "closed"
+    in_cases: set[int] = set()
+    if open_case:
+        in_cases = set(
+            session.scalars(select(CaseReport.report_id).where(CaseReport.report_id.in_(others)))
+        )
+    case_priority = Priority(holding.priority) if holding is not None and open_case else None
+    raised: dict[int, int] = {}  # the most urgent priority a new link gives each report
+    for match in new_links:
+        given = link_priority(match.kind, case_priority)
+        if given is not None:
+            raised[match.other_id] = min(given, raised.get(match.other_id, given))
+    return [
+        other
+        for other in others
+        if other not in computed
+        or (open_case and other not in in_cases)
+        or raised.get(other, computed[other]) < computed[other]
+    ]
 
 
 def _attach_to_open_case(
@@ -231,9 +285,10 @@ def triage_report(
     if moved:
         schedule_checks(session, record_)
     attached = _attach_to_open_case(session, report, matches, open_cases, actor)
-    # At most one waiting re-triage per report, however many new reports link to it.
-    queue_triage(session, [match.other_id for match in new_links], coalesce=True)
     holding = cases.case_of_report(session, report.id)
+    # At most one waiting re-triage per report, however many new reports link to it, and only
+    # of the reports whose outcome the new link can change.
+    queue_triage(session, _outcome_may_change(session, new_links, holding), coalesce=True)
     if holding is not None:
         cases.refresh_priority(session, holding)
     _announce(session, report, record_, before, holding, actor, len(new_links))

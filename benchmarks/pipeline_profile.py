@@ -1,0 +1,267 @@
+"""Where a pipeline job's time goes: run the pipeline's jobs in this process under cProfile,
+one profile per task, on reports like `benchmarks/pipeline.py` sends (accounts drawn from a pool,
+so reports link: `--reports 600 --accounts 50` gives each account about a dozen reports, as
+ten minutes at 20/s from a pool of 1,000 does).
+
+Set-up: a fresh database (PERISAI_TEST_DATABASE_URL's server, or an embedded one), a bank of
+`--bank` PDQ entries, a webhook subscription to a receiver in this process. Reports are stored
+through the intake service in batches of `--batch`; after each batch every waiting job is run,
+in id order, by calling its task function as the worker would (scheduled jobs, e.g. the SLA
+checks and the dispatcher's safety sweep, are left alone). Prints per task: jobs run, CPU and
+wall time per job, and the top of its profile (`--top` functions by cumulative time).
+
+Run: .venv/bin/python benchmarks/pipeline_profile.py [--reports 600 --accounts 50 --batch 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+
+from perisai.audit.service import SYSTEM
+from perisai.config import Settings
+from perisai.jobs import worker
+from perisai.reports.schemas import ReportIn
+from perisai.reports.service import canonical_sha256, submit
+from perisai.runtime import Runtime
+from perisai.sharing.webhooks import create_subscription, guard_for
+from perisai.testing.database import scratch_database
+
+REPORT: dict[str, Any] = {
+    "incident": {
+        "type": "online_enticement",
+        "occurred_at": "2026-11-20T10:00:00+08:00",
+        "annotations": ["sextortion"],
+    },
+    "victims": [{"age": 12}],
+}
+
+
+def report_body(index: int, accounts: int) -> dict[str, Any]:
+    """As `benchmarks/pipeline.py`: the index-th report, its account from a pool."""
+    account = (index * 7919) % accounts
+    body: dict[str, Any] = {**REPORT}
+    body["reported_accounts"] = [
+        {
+            "platform": "ExampleChat",
+            "user_id": f"u{account}",
+            "phones": [f"012-{account // 10000:03d} {account % 10000:04d}"],
+        }
+    ]
+    body["conversations"] = [
+        {
+            "messages": [
+                {
+                    "author": f"u{account}",
+                    "text": "hello, how old are you?",
+                    "sent_at": "2026-11-20T09:58:00+08:00",
+                },
+                {
+                    "author": f"u{account}",
+                    "text": "send me a photo, our secret",
+                    "sent_at": "2026-11-20T09:59:00+08:00",
+                },
+            ]
+        }
+    ]
+    return body
+
+
+class Receiver:
+    """A webhook receiver on loopback that answers 204 to everything."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
+
+
+def fill_bank(runtime: Runtime, entries: int) -> None:
+    with runtime.db.transaction() as session:
+        bank_id = session.scalar(
+            text(
+                "INSERT INTO bank (name, description, kind, enabled, pdq_threshold, source,"
+                " created_by, owner, shared) VALUES ('bench', '', 'positive', true, 31, 'bench',"
+                " 'system', 'agency:SECRETARIAT', true) RETURNING id"
+            )
+        )
+        session.execute(
+            text(
+                "INSERT INTO bank_entry (bank_id, signal_type, signal_key, label, category,"
+                " source, note, metadata, added_by, enabled, disabled_reason)"
+                " SELECT :bank, 'pdq', md5(g::text) || md5((-g)::text), '', '', '', '', '{}',"
+                " 'system', true, '' FROM generate_series(1, :n) AS g"
+            ),
+            {"bank": bank_id, "n": entries},
+        )
+
+
+_DUE = text(
+    "SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND (scheduled_at IS NULL OR scheduled_at <= now()) ORDER BY priority DESC, id LIMIT 1"
+)
+_DONE = text("UPDATE procrastinate_jobs SET status = 'succeeded' WHERE id = :id")
+_START = text("UPDATE procrastinate_jobs SET status = 'doing' WHERE id = :id")
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.profiles: dict[str, cProfile.Profile] = defaultdict(cProfile.Profile)
+        self.count: dict[str, int] = defaultdict(int)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.wall: dict[str, float] = defaultdict(float)
+        # Per task, per statement (its first line, shortened): executions and wall time.
+        self.task: str | None = None
+        self.statements: dict[str, dict[str, list[float]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0.0])
+        )
+
+    def watch(self, engine: Engine) -> None:
+        """Time every statement the engine runs, under the task running it."""
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            conn.info["started"] = time.perf_counter()
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if self.task is None:
+                return
+            key = " ".join(statement.split())[:110]
+            entry = self.statements[self.task][key]
+            entry[0] += 1
+            entry[1] += time.perf_counter() - conn.info.pop("started", time.perf_counter())
+
+
+def run_waiting(runtime: Runtime, stats: Stats) -> None:
+    """Run every due job, highest priority first, each as the worker would."""
+    while True:
+        with runtime.db.transaction() as session:
+            row = session.execute(_DUE).first()
+            if row is None:
+                return
+            session.execute(_START, {"id": row.id})
+        spec = worker.JOBS[row.task_name]
+        profile = stats.profiles[row.task_name]
+        cpu, wall = time.process_time(), time.perf_counter()
+        stats.task = row.task_name
+        profile.enable()
+        try:
+            spec.func(**row.args)
+        finally:
+            profile.disable()
+            stats.task = None
+        stats.cpu[row.task_name] += time.process_time() - cpu
+        stats.wall[row.task_name] += time.perf_counter() - wall
+        stats.count[row.task_name] += 1
+        with runtime.db.transaction() as session:
+            session.execute(_DONE, {"id": row.id})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--reports", type=int, default=600)
+    parser.add_argument("--accounts", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--bank", type=int, default=10_000)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--task", action="append", help="print only these tasks' profiles")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    with (
+        scratch_database(f"perisai_bench_profile_{os.getpid()}") as url,
+        tempfile.TemporaryDirectory(prefix="perisai-profile-") as tmp,
+    ):
+        settings = Settings(
+            database_url=url,
+            data_dir=Path(tmp),
+            webhook_allow_hosts="127.0.0.1",
+            worker_in_process=False,
+        )
+        runtime = Runtime.start(settings)
+        stats = Stats()
+        stats.watch(runtime.db.engine)
+        worker.make_app(url)  # registers every task module's jobs
+        worker._runtime = runtime  # the jobs read the worker's runtime
+        fill_bank(runtime, args.bank)
+        receiver = Receiver()
+        with runtime.db.transaction() as session:
+            create_subscription(
+                session,
+                runtime.keyring,
+                agency="SECRETARIAT",
+                url=receiver.url,
+                guard=guard_for(settings),
+            )
+        started = time.perf_counter()
+        for first in range(0, args.reports, args.batch):
+            with runtime.db.transaction() as session:
+                for index in range(first, min(args.reports, first + args.batch)):
+                    raw = report_body(index, args.accounts)
+                    submit(
+                        session,
+                        keyring=runtime.keyring,
+                        actor=SYSTEM,
+                        data=ReportIn.model_validate(raw),
+                        body_sha256=canonical_sha256({**raw, "_n": index}),
+                        client_id="bench",
+                        idempotency_key=f"profile-{index}",
+                    )
+            run_waiting(runtime, stats)
+        elapsed = time.perf_counter() - started
+        receiver.http.shutdown()
+        runtime.db.dispose()
+    end = os.getloadavg()
+    print(
+        f"# {args.reports} reports, accounts from a pool of {args.accounts}, bank of "
+        f"{args.bank:,} PDQ entries; {elapsed:.1f} s; load {load[0]:.1f} at start, "
+        f"{end[0]:.1f} at the end"
+    )
+    print("\n| task | jobs | CPU per job | wall per job | total wall |")
+    print("|---|---:|---:|---:|---:|")
+    for name in sorted(stats.count, key=lambda n: -stats.wall[n]):
+        n = stats.count[name]
+        print(
+            f"| {name} | {n} | {stats.cpu[name] / n * 1e3:.1f} ms "
+            f"| {stats.wall[name] / n * 1e3:.1f} ms | {stats.wall[name]:.1f} s |"
+        )
+    per_report = sum(stats.cpu.values()) / max(1, args.reports)
+    print(f"\nCPU of this process per report, all jobs: {per_report * 1e3:.1f} ms")
+    for name in sorted(stats.count, key=lambda n: -stats.wall[n]):
+        if args.task and name not in args.task:
+            continue
+        out = io.StringIO()
+        pstats.Stats(stats.profiles[name], stream=out).sort_stats("cumulative").print_stats(
+            "perisai/", args.top
+        )
+        print(f"\n## {name}\n{out.getvalue()}")
+        n = stats.count[name]
+        print("| statement | per job | ms per job |\n|---|---:|---:|")
+        ranked = sorted(stats.statements[name].items(), key=lambda kv: -kv[1][1])
+        for statement, (calls, seconds) in ranked[: args.top]:
+            print(f"| `{statement}` | {calls / n:.2f} | {seconds / n * 1e3:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
