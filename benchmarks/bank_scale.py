@@ -299,11 +299,21 @@ def child_index(n: int, queries: int) -> dict[str, Any]:
         "recall_pct": 100.0 * hit / total if total else 100.0,
         "true_matches": total,
         "exact": found == truth,
+        "layout": index.layout,
     }
+
+
+def uptime() -> str:
+    """``uptime``'s own line (the load beside every figure)."""
+    import subprocess
+
+    done = subprocess.run(["uptime"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or load_average()
 
 
 def step_index(n: int) -> bool:
     print(f"# PDQ index at scale — {now()}, {load_average()}")
+    print(f"uptime: {uptime()}")
     print("Each size in a fresh process pinned to one core; 1,000 queries (half within 0-31 bits")
     print("of an entry); memory = resident set growth over the build (the benchmark's own arrays")
     print("excluded), and the index's own array count beside it.\n")
@@ -322,6 +332,16 @@ def step_index(n: int) -> bool:
             f"| {r['rss_bytes_per_entry']:.1f} B "
             f"| {r['array_bytes_per_entry']:.1f} B | {r['peak_rss_mb']:,.0f} MB | {r['load']} |"
         )
+    for size in sorted(results):
+        if size in BASELINE_INDEX:
+            ms, rss, when = BASELINE_INDEX[size]
+            print(
+                f"| {size:,}, before (16 chunks of 16 bits) | | {ms} ms | | 100 % | {rss} B "
+                f"| | | {when} |"
+            )
+    print()
+    for size, r in sorted(results.items()):
+        print(f"layout at {size:,}: {r['layout']}")
     big = results[n]
     ok = bool(big["median_ms"] <= 1.0 and big["rss_bytes_per_entry"] <= 100 and big["exact"])
     print(
@@ -333,6 +353,13 @@ def step_index(n: int) -> bool:
         f"{'PASS' if ok else 'FAIL'}"
     )
     return ok
+
+
+#: The 16-chunk layout's figures (docs/performance.md, 2026-12-05): median, RSS bytes per entry.
+BASELINE_INDEX = {
+    1_000_000: ("0.225", "132.4", "load 13.9/16.4, 2026-12-05"),
+    10_000_000: ("10.3", "90.1", "load 14.2/16.4, 2026-12-05"),
+}
 
 
 # --- startup: a fresh process on a bank of N entries in PostgreSQL ------------------------------

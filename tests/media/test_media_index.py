@@ -1,4 +1,5 @@
-"""PdqIndex against brute force (hypothesis), edge sizes, persistence, threads, memory."""
+"""PdqIndex against brute force (hypothesis), edge sizes, persistence, threads, memory; the bulk
+tables' pigeonhole at the boundary distances, for every layout the index may choose."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from perisai.media import index as index_module
 from perisai.media.errors import InvalidSignal
-from perisai.media.index import ExactIndex, Match, PdqIndex
+from perisai.media.index import ExactIndex, Match, PdqIndex, choose_plan
 
 HEX = st.binary(min_size=32, max_size=32).map(bytes.hex)
 
@@ -56,13 +58,17 @@ def operations(draw: st.DrawFn) -> list[tuple[str, int, str, str]]:
     ops=operations(),
     queries=st.lists(st.tuples(st.integers(0, 1000), st.lists(st.integers(0, 255), max_size=48))),
     threshold_b=st.integers(-1, 70),
+    delta_floor=st.sampled_from([0, 5, 10_000]),
 )
 def test_index_equals_brute_force(
     ops: list[tuple[str, int, str, str]],
     queries: list[tuple[int, list[int]]],
     threshold_b: int,
+    delta_floor: int,
 ) -> None:
-    index = PdqIndex(scan_below=0)  # always through the tables, never the scan shortcut
+    # Always through the tables, never the scan shortcut; a floor of 0 re-builds the bulk
+    # tables at every change, 10,000 keeps every entry in the delta, 5 mixes both.
+    index = PdqIndex(scan_below=0, delta_floor=delta_floor)
     index.set_threshold("b", threshold_b)
     model: dict[int, tuple[str, str]] = {}
     for kind, entry_id, signal, bank in ops:
@@ -97,7 +103,7 @@ def test_index_equals_brute_force(
 def test_batches_into_a_live_index_equal_brute_force(
     batches: list[list[tuple[int, str]]], removals: list[int]
 ) -> None:
-    index = PdqIndex(scan_below=0)
+    index = PdqIndex(scan_below=0, delta_floor=50)
     model: dict[int, tuple[str, str]] = {}
     for n, batch in enumerate(batches):
         bank = f"b{n % 2}"
@@ -211,10 +217,145 @@ def test_memory_per_hash_is_under_100_bytes() -> None:
     codes = np.random.default_rng(0).integers(0, 256, size=(n, 32), dtype=np.uint8)
     index = PdqIndex()
     index.add_many(np.arange(n), codes)
-    fixed = 12 * (1 << 20)  # bucket heads: 16 tables x 65,536 buckets x 12 bytes
-    per_hash = (index.memory_bytes() - fixed) / n
-    assert per_hash <= 85  # 32 hash + 48 table slots + 4 id + 1 bank
-    assert per_hash + fixed / 1_000_000 <= 100  # at one million hashes
+    # 32 hash + 4 id + 1 bank + the bulk tables' slots and directory (at most 58)
+    assert index.memory_bytes() / n <= 95
+    index.add(n, codes[0].tobytes().hex())  # one entry in the delta: its bucket heads appear
+    assert index.memory_bytes() - 95 * n <= 13 * (1 << 20)
+
+
+def test_layouts_stay_within_budget_and_widen_with_size() -> None:
+    for n in (1, 100, 10_000, 1_000_000, 10_000_000, 50_000_000):
+        plan = choose_plan(n)
+        assert sum(plan.widths) == 256
+        assert 37 + plan.table_bytes(n) <= 95 or n < 10_000  # the smallest tables: 8 KB
+    big = choose_plan(10_000_000)
+    assert min(big.bucket_bits) >= 22  # wide chunks at ten million: few candidates a probe
+    assert big.expected_candidates(10_000_000, 31) < 5_000  # the 16x16 layout: 41,500
+    assert big.probes(31) < 4096  # probed, not scanned
+
+
+def _flip_pattern(
+    plan: index_module._Plan, radius: int, spare: int, rng: np.random.Generator
+) -> list[int]:
+    """``radius`` bit positions that put ``r_c + 1`` flips in every chunk but ``spare``, which
+    gets exactly ``r_c`` (the one chunk the pigeonhole promises), the rest anywhere else."""
+    radii = index_module._chunk_radii(plan.chunks, radius)
+    bits: list[int] = []
+    for c, (start, width) in enumerate(zip(plan.starts, plan.widths, strict=True)):
+        want = max(radii[c], 0) if c == spare else radii[c] + 1
+        # Flip among the chunk's bucket bits (its top bits) when it can: the hardest place.
+        top = min(width, plan.bucket_bits[c])
+        pool = range(start, start + top) if want <= top else range(start, start + width)
+        bits.extend(
+            int(b) for b in rng.choice(list(pool), size=min(want, len(pool)), replace=False)
+        )
+    return bits[:radius]
+
+
+@pytest.mark.parametrize("chunks", [8, 11, 14, 16])
+@pytest.mark.parametrize("bucket_bits", [8, 13, 23])
+@pytest.mark.parametrize("radius", [0, 1, 15, 30, 31, 32, 47])
+def test_bulk_tables_find_every_hash_at_the_boundary(
+    chunks: int, bucket_bits: int, radius: int
+) -> None:
+    """For layouts the index may choose: hashes at exactly the radius, with their flips spread
+    so that only one chunk is within its search radius, are all candidates; brute force agrees
+    on the index's answer at ``radius`` and ``radius + 1`` away."""
+    rng = np.random.default_rng(chunks * 1000 + bucket_bits * 10 + radius)
+    plan = index_module._plan_of(chunks, bucket_bits)
+    query = rng.integers(0, 256, size=32, dtype=np.uint8)
+    bits = np.unpackbits(query)
+    variants = []
+    for k in range(3 * chunks):
+        flipped = bits.copy()
+        positions = _flip_pattern(plan, radius, k % chunks, rng)
+        assert len(positions) == radius
+        flipped[positions] ^= 1
+        variants.append(np.packbits(flipped))
+        outside = flipped.copy()  # one bit further: never a hit at this radius
+        free = np.setdiff1d(np.arange(256), positions)
+        outside[rng.choice(free)] ^= 1
+        variants.append(np.packbits(outside))
+    noise = rng.integers(0, 256, size=(2000, 32), dtype=np.uint8)
+    codes = np.concatenate([np.array(variants), noise])
+    tables = index_module._BulkTables(plan, codes)
+    found = tables.candidates(query.tobytes(), radius)
+    if found is None:  # more probes than rows: the index scans every row instead
+        assert plan.probes(radius) > len(codes) // 8
+        found = np.arange(len(codes))
+    within = np.flatnonzero(np.unpackbits(codes ^ query, axis=1).sum(axis=1) <= radius)
+    assert set(range(0, 6 * chunks, 2)) <= set(within.tolist())  # the planted ones
+    assert set(within.tolist()) <= set(found.tolist())  # the pigeonhole holds
+    index = PdqIndex(scan_below=0)
+    index.add_many(np.arange(len(codes)), codes)
+    hits = index.query(query.tobytes().hex(), max_distance=radius)
+    assert sorted(m.entry_id for m in hits) == within.tolist()
+    assert all(m.distance <= radius for m in hits)
+
+
+def test_recall_equals_brute_force_on_a_large_bulk_index() -> None:
+    """A 300,000-entry bank (the layout of a large index: wide chunks in hashed-down buckets)
+    with 400 planted neighbours at distances 29-33 of 100 queries; answers equal brute force."""
+    rng = np.random.default_rng(12)
+    n = 300_000
+    codes = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    queries = rng.integers(0, 256, size=(100, 32), dtype=np.uint8)
+    for q in range(100):
+        for k, distance in enumerate((29, 31, 32, 33)):
+            bits = np.unpackbits(queries[q])
+            bits[rng.choice(256, size=distance, replace=False)] ^= 1
+            codes[q * 4 + k] = np.packbits(bits)
+    index = PdqIndex()
+    index.add_many(np.arange(n), codes)
+    assert "delta rows" in index.layout and " 0 delta rows" in index.layout
+    for query in queries:
+        distances = np.unpackbits(codes ^ query, axis=1).sum(axis=1)
+        truth = sorted(
+            zip(
+                distances[distances <= 31].tolist(),
+                np.flatnonzero(distances <= 31).tolist(),
+                strict=True,
+            )
+        )
+        got = [(m.distance, m.entry_id) for m in index.query(query.tobytes().hex())]
+        assert got == truth
+
+
+def test_heavy_duplicates_widen_the_directory() -> None:
+    """70,000 copies of one hash fill one bucket of every table: a directory block's 16-bit
+    offsets cannot count past it, so they widen, and every copy is still found."""
+    n = 70_000
+    codes = np.zeros((n + 500, 32), dtype=np.uint8)
+    codes[n:] = np.random.default_rng(2).integers(0, 256, size=(500, 32), dtype=np.uint8)
+    index = PdqIndex()
+    index.add_many(np.arange(n + 500), codes)
+    assert len(index.query("0" * 64)) == n
+    single = codes[n + 7].tobytes().hex()
+    assert index.query(single) == [Match(n + 7, 0, "default")]
+
+
+def test_incremental_changes_re_build_and_stay_exact() -> None:
+    """Single adds beyond the delta's floor trigger a re-build; removals of bulk rows are
+    marked, then reclaimed; answers stay exact throughout."""
+    rng = np.random.default_rng(21)
+    codes = rng.integers(0, 256, size=(3000, 32), dtype=np.uint8)
+    index = PdqIndex(scan_below=0, delta_floor=100)
+    index.add_many(np.arange(2000), codes[:2000])
+    for i in range(2000, 3000):
+        index.add(i, codes[i].tobytes().hex())
+    assert "3000 rows" in index.layout or "delta rows" in index.layout
+    for i in range(0, 3000, 3):
+        assert index.remove(i)
+    live = [i for i in range(3000) if i % 3]
+    assert len(index) == len(live)
+    for i in range(0, 3000, 97):
+        query = codes[i].tobytes().hex()
+        truth = [
+            Match(j, int(np.unpackbits(codes[j] ^ codes[i]).sum()), "default")
+            for j in live
+            if np.unpackbits(codes[j] ^ codes[i]).sum() <= 31
+        ]
+        assert index.query(query) == sorted(truth, key=lambda m: (m.distance, m.entry_id))
 
 
 def test_reads_run_while_another_thread_adds() -> None:
