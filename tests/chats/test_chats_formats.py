@@ -123,6 +123,21 @@ def test_whatsapp_ios_group_with_marks_and_attachments() -> None:
     assert chat.messages[0].sent_at == datetime(2024, 4, 2, 9, 2, 40)
 
 
+def test_whatsapp_ios_english_12_hour_month_first() -> None:
+    chat = parsed("whatsapp-ios-en-12h.txt")
+    assert chat.format == "whatsapp_ios"
+    assert [m.author for m in chat.messages] == ["Danial", "Sofia"] * 2 + ["Danial"] * 2 + ["Sofia"]
+    times = [m.sent_at for m in chat.messages]
+    assert times[0] == datetime(2024, 3, 14, 20, 2, 15)
+    assert times[5] == datetime(2024, 3, 15, 0, 5, 30)  # 12:05:30 AM is just after midnight
+    assert times[6] == datetime(2024, 3, 15, 7, 30, 12)
+    assert chat.messages[4].text == (
+        "ur so mature for ur age\nmost girls ur age r boring\nu r different"
+    )
+    # The edit mark is cut; the encryption notice, picture, deletion and attachment are left out.
+    assert chat.messages[5].text == "this is our secret ok, dont tell ur parents"
+
+
 def test_whatsapp_zip_export_reads_its_chat_file() -> None:
     assert parsed("whatsapp-ios-export.zip") == parsed("whatsapp-ios-group.txt")
 
