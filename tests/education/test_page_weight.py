@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from tests.identity.factories import make_user
 
-from perisai.education.quizzes import quiz
+from perisai.audit.service import SYSTEM
+from perisai.education import schools
+from perisai.education.quizzes import mark, quiz
+from perisai.identity.deps import SESSION_COOKIE
+from perisai.identity.service import start_session
+from perisai.runtime import Runtime
 from perisai.testing.pageweight import BUDGET_BYTES, PageWeight, weigh
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "chats"
@@ -72,3 +79,32 @@ def test_page_is_under_200_kb_before_images(client: TestClient, name: str) -> No
     assert weight.html > 1000  # a real page, not an error stub
     assert weight.total < BUDGET_BYTES, (name, weight)
     assert not any(url.endswith(".js") for url in weight.assets)  # no script on these pages
+
+
+def test_the_teachers_and_officers_pages_are_under_200_kb_too(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    """The staff pages of the schools part, with a class's results shown (10 answers or more)."""
+    teacher, _ = make_user(db, runtime.keyring, role="teacher", agency="MOE")
+    found = schools.start_session(
+        db, actor=SYSTEM, teacher_id=teacher.id, audience="teens", state="Kedah", district="Kulim"
+    )
+    for n in range(12):
+        answers = {q.id: str(q.answer if n % 3 else (q.answer + 1) % 3) for q in quiz("teens")}
+        schools.submit_answers(db, class_session=found, marked=mark("teens", answers))
+    officer, _ = make_user(db, runtime.keyring, role="moe_officer", agency="MOE")
+    db.flush()
+    pages = {
+        (teacher, "/app/education"): 'name="audience"',
+        (teacher, f"/app/education/sessions/{found.id}"): 'id="missed"',
+        (officer, "/app/education/districts"): "Kulim",
+    }
+    for (user, url), marker in pages.items():
+        client.cookies.clear()
+        token = start_session(db, settings=runtime.settings, user=user, totp_verified=True)
+        db.flush()
+        client.cookies.set(SESSION_COOKIE, token)
+        html = client.get(url, headers={"accept-language": "en"}).content
+        assert marker.encode() in html, url  # the page with its figures, not a refusal
+        weight = _weight(client, html)
+        assert weight.total < BUDGET_BYTES, (url, weight)
