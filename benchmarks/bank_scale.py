@@ -400,6 +400,7 @@ def child_startup(n: int, packed: bool) -> dict[str, Any]:
 def step_startup(n: int, old_path: bool) -> bool:
     fill(n)
     print(f"\n# A process starting on a {n:,}-entry bank — {now()}, {load_average()}")
+    print(f"uptime: {uptime()}")
     print(
         "A fresh interpreter: imports, opens the database, loads every enabled entry into its "
         "BankIndexes and matches a copy of a banked hash (5 bits away).\n"

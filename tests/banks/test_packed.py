@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from tests.banks.factories import flip_bits, make_bank, make_entry, random_pdq
 
@@ -58,9 +59,10 @@ def test_the_packed_load_yields_the_same_indexes_as_rows(
     made = _fill(db)
     copied: list[str] = []
 
-    def counted(driver: Any, signal_type: str, code_bytes: int) -> packed.Packed:
+    def counted(driver: Any, signal_type: str, code_bytes: int, **options: Any) -> packed.Packed:
         copied.append(signal_type)
-        return packed.read_packed(driver, signal_type, code_bytes)
+        assert options.get("helper") is None  # this transaction wrote: one connection only
+        return packed.read_packed(driver, signal_type, code_bytes, **options)
 
     monkeypatch.setattr(indexes_module, "read_packed", counted)
     fast, rows = BankIndexes(), BankIndexes()
@@ -94,7 +96,7 @@ def test_the_batches_page_through_the_table_in_id_order(db: Session) -> None:
     made = [make_entry(db, b, random_pdq(RNG)) for b in (bank, other) * 5]
     make_entry(db, bank, get_signal_type("tmk").sample(RNG), signal_type="tmk")  # not packed
     driver = db.connection().connection.driver_connection
-    found = packed.read_packed(driver, "pdq", 32, batch=3)  # four batches, the last short
+    found = packed.read_packed(driver, "pdq", 32, batch=3)  # ranges of 3 ids, some empty
     assert sorted(found.ids.tolist()) == sorted(e.id for e in made)
     by_id = {e.id: e for e in made}
     assert found.banks.tolist() == [by_id[i].bank_id for i in found.ids.tolist()]
@@ -104,13 +106,17 @@ def test_the_batches_page_through_the_table_in_id_order(db: Session) -> None:
     assert len(packed.read_packed(driver, "sha1", 20)) == 0  # no bank holds one
 
 
-def _records(rows: list[tuple[int, int, bytes]]) -> bytes:
-    return b"".join(struct.pack(">qi", entry, bank) + code for entry, bank, code in rows)
+def _columns(rows: list[tuple[int, int, bytes]]) -> tuple[bytes, bytes, bytes]:
+    return (
+        b"".join(struct.pack(">q", entry) for entry, _, _ in rows),
+        b"".join(struct.pack(">i", bank) for _, bank, _ in rows),
+        b"".join(code for _, _, code in rows),
+    )
 
 
-def test_records_parse_into_arrays() -> None:
+def test_columns_parse_into_arrays() -> None:
     rows = [(i * 7 + 1, i % 3, bytes(RNG.getrandbits(8) for _ in range(32))) for i in range(9)]
-    found = packed.parse_records(_records(rows), 9, 32)
+    found = packed.parse_columns(9, *_columns(rows), 32)
     assert found.ids.tolist() == [r[0] for r in rows]
     assert found.banks.tolist() == [r[1] for r in rows]
     assert [bytes(c) for c in found.codes] == [r[2] for r in rows]
@@ -118,14 +124,67 @@ def test_records_parse_into_arrays() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "count"),
+    ("columns", "count"),
     [
-        (b"", 1),
-        (_records([(1, 1, b"\x00" * 31)]), 1),  # a signal of the wrong size
-        (_records([(1, 1, b"\x00" * 32)]), 2),  # fewer records than counted
-        (_records([(1, 1, b"\x00" * 32)])[:-1], 1),  # cut inside a record
+        ((b"", b"", b""), 1),
+        (_columns([(1, 1, b"\x00" * 31)]), 1),  # a signal of the wrong size
+        (_columns([(1, 1, b"\x00" * 32)]), 2),  # fewer entries than counted
+        ((*_columns([(1, 1, b"\x00" * 32)])[:2], b"\x00" * 31), 1),  # a cut signal
+        ((b"\x00" * 7, *_columns([(1, 1, b"\x00" * 32)])[1:]), 1),  # a cut id
     ],
 )
-def test_records_that_do_not_fit_are_refused(data: bytes, count: int) -> None:
+def test_columns_that_do_not_fit_are_refused(
+    columns: tuple[bytes, bytes, bytes], count: int
+) -> None:
     with pytest.raises(packed.PackedFormatError):
-        packed.parse_records(data, count, 32)
+        packed.parse_columns(count, *columns, 32)
+
+
+_COMMITTED_BANK = """
+INSERT INTO bank (name, description, kind, enabled, pdq_threshold, source, created_by, owner,
+    shared)
+VALUES (:name, 'packed reads', 'positive', true, 31, 'test', 'system', 'agency:SECRETARIAT', true)
+RETURNING id
+"""
+_COMMITTED_ENTRIES = """
+INSERT INTO bank_entry (bank_id, signal_type, signal_key, label, category, source, note,
+    metadata, added_by, enabled, disabled_reason)
+SELECT :bank_id, 'pdq', md5(g::text) || md5((-g)::text), 'packed ' || g, '', 'test', '',
+    '{}'::jsonb, 'system', g % 7 <> 0, ''
+FROM generate_series(1, 500) AS g
+"""
+
+
+def test_two_connections_read_what_one_reads(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Committed entries (a process starting): the ranges are shared with a second connection,
+    and the result is the one connection's, which equals the row load's."""
+    with engine.begin() as setup:
+        bank_id = setup.execute(text(_COMMITTED_BANK), {"name": "packed-two-readers"}).scalar_one()
+        setup.execute(text(_COMMITTED_ENTRIES), {"bank_id": bank_id})
+    helpers: list[object] = []
+
+    def recorded(driver: Any, signal_type: str, code_bytes: int, **options: Any) -> packed.Packed:
+        helpers.append(options.get("helper"))
+        return packed.read_packed(driver, signal_type, code_bytes, **options)
+
+    try:
+        with engine.connect() as reader, engine.connect() as second:
+            driver = reader.connection.driver_connection
+            helper = second.connection.driver_connection
+            alone = packed.read_packed(driver, "pdq", 32, batch=37)
+            shared = packed.read_packed(driver, "pdq", 32, batch=37, helper=helper)
+            assert len(alone) == 500 - 500 // 7  # the disabled ones stay out
+            assert shared.ids.tolist() == alone.ids.tolist() == sorted(alone.ids.tolist())
+            assert shared.banks.tolist() == alone.banks.tolist()
+            assert np.array_equal(shared.codes, alone.codes)
+            reader.rollback()
+            monkeypatch.setattr(indexes_module, "read_packed", recorded)
+            fast, rows = BankIndexes(), BankIndexes()
+            assert fast.load(reader) == rows.load(reader, packed=False)
+            assert helpers and all(h is not None for h in helpers)  # nothing written: two readers
+            assert _contents(fast) == _contents(rows)
+    finally:
+        with engine.begin() as cleanup:
+            cleanup.execute(text("DELETE FROM bank_entry WHERE bank_id = :b"), {"b": bank_id})
+            cleanup.execute(text("DELETE FROM bank_change WHERE bank_id = :b"), {"b": bank_id})
+            cleanup.execute(text("DELETE FROM bank WHERE id = :b"), {"b": bank_id})

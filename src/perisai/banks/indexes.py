@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Final, Protocol, runtime_checkable
 
@@ -29,6 +30,8 @@ from perisai.media.pdq import FrameHash, frames_to_signal
 from perisai.media.signals import SignalIndex, signal_types
 
 LOAD_BATCH: Final = 20_000
+# Whether this transaction has written (an xid is assigned only at the first write).
+_WROTE_SQL: Final = text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
 #: The signal type whose per-bank distance is the bank's ``pdq_threshold`` column.
 BANK_THRESHOLD_TYPE: Final = "pdq"
 
@@ -67,6 +70,24 @@ class PackedIndex(Protocol):
         banks: npt.NDArray[np.integer],
         bank_names: Sequence[str],
     ) -> None: ...
+
+
+@contextmanager
+def _second_reader(db: Executor) -> Iterator[Any | None]:
+    """A second psycopg connection from ``db``'s engine for the packed reads, or None when the
+    transaction has written (another connection would not see its rows) or has no engine."""
+    connection = db.connection() if isinstance(db, Session) else db
+    if not isinstance(connection, Connection):
+        yield None
+        return
+    if connection.execute(_WROTE_SQL).scalar_one():
+        yield None
+        return
+    raw = connection.engine.raw_connection()
+    try:
+        yield raw.driver_connection
+    finally:
+        raw.close()  # rolled back and returned to the pool
 
 
 def _driver_connection(db: Executor) -> Any | None:
@@ -153,7 +174,8 @@ class BankIndexes:
         """Load every enabled entry; returns how many (0 when loaded already).
 
         Each signal type of the registry in turn: one whose index takes packed bytes (PDQ,
-        exact hashes) in one binary COPY (``packed.py``), filed in one pass; the others (vPDQ,
+        exact hashes) in packed ranges (``packed.py``; on two connections when this
+        transaction has written nothing), filed in one pass; the others (vPDQ,
         TMK) as rows in batches. ``packed=False`` reads every type as rows (the slower path
         that came first; tests compare the two)."""
         with self._apply_lock:
@@ -165,17 +187,20 @@ class BankIndexes:
             self._load_banks(db)
             driver = _driver_connection(db) if packed else None
             total = 0
-            for signal_type, index in self.indexes.items():
-                if driver is not None and isinstance(index, PackedIndex):
-                    total += self._load_packed(driver, signal_type, index)
-                else:
-                    total += self._load_rows(db, signal_type, batch)
+            with _second_reader(db) if driver is not None else nullcontext() as helper:
+                for signal_type, index in self.indexes.items():
+                    if driver is not None and isinstance(index, PackedIndex):
+                        total += self._load_packed(driver, signal_type, index, helper)
+                    else:
+                        total += self._load_rows(db, signal_type, batch)
             self.last_change_id = last
             self.loaded = True
             return total
 
-    def _load_packed(self, driver: Any, signal_type: str, index: PackedIndex) -> int:
-        found = read_packed(driver, signal_type, index.code_bytes)
+    def _load_packed(
+        self, driver: Any, signal_type: str, index: PackedIndex, helper: Any | None
+    ) -> int:
+        found = read_packed(driver, signal_type, index.code_bytes, helper=helper)
         if len(found):
             # Bank ids are small identities: a lookup table numbers them in one pass.
             present = np.flatnonzero(np.bincount(found.banks))
