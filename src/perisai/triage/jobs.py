@@ -20,7 +20,11 @@ def run_triage(runtime: Runtime, report_id: int) -> None:
     with runtime.db.transaction() as session:
         try:
             service.triage_report(
-                session, report_id=report_id, actor=SYSTEM, keyring=runtime.keyring
+                session,
+                report_id=report_id,
+                actor=SYSTEM,
+                keyring=runtime.keyring,
+                with_links=False,
             )
         except (service.ReportNotFound, service.TriageError):
             return  # deleted or retracted since the job was queued: nothing to triage

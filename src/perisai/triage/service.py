@@ -255,11 +255,14 @@ def triage_report(
     actor: Actor,
     keyring: Keyring | None = None,
     now: datetime | None = None,
+    with_links: bool = True,
 ) -> TriageResult:
     """(Re-)triage one report (by id or public id) and return the outcome.
 
     ``keyring`` lets the rules read the victims' stated ages (sealed at intake); without it,
     age rules cannot fire. Reports newly linked to this one are queued for re-triage.
+    ``with_links=False`` leaves the result's `links` empty (the job, which shows no one the
+    result, saves reading them back).
     """
     now = now or _now()
     report = _load_report(session, report_id)
@@ -304,7 +307,8 @@ def triage_report(
             object_id=report.public_id,
             details={"purpose": "triage: stated ages", "victims": len(legacy)},
         )
-    return _result(session, report, record_, reasons, len(new_links), attached)
+    links = link_views(session, report.id) if with_links else []
+    return _result(report, record_, reasons, links, len(new_links), attached)
 
 
 def _announce(
@@ -354,10 +358,10 @@ def _announce(
 
 
 def _result(
-    session: Session,
     report: Report,
     record_: TriageRecord,
     reasons: list[Reason],
+    links: list[LinkView],
     new_links: int,
     attached: str | None,
 ) -> TriageResult:
@@ -369,7 +373,7 @@ def _result(
         reasons=reasons,
         review_due_at=record_.review_due_at,
         action_due_at=record_.action_due_at,
-        links=link_views(session, report.id),
+        links=links,
         new_links=new_links,
         attached_case_public_id=attached,
         overridden=record_.override_priority is not None,

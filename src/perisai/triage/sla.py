@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, record
 from perisai.identity.agencies import SECRETARIAT
-from perisai.jobs.queue import defer
+from perisai.jobs.queue import JobSpec, defer_many
 from perisai.reports.models import Report
 from perisai.sharing.events import emit
 from perisai.triage.models import TriageRecord
@@ -41,8 +41,9 @@ def _flag_column(clock: str, level: str) -> str:
 
 
 def schedule_checks(session: Session, record: TriageRecord) -> list[int]:
-    """Queue the four checks of the record's current due times; return the job ids."""
-    jobs: list[int] = []
+    """Queue the four checks of the record's current due times (one statement); return the
+    job ids."""
+    jobs: list[JobSpec] = []
     for clock in CLOCKS:
         due = _due(record, clock)
         if due is None or _stopped(record, clock):
@@ -50,8 +51,7 @@ def schedule_checks(session: Session, record: TriageRecord) -> list[int]:
         for level in LEVELS:
             at = warning_time(record.received_at, due) if level == "warning" else due
             jobs.append(
-                defer(
-                    session,
+                JobSpec(
                     task=SLA_CHECK_TASK,
                     args={
                         "report_id": record.report_id,
@@ -62,7 +62,7 @@ def schedule_checks(session: Session, record: TriageRecord) -> list[int]:
                     scheduled_at=at,
                 )
             )
-    return jobs
+    return defer_many(session, jobs)
 
 
 def check(
