@@ -51,6 +51,7 @@ TRIAGE_P95_TARGET_S = 30.0
 DRAIN_TARGET_S = 300.0
 PROBE_WAIT_S = 60.0
 BANK_ENTRIES = 100_000
+WORKER_NICENESS = 10  # as `perisai serve` nices its in-process worker (perisai.serve)
 
 REPORT: dict[str, Any] = {
     "incident": {
@@ -111,6 +112,27 @@ def cli(env: dict[str, str], *args: str) -> dict[str, object]:
         print(f"perisai {' '.join(args[:3])} failed (try {attempt + 1}): {done.stderr[-500:]}")
         time.sleep(2)
     raise SystemExit("the CLI kept failing")
+
+
+@contextmanager
+def job_worker(env: dict[str, str], log_dir: Path, processes: int) -> Iterator[None]:
+    """`perisai worker --processes N` beside the server, niced as the server's own in-process
+    worker is (intake keeps the cores it needs); nothing when ``processes`` is 0."""
+    if processes == 0:
+        yield
+        return
+    command = ["nice", "-n", str(WORKER_NICENESS), sys.executable, "-m", "perisai.cli"]
+    command += ["worker", "--processes", str(processes)]
+    log = (log_dir / "worker.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @contextmanager
@@ -199,6 +221,7 @@ class Sample:
     stored: int
     triaged: int
     jobs: dict[str, int]
+    load: float = field(default_factory=lambda: os.getloadavg()[0])
 
 
 @dataclass
@@ -376,6 +399,13 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
     parser.add_argument(
         "--server-workers", type=int, default=2, help="`perisai serve --workers` (one per core)"
     )
+    parser.add_argument(
+        "--job-processes",
+        type=int,
+        default=2,
+        help="`perisai worker --processes N` beside the server (0: the server's own "
+        "in-process worker thread, as before)",
+    )
     parser.add_argument("--sample", type=float, default=2.0, help="seconds between samples")
     args = parser.parse_args()
     steady, burst = (60.0, 10.0) if args.quick else (args.steady, args.burst)
@@ -397,6 +427,8 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
                 PERISAI_LOG_LEVEL="WARNING",
                 PERISAI_WEBHOOK_ALLOW_HOSTS="127.0.0.1",
             )
+            if args.job_processes:
+                env["PERISAI_WORKER_IN_PROCESS"] = "false"
             key = str(
                 cli(
                     env,
@@ -411,7 +443,10 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
             )
             receiver = Receiver()
             cli(env, "sharing", "webhook", "add", "--agency", "SECRETARIAT", "--url", receiver.url)
-            with server(env, tmp, args.server_workers) as base:
+            with (
+                server(env, tmp, args.server_workers) as base,
+                job_worker(env, tmp, args.job_processes),
+            ):
                 started = time.time()
                 stop_watch, stop_probe = threading.Event(), threading.Event()
                 watch = Watch(url, args.sample)
@@ -468,10 +503,15 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
         f"steady {args.steady_rate:.0f}/s for {steady:.0f} s ({s_sent} sent, {s_err} errors), "
         f"burst {args.burst_rate:.0f}/s for {burst:.0f} s ({b_sent} sent, {b_err} errors), "
         f"accounts from a pool of {args.accounts}, bank of {BANK_ENTRIES:,} PDQ entries, "
-        f"`perisai serve` with its in-process worker\n"
+        f"`perisai serve --workers {args.server_workers}` "
+        + (
+            f"and `nice perisai worker --processes {args.job_processes}`\n"
+            if args.job_processes
+            else "with its in-process worker\n"
+        )
     )
-    print("| t (s) | phase | reports stored | triaged | jobs waiting (by queue) |")
-    print("|---:|---|---:|---:|---|")
+    print("| t (s) | phase | reports stored | triaged | jobs waiting (by queue) | load (1 min) |")
+    print("|---:|---|---:|---:|---|---:|")
     shown = -1e9
     for sample in watch.samples:
         if sample.t - shown >= 30 or sample is watch.samples[-1]:
@@ -479,7 +519,7 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
             queues = ", ".join(f"{q} {n}" for q, n in sorted(sample.jobs.items())) or "0"
             print(
                 f"| {sample.t:.0f} | {sample.phase} | {sample.stored} | {sample.triaged} "
-                f"| {queues} |"
+                f"| {queues} | {sample.load:.1f} |"
             )
     steady_samples = [s for s in watch.samples if s.phase == "steady"]
     half = len(steady_samples) // 2
@@ -495,39 +535,46 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
     missing = receiver.missing(committed)
     with receiver.lock:
         hook = [receiver.at[i] - t for i, t in committed.items() if i in receiver.at]
+
+    def load(*phases: str) -> str:
+        seen = [x.load for x in watch.samples if x.phase in phases]
+        return f"{min(seen):.1f}–{max(seen):.1f}" if seen else "–"
+
     print()
-    print("| measure | measured | target | verdict |")
-    print("|---|---:|---:|---|")
+    print("| measure | measured | target | verdict | load (1 min) |")
+    print("|---|---:|---:|---|---|")
     print(
         f"| intake → triaged, steady {args.steady_rate:.0f}/s | p50 {percentile(lat, 50):.1f} s, "
         f"p95 **{p95:.1f} s** ({len(lat)} reports, {untriaged} never triaged) | p95 ≤ 30 s "
-        f"| {'PASS' if p95 <= TRIAGE_P95_TARGET_S and not untriaged else 'FAIL'} |"
+        f"| {'PASS' if p95 <= TRIAGE_P95_TARGET_S and not untriaged else 'FAIL'} "
+        f"| {load('steady')} |"
     )
     print(
         f"| job backlog during the steady phase | max {first_half} in the first half, "
-        f"{second_half} in the second | flat | {'PASS' if flat else 'FAIL'} |"
+        f"{second_half} in the second | flat | {'PASS' if flat else 'FAIL'} | {load('steady')} |"
     )
     burst_lat = watch.latencies("burst")
     print(
         f"| intake → triaged, burst {args.burst_rate:.0f}/s "
         f"| p50 {percentile(burst_lat, 50):.1f} s, "
-        f"p95 {percentile(burst_lat, 95):.1f} s | – | – |"
+        f"p95 {percentile(burst_lat, 95):.1f} s | – | – | {load('burst')} |"
     )
     print(
         f"| backlog drained after the burst | "
         f"{f'{drain_s:.0f} s' if drain_s is not None else 'not within the wait'} | ≤ 300 s "
-        f"| {'PASS' if drain_s is not None and drain_s <= DRAIN_TARGET_S else 'FAIL'} |"
+        f"| {'PASS' if drain_s is not None and drain_s <= DRAIN_TARGET_S else 'FAIL'} "
+        f"| {load('drain')} |"
     )
     print(
         f"| webhook probes delivered | {len(hook)} of {len(committed)} (p50 "
         f"{percentile(hook, 50) * 1e3:.0f} ms, p95 {percentile(hook, 95) * 1e3:.0f} ms, max "
         f"{max(hook, default=float('nan')) * 1e3:.0f} ms) | all "
-        f"| {'PASS' if not missing else 'FAIL'} |"
+        f"| {'PASS' if not missing else 'FAIL'} | {load('steady', 'burst', 'drain')} |"
     )
     print(
         f"| intake answer, steady / burst (from due time) "
         f"| p99 {percentile(s_lat, 99) * 1e3:.0f} ms"
-        f" / {percentile(b_lat, 99) * 1e3:.0f} ms | – | – |"
+        f" / {percentile(b_lat, 99) * 1e3:.0f} ms | – | – | {load('steady')} / {load('burst')} |"
     )
 
     print("\n| task | jobs done | median run | total run | median wait to start |")
