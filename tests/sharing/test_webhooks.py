@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from tests.sharing.conftest import Receiver
 
 from perisai.jobs.worker import run_worker
 from perisai.runtime import Runtime
 from perisai.sharing import webhooks
 from perisai.sharing.events import emit
+from perisai.sharing.jobs import first_attempts
 from perisai.sharing.models import DeliveryStatus, Tlp, WebhookDelivery, WebhookSubscription
 from perisai.urlguard import UrlGuard
 
@@ -197,3 +198,77 @@ def test_deliveries_of_one_subscription_are_prepared_concurrently(
         sub = session.get(WebhookSubscription, sub_id)
         assert sub is not None
         sub.active = False
+
+
+def _dispatch_and_send(runtime: Runtime) -> tuple[int, int]:
+    """One dispatch with its first attempts, as the job runs them: (deliveries, statements)."""
+    statements = 0
+
+    def count(*args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(runtime.db.engine, "before_cursor_execute", count)
+    try:
+        with runtime.db.transaction() as session:
+            done = webhooks.dispatch(session, first_attempt_inline=True)
+        first_attempts(runtime, done.queued)
+    finally:
+        event.remove(runtime.db.engine, "before_cursor_execute", count)
+    return len(done.queued), statements
+
+
+def test_first_attempts_of_a_batch_take_the_same_statements_whatever_its_size(
+    live_runtime: Runtime, receiver: Receiver
+) -> None:
+    """No statement per event or delivery: the dispatcher's work grows with its batches, not
+    with the events in them. Every delivery still arrives signed, and a failed one is retried."""
+    with live_runtime.db.transaction() as session:
+        while webhooks.dispatch(session).events_read:  # events of earlier tests
+            pass
+    subs = [subscribe(live_runtime, agency, receiver.url) for agency in ("SECRETARIAT", "CSM")]
+    sizes = []
+    for events in (2, 12):
+        for n in range(events):
+            emit_committed(live_runtime, audience=["SECRETARIAT", "CSM"], payload={"n": n})
+        sizes.append(_dispatch_and_send(live_runtime))
+    assert [queued for queued, _ in sizes] == [4, 24]
+    assert sizes[0][1] == sizes[1][1]
+    got = receiver.wait_for(28)
+    assert len(got) == 28
+    for sub_id, secret in subs:
+        done = deliveries(live_runtime, sub_id)
+        assert [d.status for d in done] == [DeliveryStatus.DELIVERED.value] * 14
+        bodies = [
+            r for r in got if r.headers[webhooks.DELIVERY_ID_HEADER] in {str(d.id) for d in done}
+        ]
+        assert len(bodies) == 14
+        for item in bodies:
+            assert webhooks.verify(
+                secret,
+                timestamp=item.headers[webhooks.TIMESTAMP_HEADER],
+                body=item.body,
+                signature=item.headers[webhooks.SIGNATURE_HEADER],
+            )
+
+    receiver.script = [500]  # the next attempt fails: recorded, and retried by a job
+    emit_committed(live_runtime, audience=["SECRETARIAT", "CSM"], payload={"n": "last"})
+    assert _dispatch_and_send(live_runtime)[0] == 2
+    latest = [deliveries(live_runtime, sub_id)[-1] for sub_id, _ in subs]
+    assert sorted(d.status for d in latest) == ["delivered", "pending"]
+    failed = next(d for d in latest if d.status == "pending")
+    assert failed.attempts == 1 and failed.last_status_code == 500
+    assert failed.next_attempt_at is not None
+    work_until(
+        live_runtime,
+        lambda: (
+            deliveries(live_runtime, failed.subscription_id)[-1].status
+            == DeliveryStatus.DELIVERED.value
+        ),
+    )
+    assert deliveries(live_runtime, failed.subscription_id)[-1].attempts == 2
+    with live_runtime.db.transaction() as session:
+        for sub_id, _ in subs:
+            sub = session.get(WebhookSubscription, sub_id)
+            assert sub is not None
+            sub.active = False

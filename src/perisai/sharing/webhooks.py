@@ -23,12 +23,12 @@ from typing import Any
 import httpcore
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from perisai.config import Settings
 from perisai.crypto import Keyring
 from perisai.identity.models import Agency
-from perisai.jobs.queue import defer
+from perisai.jobs.queue import JobSpec, defer, defer_many
 from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.events import SHARING_PRIORITY
 from perisai.sharing.models import (
@@ -167,25 +167,44 @@ def _queue_delivery(
     session: Session, subscription_id: int, event_id: int, *, inline: bool = False
 ) -> int | None:
     """A pending delivery; its job now, or none when the dispatcher makes the first attempt."""
-    delivery_id = session.scalar(
+    queued = _queue_deliveries(session, [(subscription_id, event_id)], inline=inline)
+    return queued[0] if queued else None
+
+
+def _queue_deliveries(session: Session, pairs: list[tuple[int, int]], *, inline: bool) -> list[int]:
+    """Pending deliveries of (subscription, event) pairs not queued before, in one statement;
+    their jobs too (one statement), unless the dispatcher makes the first attempts itself."""
+    if not pairs:
+        return []
+    rows = [
+        {
+            "subscription_id": subscription_id,
+            "event_id": event_id,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+        }
+        for subscription_id, event_id in pairs
+    ]
+    statement = (
         insert(WebhookDelivery)
-        .values(
-            subscription_id=subscription_id,
-            event_id=event_id,
-            status=DeliveryStatus.PENDING.value,
-            attempts=0,
-        )
+        .values(rows)
         .on_conflict_do_nothing(constraint="uq_webhook_delivery_event")
         .returning(WebhookDelivery.id)
     )
-    if delivery_id is not None and not inline:
-        defer(
+    queued = sorted(session.scalars(statement))
+    if not inline:
+        defer_many(
             session,
-            task=DELIVER_TASK,
-            args={"delivery_id": delivery_id, "attempt": 0},
-            priority=SHARING_PRIORITY,
+            [
+                JobSpec(
+                    task=DELIVER_TASK,
+                    args={"delivery_id": delivery_id, "attempt": 0},
+                    priority=SHARING_PRIORITY,
+                )
+                for delivery_id in queued
+            ],
         )
-    return delivery_id
+    return queued
 
 
 def _offer(
@@ -196,7 +215,7 @@ def _offer(
     inline: bool,
 ) -> list[int]:
     cases = load_cases(session, (e.case_id for e in events if e.case_id is not None))
-    queued = []
+    pairs: list[tuple[int, int]] = []
     for event in events:
         case = cases.get(event.case_id) if event.case_id is not None else None
         for sub in subscriptions:
@@ -205,10 +224,8 @@ def _offer(
             # Redaction decides here too: nothing the agency may not see is even queued.
             if redact_event(Viewer.for_subscription(sub.agency), event, case) is None:
                 continue
-            delivery_id = _queue_delivery(session, sub.id, event.id, inline=inline)
-            if delivery_id is not None:
-                queued.append(delivery_id)
-    return queued
+            pairs.append((sub.id, event.id))
+    return _queue_deliveries(session, pairs, inline=inline)
 
 
 @dataclass(frozen=True)
@@ -344,40 +361,73 @@ def prepare(
     ``attempt``: how many attempts the caller expects were made; another count means another
     job or the dispatcher got there first, and this one has nothing to do.
     """
-    # Lock the delivery only, not its (joined) subscription, which every delivery shares.
-    delivery = session.get(
-        WebhookDelivery, delivery_id, with_for_update={"skip_locked": True, "of": WebhookDelivery}
-    )
-    if delivery is None or delivery.status != DeliveryStatus.PENDING.value:
-        return None
-    if attempt is not None and delivery.attempts != attempt:
-        return None
-    subscription = delivery.subscription
-    event = session.get(OutboxEvent, delivery.event_id)
-    cases = load_cases(session, [event.case_id] if event and event.case_id is not None else [])
-    redacted = (
-        redact_event(
-            Viewer.for_subscription(subscription.agency),
-            event,
-            cases.get(event.case_id) if event.case_id is not None else None,
+    found = prepare_many(session, keyring, [delivery_id], attempt=attempt)
+    return found[0] if found else None
+
+
+def prepare_many(
+    session: Session, keyring: Keyring, delivery_ids: list[int], *, attempt: int | None = None
+) -> list[Outgoing]:
+    """:func:`prepare` for several deliveries with a few statements in all (the dispatcher's
+    first attempts): the deliveries, their events and cases are each read in one go, and each
+    subscription's secret is unsealed once. Deliveries another worker holds are skipped."""
+    if not delivery_ids:
+        return []
+    # Lock the deliveries only, not their (joined) subscriptions, which deliveries share.
+    deliveries = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids))
+        .options(joinedload(WebhookDelivery.subscription))
+        .order_by(WebhookDelivery.id)
+        .with_for_update(skip_locked=True, of=WebhookDelivery)
+    ).all()
+    wanted = [
+        d
+        for d in deliveries
+        if d.status == DeliveryStatus.PENDING.value and (attempt is None or d.attempts == attempt)
+    ]
+    if not wanted:
+        return []
+    events = {
+        event.id: event
+        for event in session.scalars(
+            select(OutboxEvent).where(OutboxEvent.id.in_({d.event_id for d in wanted}))
         )
-        if event is not None and subscription.active
-        else None
-    )
-    if redacted is None:
-        delivery.status = DeliveryStatus.WITHHELD.value
-        return None
-    body = json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    timestamp = int(time.time())
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Perisai-Webhooks/1",
-        TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(subscription_secret(keyring, subscription), timestamp, body),
-        EVENT_ID_HEADER: redacted["id"],
-        DELIVERY_ID_HEADER: str(delivery.id),
     }
-    return Outgoing(delivery_id=delivery.id, url=subscription.url, body=body, headers=headers)
+    cases = load_cases(session, {e.case_id for e in events.values() if e.case_id is not None})
+    secrets_of: dict[int, str] = {}
+    found: list[Outgoing] = []
+    for delivery in wanted:
+        subscription = delivery.subscription
+        event = events.get(delivery.event_id)
+        redacted = (
+            redact_event(
+                Viewer.for_subscription(subscription.agency),
+                event,
+                cases.get(event.case_id) if event.case_id is not None else None,
+            )
+            if event is not None and subscription.active
+            else None
+        )
+        if redacted is None:
+            delivery.status = DeliveryStatus.WITHHELD.value
+            continue
+        if subscription.id not in secrets_of:
+            secrets_of[subscription.id] = subscription_secret(keyring, subscription)
+        body = json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Perisai-Webhooks/1",
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(secrets_of[subscription.id], timestamp, body),
+            EVENT_ID_HEADER: redacted["id"],
+            DELIVERY_ID_HEADER: str(delivery.id),
+        }
+        found.append(
+            Outgoing(delivery_id=delivery.id, url=subscription.url, body=body, headers=headers)
+        )
+    return found
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -468,32 +518,68 @@ def record_attempt(
     policy: RetryPolicy | None = None,
 ) -> str:
     """Store an attempt's result; schedule the next one or give up. Returns the new status."""
+    statuses = record_attempts(session, [Attempt(delivery_id, status_code, error)], policy=policy)
+    return statuses.get(delivery_id, DeliveryStatus.WITHHELD.value)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt of a delivery came back with."""
+
+    delivery_id: int
+    status_code: int | None
+    error: str | None
+
+
+def record_attempts(
+    session: Session, attempts: list[Attempt], *, policy: RetryPolicy | None = None
+) -> dict[int, str]:
+    """:func:`record_attempt` for several attempts: the deliveries locked and read in one
+    statement, the retries queued in one. Returns each delivery's new status (a delivery that
+    is gone is left out)."""
     policy = policy or RETRY
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update={"of": WebhookDelivery})
-    if delivery is None:
-        return DeliveryStatus.WITHHELD.value
-    now = datetime.now(UTC)
-    delivery.attempts += 1
-    delivery.last_attempt_at = now
-    delivery.last_status_code = status_code
-    delivery.last_error = error
-    if error is None:
-        delivery.status = DeliveryStatus.DELIVERED.value
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-    elif delivery.attempts >= policy.max_attempts:
-        delivery.status = DeliveryStatus.DEAD.value
-        delivery.next_attempt_at = None
-    else:
-        delivery.next_attempt_at = now + timedelta(seconds=policy.backoff(delivery.attempts))
-        defer(
-            session,
-            task=DELIVER_TASK,
-            args={"delivery_id": delivery.id, "attempt": delivery.attempts},
-            scheduled_at=delivery.next_attempt_at,
-            priority=SHARING_PRIORITY,
+    if not attempts:
+        return {}
+    deliveries = {
+        d.id: d
+        for d in session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.id.in_({a.delivery_id for a in attempts}))
+            .order_by(WebhookDelivery.id)
+            .with_for_update(of=WebhookDelivery)
         )
-    return delivery.status
+    }
+    now = datetime.now(UTC)
+    retries: list[JobSpec] = []
+    statuses: dict[int, str] = {}
+    for attempt in attempts:
+        delivery = deliveries.get(attempt.delivery_id)
+        if delivery is None:
+            continue
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.last_status_code = attempt.status_code
+        delivery.last_error = attempt.error
+        if attempt.error is None:
+            delivery.status = DeliveryStatus.DELIVERED.value
+            delivery.delivered_at = now
+            delivery.next_attempt_at = None
+        elif delivery.attempts >= policy.max_attempts:
+            delivery.status = DeliveryStatus.DEAD.value
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = now + timedelta(seconds=policy.backoff(delivery.attempts))
+            retries.append(
+                JobSpec(
+                    task=DELIVER_TASK,
+                    args={"delivery_id": delivery.id, "attempt": delivery.attempts},
+                    scheduled_at=delivery.next_attempt_at,
+                    priority=SHARING_PRIORITY,
+                )
+            )
+        statuses[delivery.id] = delivery.status
+    defer_many(session, retries)
+    return statuses
 
 
 def delivery_view(delivery: WebhookDelivery) -> dict[str, Any]:
