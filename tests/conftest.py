@@ -30,6 +30,11 @@ from perisai.testing.database import (
     test_server_url,
 )
 
+# Processes the tests start (servers, CLIs) run the code under test too: the same `src` first.
+_SOURCE = str(Path(__file__).resolve().parents[1] / "src")
+_OTHERS = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != _SOURCE]
+os.environ["PYTHONPATH"] = os.pathsep.join([_SOURCE, *_OTHERS])
+
 # Property tests judge correctness, never speed: a loaded machine (CI, many test processes) makes
 # generating examples slow, which hypothesis would otherwise report as a failure.
 hypothesis.settings.register_profile(
