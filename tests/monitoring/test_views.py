@@ -91,6 +91,8 @@ def test_csv_cells_never_start_a_formula() -> None:
     [
         ("from=yesterday", "from-error"),
         ("to=2026-13-40", "to-error"),
+        ("to=9999-12-31", "to-error"),  # the day after it is not a date
+        ("from=0001-01-01&to=0001-01-02", "from-error"),
         ("from=2026-12-05&to=2026-11-01", "from-error"),
         ("from=2020-01-01&to=2026-01-01", "from-error"),
         ("granularity=hour&from=2026-11-01&to=2026-11-30", "from-error"),
@@ -150,6 +152,9 @@ def test_the_api_gives_every_series_with_its_range_and_refuses_bad_filters(
     bad = client.get("/api/v1/monitoring/trends?from=soon&granularity=week")
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"from", "granularity"}
+    for extreme in ("to=9999-12-31", "from=0001-01-01&to=0001-01-01"):
+        far = client.get(f"/api/v1/monitoring/trends?{extreme}")
+        assert far.status_code == 422, extreme
 
 
 def test_the_api_needs_a_supervisor(client: TestClient, runtime: Runtime, db: Session) -> None:

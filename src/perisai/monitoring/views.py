@@ -113,11 +113,18 @@ def _today() -> date:
     return datetime.now(UTC).astimezone(MALAYSIA).date()
 
 
+# The dates a filter may name: wide enough for any history and plan, narrow enough that a day
+# before or after (and a baseline's weeks before) is still a date (9999-12-31 + 1 overflows).
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+
+
 def _date(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text.strip()) if text and text.strip() else None
+        found = date.fromisoformat(text.strip()) if text and text.strip() else None
     except ValueError:
         return None
+    return found if found is not None and FIRST_DATE <= found <= LAST_DATE else None
 
 
 def read_ask(
