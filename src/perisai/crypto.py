@@ -13,11 +13,15 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+if TYPE_CHECKING:
+    from perisai.keystore import ErasureLedger, SubjectKeyStore
 
 FORMAT_VERSION = 1
 KEY_BYTES = 32
@@ -69,6 +73,20 @@ class Keyring:
     master: bytes
     key_id: int = 1
     older: tuple[tuple[int, bytes], ...] = ()
+    # Where per-subject data keys live, outside the database, and the ledger of erasures
+    # (perisai.keystore; the runtime attaches them with ``keystore.attach``).
+    subject_store: SubjectKeyStore | None = field(default=None, compare=False, repr=False)
+    erasure_ledger: ErasureLedger | None = field(default=None, compare=False, repr=False)
+
+    def subjects(self) -> SubjectKeyStore:
+        if self.subject_store is None:
+            raise RuntimeError("this keyring has no subject key store (keystore.attach)")
+        return self.subject_store
+
+    def ledger(self) -> ErasureLedger:
+        if self.erasure_ledger is None:
+            raise RuntimeError("this keyring has no erasure ledger (keystore.attach)")
+        return self.erasure_ledger
 
     def _master_for(self, key_id: int) -> bytes:
         if key_id == self.key_id:
