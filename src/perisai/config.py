@@ -134,6 +134,17 @@ class Settings(BaseSettings):
         "signers) that platform age checks trust; empty: age verification answers 503.",
     )
 
+    subject_keys_dir: Path | None = Field(
+        None,
+        description="Where per-subject data keys (victims' identity) are kept, outside the "
+        "database so that no database backup holds them; back it up on its own "
+        "(docs/security.md); default `DATA_DIR/subject-keys`.",
+    )
+    erasure_ledger_dir: Path | None = Field(
+        None,
+        description="Where the append-only ledger of erasures is kept, replayed after any "
+        "restore; never restore it from an older copy; default `DATA_DIR/erasure-ledger`.",
+    )
     audit_heads_dir: Path | None = Field(
         None,
         description="Where signed audit chain heads are appended (outside the database); "
@@ -244,6 +255,14 @@ class Settings(BaseSettings):
     @property
     def master_key_path(self) -> Path:
         return self.master_key_file or self.keys_dir / "master.key"
+
+    @property
+    def subject_keys_path(self) -> Path:
+        return self.subject_keys_dir or self.data_dir / "subject-keys"
+
+    @property
+    def erasure_ledger_path(self) -> Path:
+        return self.erasure_ledger_dir or self.data_dir / "erasure-ledger"
 
     @property
     def audit_heads_path(self) -> Path:

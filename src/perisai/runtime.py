@@ -15,6 +15,7 @@ from typing import Any
 from perisai.config import Settings
 from perisai.crypto import Keyring, load_or_create_key
 from perisai.db.engine import Database
+from perisai.keystore import attach
 from perisai.manifest import RUNTIME_STARTED, hooks
 
 
@@ -36,4 +37,5 @@ class Runtime:
 
     @cached_property
     def keyring(self) -> Keyring:
-        return Keyring(master=load_or_create_key(self.settings.master_key_path))
+        master = Keyring(master=load_or_create_key(self.settings.master_key_path))
+        return attach(master, self.settings.subject_keys_path, self.settings.erasure_ledger_path)

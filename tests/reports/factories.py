@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
 import itertools
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,12 +20,18 @@ from tests.identity.factories import make_api_key
 from perisai.audit.service import SYSTEM
 from perisai.crypto import Keyring
 from perisai.identity.permissions import Scope
+from perisai.keystore import attach
 from perisai.reports import service
 from perisai.reports.schemas import ReportIn
 from perisai.testing.examples import ISSUE_EXAMPLE_JSON
 
 REPORTS = "/api/v1/reports"
-KEYRING = Keyring(master=bytes(range(32)))
+# Per-subject keys (victims, sealed extras) go to a subject key store outside the database.
+_KEY_DIR = Path(tempfile.mkdtemp(prefix="perisai-test-keys-"))
+atexit.register(shutil.rmtree, _KEY_DIR, True)
+KEYRING = attach(
+    Keyring(master=bytes(range(32))), _KEY_DIR / "subject-keys", _KEY_DIR / "erasure-ledger"
+)
 _keys = itertools.count(1)
 
 # A benign 1x1 PNG: real magic bytes, so sniffing has something to find.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM, Actor
 from perisai.cases import service as cases
+from perisai.crypto import DecryptionError
 from perisai.reports.hotline import (
     ATTEMPTS_PER_WINDOW,
     REPORTS_PER_WINDOW,
@@ -24,6 +25,7 @@ from perisai.reports.hotline import (
     receipt_code_sha256,
 )
 from perisai.reports.models import Report
+from perisai.reports.victimseal import open_contact
 from perisai.runtime import Runtime
 from perisai.triage.service import mark_reviewed, triage_report
 
@@ -122,9 +124,11 @@ def test_optional_contact_is_sealed(client: TestClient, db: Session, runtime: Ru
     ).one()
     assert report.contact_sealed is not None
     assert b"saksi@example.my" not in report.contact_sealed
-    contact = json.loads(
+    # Under a key of its own in the subject key store, not the master key alone.
+    with pytest.raises(DecryptionError):
         runtime.keyring.open_text(report.contact_sealed, f"report:{report.public_id}:contact")
-    )
+    assert report.key_segment is not None
+    contact = open_contact(runtime.keyring, report)
     assert contact == {"email": "saksi@example.my", "name": "Saksi"}
 
 

@@ -12,12 +12,12 @@ import pytest
 import xmlschema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.reports.factories import KEYRING
 from tests.reports.test_cybertip import BILLION_LAUGHS, FILES, FULL, NCMEC, SAMPLE
 from typer.testing import CliRunner
 
 from perisai.audit.models import AuditEntry
 from perisai.audit.service import SYSTEM, flush_pending
-from perisai.crypto import Keyring
 from perisai.reports.cli import app
 from perisai.reports.cybertip import parse_zone, read_cybertip
 from perisai.reports.imports import (
@@ -27,11 +27,9 @@ from perisai.reports.imports import (
     import_cybertip,
 )
 from perisai.reports.models import Report, ReportFile
-from perisai.reports.service import details_binding
-from perisai.reports.victimseal import open_victim
+from perisai.reports.victimseal import open_details, open_victim
 from perisai.testing.database import drop_database, migrated_database
 
-KEYRING = Keyring(master=bytes(range(32)))
 SCHEMA = xmlschema.XMLSchema10(str(NCMEC / "cyber_tipline.xsd"))
 runner = CliRunner()
 
@@ -60,8 +58,8 @@ def test_what_is_stored_and_what_is_sealed(db: Session) -> None:
     assert (victim["date_of_birth"], victim["user_id"], victim["screen_names"]) == (
         "2014-04-05", "u-4004", ["siti_c"])  # fmt: skip
     assert victim["ip_events"][0]["ip"] == "203.0.113.10"
-    sealed = json.loads(KEYRING.open_text(report.details_sealed or b"",
-                                          details_binding(report.public_id)))  # fmt: skip
+    sealed = open_details(KEYRING, report)
+    assert sealed is not None and report.key_segment is not None
     assert sealed["intended_recipients"][0]["first_name"] == "Adik"
     assert any(item["path"].startswith("report/victim/") for item in sealed["unmodelled"])
     plain = json.dumps(report.details)

@@ -160,7 +160,9 @@ def test_erasing_the_child_shreds_the_counselling_notes(
         service_id=service_id,
         body=NOTE,
     )
-    victims.erase_victim(db, pw.world.victim, basis="request", actor=pw.jkm.as_actor())
+    victims.erase_victim(
+        db, runtime.keyring, pw.world.victim, basis="request", actor=pw.jkm.as_actor()
+    )
     db.expire_all()
     # After erasure the matrix itself may hide the notes; either way no text comes back.
     try:

@@ -28,14 +28,15 @@ def _audits(db: Session, action: str) -> list[AuditEntry]:
 def test_intake_seals_each_victim_under_a_key_of_its_own(db: Session, runtime: Runtime) -> None:
     report = make_victim_report(db, runtime.keyring)
     row = report.victims[0]
-    assert row.key_sealed is not None and row.sealed is not None
+    # The key is in the subject key store, not in the database (no backup holds it).
+    assert row.key_sealed is None and row.key_segment is not None and row.sealed is not None
     assert row.age == 12 and row.identified is True
     assert CHILD_NAME.encode() not in row.sealed
     opened = open_victim(runtime.keyring, report.public_id, row)
     assert opened is not None and opened["name"] == CHILD_NAME
     # Bound to its report and position: the same bytes on another row do not open.
     other = make_victim_report(db, runtime.keyring)
-    moved = ReportVictim(position=0, sealed=row.sealed, key_sealed=row.key_sealed)
+    moved = ReportVictim(position=0, sealed=row.sealed, key_segment=row.key_segment)
     with pytest.raises(DecryptionError):
         open_victim(runtime.keyring, other.public_id, moved)
 
@@ -145,7 +146,7 @@ def test_erasure_shreds_every_copy_and_keeps_the_fact(db: Session, runtime: Runt
         position=0,
         actor=ANALYST,
     )
-    victims.erase_victim(db, world.victim, basis="request", actor=ANALYST)
+    victims.erase_victim(db, runtime.keyring, world.victim, basis="request", actor=ANALYST)
     db.flush()
     assert world.victim.key_sealed is None and world.victim.identity == []
     for report in (world.report, second):
@@ -168,7 +169,7 @@ def test_erasure_shreds_every_copy_and_keeps_the_fact(db: Session, runtime: Runt
     erased = _audits(db, "victim.erased")
     assert erased[-1].object_id == world.victim.public_id
     with pytest.raises(victims.VictimConflict, match="already erased"):
-        victims.erase_victim(db, world.victim, basis="request", actor=ANALYST)
+        victims.erase_victim(db, runtime.keyring, world.victim, basis="request", actor=ANALYST)
 
 
 def test_other_domains_seal_under_the_child_s_key_and_lose_it_on_erasure(
@@ -179,7 +180,7 @@ def test_other_domains_seal_under_the_child_s_key_and_lose_it_on_erasure(
     assert victims.open_for_victim(runtime.keyring, world.victim, note, "note:1") == b"note text"
     with pytest.raises(DecryptionError):
         victims.open_for_victim(runtime.keyring, world.victim, note, "note:2")
-    victims.erase_victim(db, world.victim, basis="request", actor=ANALYST)
+    victims.erase_victim(db, runtime.keyring, world.victim, basis="request", actor=ANALYST)
     with pytest.raises(victims.VictimConflict, match="erased"):
         victims.open_for_victim(runtime.keyring, world.victim, note, "note:1")
     with pytest.raises(victims.VictimConflict, match="erased"):

@@ -9,7 +9,6 @@ creating a second one. Exporting unseals the victims and intended recipients: it
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from perisai.reports.identifiers import FieldError
 from perisai.reports.models import Report, ReporterKind
 from perisai.reports.parties import Reporter
 from perisai.reports.schemas import ReportIn
-from perisai.reports.victimseal import open_victim
+from perisai.reports.victimseal import open_details, open_victim
 
 NCMEC_CLIENT = "import:ncmec"
 
@@ -103,10 +102,8 @@ def stored_report_in(report: Report, keyring: Keyring) -> ReportIn:
     """The report as a ``ReportIn`` again, victims and intended recipients unsealed."""
     # A shredded victim (erased child) is exported as an empty victim block: nothing is left.
     victims = [open_victim(keyring, report.public_id, v) or {} for v in report.victims]
-    sealed: dict[str, Any] = {}
-    if report.details_sealed is not None:
-        binding = service.details_binding(report.public_id)
-        sealed = json.loads(keyring.open_text(report.details_sealed, binding))
+    # Intended recipients of a child who was erased are gone with the key: none are exported.
+    sealed = open_details(keyring, report) or {}
     details = dict(report.details or {})
     incident = {
         "type": report.incident_type,

@@ -88,6 +88,9 @@ class Report(CreatedAt, Base):
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
     details_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The subject key store segment holding the keys of ``details_sealed`` and
+    # ``contact_sealed`` (reports/victimseal.py); NULL: sealed by the master key (older rows).
+    key_segment: Mapped[str | None] = mapped_column(String(16))
 
     victims: Mapped[list[ReportVictim]] = relationship(
         back_populates="report", order_by="ReportVictim.position"
@@ -100,11 +103,12 @@ class Report(CreatedAt, Base):
 class ReportVictim(Base):
     """One victim's details as sealed JSON, bound to ``report:<public_id>:victim:<position>``.
 
-    Sealed under a data key of this victim's own (``key_sealed``, wrapped by the master key), so
-    that erasing the child destroys the key and every copy of ``sealed`` with it
-    (crypto-shredding, docs/victims.md). Rows from before per-victim keys have no ``key_sealed``
-    and were sealed by the master key directly. ``age`` and ``identified`` are what triage reads,
-    so that no job needs the plaintext.
+    Sealed under a data key of this victim's own, kept in the subject key store outside the
+    database (``key_segment`` names its segment, perisai.keystore), so that erasing the child
+    destroys the key and every copy of ``sealed`` with it, database backups included
+    (crypto-shredding, docs/victims.md). Older rows hold the key wrapped by the master key in
+    ``key_sealed``, or neither (sealed by the master key directly). ``age`` and ``identified``
+    are what triage reads, so that no job needs the plaintext.
     """
 
     __tablename__ = "report_victim"
@@ -116,6 +120,7 @@ class ReportVictim(Base):
     # NULL once shredded (erasure or retention); ``shredded_at`` says when.
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_segment: Mapped[str | None] = mapped_column(String(16))
     # The stated age, or the top of a stated range; whether any identifying detail was given.
     age: Mapped[int | None] = mapped_column(Integer)
     identified: Mapped[bool | None] = mapped_column(Boolean)

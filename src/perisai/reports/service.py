@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
 from perisai.crypto import Keyring
+from perisai.keystore import SubjectKeyStore
 from perisai.reports import hooks
 from perisai.reports.hooks import IpLookup
 from perisai.reports.identifiers import FieldError, NormalisedIdentifier, account_identifiers
@@ -39,7 +40,13 @@ from perisai.reports.models import (
     ReportVictim,
 )
 from perisai.reports.schemas import FileDeclaration, Receipt, ReportIn
-from perisai.reports.victimseal import seal_victim
+from perisai.reports.victimseal import (
+    SubjectKeys,
+    contact_binding,
+    details_binding,
+    seal_extra,
+    seal_victim,
+)
 
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
@@ -84,14 +91,6 @@ class HotlineExtras:
     contact: dict[str, str]
 
 
-def contact_binding(public_id: str) -> str:
-    return f"report:{public_id}:contact"
-
-
-def details_binding(public_id: str) -> str:
-    return f"report:{public_id}:details"
-
-
 @dataclass(frozen=True)
 class SourceExtras:
     """What an imported file adds to its report: ``details`` (format, elements kept verbatim,
@@ -124,7 +123,7 @@ def _details(dumped: dict[str, Any], source: SourceExtras | None) -> dict[str, A
 
 
 def _sealed_details(
-    keyring: Keyring, public_id: str, dumped: dict[str, Any], source: SourceExtras | None
+    keys: SubjectKeys, public_id: str, dumped: dict[str, Any], source: SourceExtras | None
 ) -> bytes | None:
     parts: dict[str, Any] = {}
     if dumped["intended_recipients"]:
@@ -133,7 +132,9 @@ def _sealed_details(
         parts.update(source.sealed)
     if not parts:
         return None
-    return keyring.seal_text(json.dumps(parts, sort_keys=True), details_binding(public_id))
+    # Under a key of their own in the subject key store: erasing a child the report names
+    # destroys it (intended recipients belong to no one victim position of the report).
+    return seal_extra(keys, details_binding(public_id), parts)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,10 @@ class PreparedReport:
     files: list[dict[str, Any]]
     identifiers: list[NormalisedIdentifier]
     ip_intel: list[dict[str, Any]] = field(default_factory=list)
+    # Data keys of the report's victims and sealed extras, and the store they go to: the
+    # writer puts a batch's keys in one segment before it writes the rows (:func:`store`).
+    subject_keys: SubjectKeys = field(default_factory=SubjectKeys)
+    key_store: SubjectKeyStore | None = None
     # Why the report cannot be stored; :func:`store` still answers a key used before with its
     # stored receipt (a retry must not turn into an error because its first try succeeded).
     refusal: FieldError | None = None
@@ -219,10 +224,12 @@ def prepare(
     received_at = now()
     public_id = new_public_id(received_at)
     dumped = data.model_dump(mode="json")
+    keys = SubjectKeys()
     contact_sealed = None
     if hotline is not None and hotline.contact:
-        contact = json.dumps(hotline.contact, sort_keys=True)
-        contact_sealed = keyring.seal_text(contact, contact_binding(public_id))
+        # The reporter's own contact, under a key of its own: destroyed by its retention rule
+        # and when a child the report names is erased (victims/retention.py).
+        contact_sealed = seal_extra(keys, contact_binding(public_id), hotline.contact)
     report = {
         "public_id": public_id,
         "status": ReportStatus.RECEIVED.value,
@@ -246,11 +253,11 @@ def prepare(
         "receipt_code_sha256": hotline.receipt_code_sha256 if hotline else None,
         "contact_sealed": contact_sealed,
         "details": _details(dumped, source),
-        "details_sealed": _sealed_details(keyring, public_id, dumped, source),
+        "details_sealed": _sealed_details(keys, public_id, dumped, source),
     }
     # Each victim under a data key of its own, so that erasing the child shreds every copy.
     victims = [
-        seal_victim(keyring, public_id, position, victim)
+        seal_victim(keys, public_id, position, victim)
         for position, victim in enumerate(dumped["victims"])
     ]
     return PreparedReport(
@@ -261,6 +268,8 @@ def prepare(
         request_id=request_id,
         report=report,
         victims=victims,
+        subject_keys=keys,
+        key_store=keyring.subjects() if keys.keys else None,
         files=[_file_values(declared) for declared in data.files],
         identifiers=identifiers,
         ip_intel=ip_lookup(dumped["reported_accounts"], received_at) if ip_lookup else [],
@@ -336,9 +345,27 @@ def _offence_code_errors(
 _REPORT = cast(Table, Report.__table__)
 
 
+def _put_keys(items: Sequence[PreparedReport], indexes: list[int]) -> dict[int, str]:
+    """Put the round's data keys in the subject key store, one segment write and one fsync per
+    store, before any row sealed under them is written; index → segment. The keys of an item
+    that turns out to be a replay stay in the store unused (harmless)."""
+    by_store: dict[int, tuple[SubjectKeyStore, list[int]]] = {}
+    for index in indexes:
+        store = items[index].key_store
+        if store is not None and items[index].subject_keys.keys:
+            by_store.setdefault(id(store), (store, []))[1].append(index)
+    segments: dict[int, str] = {}
+    for store, members in by_store.values():
+        keys = {s: k for i in members for s, k in items[i].subject_keys.keys.items()}
+        segment = store.put(keys)
+        segments.update(dict.fromkeys(members, segment))
+    return segments
+
+
 def _store_round(
     session: Session, items: Sequence[PreparedReport], indexes: list[int]
 ) -> dict[int, Outcome]:
+    segments = _put_keys(items, indexes)
     inserted = {
         (row.client_id, row.idempotency_key): row.id
         # executemany: one cached statement, sent as one multi-row INSERT ("insertmanyvalues")
@@ -346,7 +373,7 @@ def _store_round(
             pg_insert(_REPORT)
             .on_conflict_do_nothing(index_elements=["client_id", "idempotency_key"])
             .returning(_REPORT.c.id, _REPORT.c.client_id, _REPORT.c.idempotency_key),
-            [items[index].report for index in indexes],
+            [{**items[index].report, "key_segment": segments.get(index)} for index in indexes],
         )
     }
     outcomes: dict[int, Outcome] = {}
@@ -355,7 +382,7 @@ def _store_round(
         item = items[index]
         report_id = inserted.get((item.client_id, item.idempotency_key))
         if report_id is not None:
-            created.append((report_id, item))
+            created.append((report_id, _with_segment(item, segments.get(index))))
             outcomes[index] = Submitted(receipt=item.receipt(), created=True, report_id=report_id)
     _store_children(session, created)
     existing = _existing(session, [items[i] for i in indexes if i not in outcomes])
@@ -365,6 +392,11 @@ def _store_round(
             found = existing[(item.client_id, item.idempotency_key)]
             outcomes[index] = _replay(found, item.body_sha256)
     return outcomes
+
+
+def _with_segment(item: PreparedReport, segment: str | None) -> PreparedReport:
+    victims = [{**values, "key_segment": segment} for values in item.victims]
+    return replace(item, victims=victims)
 
 
 def _store_children(session: Session, created: list[tuple[int, PreparedReport]]) -> None:

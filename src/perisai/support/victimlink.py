@@ -3,7 +3,8 @@
 The victim record (identity, consent, per-victim key, erasure) belongs to `perisai.victims`;
 support only reads from it: the need-to-know matrix for the support groups, which cases and
 reports are about the child, and the child's own data key, so that erasing the child
-(crypto-shredding: the wrapped key is destroyed) also makes the counselling notes unreadable.
+(crypto-shredding: the key is destroyed in the subject key store) also makes the counselling
+notes unreadable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from perisai.crypto import (
     Keyring,
     open_with_key,
     seal_with_key,
-    unwrap_key,
 )
 from perisai.reports.models import Report
 from perisai.sharing.caseaccess import load_cases
@@ -82,9 +82,10 @@ def first_reports(session: Session, victim_ids: Iterable[int]) -> dict[int, date
 
 def _data_key(session: Session, keyring: Keyring, victim_id: int) -> bytes:
     victim = victims.get_victim(session, victim_id)
-    if victim.key_sealed is None:
-        raise VictimErased(victim.public_id)
-    return unwrap_key(keyring, victim.key_sealed, victims.key_binding(victim.public_id))
+    try:
+        return victims.data_key(keyring, victim)
+    except victims.VictimConflict:
+        raise VictimErased(victim.public_id) from None
 
 
 def seal(session: Session, keyring: Keyring, victim_id: int, text: str, purpose: str) -> bytes:

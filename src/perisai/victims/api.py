@@ -319,7 +319,11 @@ def legal_hold(
 
 @router.post("/{victim_id}/erase")
 def erase(
-    victim_id: VictimId, body: EraseIn, db: DbDep, principal: Principal = READ
+    victim_id: VictimId,
+    body: EraseIn,
+    db: DbDep,
+    runtime: RuntimeDep,
+    principal: Principal = READ,
 ) -> dict[str, Any]:
     """Crypto-shred the child's identity everywhere; the record keeps when and why."""
     viewer = viewer_of(principal)
@@ -333,7 +337,7 @@ def erase(
             errors=[{"field": "confirm", "message": "type the record's id to confirm"}],
         )
     try:
-        victims.erase_victim(db, victim, basis=body.basis, actor=principal.actor)
+        victims.erase_victim(db, runtime.keyring, victim, basis=body.basis, actor=principal.actor)
     except victims.VictimConflict as exc:
         raise problem_of(exc) from None
     return shown(db, viewer, victim)

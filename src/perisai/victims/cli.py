@@ -107,7 +107,7 @@ def erase_command(
     with cli_runtime() as runtime, runtime.db.transaction() as db:
         try:
             victim = service.victim_by_public_id(db, victim_id)
-            service.erase_victim(db, victim, basis=basis, actor=_actor("erase"))
+            service.erase_victim(db, runtime.keyring, victim, basis=basis, actor=_actor("erase"))
         except (service.VictimNotFound, service.VictimConflict, service.VictimInputError) as exc:
             clikit.fail(str(exc))
         row = _facts(db, victim)
@@ -148,13 +148,78 @@ def retention_command(
 
     with cli_runtime() as runtime, runtime.db.transaction() as db:
         if apply:
-            row: dict[str, Any] = service.apply_retention(db, actor=_actor("retention"))
+            row: dict[str, Any] = service.apply_retention(
+                db, runtime.keyring, actor=_actor("retention")
+            )
         else:
             row = {
                 "victims_due": [v.public_id for v in service.due_for_erasure(db)],
                 "report_victims_due": len(service.unlinked_report_victims_due(db)),
+                "report_extras_due": len(service.report_extras_due(db)),
             }
     if not as_json:
         for rule in SCHEDULE:
             typer.echo(f"# {rule.kind}: {rule.keep}")
+    _print(row, as_json)
+
+
+keys_app = typer.Typer(
+    help="The subject key store (outside the database) and the erasure ledger.",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("reconcile")
+def keys_reconcile_command(as_json: JsonOption = False) -> None:
+    """After restoring the database or the key store (and daily): replay the erasure ledger
+    (destroy keys, erase records it names), add erasures the database knows to the ledger,
+    move keys still in database rows to the store. Exit 1 if a ledger line is not authentic."""
+    from perisai.cliruntime import cli_runtime
+    from perisai.victims import service
+
+    with cli_runtime() as runtime, runtime.db.transaction() as db:
+        row: dict[str, Any] = service.reconcile(db, runtime.keyring, actor=_actor("reconcile"))
+    _print(row, as_json)
+    if row["ledger_bad_lines"]:
+        clikit.fail(f"{row['ledger_bad_lines']} erasure ledger lines are not authentic", 1)
+
+
+@keys_app.command("verify")
+def keys_verify_command(as_json: JsonOption = False) -> None:
+    """Open every key of every segment; exit 1 on the first that does not open."""
+    from perisai.cliruntime import cli_runtime
+    from perisai.keystore import StoreCorrupt
+
+    with cli_runtime() as runtime:
+        try:
+            row: dict[str, Any] = runtime.keyring.subjects().verify()
+        except StoreCorrupt as exc:
+            clikit.fail(str(exc), 1)
+    _print(row, as_json)
+
+
+@keys_app.command("backup")
+def keys_backup_command(
+    destination: Annotated[str, typer.Argument(help="An empty or new directory.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the key store's segments (each verified, written 0600 and fsynced) to a directory.
+
+    Keep these copies only as long as you promise erasure takes (docs/security.md): a copy
+    made before an erasure holds that child's key until the copy is deleted or the ledger is
+    replayed over it."""
+    from pathlib import Path
+
+    from perisai.cliruntime import cli_runtime
+    from perisai.keystore import StoreCorrupt
+
+    target = Path(destination)
+    if target.exists() and any(target.iterdir()):
+        clikit.fail(f"{destination}: not empty")
+    with cli_runtime() as runtime:
+        try:
+            row: dict[str, Any] = runtime.keyring.subjects().backup(target)
+        except StoreCorrupt as exc:
+            clikit.fail(str(exc), 1)
     _print(row, as_json)

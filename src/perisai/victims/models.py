@@ -1,9 +1,11 @@
 """The child as a person: one victim record, linked to every report that names them.
 
 Identity is kept per field group (name, birth, school, contact, guardian, online), each sealed
-with AES-256-GCM under a data key of this victim's own; the key is stored only wrapped by the
-master key (``victim.key_sealed``). Erasure deletes the wrapped key and the sealed groups, and
-shreds the linked report victims the same way (crypto-shredding): no copy can be opened again.
+with AES-256-GCM under a data key of this victim's own; the key is kept in the subject key store
+outside the database (perisai.keystore; ``victim.key_segment`` names its segment), so no
+database backup holds it. Erasure destroys the key in the store and deletes the sealed groups,
+and shreds the linked report victims the same way (crypto-shredding): no copy, backups taken
+before the erasure included, can be opened again.
 Consent says which agency may know which field group, with who gave it, how, and when.
 """
 
@@ -66,9 +68,11 @@ class Victim(CreatedAt, Base):
             f"erasure_basis IS NULL OR erasure_basis IN ({_in(ErasureBasis)})",
             name="erasure_basis",
         ),
-        # An active record has its key; an erased one has none, and says when and why.
+        # An active record has its key (in the store, or in the row for older records); an
+        # erased one has none in the row, and says when and why.
         CheckConstraint(
-            "(status = 'active' AND key_sealed IS NOT NULL AND erased_at IS NULL)"
+            "(status = 'active' AND (key_sealed IS NOT NULL OR key_segment IS NOT NULL)"
+            " AND erased_at IS NULL)"
             " OR (status = 'erased' AND key_sealed IS NULL AND erased_at IS NOT NULL"
             " AND erasure_basis IS NOT NULL)",
             name="erased_has_no_key",
@@ -78,7 +82,12 @@ class Victim(CreatedAt, Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=VictimStatus.ACTIVE.value)
-    # This victim's data key, sealed by the master key and bound to ``victim:<public_id>:key``.
+    # The subject key store segment holding this victim's data key (subject
+    # ``victim:<public_id>``). Kept after erasure: it says where the key was destroyed, so a
+    # restored store can be corrected from the database too.
+    key_segment: Mapped[str | None] = mapped_column(String(16))
+    # Older records: the data key sealed by the master key, bound to ``victim:<public_id>:key``
+    # (moved to the store by ``perisai victims keys reconcile``).
     key_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Not identity: the stated age when the record was made (statistics and support measures).
     age: Mapped[int | None] = mapped_column(Integer)

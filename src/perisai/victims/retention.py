@@ -34,6 +34,15 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         "seperti rekod mangsa yang dipautkan; tidak dipautkan: 7 tahun selepas laporan",
     ),
     RetentionRule(
+        "report_extras",
+        "intended recipients: as the report's victims (7 years, or with the linked record's "
+        "erasure); the hotline reporter's contact: 2 years after the report, or with the "
+        "erasure of a child the report names",
+        "penerima yang dituju: seperti mangsa laporan (7 tahun, atau bersama pemadaman rekod "
+        "yang dipautkan); hubungan pelapor talian: 2 tahun selepas laporan, atau bersama "
+        "pemadaman kanak-kanak yang dinamakan dalam laporan",
+    ),
+    RetentionRule(
         "consent",
         "as the victim record (the record of what was agreed)",
         "seperti rekod mangsa (rekod persetujuan)",
@@ -46,6 +55,9 @@ SCHEDULE: tuple[RetentionRule, ...] = (
 )
 MINIMUM_YEARS = 7
 UNLINKED_REPORT_VICTIM_YEARS = 7
+# The hotline reporter's own contact is for following the report up with them; by two years
+# the report has been acted on or closed, and the case file (not the contact) is what remains.
+CONTACT_YEARS = 2
 
 
 def retain_until_for(changed_at: datetime, age: int | None) -> datetime:

@@ -31,10 +31,17 @@ from perisai.crypto import (
     open_with_key,
     seal_with_key,
     unwrap_key,
-    wrap_key,
 )
+from perisai.keystore import Erasure, KeyGone
 from perisai.reports.models import Report, ReportVictim
-from perisai.reports.victimseal import open_victim, reseal_victim, shred_victim
+from perisai.reports.victimseal import (
+    destroy,
+    extra_subjects,
+    move_to_store,
+    open_victim,
+    shred_victim,
+    victim_subjects,
+)
 from perisai.sharing.caseaccess import load_cases
 from perisai.sharing.events import emit
 from perisai.sharing.redaction import (
@@ -58,7 +65,11 @@ from perisai.victims.models import (
     VictimStatus,
 )
 from perisai.victims.policy import may_create_from_report
-from perisai.victims.retention import UNLINKED_REPORT_VICTIM_YEARS, retain_until_for
+from perisai.victims.retention import (
+    CONTACT_YEARS,
+    UNLINKED_REPORT_VICTIM_YEARS,
+    retain_until_for,
+)
 from perisai.victims.schemas import Purpose, groups_from_report_victim, validate_group
 
 __all__ = [
@@ -69,6 +80,7 @@ __all__ = [
     "consents_in_force",
     "create_from_report",
     "create_victim",
+    "data_key",
     "erase_victim",
     "get_victim",
     "has_consent",
@@ -76,6 +88,7 @@ __all__ = [
     "may_see",
     "open_for_victim",
     "read_identity",
+    "reconcile",
     "record_consent",
     "seal_for_victim",
     "set_identity",
@@ -121,7 +134,13 @@ def new_public_id() -> str:
 
 
 def key_binding(public_id: str) -> str:
+    """Associated data of a key wrapped into the row (records from before the key store)."""
     return f"victim:{public_id}:key"
+
+
+def key_subject(public_id: str) -> str:
+    """The record's subject name in the subject key store (perisai.keystore)."""
+    return f"victim:{public_id}"
 
 
 def group_binding(public_id: str, group: VictimGroup | str) -> str:
@@ -240,10 +259,25 @@ def may_see(
 # --- identity -----------------------------------------------------------------------------------
 
 
-def _data_key(keyring: Keyring, victim: Victim) -> bytes:
-    if victim.key_sealed is None:
+def data_key(keyring: Keyring, victim: Victim) -> bytes:
+    """The child's data key, from the subject key store (or the row, for older records).
+
+    VictimConflict once erased: also when the database still says active but the store has no
+    key (a database restored from before an erasure, not yet corrected by the ledger replay):
+    the key is the truth, and it is gone."""
+    if victim.is_erased:
         raise VictimConflict(f"victim {victim.public_id} was erased")
-    return unwrap_key(keyring, victim.key_sealed, key_binding(victim.public_id))
+    if victim.key_sealed is not None:
+        return unwrap_key(keyring, victim.key_sealed, key_binding(victim.public_id))
+    if victim.key_segment is None:
+        raise VictimConflict(f"victim {victim.public_id} has no key")
+    try:
+        return keyring.subjects().get(victim.key_segment, key_subject(victim.public_id))
+    except KeyGone:
+        raise VictimConflict(f"victim {victim.public_id} was erased") from None
+
+
+_data_key = data_key
 
 
 def _seal_group(
@@ -364,10 +398,12 @@ def create_victim(
         raise VictimInputError("age", "must be between 0 and 25")
     public_id = new_public_id()
     now = _now()
+    # The key goes to the store (durably) before the row that needs it can commit.
+    segment = keyring.subjects().put({key_subject(public_id): new_data_key()})
     victim = Victim(
         public_id=public_id,
         status=VictimStatus.ACTIVE.value,
-        key_sealed=wrap_key(keyring, new_data_key(), key_binding(public_id)),
+        key_segment=segment,
         age=age,
         created_by=_who(actor),
         updated_at=now,
@@ -406,9 +442,9 @@ def _link(
     taken = session.scalar(select(VictimReport).where(VictimReport.report_victim_id == row.id))
     if taken is not None:
         raise VictimConflict("this victim of the report is already linked to a record")
-    # A row sealed by the master key alone (before per-victim keys) is moved under a key of its
-    # own first, so that erasing this child shreds it too.
-    reseal_victim(keyring, row.report.public_id, row)
+    # A row whose key is not in the store (older rows) is moved under a key there first, so
+    # that erasing this child shreds it too, in backups taken from now on.
+    move_to_store(keyring, row.report.public_id, row)
     link = VictimReport(
         victim_id=victim.id, report_id=row.report_id, report_victim_id=row.id, linked_by=_who(actor)
     )
@@ -582,23 +618,46 @@ def _choice(kind: type[_Choice], value: _Choice | str, field: str) -> _Choice:
 
 def erase_victim(
     session: Session,
+    keyring: Keyring,
     victim: Victim,
     *,
     basis: ErasureBasis | str,
     actor: Actor,
 ) -> Victim:
-    """Crypto-shred the child's identity: the record's key and sealed groups, and every linked
-    report victim's key and details, are destroyed; linked reports' sealed extras (intended
-    recipients, the hotline contact) are removed. The record stays, with when and why, so that
-    statistics and the audit chain keep the fact of erasure and nothing of the data.
+    """Crypto-shred the child's identity: the record's key and every linked report victim's
+    key, and the keys of the linked reports' sealed extras (intended recipients, the hotline
+    contact), are destroyed in the subject key store; the sealed values are deleted from the
+    database too. The record stays, with when and why, so that statistics and the audit chain
+    keep the fact of erasure and nothing of the data.
+
+    Order (docs/security.md, "Backups and erasure"): the erasure is written to the ledger
+    first (durably), then the keys are destroyed, then the rows change. The ledger line is the
+    erasure's commit point: if the transaction then fails, the keys are already gone and the
+    next ``perisai victims keys reconcile`` completes the rows. The record is locked first, so
+    a legal hold set concurrently either comes first (and stops this) or waits.
     """
     why = _choice(ErasureBasis, basis, "basis")
+    session.refresh(victim, with_for_update=True)
     if victim.is_erased:
         raise VictimConflict(f"victim {victim.public_id} was already erased")
     if victim.legal_hold:
         raise VictimConflict(f"victim {victim.public_id} is on legal hold")
     now = _now()
-    rows = list(
+    rows = _linked_report_victims(session, victim)
+    subjects = _subjects_of(victim, rows)
+    keyring.ledger().append(
+        Erasure(record=victim.public_id, basis=why.value, at=now.isoformat(), subjects=subjects)
+    )
+    destroy(keyring, list(subjects))
+    _erase_rows(victim, rows, now, erased_by=_who(actor), basis=why.value)
+    session.flush()
+    _audit(session, actor, "victim.erased", victim, basis=why.value, report_victims=len(rows))
+    _emit(session, victim, "victim.erased", {"erasure_basis": why.value})
+    return victim
+
+
+def _linked_report_victims(session: Session, victim: Victim) -> list[ReportVictim]:
+    return list(
         session.scalars(
             select(ReportVictim)
             .join(VictimReport, VictimReport.report_victim_id == ReportVictim.id)
@@ -606,6 +665,20 @@ def erase_victim(
             .options(selectinload(ReportVictim.report))
         )
     )
+
+
+def _subjects_of(victim: Victim, rows: list[ReportVictim]) -> tuple[tuple[str | None, str], ...]:
+    """Every key that erasing this child destroys: (segment, subject)."""
+    found: list[tuple[str | None, str]] = [(victim.key_segment, key_subject(victim.public_id))]
+    for row in rows:
+        found.extend(victim_subjects(row.report.public_id, row))
+        found.extend(extra_subjects(row.report))
+    return tuple(dict.fromkeys(found))
+
+
+def _erase_rows(
+    victim: Victim, rows: list[ReportVictim], now: datetime, *, erased_by: str, basis: str
+) -> None:
     for row in rows:
         shred_victim(row, now)
         row.report.details_sealed = None
@@ -614,13 +687,9 @@ def erase_victim(
     victim.key_sealed = None
     victim.status = VictimStatus.ERASED.value
     victim.erased_at = now
-    victim.erased_by = _who(actor)
-    victim.erasure_basis = why.value
+    victim.erased_by = erased_by
+    victim.erasure_basis = basis
     victim.updated_at = now
-    session.flush()
-    _audit(session, actor, "victim.erased", victim, basis=why.value, report_victims=len(rows))
-    _emit(session, victim, "victim.erased", {"erasure_basis": why.value})
-    return victim
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -753,26 +822,237 @@ def unlinked_report_victims_due(
     )
 
 
+def report_extras_due(session: Session, now: datetime | None = None) -> list[Report]:
+    """Reports whose sealed extras the schedule no longer keeps: the hotline reporter's contact
+    ``CONTACT_YEARS`` after the report, the intended recipients with the report's unlinked
+    victims (``UNLINKED_REPORT_VICTIM_YEARS``) unless a record still active is linked."""
+    moment = now or _now()
+    contact_cutoff = moment - timedelta(days=365 * CONTACT_YEARS)
+    details_cutoff = moment - timedelta(days=365 * UNLINKED_REPORT_VICTIM_YEARS)
+    active_link = (
+        select(VictimReport.id)
+        .join(Victim, Victim.id == VictimReport.victim_id)
+        .where(VictimReport.report_id == Report.id, Victim.status == VictimStatus.ACTIVE.value)
+        .exists()
+    )
+    return list(
+        session.scalars(
+            select(Report)
+            .where(
+                (Report.contact_sealed.is_not(None) & (Report.received_at <= contact_cutoff))
+                | (
+                    Report.details_sealed.is_not(None)
+                    & (Report.received_at <= details_cutoff)
+                    & ~active_link
+                )
+            )
+            .order_by(Report.id)
+        )
+    )
+
+
 def apply_retention(
-    session: Session, *, actor: Actor, now: datetime | None = None
+    session: Session, keyring: Keyring, *, actor: Actor, now: datetime | None = None
 ) -> dict[str, int]:
     """Erase what the schedule says is due: victim records (crypto-shredded like an erasure on
-    request, basis ``retention``) and unlinked report victims (their keys destroyed)."""
-    records = due_for_erasure(session, now)
+    request, basis ``retention``), unlinked report victims and reports' sealed extras (their
+    keys destroyed in the store, after a ledger line naming them)."""
+    moment = now or _now()
+    records = due_for_erasure(session, moment)
     for victim in records:
-        erase_victim(session, victim, basis=ErasureBasis.RETENTION, actor=actor)
-    rows = unlinked_report_victims_due(session, now)
+        erase_victim(session, keyring, victim, basis=ErasureBasis.RETENTION, actor=actor)
+    rows = unlinked_report_victims_due(session, moment)
+    reports = report_extras_due(session, moment)
+    contact_cutoff = moment - timedelta(days=365 * CONTACT_YEARS)
+    subjects: list[tuple[str | None, str]] = []
     for row in rows:
-        shred_victim(row, now)
-    if rows:
+        subjects.extend(victim_subjects(row.report.public_id, row))
+    for report in reports:
+        subjects.extend(
+            pair
+            for pair in extra_subjects(report)
+            if pair[1].endswith(":details") or report.received_at <= contact_cutoff
+        )
+    if subjects:
+        keyring.ledger().append(
+            Erasure(
+                record=f"retention:{moment.isoformat()}",
+                basis=ErasureBasis.RETENTION.value,
+                at=moment.isoformat(),
+                subjects=tuple(subjects),
+            )
+        )
+        destroy(keyring, subjects)
+        _shred_report_subjects(session, [subject for _, subject in subjects], moment)
         record(
             session,
             actor=actor,
             action="victim.retention_shred",
             object_type="report_victim",
-            details={"report_victims": len(rows)},
+            details={"report_victims": len(rows), "report_extras": len(subjects) - len(rows)},
         )
-    return {"victims_erased": len(records), "report_victims_shredded": len(rows)}
+    return {
+        "victims_erased": len(records),
+        "report_victims_shredded": len(rows),
+        "report_extras_shredded": len(subjects) - len(rows),
+    }
+
+
+def _shred_report_subjects(session: Session, subjects: Iterable[str], now: datetime) -> int:
+    """Delete from the database the values of these report subjects (``report:<id>:victim:<n>``,
+    ``report:<id>:details``, ``report:<id>:contact``); how many values were still there."""
+    wanted: dict[str, set[str]] = {}
+    for subject in subjects:
+        parts = subject.split(":")
+        if len(parts) >= 3 and parts[0] == "report":
+            wanted.setdefault(parts[1], set()).add(":".join(parts[2:]))
+    if not wanted:
+        return 0
+    changed = 0
+    reports = session.scalars(
+        select(Report)
+        .where(Report.public_id.in_(list(wanted)))
+        .options(selectinload(Report.victims))
+    )
+    for report in reports:
+        named = wanted[report.public_id]
+        if "details" in named and report.details_sealed is not None:
+            report.details_sealed, changed = None, changed + 1
+        if "contact" in named and report.contact_sealed is not None:
+            report.contact_sealed, changed = None, changed + 1
+        for row in report.victims:
+            if f"victim:{row.position}" in named and row.sealed is not None:
+                shred_victim(row, now)
+                changed += 1
+    session.flush()
+    return changed
+
+
+# --- after a restore: the ledger replayed, keys moved out of the database -----------------------
+
+
+def reconcile(session: Session, keyring: Keyring, *, actor: Actor) -> dict[str, int]:
+    """Make the key store and the database agree with the erasure ledger, and move keys still
+    held in the database into the store. Run after restoring either (or both) from a backup,
+    and from cron; idempotent. Erasures are a grow-only set: an erasure known to the ledger or
+    to the database is applied to both, never undone.
+
+    1. Records the database shows erased but the ledger lacks (erased before the ledger
+       existed, or a crash between the two) are added to the ledger.
+    2. Every key the ledger names is destroyed in the store (a restored store had them back).
+    3. Every record the ledger names that the database shows active (a restored database) is
+       erased in the database, with the ledger's basis; the values of every report subject the
+       ledger names are deleted.
+    4. Keys held in rows (records and report victims from before the store) move to the store.
+    """
+    ledger = keyring.ledger()
+    erasures, bad = ledger.read()
+    added = _ledger_missing(session, keyring, {erasure.record for erasure in erasures})
+    erasures.extend(added)
+    from perisai.keystore import replay_keys
+
+    keys_destroyed = replay_keys(keyring.subjects(), erasures)
+    records = _replay_records(session, erasures, actor)
+    values = _shred_report_subjects(
+        session, [subject for erasure in erasures for _, subject in erasure.subjects], _now()
+    )
+    moved = _move_keys_out(session, keyring)
+    counts = {
+        "ledger_entries": len(erasures),
+        "ledger_bad_lines": len(bad),
+        "ledger_added": len(added),
+        "keys_destroyed": keys_destroyed,
+        "records_erased": records,
+        "report_values_shredded": values,
+        "keys_moved_to_store": moved,
+    }
+    record(session, actor=actor, action="victim.keys_reconciled", object_type="victim",
+           details=counts)  # fmt: skip
+    return counts
+
+
+def _ledger_missing(session: Session, keyring: Keyring, known: set[str]) -> list[Erasure]:
+    added = []
+    erased = session.scalars(
+        select(Victim).where(Victim.status == VictimStatus.ERASED.value).order_by(Victim.id)
+    )
+    for victim in erased:
+        if victim.public_id in known:
+            continue
+        rows = _linked_report_victims(session, victim)
+        subjects: list[tuple[str | None, str]] = [
+            (victim.key_segment, key_subject(victim.public_id))
+        ]
+        for row in rows:
+            subjects.extend(victim_subjects(row.report.public_id, row))
+            segment = row.report.key_segment
+            if segment is not None:
+                for extra in ("details", "contact"):
+                    subjects.append((segment, f"report:{row.report.public_id}:{extra}"))
+        at = (victim.erased_at or _now()).isoformat()
+        erasure = Erasure(
+            record=victim.public_id,
+            basis=victim.erasure_basis or ErasureBasis.REQUEST.value,
+            at=at,
+            subjects=tuple(subjects),
+        )
+        keyring.ledger().append(erasure)
+        added.append(erasure)
+    return added
+
+
+def _replay_records(session: Session, erasures: list[Erasure], actor: Actor) -> int:
+    ids = [e.record for e in erasures if e.record.startswith("VIC-")]
+    if not ids:
+        return 0
+    basis = {e.record: e.basis for e in erasures}
+    active = session.scalars(
+        select(Victim)
+        .where(Victim.public_id.in_(ids), Victim.status == VictimStatus.ACTIVE.value)
+        .with_for_update()
+    ).all()
+    now = _now()
+    for victim in active:
+        rows = _linked_report_victims(session, victim)
+        _erase_rows(victim, rows, now, erased_by=_who(actor), basis=basis[victim.public_id])
+        session.flush()
+        _audit(session, actor, "victim.erasure_replayed", victim, basis=basis[victim.public_id])
+    return len(active)
+
+
+def _move_keys_out(session: Session, keyring: Keyring) -> int:
+    """Keys wrapped in rows (before the store) into the store, one segment write in all."""
+    from perisai.reports.victimseal import SubjectKeys, seal_victim
+
+    victims_in_rows = session.scalars(
+        select(Victim).where(Victim.key_sealed.is_not(None)).with_for_update()
+    ).all()
+    report_rows = session.scalars(
+        select(ReportVictim)
+        .where(ReportVictim.sealed.is_not(None), ReportVictim.key_segment.is_(None))
+        .options(selectinload(ReportVictim.report))
+        .with_for_update(of=ReportVictim)
+    ).all()
+    if not victims_in_rows and not report_rows:
+        return 0
+    keys = SubjectKeys()
+    for victim in victims_in_rows:
+        assert victim.key_sealed is not None
+        keys.keys[key_subject(victim.public_id)] = unwrap_key(
+            keyring, victim.key_sealed, key_binding(victim.public_id)
+        )
+    resealed = []
+    for row in report_rows:
+        details = open_victim(keyring, row.report.public_id, row)
+        if details is not None:
+            resealed.append((row, seal_victim(keys, row.report.public_id, row.position, details)))
+    segment = keyring.subjects().put(keys.keys)  # durable before the rows lose their keys
+    for victim in victims_in_rows:
+        victim.key_segment, victim.key_sealed = segment, None
+    for row, values in resealed:
+        row.sealed, row.key_sealed, row.key_segment = values["sealed"], None, segment
+    session.flush()
+    return len(victims_in_rows) + len(resealed)
 
 
 # --- the case page ------------------------------------------------------------------------------

@@ -308,7 +308,7 @@ def erase(
         message = translate("vi.confirm_wrong", lang)
         return _refused(request, db, runtime, principal, victim, "confirm", message)
     try:
-        victims.erase_victim(db, victim, basis=basis, actor=principal.actor)
+        victims.erase_victim(db, runtime.keyring, victim, basis=basis, actor=principal.actor)
     except victims.VictimInputError as exc:
         return _refused(request, db, runtime, principal, victim, exc.field, exc.message)
     except victims.VictimConflict as exc:
