@@ -251,7 +251,7 @@ def test_opening_victims_sealed_before_per_victim_keys_is_audited(
     row.sealed = runtime.keyring.seal_text(
         json.dumps({"age": 9}), f"report:{report.public_id}:victim:0"
     )
-    row.key_sealed, row.age, row.identified = None, None, None
+    row.key_sealed, row.key_segment, row.age, row.identified = None, None, None, None
     db.flush()
     blind = service.triage_report(db, report_id=report.id, actor=SYSTEM)
     assert all("age" not in r.rule for r in blind.reasons)
