@@ -90,3 +90,25 @@ def test_garbage_and_unknown_records_are_clear_errors() -> None:
     assert runner.invoke(app, ["hold", "VIC-NOTHERE", "maybe"]).exit_code == 2
     listed = runner.invoke(app, ["retention", "--json"])
     assert listed.exit_code == 0 and "victims_due" in listed.output
+
+
+def test_keys_verify_backup_and_garbage(tmp_path: Path) -> None:
+    _report("cli-keys-1")  # its victim's key goes to the store under this test's data dir
+    verified = runner.invoke(app, ["keys", "verify", "--json"])
+    assert verified.exit_code == 0, verified.output
+    counts = json.loads(verified.output.splitlines()[-1])
+    assert counts["keys"] >= 1
+    target = tmp_path / "keys-copy"
+    copied = runner.invoke(app, ["keys", "backup", str(target), "--json"])
+    assert copied.exit_code == 0, copied.output
+    assert json.loads(copied.output.splitlines()[-1])["keys"] == counts["keys"]
+    assert sorted(p.name for p in (tmp_path / "var" / "subject-keys").glob("*.pks")) == sorted(
+        p.name for p in target.iterdir()
+    )
+    again = runner.invoke(app, ["keys", "backup", str(target)])
+    assert again.exit_code != 0 and "not empty" in again.output
+    # A damaged segment is refused, never read as a key.
+    segment = next((tmp_path / "var" / "subject-keys").glob("*.pks"))
+    segment.write_bytes(segment.read_bytes()[:-3] + b"\x00\x00\x00")
+    broken = runner.invoke(app, ["keys", "verify"])
+    assert broken.exit_code == 1 and "does not open" in broken.output
