@@ -300,11 +300,12 @@ def test_an_erasure_whose_transaction_fails_is_completed_by_the_replay(
 
 
 def test_keys_still_in_database_rows_move_to_the_store(deployment: Deployment) -> None:
-    """Records from before the key store held their wrapped key in the row; reconcile moves it
-    out, so backups taken from then on hold none."""
+    """Records from before the key store held their wrapped key in the row, and reports' extras
+    were sealed by the master key alone; reconcile moves both under keys in the store, so
+    backups taken from then on hold no key."""
     from perisai.crypto import wrap_key
 
-    _, victim_id = _child_named(deployment)
+    report_id, victim_id = _child_named(deployment)
     runtime = deployment.runtime
     with runtime.db.transaction() as session:
         victim = victims.victim_by_public_id(session, victim_id)
@@ -314,11 +315,23 @@ def test_keys_still_in_database_rows_move_to_the_store(deployment: Deployment) -
         assert victim.key_segment is not None
         runtime.keyring.subjects().destroy(victim.key_segment, [victims.key_subject(victim_id)])
         victim.key_segment = None
+        # As an older report: intended recipients sealed by the master key alone.
+        report = session.scalars(select(Report).where(Report.public_id == report_id)).one()
+        parts = open_details(runtime.keyring, report)
+        report.details_sealed = runtime.keyring.seal_text(
+            json.dumps(parts), f"report:{report_id}:details"
+        )
+        report.key_segment = None
     with runtime.db.transaction() as session:
         counts = victims.reconcile(session, runtime.keyring, actor=SYSTEM)
-    assert counts["keys_moved_to_store"] == 1
+    assert counts["keys_moved_to_store"] == 2
     with runtime.db.transaction() as session:
         victim = victims.victim_by_public_id(session, victim_id)
         assert victim.key_sealed is None and victim.key_segment is not None
         assert victims.data_key(runtime.keyring, victim) == key
         assert session.scalar(text("SELECT count(*) FROM victim WHERE key_sealed IS NOT NULL")) == 0
+        report = session.scalars(select(Report).where(Report.public_id == report_id)).one()
+        assert report.key_segment is not None
+        assert open_details(runtime.keyring, report) == parts
+        with pytest.raises(DecryptionError):  # no longer under the master key alone
+            runtime.keyring.open_text(report.details_sealed or b"", f"report:{report_id}:details")

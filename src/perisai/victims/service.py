@@ -1021,8 +1021,17 @@ def _replay_records(session: Session, erasures: list[Erasure], actor: Actor) -> 
 
 
 def _move_keys_out(session: Session, keyring: Keyring) -> int:
-    """Keys wrapped in rows (before the store) into the store, one segment write in all."""
-    from perisai.reports.victimseal import SubjectKeys, seal_victim
+    """Keys wrapped in rows, and values the master key sealed alone (before the store), under
+    keys in the store: one segment write in all, before any row loses its key."""
+    from perisai.reports.victimseal import (
+        SubjectKeys,
+        contact_binding,
+        details_binding,
+        open_contact,
+        open_details,
+        seal_extra,
+        seal_victim,
+    )
 
     victims_in_rows = session.scalars(
         select(Victim).where(Victim.key_sealed.is_not(None)).with_for_update()
@@ -1033,7 +1042,15 @@ def _move_keys_out(session: Session, keyring: Keyring) -> int:
         .options(selectinload(ReportVictim.report))
         .with_for_update(of=ReportVictim)
     ).all()
-    if not victims_in_rows and not report_rows:
+    reports = session.scalars(
+        select(Report)
+        .where(
+            Report.key_segment.is_(None),
+            Report.details_sealed.is_not(None) | Report.contact_sealed.is_not(None),
+        )
+        .with_for_update()
+    ).all()
+    if not victims_in_rows and not report_rows and not reports:
         return 0
     keys = SubjectKeys()
     for victim in victims_in_rows:
@@ -1046,13 +1063,27 @@ def _move_keys_out(session: Session, keyring: Keyring) -> int:
         details = open_victim(keyring, row.report.public_id, row)
         if details is not None:
             resealed.append((row, seal_victim(keys, row.report.public_id, row.position, details)))
+    extras: list[tuple[Report, bytes | None, bytes | None]] = []
+    for report in reports:
+        opened_details = open_details(keyring, report)
+        opened_contact = open_contact(keyring, report)
+        extras.append((
+            report,
+            None if opened_details is None
+            else seal_extra(keys, details_binding(report.public_id), opened_details),
+            None if opened_contact is None
+            else seal_extra(keys, contact_binding(report.public_id), opened_contact),
+        ))  # fmt: skip
     segment = keyring.subjects().put(keys.keys)  # durable before the rows lose their keys
     for victim in victims_in_rows:
         victim.key_segment, victim.key_sealed = segment, None
     for row, values in resealed:
         row.sealed, row.key_sealed, row.key_segment = values["sealed"], None, segment
+    for report, sealed_details, sealed_contact in extras:
+        report.details_sealed, report.contact_sealed = sealed_details, sealed_contact
+        report.key_segment = segment
     session.flush()
-    return len(victims_in_rows) + len(resealed)
+    return len(victims_in_rows) + len(resealed) + len(extras)
 
 
 # --- the case page ------------------------------------------------------------------------------
