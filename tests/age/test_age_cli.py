@@ -134,6 +134,14 @@ def test_unreadable_input_and_bad_arguments(tmp_path: Path) -> None:
         [str(tmp_path / "missing.txt"), "--issuer-key", key],
         [str(NEG / "neg00_CONTROL_valid_base.txt"), "--issuer-key", str(junk)],
         [str(NEG / "neg00_CONTROL_valid_base.txt"), "--issuer-key", key, "--now", "yesterday"],
+        # Valid ISO 8601 that leaves the calendar once turned to UTC (issue #11 item 4).
+        [
+            str(NEG / "neg00_CONTROL_valid_base.txt"),
+            "--issuer-key",
+            key,
+            "--now",
+            "0001-01-01T00:00:00+08:00",
+        ],
         [str(NEG / "neg00_CONTROL_valid_base.txt"), "--issuer-key", key, "--format", "pdf"],
         [str(NEG / "neg00_CONTROL_valid_base.txt"), "--issuer-key", key],  # KB without nonce/aud
         [

@@ -34,7 +34,17 @@ def test_parse_time_converts_to_utc(text: str, expected: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-01-02", "2026-01-02T03:04:05", "yesterday", "", "2026-13-01Z"]
+    "text",
+    [
+        "2026-01-02",
+        "2026-01-02T03:04:05",
+        "yesterday",
+        "",
+        "2026-13-01Z",
+        # Valid ISO 8601 that leaves the calendar once turned to UTC (issue #11 item 4).
+        "0001-01-01T00:00:00+08:00",
+        "9999-12-31T23:59:59-05:00",
+    ],
 )
 def test_parse_time_refuses_bare_or_bad_times(text: str) -> None:
     with pytest.raises(InvalidTime):

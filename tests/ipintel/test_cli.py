@@ -123,3 +123,13 @@ def test_bad_environment_setting_exits_2() -> None:
     )
     assert result.exit_code == 2
     assert "nonexistent.mmdb" in result.stderr
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_out_of_range_is_one_line_and_exit_2(at: str) -> None:
+    """Year 1 or 9999 with an offset is refused like any bad time (issue #11 item 4), not an
+    unexpected error."""
+    result = runner.invoke(app, ["lookup", "81.2.69.160", "--at", at, "--mmdb", CITY], env={})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("perisai: error:") and result.stderr.count("\n") == 1
+    assert "out of range" in result.stderr and "Overflow" not in result.stderr

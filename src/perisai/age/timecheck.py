@@ -42,4 +42,8 @@ def parse_time(text: str) -> datetime:
         raise ValueError(f"not epoch seconds or ISO 8601: {text!r}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"ISO 8601 time needs a zone (e.g. Z): {text!r}")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # Year 1 or 9999 with an offset: valid ISO 8601, but it leaves the calendar in UTC.
+        raise ValueError(f"the verification time is out of range: {text!r}") from None

@@ -64,4 +64,8 @@ def require_zone(moment: datetime) -> datetime:
         raise InvalidTime(
             f"time {moment.isoformat()} has no time zone: add Z (UTC) or an offset like +08:00"
         )
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # Year 1 or 9999 with an offset: valid ISO 8601, but it leaves the calendar in UTC.
+        raise InvalidTime(f"time {moment.isoformat()} is out of range") from None
