@@ -7,6 +7,7 @@ is tried here against ``verify_anchored`` (what ``perisai audit verify`` runs).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -334,6 +335,28 @@ def test_a_runtime_keys_its_database_with_its_master_key(committed: Runtime) -> 
         )
         assert entry.entry_hash == expected
         assert hashlib.sha256(committed.keyring.master).hexdigest() not in entry.entry_hash
+
+
+def test_a_second_runtime_on_the_same_database_leaves_it_keyed_when_it_goes(
+    committed: Runtime,
+) -> None:
+    """A short-lived runtime wrapping a live one's database (as tests/sharing/test_ssrf.py's
+    strict runtime does) must not leave the database keyed by a runtime that is gone: the
+    module-scoped users of the live one then failed to write any audit entry."""
+    set_default_chain_key(None)  # no test fallback may hide a missing key
+    try:
+        passing = Runtime(settings=committed.settings.model_copy(), db=committed.db)
+        with passing.db.transaction() as session:
+            record(session, actor=SYSTEM, action="test.passing")
+        del passing
+        gc.collect()
+        with committed.db.transaction() as session:
+            record(session, actor=SYSTEM, action="test.after")
+        with committed.db.transaction() as session:
+            result = verify_chain(session)
+        assert result.ok and result.entries == 2, result
+    finally:
+        set_default_chain_key(lambda: TEST_CHAIN_KEY)
 
 
 def test_every_engine_of_a_runtime_is_keyed_the_priority_lane_too(committed: Runtime) -> None:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from perisai.audit.service import chain_key_from_master, register_chain_key
 from perisai.audit.signing import load_or_create_signing_key
+from perisai.db.engine import Database
 from perisai.runtime import Runtime
 
 _CHAIN_KEY = "audit.chain_key"
@@ -41,15 +42,29 @@ def signing_key(runtime: Runtime) -> Ed25519PrivateKey:
     return key
 
 
+# Each database handle's runtimes, oldest first (weakly: a handle does not keep them alive).
+_owners: weakref.WeakKeyDictionary[Database, list[weakref.ref[Runtime]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def attach(runtime: Runtime) -> None:
     """Audit entries written through this runtime's database are keyed with its chain key
-    (read from the master key when the first entry is written, not now)."""
-    me = weakref.ref(runtime)
+    (read from the master key when the first entry is written, not now).
+
+    Several runtimes may share one handle (tests and tools wrap a live runtime's database in
+    another with different settings): the entries are keyed by the oldest of them still alive,
+    so a short-lived one does not leave the handle keyed by a runtime that is gone.
+    """
+    owners = _owners.setdefault(runtime.db, [])
+    owners.append(weakref.ref(runtime))
+    if len(owners) > 1:
+        return  # the handle's engines already ask the list
 
     def key() -> bytes:
-        owner = me()
-        if owner is None:
-            raise RuntimeError("the runtime that opened this database is gone")
-        return chain_key(owner)
+        for owner in (ref() for ref in owners):
+            if owner is not None:
+                return chain_key(owner)
+        raise RuntimeError("the runtime that opened this database is gone")
 
     runtime.db.add_engine_hook(lambda engine: register_chain_key(engine, key))
