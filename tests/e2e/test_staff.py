@@ -304,3 +304,32 @@ def test_admin_manages_accounts_and_a_person_resets_with_the_code(
         person.click("button[type=submit]")
         person.wait_for_url(f"{live_server.url}/app")
         person.context.close()
+
+
+def test_the_links_page_in_both_languages_passes_axe(
+    live_server: LiveServer, browser: Any, p1: str
+) -> None:
+    """The links tool, the one staff page no other browser test opened: its answer and its form
+    error (worded for a person, not as CLI options) in Malay and English, axe clean."""
+    words = {
+        "ms": ("Pautan pengecam", "pilih Jenis"),
+        "en": ("Identifier links", "choose its Kind"),
+    }
+    for locale, lang in (("ms-MY", "ms"), ("en-GB", "en")):
+        title, kind_error = words[lang]
+        page = _log_in(browser, live_server, "analyst@demo.perisai.my", locale=locale)
+        page.goto(
+            f"{live_server.url}/app/links?identifier=abang_e2e&kind=username"
+            f"&platform=ExampleChat&lang={lang}"
+        )
+        assert page.locator("h1").inner_text() == title
+        assert p1 in visible_text(page.content())  # the P1 report names that account
+        if lang == "ms":  # no key, raw code or English sentence on the Malay page
+            assert untranslated(page.content()) == []
+        _clean(page)
+        page.goto(f"{live_server.url}/app/links?identifier=abang&lang={lang}")
+        error = page.locator("#links-error").inner_text()
+        assert kind_error in error and "--kind" not in error
+        assert page.locator("#identifier").input_value() == "abang"  # what was typed stays
+        _clean(page)
+        page.context.close()
