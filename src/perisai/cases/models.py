@@ -15,11 +15,13 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -172,6 +174,15 @@ class CaseAssignment(CreatedAt, Base):
     """An agency (and optionally one of its users) working the case."""
 
     __tablename__ = "case_assignment"
+    # An agency's cases for need-to-know (the triage queue starts from them): live ones only.
+    __table_args__ = (
+        Index(
+            "ix_case_assignment_agency_live",
+            "agency_id",
+            "case_id",
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
@@ -189,6 +200,13 @@ class CaseReferral(CreatedAt, Base):
     __tablename__ = "case_referral"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'accepted', 'declined')", name="status"),
+        # An agency's cases for need-to-know (the triage queue starts from them): not declined.
+        Index(
+            "ix_case_referral_agency_live",
+            "agency_id",
+            "case_id",
+            postgresql_where=text("status <> 'declined'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)

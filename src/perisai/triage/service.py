@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
@@ -690,26 +690,29 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
 
 
 def _visible_to(agency: str | None) -> Any:
-    """Reports in no case: the secretariat's desk; reports in a case: that case's agencies."""
+    """Reports in no case: the secretariat's desk; reports in a case: that case's agencies (an
+    assignment not ended, or a referral not declined).
+
+    Written as "the report is in one of the agency's cases" so PostgreSQL starts from the
+    agency's few cases and looks their reports up by key; the same test written as a correlated
+    EXISTS per queue row made it read the whole open queue (issue 6: a PDRM analyst's page with
+    its total took 265 ms at 100,000 reports).
+    """
     if agency == SECRETARIAT:
         return True
-    mine = (
-        exists()
-        .where(CaseReport.report_id == TriageRecord.report_id)
-        .where(
-            or_(
-                exists()
-                .where(CaseAssignment.case_id == CaseReport.case_id)
-                .where(CaseAssignment.ended_at.is_(None))
-                .where(CaseAssignment.agency_id == Agency.id, Agency.short_name == agency),
-                exists()
-                .where(CaseReferral.case_id == CaseReport.case_id)
-                .where(CaseReferral.status != "declined")
-                .where(CaseReferral.agency_id == Agency.id, Agency.short_name == agency),
-            )
-        )
+    if not agency:
+        return False
+    cases = union_all(
+        select(CaseAssignment.case_id)
+        .join(Agency, Agency.id == CaseAssignment.agency_id)
+        .where(CaseAssignment.ended_at.is_(None), Agency.short_name == agency),
+        select(CaseReferral.case_id)
+        .join(Agency, Agency.id == CaseReferral.agency_id)
+        .where(CaseReferral.status != "declined", Agency.short_name == agency),
     )
-    return mine if agency else False
+    return TriageRecord.report_id.in_(
+        select(CaseReport.report_id).where(CaseReport.case_id.in_(cases))
+    )
 
 
 def queue(
