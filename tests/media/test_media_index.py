@@ -255,12 +255,14 @@ def _flip_pattern(
 @pytest.mark.parametrize("chunks", [8, 11, 14, 16])
 @pytest.mark.parametrize("bucket_bits", [8, 13, 23])
 @pytest.mark.parametrize("radius", [0, 1, 15, 30, 31, 32, 47])
+@pytest.mark.parametrize("radix_rows", [0, 1 << 22])  # tables ordered by one sort, or by radix
 def test_bulk_tables_find_every_hash_at_the_boundary(
-    chunks: int, bucket_bits: int, radius: int
+    chunks: int, bucket_bits: int, radius: int, radix_rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """For layouts the index may choose: hashes at exactly the radius, with their flips spread
     so that only one chunk is within its search radius, are all candidates; brute force agrees
     on the index's answer at ``radius`` and ``radius + 1`` away."""
+    monkeypatch.setattr(index_module, "_RADIX_ROWS", radix_rows)
     rng = np.random.default_rng(chunks * 1000 + bucket_bits * 10 + radius)
     plan = index_module._plan_of(chunks, bucket_bits)
     query = rng.integers(0, 256, size=32, dtype=np.uint8)
@@ -293,9 +295,16 @@ def test_bulk_tables_find_every_hash_at_the_boundary(
     assert all(m.distance <= radius for m in hits)
 
 
-def test_recall_equals_brute_force_on_a_large_bulk_index() -> None:
-    """A 300,000-entry bank (the layout of a large index: wide chunks in hashed-down buckets)
-    with 400 planted neighbours at distances 29-33 of 100 queries; answers equal brute force."""
+@pytest.mark.parametrize("radix_rows", [0, 1 << 22])
+def test_recall_equals_brute_force_on_a_large_bulk_index(
+    radix_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 300,000-entry bank filed in the layout the index picks at ten million (11 chunks of
+    23-24 bits, the wider ones filed by their top 23 bits), with 400 planted neighbours at
+    distances 29-33 of 100 queries: the answers equal brute force."""
+    monkeypatch.setattr(index_module, "_RADIX_ROWS", radix_rows)
+    ten_million = choose_plan(10_000_000)
+    monkeypatch.setattr(index_module, "choose_plan", lambda n, radius: ten_million)
     rng = np.random.default_rng(12)
     n = 300_000
     codes = rng.integers(0, 256, size=(n, 32), dtype=np.uint8)
@@ -307,7 +316,7 @@ def test_recall_equals_brute_force_on_a_large_bulk_index() -> None:
             codes[q * 4 + k] = np.packbits(bits)
     index = PdqIndex()
     index.add_many(np.arange(n), codes)
-    assert "delta rows" in index.layout and " 0 delta rows" in index.layout
+    assert index.layout.startswith("11 chunks of 23-24 bits") and " 0 delta rows" in index.layout
     for query in queries:
         distances = np.unpackbits(codes ^ query, axis=1).sum(axis=1)
         truth = sorted(
