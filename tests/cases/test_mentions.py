@@ -85,11 +85,15 @@ def test_mask_keeps_allowed_ids_and_marks_the_rest() -> None:
     assert mentions.openable(None, Viewer.system(), {"R-x"}) == {"R-x"}  # type: ignore[arg-type]
 
 
-def test_the_case_page_names_no_case_its_reader_cannot_open(db: Session, runtime: Runtime) -> None:
+def test_the_case_view_names_no_case_its_reader_cannot_open(db: Session, runtime: Runtime) -> None:
+    """The one case view (the API's and the page's): split from a case JKM no longer works, and
+    a report attached "as in case C-…" naming it; JKM reads neither id, the desk reads both."""
     from tests.cases.factories import make_case
     from tests.identity.factories import make_user
+    from tests.triage.factories import make_report as loose_report
 
-    from perisai.workspace.casepage import case_view, load_case
+    from perisai.cases.views import case_view, load_case
+    from perisai.workspace.casepage import case_page_model
 
     first = make_case(db, runtime.keyring, reports=2)
     cases.assign(db, case_id=first.id, agency="JKM", actor=SYSTEM)
@@ -98,14 +102,26 @@ def test_the_case_page_names_no_case_its_reader_cannot_open(db: Session, runtime
     )
     (jkm_on_first,) = [a for a in first.assignments if a.ended_at is None]
     cases.unassign(db, assignment_id=jkm_on_first.id, actor=SYSTEM)
+    loose = loose_report(db, runtime.keyring)
+    cases.attach_report(
+        db,
+        case_id=second.id,
+        report_id=loose.id,
+        reason=f"same account as in case {first.public_id}",
+        actor=SYSTEM,
+    )
     db.flush()
     reader, _ = make_user(db, runtime.keyring, role="caseworker", agency="JKM")
     loaded = load_case(db, second.public_id)
     assert loaded is not None
-    shown = case_view(db, runtime.keyring, loaded, Viewer.for_user(reader))
-    assert first.public_id not in str(shown)
-    assert mentions.HIDDEN_CASE in str(shown)  # "split from case C-…"
-    desk = case_view(db, runtime.keyring, loaded, Viewer.system())
+    for shown in (
+        case_view(db, loaded, Viewer.for_user(reader), timeline=True),
+        case_page_model(db, runtime.keyring, loaded, Viewer.for_user(reader)),
+    ):
+        assert loose.public_id in str(shown)
+        assert first.public_id not in str(shown)
+        assert mentions.HIDDEN_CASE in str(shown)  # "same account as in case C-…"
+    desk = case_view(db, loaded, Viewer.system(), timeline=True)
     assert first.public_id in str(desk)
 
 

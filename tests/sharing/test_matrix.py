@@ -211,14 +211,14 @@ def test_webhook_outlet(live_runtime: Runtime, world: tuple[World, int, int]) ->
 
 @pytest.mark.slow
 def test_export_and_reveal_outlets(live_runtime: Runtime, world: tuple[World, int, int]) -> None:
-    from perisai.cases.views import case_view
+    from perisai.cases.views import case_facts
 
     built, _, _ = world
     wrong = []
     with live_runtime.db.transaction() as session:
         case = session.get(Case, built.case_id)
         assert case is not None
-        view = {**case_view(session, case), "victims": VICTIM}
+        view = {**case_facts(session, case), "victims": VICTIM}
         facts = load_cases(session, [built.case_id])[built.case_id]
         for label, (viewer, agency, role) in built.viewers.items():
             if viewer.kind is not ViewerKind.USER:

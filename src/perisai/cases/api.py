@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -11,13 +12,12 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from perisai.cases import mentions
 from perisai.cases import service as cases
 from perisai.cases.access import load_cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.models import Case, CaseReferral, CaseReport, CaseTask, TakedownNotice
 from perisai.cases.policy import allowed_actions
-from perisai.cases.views import case_view, visible_cases
+from perisai.cases.views import case_summaries, case_view, timeline_view, visible_cases
 from perisai.http.problems import Problem
 from perisai.identity.deps import DbDep, Principal, require
 from perisai.identity.permissions import Permission
@@ -28,8 +28,6 @@ from perisai.sharing.redaction import (
     Viewer,
     can_see_case,
     can_see_unassigned_report,
-    redact_case,
-    redact_event,
 )
 from perisai.sharing.viewers import viewer_of
 from perisai.timebounds import check_due, check_instant
@@ -149,13 +147,31 @@ def _case(session: Session, viewer: Viewer, public_id: str) -> Case:
     return case
 
 
+def _json(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The API's shape of a case view (cases/views.py): times in ISO 8601, priorities as
+    labels ("P1"; a report not yet triaged has none)."""
+    shown: dict[str, Any] = _iso(view)
+    shown["priority"] = f"P{view['priority']}"
+    for report in shown.get("reports") or []:
+        if report.get("priority") is not None:
+            report["priority"] = f"P{report['priority']}"
+    return shown
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _iso(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso(item) for item in value]
+    return value
+
+
 def _out(session: Session, viewer: Viewer, case: Case) -> dict[str, Any]:
     session.flush()
     session.expire(case)
-    shown = redact_case(viewer, case_view(session, case), case)
-    # Reasons name other reports and cases only if the caller may open them (#11 item 12).
-    own = {case.public_id, *(r.get("public_id", "") for r in shown.get("reports") or [])}
-    shown = dict(mentions.mask_for(session, viewer, shown, also=own))
+    shown = _json(case_view(session, case, viewer))
     # What this caller may do here (cases/policy.py), so pages show only the allowed buttons.
     shown["allowed_actions"] = allowed_actions(viewer.as_actor(), case)
     return shown
@@ -194,7 +210,7 @@ def list_cases(
     """Cases the caller may see, newest first; `next_before` pages on."""
     viewer = viewer_of(principal)
     found = visible_cases(db, viewer, limit=limit + 1, before=before)
-    items = [redact_case(viewer, case_view(db, case, full=False), case) for case in found[:limit]]
+    items = [_json(view) for view in case_summaries(db, viewer, found[:limit])]
     return {"items": items, "next_before": found[limit - 1].id if len(found) > limit else None}
 
 
@@ -245,16 +261,7 @@ def get(case_id: CaseId, db: DbDep, principal: Principal = READ) -> dict[str, An
 @router.get("/{case_id}/timeline")
 def timeline(case_id: CaseId, db: DbDep, principal: Principal = READ) -> list[dict[str, Any]]:
     viewer = viewer_of(principal)
-    case = _case(db, viewer, case_id)
-    entries = []
-    for event in cases.case_events(db, case.id):
-        shown = redact_event(viewer, event, case)
-        if shown is not None:
-            entries.append(shown)
-    # Other reports and cases (attach reasons, merges, splits) are named only if the caller may
-    # open them (issue #11 item 12).
-    masked: list[dict[str, Any]] = mentions.mask_for(db, viewer, entries, also={case.public_id})
-    return masked
+    return timeline_view(db, _case(db, viewer, case_id), viewer)
 
 
 def _act(db: Session, principal: Principal, case_id: str, action: Any) -> dict[str, Any]:

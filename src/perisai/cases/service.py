@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor
 from perisai.cases import hooks
+from perisai.cases.access import ACCESS_PARTS
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.events import changed
 from perisai.cases.models import (
@@ -151,11 +152,7 @@ def case_of_report(session: Session, report_id: int) -> Case | None:
         select(Case)
         .join(CaseReport, CaseReport.case_id == Case.id)
         .where(CaseReport.report_id == report_id)
-        .options(
-            selectinload(Case.assignments),
-            selectinload(Case.referrals),
-            selectinload(Case.victim_grants),
-        )
+        .options(*ACCESS_PARTS)
     ).first()
 
 

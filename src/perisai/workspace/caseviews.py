@@ -21,7 +21,7 @@ from perisai.cases import service as cases
 from perisai.cases.errors import CaseConflict, CaseNotFound, NotPermitted
 from perisai.cases.models import Case, CaseReport, CaseStatus, CaseTask, TakedownNotice
 from perisai.cases.service import case_of_report
-from perisai.cases.views import record_printed, visible_cases
+from perisai.cases.views import load_case, record_printed, visible_cases
 from perisai.identity.deps import DbDep, Principal, RuntimeDep, check_csrf, require
 from perisai.identity.models import User
 from perisai.identity.permissions import Permission
@@ -41,7 +41,7 @@ from perisai.web.i18n import language_of, translate
 from perisai.web.templating import render
 from perisai.web.timefmt import parse_local_date
 from perisai.workspace.access import page_context, visible_report
-from perisai.workspace.casepage import LIST_LIMIT, case_forms, case_view, load_case
+from perisai.workspace.casepage import LIST_LIMIT, case_forms, case_page_model
 
 router = APIRouter(include_in_schema=False)  # mounted under /workspace by views.py
 CsrfField = Annotated[str, Form(max_length=128)]
@@ -182,7 +182,7 @@ def _case_response(
     """The case page; after a refused form, with the error beside the form and what was typed."""
     viewer = viewer_of(principal)
     try:
-        shown = case_view(db, runtime.keyring, case, viewer, purpose=purpose)
+        shown = case_page_model(db, runtime.keyring, case, viewer, purpose=purpose)
     except NotVisible:
         raise HTTPException(404) from None
     forms = case_forms(db, case, principal.actor)
@@ -565,7 +565,7 @@ def case_print(
     case = _visible_case(db, principal, public_id)
     viewer = viewer_of(principal)
     try:
-        shown = case_view(db, runtime.keyring, case, viewer, purpose=_purpose(request))
+        shown = case_page_model(db, runtime.keyring, case, viewer, purpose=_purpose(request))
     except NotVisible:
         raise HTTPException(404) from None
     record_printed(db, case, actor=principal.actor, victims=len(shown.get("victims") or []))
