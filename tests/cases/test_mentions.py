@@ -85,12 +85,21 @@ def test_mask_keeps_allowed_ids_and_marks_the_rest() -> None:
     assert mentions.openable(None, Viewer.system(), {"R-x"}) == {"R-x"}  # type: ignore[arg-type]
 
 
+def _attach_loose(db: Session, runtime: Runtime, case_id: int, reason: str) -> Report:
+    """A report in no case, attached to this one with a reason that names another."""
+    from tests.triage.factories import make_report as loose_report
+
+    loose = loose_report(db, runtime.keyring)
+    cases.attach_report(db, case_id=case_id, report_id=loose.id, reason=reason, actor=SYSTEM)
+    db.flush()
+    return loose
+
+
 def test_the_case_view_names_no_case_its_reader_cannot_open(db: Session, runtime: Runtime) -> None:
     """The one case view (the API's and the page's): split from a case JKM no longer works, and
     a report attached "as in case C-…" naming it; JKM reads neither id, the desk reads both."""
     from tests.cases.factories import make_case
     from tests.identity.factories import make_user
-    from tests.triage.factories import make_report as loose_report
 
     from perisai.cases.views import case_view, load_case
     from perisai.workspace.casepage import case_page_model
@@ -102,15 +111,7 @@ def test_the_case_view_names_no_case_its_reader_cannot_open(db: Session, runtime
     )
     (jkm_on_first,) = [a for a in first.assignments if a.ended_at is None]
     cases.unassign(db, assignment_id=jkm_on_first.id, actor=SYSTEM)
-    loose = loose_report(db, runtime.keyring)
-    cases.attach_report(
-        db,
-        case_id=second.id,
-        report_id=loose.id,
-        reason=f"same account as in case {first.public_id}",
-        actor=SYSTEM,
-    )
-    db.flush()
+    loose = _attach_loose(db, runtime, second.id, f"same account as in case {first.public_id}")
     reader, _ = make_user(db, runtime.keyring, role="caseworker", agency="JKM")
     loaded = load_case(db, second.public_id)
     assert loaded is not None
@@ -129,7 +130,6 @@ def test_the_timeline_api_names_no_report_its_reader_cannot_open(
     client: TestClient, db: Session, runtime: Runtime
 ) -> None:
     from tests.cases.factories import make_case
-    from tests.triage.factories import make_report as loose_report
 
     hidden = make_case(db, runtime.keyring)
     cases.assign(db, case_id=hidden.id, agency="PDRM", actor=SYSTEM)
@@ -139,15 +139,7 @@ def test_the_timeline_api_names_no_report_its_reader_cannot_open(
     assert hidden_report is not None
     mine = make_case(db, runtime.keyring)
     cases.assign(db, case_id=mine.id, agency="JKM", actor=SYSTEM)
-    loose = loose_report(db, runtime.keyring)
-    cases.attach_report(
-        db,
-        case_id=mine.id,
-        report_id=loose.id,
-        reason=f"same phone 0128881234 as report {hidden_report}",
-        actor=SYSTEM,
-    )
-    db.flush()
+    loose = _attach_loose(db, runtime, mine.id, f"same phone 0128881234 as report {hidden_report}")
     login(client, db, runtime, "caseworker", "JKM")
     answer = client.get(f"/api/v1/cases/{mine.public_id}/timeline")
     assert answer.status_code == 200

@@ -19,29 +19,6 @@ from perisai.triage.service import triage_report
 
 CASES = "/api/v1/cases"
 # The JSON contract of GET /api/v1/cases/{id}: what scripts and other agencies' systems read.
-CASE_KEYS = {
-    "id",
-    "public_id",
-    "status",
-    "outcome",
-    "priority",
-    "tlp",
-    "created_at",
-    "closed_at",
-    "title",
-    "agencies",
-    "assignments",
-    "referrals",
-    "lead_agency",
-    "victim_access",
-    "assigned_caseworker_id",
-    "assigned_investigator_id",
-    "reports",
-    "tasks",
-    "notes",
-    "takedowns",
-    "allowed_actions",
-}
 SUMMARY_KEYS = {
     "id",
     "public_id",
@@ -53,6 +30,19 @@ SUMMARY_KEYS = {
     "closed_at",
     "title",
     "agencies",
+}
+CASE_KEYS = SUMMARY_KEYS | {
+    "assignments",
+    "referrals",
+    "lead_agency",
+    "victim_access",
+    "assigned_caseworker_id",
+    "assigned_investigator_id",
+    "reports",
+    "tasks",
+    "notes",
+    "takedowns",
+    "allowed_actions",
 }
 PART_KEYS = {
     "assignments": {"id", "agency", "user_id", "user_role", "since", "ended_at"},
