@@ -117,3 +117,42 @@ def test_the_secretariat_sees_every_report_and_its_agency_filter_matches_the_age
         )
         assert {i.public_id for i in filtered.items} == set(_seen(db, agency)[0])
         assert filtered.total == len(filtered.items)
+
+
+def test_search_finds_parts_of_ids_text_and_identifiers_within_need_to_know(
+    db: Session, runtime: Runtime
+) -> None:
+    """Search reads each part (report and case ids, escalation and additional text, reported
+    identifiers) as one set of report ids; an agency still finds only what it may see."""
+    texty = make_report(db, runtime.keyring, escalation="Minta GAMBAR di sekolah")
+    noted = make_report(db, runtime.keyring, additional_info="nota tambahan ZEBRA-77")
+    phoned = make_report(db, runtime.keyring, phone="+60 12-345 6789")
+    cased = make_report(db, runtime.keyring)
+    for report in (texty, noted, phoned, cased):
+        service.triage_report(db, report_id=report.id, actor=SYSTEM)
+    case = cases.create_case(db, title="c", report_ids=[cased.id], actor=DESK)
+    cases.assign(db, case_id=case.id, agency="PDRM", actor=DESK)
+    mine = {r.public_id for r in (texty, noted, phoned, cased)}
+
+    def found(search: str, agency: str = "SECRETARIAT") -> set[str]:
+        page = service.queue(
+            db,
+            viewer=_viewer(agency),
+            filters=QueueFilter(status="all", search=search),
+            count=True,
+            limit=200,
+        )
+        assert page.total == len(page.items)
+        return {item.public_id for item in page.items} & mine
+
+    assert found(texty.public_id[:-3].lower()) == {texty.public_id}  # a report id's first part
+    assert found(case.public_id[2:].lower()) == {cased.public_id}  # part of a case id
+    assert found("gambar DI") == {texty.public_id}
+    assert found("zebra-77") == {noted.public_id}
+    assert found("3456789") == {phoned.public_id}
+    assert found("345-6789") == {phoned.public_id}  # separators typed differently
+    assert found("tiada-padanan") == set()
+    # PDRM's analyst finds its case's report, and nothing of the desk's by any search.
+    assert found(cased.public_id[:-2], "PDRM") == {cased.public_id}
+    for search in ("gambar", "zebra", "3456789", texty.public_id[:-3]):
+        assert found(search, "PDRM") == set()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, exists, func, or_, select, tuple_, union, union_all
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import Actor, record
@@ -644,16 +644,21 @@ def _search_condition(text: str) -> Any:
         )
     pattern = _like(text)
     compact = _like(re.sub(_SEPARATORS, "", text) or text)
-    return or_(
-        Report.public_id.ilike(pattern, escape="\\"),
-        Report.escalation_reason.ilike(pattern, escape="\\"),
-        Report.additional_info.ilike(pattern, escape="\\"),
-        TriageRecord.report_id.in_(
+    # One set of matching report ids, each part read on its own, rather than the same test as
+    # an OR on every queue row: that walked the whole queue and probed each row's report (issue
+    # 6: 1.4 s at 100,000 reports); the reports that match are the same.
+    return TriageRecord.report_id.in_(
+        union(
+            select(Report.id).where(
+                or_(
+                    Report.public_id.ilike(pattern, escape="\\"),
+                    Report.escalation_reason.ilike(pattern, escape="\\"),
+                    Report.additional_info.ilike(pattern, escape="\\"),
+                )
+            ),
             select(CaseReport.report_id)
             .join(Case, Case.id == CaseReport.case_id)
-            .where(Case.public_id.ilike(pattern, escape="\\"))
-        ),
-        TriageRecord.report_id.in_(
+            .where(Case.public_id.ilike(pattern, escape="\\")),
             select(ReportIdentifier.report_id).where(
                 or_(
                     ReportIdentifier.original.ilike(pattern, escape="\\"),
@@ -663,8 +668,8 @@ def _search_condition(text: str) -> Any:
                         compact, escape="\\"
                     ),
                 )
-            )
-        ),
+            ),
+        )
     )
 
 
