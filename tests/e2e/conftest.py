@@ -56,6 +56,19 @@ class PatientBrowser:
         return getattr(self._browser, name)
 
 
+# A browser test's budget includes its module's server start (a fresh database, migrations, demo
+# data) on a machine other test workers load: pytest-timeout's 300 s default is a hang guard, and
+# here it would fail a slow start instead of a hung test.
+E2E_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.timeout(E2E_TIMEOUT_S))
+
+
 @dataclass(frozen=True)
 class LiveServer:
     url: str
