@@ -51,7 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "raised before the day ended: the count so far already beat the whole day's "
         "expectation",
     },
-    "monalert.method.negbin": {"ms": "Lonjakan sehari", "en": "One-day spike"},
+    "monalert.method.negbin": {"ms": "Lonjakan (1–2 hari)", "en": "Spike (1–2 days)"},
     "monalert.method.cusum": {"ms": "Kenaikan berterusan (CUSUM)", "en": "Sustained rise (CUSUM)"},
     "monalert.method.new_series": {"ms": "Siri baharu", "en": "New series"},
     "monalert.status.new": {"ms": "Baharu", "en": "New"},
@@ -63,6 +63,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "monalert.summary.negbin": {
         "ms": "{series}: {observed} laporan pada {day}, dijangka {expected}.",
         "en": "{series}: {observed} reports on {day}, {expected} expected.",
+    },
+    "monalert.summary.window": {
+        "ms": "{series}: {observed} laporan dalam {days} hari hingga {day}, dijangka {expected}.",
+        "en": "{series}: {observed} reports in the {days} days to {day}, {expected} expected.",
     },
     "monalert.summary.cusum": {
         "ms": "{series}: {observed} laporan dalam {days} hari hingga {day}, dijangka {expected}.",

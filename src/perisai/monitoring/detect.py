@@ -41,14 +41,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, signal, stats
 
 NEGBIN = "negbin"
 CUSUM = "cusum"
 NEW_SERIES = "new_series"
 
 ALPHA_CAP = 10.0  # overdispersion above this is a broken series, not a model
-PRIOR_DAYS = 28
 OUTLIER_P = 0.001  # a day this far in the upper tail is kept out of later baselines
 _RESIDUAL_DAYS = 56
 _MIN_RESIDUALS = 14
@@ -124,29 +123,39 @@ def upper_tail(observed: int, mean: float, variance: float) -> float:
     return float(stats.nbinom.sf(observed - 1, size, prob))
 
 
-_NODES = 256
+def polya_pmf(total: int, n: int, alpha: float) -> np.ndarray:
+    """Distribution of a day's count given that it and its ``n`` baseline days sum to
+    ``total``, when all ``n + 1`` are negative binomials of one mean and overdispersion
+    ``alpha``: a beta-binomial ``(total, r, n r)`` with ``r = 1 / alpha`` (the Pólya urn; a
+    binomial ``(total, 1 / (n + 1))`` for a Poisson). The unknown mean cancels out, so a test
+    built on it is exact whatever the baseline's own sampling error (the conditional test of
+    two Poisson means, generalised to the negative binomial)."""
+    k = np.arange(total + 1)
+    if alpha <= 0:
+        return np.asarray(stats.binom.pmf(k, total, 1.0 / (n + 1)))
+    r = 1.0 / alpha
+    return np.asarray(stats.betabinom.pmf(k, total, r, n * r))
 
 
-def predictive_tail(observed: int, mean: float, alpha: float, mean_var: float) -> float:
-    """``P(Y >= observed)`` when ``Y`` is negative binomial (``Var = m + alpha m**2``) around a
-    mean ``m`` that is itself only estimated: ``m`` is integrated over a gamma distribution with
-    the estimate as its mean and ``mean_var`` as its variance (256 quantile nodes), so a low
-    baseline estimate does not make ordinary counts look extreme."""
+def conditional_tail(observed: int, baseline_sum: int, n: int, alpha: float) -> float:
+    """``P(Y >= observed | Y + S = observed + baseline_sum)``: the single-day p-value."""
+    return window_tail([(observed, baseline_sum, n)], alpha)
+
+
+def window_tail(days: Sequence[tuple[int, int, int]], alpha: float) -> float:
+    """``P(sum Y_u >= sum y_u)`` over several days ``(y_u, S_u, n_u)``, each conditioned on its
+    own total: given the totals the days are independent, so the sum's distribution is the
+    convolution of their beta-binomials (exact, as each day is)."""
+    observed = sum(y for y, _s, _n in days)
     if observed <= 0:
         return 1.0
-    if mean <= 0:
-        return 0.0
-    if mean_var <= 0:
-        return upper_tail(observed, mean, mean + alpha * mean * mean)
-    shape = mean * mean / mean_var
-    nodes = stats.gamma.ppf((np.arange(_NODES) + 0.5) / _NODES, shape, scale=mean / shape)
-    nodes = np.maximum(nodes, 1e-12)
-    if alpha <= 0:
-        tails = stats.poisson.sf(observed - 1, nodes)
-    else:
-        size = 1.0 / alpha
-        tails = stats.nbinom.sf(observed - 1, size, size / (size + nodes))
-    return float(np.mean(tails))
+    dist = np.ones(1)
+    for y, s, n in days:
+        pmf = polya_pmf(y + s, n, alpha)
+        big = dist.size * pmf.size > 4_000_000
+        dist = signal.fftconvolve(dist, pmf) if big else np.convolve(dist, pmf)
+    tail = float(np.sum(np.clip(dist[observed:], 0.0, None)))
+    return min(1.0, tail)
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
@@ -188,97 +197,45 @@ def pooled_alpha(windows: Sequence[Sequence[int]]) -> float:
     return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
 
 
-def pearson_alpha(residuals: Sequence[tuple[int, float, int]]) -> float:
-    """Overdispersion solving ``sum (y - mu)**2 / ((mu + a mu**2)(1 + 1/n)) = N`` over
-    out-of-sample residuals ``(y, mu, n)`` (``mu`` the baseline mean of ``n`` values); 0 when
-    even a Poisson over-explains the spread, ``ALPHA_CAP`` at most."""
-    rows = [(y, mu, n) for y, mu, n in residuals if mu > 0]
-    if not rows:
-        return 0.0
-    y = np.array([r[0] for r in rows], dtype=float)
-    mu = np.array([r[1] for r in rows])
-    inflate = 1.0 + 1.0 / np.array([r[2] for r in rows], dtype=float)
-    sq = (y - mu) ** 2 / inflate
-    target = float(len(rows))
+def conditional_alpha(rows: Sequence[tuple[int, int, int]]) -> float:
+    """Overdispersion from past tested days ``(y, S, n)`` (the day's count, its baseline's sum
+    and size), blind to outbreaks hiding among them and free of the baselines' error.
 
-    def excess(a: float) -> float:
-        return float(np.sum(sq / (mu + a * mu * mu))) - target
-
-    if excess(0.0) <= 0:
+    Each row is read through the same conditional law as the tests (``polya_pmf``: given
+    ``T = y + S``, ``y`` is beta-binomial with mean ``e = T / (n + 1)``), and only its lower
+    part enters: ``sum_i w_i (y_i - e_i)**2 [y_i < c_i] = sum_i w_i E[(Y - e_i)**2; Y < c_i]``
+    with ``c = ceil(e)`` and ``w = 1 / (T p (1 - p))``, ``p = 1 / (n + 1)`` (the binomial
+    variance, which does not depend on ``alpha``, so the equation is monotone). A rise only
+    adds counts above ``c``, which this never reads; both sides are exact expectations of one
+    another, so the estimate is unbiased up to the root's nonlinearity. 0 when even a Poisson
+    over-explains the lower spread, ``ALPHA_CAP`` at most."""
+    kept = [(y, s, n) for y, s, n in rows if y + s > 0]
+    if not kept:
         return 0.0
-    if excess(ALPHA_CAP) >= 0:
-        return ALPHA_CAP
-    lo, hi = 0.0, ALPHA_CAP
-    for _ in range(60):  # the left side falls as ``a`` grows: bisection to ~1e-17
-        mid = 0.5 * (lo + hi)
-        if excess(mid) > 0:
-            lo = mid
+    y = np.array([r[0] for r in kept], dtype=float)
+    total = np.array([r[0] + r[1] for r in kept], dtype=float)
+    n = np.array([r[2] for r in kept], dtype=float)
+    p = 1.0 / (n + 1.0)
+    centre = total * p
+    cut = np.ceil(centre)
+    weight = 1.0 / (total * p * (1.0 - p))
+    seen = float(np.sum(np.where(y < cut, weight * (y - centre) ** 2, 0.0)))
+    k = np.arange(int(cut.max()))[:, None]
+    inside = k < cut
+    sq = np.where(inside, (k - centre) ** 2, 0.0)
+
+    def expected(a: float) -> float:
+        if a <= 0:
+            pmf = stats.binom.pmf(k, total, p)
         else:
-            hi = mid
-    return 0.5 * (lo + hi)
+            pmf = stats.betabinom.pmf(k, total, 1.0 / a, n / a)
+        return float(np.sum(weight * np.sum(np.where(inside, pmf, 0.0) * sq, axis=0)))
 
-
-def _tail_moments(
-    cut: np.ndarray, mu: np.ndarray, size: np.ndarray, prob: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(P(Y >= cut), E[(Y - mu)**2; Y >= cut])`` for negative binomials ``(size, prob)`` of
-    mean ``mu``, in closed form: ``k f(k; r) = mu f(k-1; r+1)`` and ``k(k-1) f(k; r) =
-    r(r+1)((1-p)/p)**2 f(k-2; r+2)``."""
-    tail = stats.nbinom.sf(cut - 1, size, prob)
-    first = mu * stats.nbinom.sf(cut - 2, size + 1, prob)
-    odds = (1.0 - prob) / prob
-    second = size * (size + 1) * odds * odds * stats.nbinom.sf(cut - 3, size + 2, prob)
-    return tail, second + first - 2.0 * mu * first + mu * mu * tail
-
-
-_ALPHA_NODES = 16
-
-
-def lower_pearson_alpha(residuals: Sequence[tuple[int, float, int]]) -> float:
-    """Overdispersion from out-of-sample residuals ``(y, mu, n)``, blind to outbreaks hiding
-    among them: only days below their expectation (``y < c = ceil(mu)``) enter, and the Pearson
-    equation is taken over that lower part, ``sum_{y < c} (y - mu)**2 / V = sum E[(Y - mu)**2 /
-    V; Y < c]`` with ``V = (mu + a mu**2)(1 + 1/n)``. ``E`` is under the same predictive
-    distribution as the tests: a negative binomial around a mean ``m`` drawn from a gamma of
-    mean ``mu`` and variance ``(mu + a mu**2)/n`` (16 quantile nodes). A rise only adds counts
-    above ``c``, which this never reads. With a noisy baseline (``n`` = 8) it runs about 8%
-    low (tests/monitoring/test_detect.py measures it; docs/monitoring.md says what it costs)."""
-    rows = [(y, mu, n) for y, mu, n in residuals if mu > 0]
-    if not rows:
+    if seen <= expected(0.0):
         return 0.0
-    y = np.array([r[0] for r in rows], dtype=float)
-    mu = np.array([r[1] for r in rows])
-    n = np.array([r[2] for r in rows], dtype=float)
-    cut = np.ceil(mu)
-    below = y < cut
-    sq = (y - mu) ** 2
-    quantiles = ((np.arange(_ALPHA_NODES) + 0.5) / _ALPHA_NODES)[:, None]
-
-    def excess(a: float) -> float:
-        var = (mu + a * mu * mu) * (1.0 + 1.0 / n)
-        shape = n * mu / (1.0 + a * mu)  # m: mean mu, variance (mu + a mu**2) / n
-        m = np.maximum(stats.gamma.ppf(quantiles, shape, scale=mu / shape), 1e-9)
-        size = np.full_like(m, 1.0 / a if a > 0 else 1e9)  # a huge size is a Poisson
-        prob = size / (size + m)
-        tail, tail_sq = _tail_moments(cut, m, size, prob)
-        tail_first = m * stats.nbinom.sf(cut - 2, size + 1, prob) - m * tail
-        d = m - mu
-        # E[(Y - mu)^2; Y < c] = E[(Y - m)^2; Y < c] + 2 d E[Y - m; Y < c] + d^2 P(Y < c)
-        low = (m + a * m * m - tail_sq) - 2.0 * d * tail_first + d * d * (1.0 - tail)
-        return float(np.sum(sq[below] / var[below]) - np.sum(np.mean(low, axis=0) / var))
-
-    if excess(0.0) <= 0:
-        return 0.0
-    if excess(ALPHA_CAP) >= 0:
+    if seen >= expected(ALPHA_CAP):
         return ALPHA_CAP
-    return float(optimize.brentq(excess, 0.0, ALPHA_CAP, xtol=1e-6))
-
-
-def shrink_alpha(own: float, days: int, pooled: float, prior_days: int = PRIOR_DAYS) -> float:
-    """A series' overdispersion pulled toward the pooled one, each weighted by its days."""
-    if days + prior_days <= 0:
-        return pooled
-    return (days * own + prior_days * pooled) / (days + prior_days)
+    return float(optimize.brentq(lambda a: seen - expected(a), 0.0, ALPHA_CAP, xtol=1e-5))
 
 
 def nb_llr(observed: int, mean: float, alpha: float, ratio: float) -> float:
@@ -296,21 +253,23 @@ def nb_llr(observed: int, mean: float, alpha: float, ratio: float) -> float:
 class _SeriesState:
     counts: list[int]
     left_out: set[int]  # days that alerted or were outliers: kept out of baselines
-    residuals: list[tuple[int, float, int]]  # (y, mu, n) per tested, non-alerted day
+    alerted: set[int]  # days that alerted: their evidence is not used again
+    residuals: list[tuple[int, int, int]]  # (y, baseline sum, n) per tested, kept day
     cusum: float = 0.0
     run_days: int = 0
     seen: bool = False
-    estimate: tuple[float, int] | None = None  # (alpha, days), refreshed once a week
+    estimate: float | None = None  # overdispersion, refreshed once a week
     estimated_at: int = -_REFRESH_DAYS
 
-    def own_alpha(self, t: int, windows: Sequence[Sequence[int]]) -> tuple[float, int]:
-        """(the series' own overdispersion estimate, the days it rests on)."""
+    def alpha(self, t: int, windows: Sequence[Sequence[int]]) -> float:
+        """The series' own overdispersion: from its past tested days once it has 14, before
+        that by moments over the week's seven same-weekday windows."""
         recent = self.residuals[-_RESIDUAL_DAYS:]
         if len(recent) < _MIN_RESIDUALS:
-            return pooled_alpha(windows), sum(max(0, len(w) - 1) for w in windows)
+            return pooled_alpha(windows)
         # Overdispersion moves slowly and its estimate costs a root-finding: weekly is enough.
         if self.estimate is None or t - self.estimated_at >= _REFRESH_DAYS:
-            self.estimate = (lower_pearson_alpha(recent), len(recent))
+            self.estimate = conditional_alpha(recent)
             self.estimated_at = t
         return self.estimate
 
@@ -321,9 +280,10 @@ class _Test:
     method: str
     observed: int
     expected: float
-    p_value: float
+    p_value: float  # the series' combined p-value (Simes over its tests of the run)
     window_days: int
     baseline_weeks: int
+    day_p: float  # the single-day test's own p-value (outliers leave later baselines)
 
 
 def detect(
@@ -346,7 +306,7 @@ def detect(
     span = (last - first).days + 1
     states = {
         name: _SeriesState(
-            counts=_dense(per, first, span), left_out=set(), residuals=[], seen=False
+            counts=_dense(per, first, span), left_out=set(), alerted=set(), residuals=[]
         )
         for name, per in counts.items()
     }
@@ -367,7 +327,7 @@ def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
 
 def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig) -> list[Alert]:
     rule_alerts: list[Alert] = []
-    baselines: dict[str, tuple[float, int, float, int]] = {}  # mu, n, own alpha, its days
+    baselines: dict[str, tuple[list[int], float]] = {}  # window, overdispersion
     history_ok = t >= 7 * cfg.min_weeks
     for name in sorted(states):
         st = states[name]
@@ -377,50 +337,51 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
                 st.seen = True
                 if history_ok and y >= cfg.new_series_k:
                     st.left_out.add(t)
+                    st.alerted.add(t)
                     rule_alerts.append(Alert(name, day, y, 0.0, None, None, NEW_SERIES, 1, 0))
             continue
-        base = _baseline_mean(st, t, cfg)
-        if base is not None:
-            mu, n = base
+        window = _testable(st, t, cfg)
+        if window is not None:
             # Early on, the week's seven same-weekday windows estimate the overdispersion.
             week = [_baseline(st, u, cfg) for u in range(max(0, t - 6), t + 1)]
-            baselines[name] = (mu, n, *st.own_alpha(t, week))
-    pooled = _pooled(list(baselines.values()))
-    tests: list[_Test] = []
-    day_p: dict[str, float] = {}
-    for name, (mu, n, own, days) in baselines.items():
-        alpha = shrink_alpha(own, days, pooled)
-        mine = _tests(name, states[name], t, (mu, alpha, n), cfg)
-        day_p[name] = mine[0].p_value
-        tests += mine
+            baselines[name] = (window, st.alpha(t, week))
+    tests = [
+        _series_test(name, states[name], t, (window, alpha), cfg)
+        for name, (window, alpha) in baselines.items()
+    ]
     alerted_today = _decide(tests, day, cfg)
-    for name, (mu, n, _own, _days) in baselines.items():
-        st = states[name]
-        if name in alerted_today:
+    for test in tests:
+        st = states[test.series]
+        if test.series in alerted_today:
             st.left_out.add(t)
+            st.alerted.add(t)
             st.cusum, st.run_days = 0.0, 0  # a CUSUM starts afresh after an alarm
-        elif day_p[name] < OUTLIER_P:
+        elif test.day_p < OUTLIER_P:
             # An outlying day that did not alert is still left out of later baselines
             # (as the improved Farrington method does with large residuals): an outbreak too
             # small to alert must not hide the next one.
             st.left_out.add(t)
         else:
-            st.residuals.append((st.counts[t], mu, n))
+            window = baselines[test.series][0]
+            st.residuals.append((st.counts[t], sum(window), len(window)))
     return rule_alerts + [alerted_today[k] for k in sorted(alerted_today)]
 
 
-def _pooled(baselines: Sequence[tuple[float, int, float, int]]) -> float:
-    """The run's overdispersion over all series: their own estimates weighted by their days."""
-    days = sum(d for *_, d in baselines)
-    return 0.0 if days <= 0 else sum(a * d for _, _, a, d in baselines) / days
+def simes(p_values: Sequence[float]) -> float:
+    """Simes' combination of one series' tests, ``min_j k p_(j) / j``: a valid p-value for
+    "no rise" whichever test would show it, so BH sees one p-value per series and the day
+    and window tests do not spend the false-discovery budget twice."""
+    ordered = sorted(p_values)
+    k = len(ordered)
+    return min(1.0, *(k * p / j for j, p in enumerate(ordered, start=1)))
 
 
 def _decide(tests: Sequence[_Test], day: date, cfg: DetectConfig) -> dict[str, Alert]:
-    """Benjamini–Hochberg over the run's tests; at most one alert per series (first test wins)."""
+    """Benjamini–Hochberg over the run's series (one combined p-value each)."""
     q_values = benjamini_hochberg([x.p_value for x in tests])
     alerted: dict[str, Alert] = {}
     for test, q in zip(tests, q_values, strict=True):
-        if q > cfg.fdr or test.observed < cfg.min_count or test.series in alerted:
+        if q > cfg.fdr or test.observed < cfg.min_count:
             continue
         alerted[test.series] = Alert(
             test.series,
@@ -445,55 +406,62 @@ def _baseline(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int]:
     ]
 
 
-def _baseline_mean(st: _SeriesState, t: int, cfg: DetectConfig) -> tuple[float, int] | None:
-    """(expected, baseline size) for day ``t``, or None if not testable."""
+def _testable(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int] | None:
+    """Day ``t``'s baseline window when it is long enough and not all zero, else None."""
     window = _baseline(st, t, cfg)
-    if len(window) < cfg.min_weeks:
+    if len(window) < cfg.min_weeks or sum(window) <= 0:
         return None
-    mu = sum(window) / len(window)
-    return None if mu <= 0 else (mu, len(window))
+    return window
 
 
-def _tests(
-    name: str, st: _SeriesState, t: int, model: tuple[float, float, int], cfg: DetectConfig
-) -> list[_Test]:
-    mu, alpha, n = model
+def _series_test(
+    name: str, st: _SeriesState, t: int, model: tuple[list[int], float], cfg: DetectConfig
+) -> _Test:
+    """The series' tests of the run — the day, the last two days' sum, and the CUSUM's
+    window when it signals — combined into one p-value (Simes). The alert reports the test
+    with the smallest p-value."""
+    window, alpha = model
+    n = len(window)
     y = st.counts[t]
-    p_day = predictive_tail(y, mu, alpha, (mu + alpha * mu * mu) / n)
-    out = [_Test(name, NEGBIN, y, mu, p_day, 1, n)]
+    mu = sum(window) / n
+    day_p = conditional_tail(y, sum(window), n, alpha)
+    found = [(day_p, NEGBIN, y, mu, 1)]
+    # The last two days' sum: a rise spread over two days that neither day shows alone.
+    # Not when yesterday alerted (its evidence was used) or could not be tested.
+    pair = _window_days(st, t, 2, cfg)
+    if pair is not None and (t - 1) not in st.alerted:
+        found.append((window_tail(pair, alpha), NEGBIN, *_sums(pair), 2))
     # Negative-binomial CUSUM for a doubling of the expected count.
     st.cusum = max(0.0, st.cusum + nb_llr(y, mu, alpha, 2.0))
     st.run_days = st.run_days + 1 if st.cusum > 0 else 0
-    if st.run_days >= 2 and st.cusum > cfg.cusum_h:
-        width = min(st.run_days, _MAX_WINDOW)
-        obs, exp, excess, mean_var = _window_sum(st, t, width, alpha, cfg)
-        if exp > 0:
-            tail = predictive_tail(obs, exp, excess / (exp * exp), mean_var)
-            p = min(1.0, (_MAX_WINDOW - 1) * tail)
-            out.append(_Test(name, CUSUM, obs, exp, p, width, n))
-    return out
+    width = min(st.run_days, _MAX_WINDOW)
+    if width >= 3 and st.cusum > cfg.cusum_h:
+        days = _window_days(st, t, width, cfg)
+        if days is not None:
+            # Bonferroni over the window lengths (3-7) the excursion could have chosen.
+            p = min(1.0, (_MAX_WINDOW - 2) * window_tail(days, alpha))
+            found.append((p, CUSUM, *_sums(days), width))
+    _p, method, observed, expected, width = min(found, key=lambda f: f[0])
+    return _Test(name, method, observed, expected, simes([f[0] for f in found]), width, n, day_p)
 
 
-def _window_sum(
-    st: _SeriesState, t: int, width: int, alpha: float, cfg: DetectConfig
-) -> tuple[int, float, float, float]:
-    """Observed sum, expected sum, its extra-Poisson variance and the variance of the expected
-    sum's estimate, over the last ``width`` days."""
-    obs = 0
-    exp = 0.0
-    excess = 0.0
-    mean_var = 0.0
+def _window_days(
+    st: _SeriesState, t: int, width: int, cfg: DetectConfig
+) -> list[tuple[int, int, int]] | None:
+    """``(y, baseline sum, n)`` of each of the last ``width`` days, or None if one of them
+    cannot be tested."""
+    days: list[tuple[int, int, int]] = []
     for u in range(t - width + 1, t + 1):
-        window = _baseline(st, u, cfg)
-        if not window:
-            continue
-        n = len(window)
-        mu = sum(window) / n
-        obs += st.counts[u]
-        exp += mu
-        excess += alpha * mu * mu
-        mean_var += (mu + alpha * mu * mu) / n
-    return obs, exp, excess, mean_var
+        window = _testable(st, u, cfg) if u >= 0 else None
+        if window is None:
+            return None
+        days.append((st.counts[u], sum(window), len(window)))
+    return days
+
+
+def _sums(days: Sequence[tuple[int, int, int]]) -> tuple[int, float]:
+    """(observed sum, expected sum) of a window."""
+    return sum(y for y, _s, _n in days), sum(s / n for _y, s, n in days)
 
 
 def group_counts(rows: Iterable[tuple[date, str, int]]) -> dict[str, dict[date, int]]:
