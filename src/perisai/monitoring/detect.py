@@ -43,11 +43,16 @@ from datetime import date, timedelta
 import numpy as np
 from scipy import optimize, signal, stats
 
+from perisai.monitoring.weekdays import WEEKDAYS, History, series_factors, shared_factors
+
 NEGBIN = "negbin"
 CUSUM = "cusum"
 NEW_SERIES = "new_series"
 
 ALPHA_CAP = 10.0  # overdispersion above this is a broken series, not a model
+# Below this overdispersion the beta-binomial's huge parameters lose precision; it is a
+# binomial (a Poisson's conditional law) to well within that.
+POISSON_BELOW = 1e-5
 OUTLIER_P = 0.001  # a day this far in the upper tail is kept out of later baselines
 _RESIDUAL_DAYS = 56
 _MIN_RESIDUALS = 14
@@ -63,6 +68,7 @@ class DetectConfig:
     max_weeks: int = 8
     new_series_k: int = 10
     cusum_h: float = 2.0
+    shared_weekdays: bool = True  # weekday effects shrunk toward all series' (weekdays.py)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.fdr < 1.0:
@@ -123,7 +129,7 @@ def upper_tail(observed: int, mean: float, variance: float) -> float:
     return float(stats.nbinom.sf(observed - 1, size, prob))
 
 
-def polya_pmf(total: int, n: int, alpha: float) -> np.ndarray:
+def polya_pmf(total: int, n: float, alpha: float) -> np.ndarray:
     """Distribution of a day's count given that it and its ``n`` baseline days sum to
     ``total``, when all ``n + 1`` are negative binomials of one mean and overdispersion
     ``alpha``: a beta-binomial ``(total, r, n r)`` with ``r = 1 / alpha`` (the Pólya urn; a
@@ -131,18 +137,18 @@ def polya_pmf(total: int, n: int, alpha: float) -> np.ndarray:
     built on it is exact whatever the baseline's own sampling error (the conditional test of
     two Poisson means, generalised to the negative binomial)."""
     k = np.arange(total + 1)
-    if alpha <= 0:
+    if alpha < POISSON_BELOW:
         return np.asarray(stats.binom.pmf(k, total, 1.0 / (n + 1)))
     r = 1.0 / alpha
     return np.asarray(stats.betabinom.pmf(k, total, r, n * r))
 
 
-def conditional_tail(observed: int, baseline_sum: int, n: int, alpha: float) -> float:
+def conditional_tail(observed: int, baseline_sum: int, n: float, alpha: float) -> float:
     """``P(Y >= observed | Y + S = observed + baseline_sum)``: the single-day p-value."""
     return window_tail([(observed, baseline_sum, n)], alpha)
 
 
-def window_tail(days: Sequence[tuple[int, int, int]], alpha: float) -> float:
+def window_tail(days: Sequence[tuple[int, int, float]], alpha: float) -> float:
     """``P(sum Y_u >= sum y_u)`` over several days ``(y_u, S_u, n_u)``, each conditioned on its
     own total: given the totals the days are independent, so the sum's distribution is the
     convolution of their beta-binomials (exact, as each day is)."""
@@ -197,7 +203,7 @@ def pooled_alpha(windows: Sequence[Sequence[int]]) -> float:
     return 0.0 if den <= 0 else min(ALPHA_CAP, max(0.0, num / den))
 
 
-def conditional_alpha(rows: Sequence[tuple[int, int, int]]) -> float:
+def conditional_alpha(rows: Sequence[tuple[int, int, float]]) -> float:
     """Overdispersion from past tested days ``(y, S, n)`` (the day's count, its baseline's sum
     and size), blind to outbreaks hiding among them and free of the baselines' error.
 
@@ -225,7 +231,7 @@ def conditional_alpha(rows: Sequence[tuple[int, int, int]]) -> float:
     sq = np.where(inside, (k - centre) ** 2, 0.0)
 
     def expected(a: float) -> float:
-        if a <= 0:
+        if a < POISSON_BELOW:
             pmf = stats.binom.pmf(k, total, p)
         else:
             pmf = stats.betabinom.pmf(k, total, 1.0 / a, n / a)
@@ -254,7 +260,8 @@ class _SeriesState:
     counts: list[int]
     left_out: set[int]  # days that alerted or were outliers: kept out of baselines
     alerted: set[int]  # days that alerted: their evidence is not used again
-    residuals: list[tuple[int, int, int]]  # (y, baseline sum, n) per tested, kept day
+    residuals: list[tuple[int, int, float]]  # (y, baseline sum, n) per tested, kept day
+    tested: dict[int, tuple[int, float]]  # day -> (baseline sum, n) it was tested against
     cusum: float = 0.0
     run_days: int = 0
     seen: bool = False
@@ -306,7 +313,11 @@ def detect(
     span = (last - first).days + 1
     states = {
         name: _SeriesState(
-            counts=_dense(per, first, span), left_out=set(), alerted=set(), residuals=[]
+            counts=_dense(per, first, span),
+            left_out=set(),
+            alerted=set(),
+            residuals=[],
+            tested={},
         )
         for name, per in counts.items()
     }
@@ -327,7 +338,7 @@ def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
 
 def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig) -> list[Alert]:
     rule_alerts: list[Alert] = []
-    baselines: dict[str, tuple[list[int], float]] = {}  # window, overdispersion
+    candidates: dict[str, tuple[list[int], float]] = {}  # same-weekday window, alpha
     history_ok = t >= 7 * cfg.min_weeks
     for name in sorted(states):
         st = states[name]
@@ -344,11 +355,9 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
         if window is not None:
             # Early on, the week's seven same-weekday windows estimate the overdispersion.
             week = [_baseline(st, u, cfg) for u in range(max(0, t - 6), t + 1)]
-            baselines[name] = (window, st.alpha(t, week))
-    tests = [
-        _series_test(name, states[name], t, (window, alpha), cfg)
-        for name, (window, alpha) in baselines.items()
-    ]
+            candidates[name] = (window, st.alpha(t, week))
+    baselines = _baselines(states, candidates, t, cfg)
+    tests = [_series_test(name, states[name], t, baselines[name], cfg) for name in candidates]
     alerted_today = _decide(tests, day, cfg)
     for test in tests:
         st = states[test.series]
@@ -362,8 +371,8 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
             # small to alert must not hide the next one.
             st.left_out.add(t)
         else:
-            window = baselines[test.series][0]
-            st.residuals.append((st.counts[t], sum(window), len(window)))
+            base = baselines[test.series]
+            st.residuals.append((st.counts[t], base.total, base.n))
     return rule_alerts + [alerted_today[k] for k in sorted(alerted_today)]
 
 
@@ -414,52 +423,102 @@ def _testable(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int] | None:
     return window
 
 
-def _series_test(
-    name: str, st: _SeriesState, t: int, model: tuple[list[int], float], cfg: DetectConfig
-) -> _Test:
+@dataclass(frozen=True)
+class _Baseline:
+    """What a day is tested against: its expected count, and the baseline as ``n`` days at
+    that expected count summing to ``total`` (the conditional tests' terms)."""
+
+    mu: float
+    total: int
+    n: float
+    weeks: int  # same-weekday values in the last ``max_weeks`` weeks
+    alpha: float
+
+
+def _baselines(
+    states: Mapping[str, _SeriesState],
+    candidates: Mapping[str, tuple[list[int], float]],
+    t: int,
+    cfg: DetectConfig,
+) -> dict[str, _Baseline]:
+    """Every testable series' baseline for day ``t``: the same weekday's mean, or (shared
+    weekdays) the level over all days of the last weeks times the series' shrunk weekday
+    factor. The latter rests on more days, but a factor that keeps some of the series' own
+    noise (weight ``w``) is only worth ``1 / (1 / n_all + w**2 / n_same)`` days."""
+    if not cfg.shared_weekdays:
+        return {
+            name: _Baseline(sum(w) / len(w), sum(w), float(len(w)), len(w), alpha)
+            for name, (w, alpha) in candidates.items()
+        }
+    histories = {
+        name: _history(states[name], t, cfg, alpha) for name, (_w, alpha) in candidates.items()
+    }
+    shared, tau2 = shared_factors(list(histories.values()))
+    out: dict[str, _Baseline] = {}
+    d = t % WEEKDAYS
+    for name, (window, alpha) in candidates.items():
+        history = histories[name]
+        factors, weights = series_factors(history, shared, tau2)
+        spread = sum(f * n for f, n in zip(factors, history.days, strict=True))
+        mu = sum(history.sums) / spread * factors[d]
+        n = 1.0 / (factors[d] / spread + weights[d] ** 2 / len(window))
+        out[name] = _Baseline(mu, round(n * mu), n, len(window), alpha)
+    return out
+
+
+def _history(st: _SeriesState, t: int, cfg: DetectConfig, alpha: float) -> History:
+    """The series' kept days of the last ``max_weeks`` weeks, per weekday."""
+    sums = [0.0] * WEEKDAYS
+    days = [0] * WEEKDAYS
+    for u in range(max(0, t - 7 * cfg.max_weeks), t):
+        if u not in st.left_out:
+            sums[u % WEEKDAYS] += st.counts[u]
+            days[u % WEEKDAYS] += 1
+    return History(tuple(sums), tuple(days), alpha)
+
+
+def _series_test(name: str, st: _SeriesState, t: int, base: _Baseline, cfg: DetectConfig) -> _Test:
     """The series' tests of the run — the day, the last two days' sum, and the CUSUM's
     window when it signals — combined into one p-value (Simes). The alert reports the test
     with the smallest p-value."""
-    window, alpha = model
-    n = len(window)
+    alpha = base.alpha
     y = st.counts[t]
-    mu = sum(window) / n
-    day_p = conditional_tail(y, sum(window), n, alpha)
-    found = [(day_p, NEGBIN, y, mu, 1)]
+    st.tested[t] = (base.total, base.n)
+    day_p = conditional_tail(y, base.total, base.n, alpha)
+    found = [(day_p, NEGBIN, y, base.mu, 1)]
     # The last two days' sum: a rise spread over two days that neither day shows alone.
     # Not when yesterday alerted (its evidence was used) or could not be tested.
-    pair = _window_days(st, t, 2, cfg)
+    pair = _window_days(st, t, 2)
     if pair is not None and (t - 1) not in st.alerted:
         found.append((window_tail(pair, alpha), NEGBIN, *_sums(pair), 2))
     # Negative-binomial CUSUM for a doubling of the expected count.
-    st.cusum = max(0.0, st.cusum + nb_llr(y, mu, alpha, 2.0))
+    st.cusum = max(0.0, st.cusum + nb_llr(y, base.mu, alpha, 2.0))
     st.run_days = st.run_days + 1 if st.cusum > 0 else 0
     width = min(st.run_days, _MAX_WINDOW)
     if width >= 3 and st.cusum > cfg.cusum_h:
-        days = _window_days(st, t, width, cfg)
+        days = _window_days(st, t, width)
         if days is not None:
             # Bonferroni over the window lengths (3-7) the excursion could have chosen.
             p = min(1.0, (_MAX_WINDOW - 2) * window_tail(days, alpha))
             found.append((p, CUSUM, *_sums(days), width))
     _p, method, observed, expected, width = min(found, key=lambda f: f[0])
-    return _Test(name, method, observed, expected, simes([f[0] for f in found]), width, n, day_p)
+    p_value = simes([f[0] for f in found])
+    return _Test(name, method, observed, expected, p_value, width, base.weeks, day_p)
 
 
-def _window_days(
-    st: _SeriesState, t: int, width: int, cfg: DetectConfig
-) -> list[tuple[int, int, int]] | None:
-    """``(y, baseline sum, n)`` of each of the last ``width`` days, or None if one of them
-    cannot be tested."""
-    days: list[tuple[int, int, int]] = []
+def _window_days(st: _SeriesState, t: int, width: int) -> list[tuple[int, int, float]] | None:
+    """``(y, baseline sum, n)`` of each of the last ``width`` days as they were tested, or
+    None if one of them was not."""
+    days: list[tuple[int, int, float]] = []
     for u in range(t - width + 1, t + 1):
-        window = _testable(st, u, cfg) if u >= 0 else None
-        if window is None:
+        if u not in st.tested:
             return None
-        days.append((st.counts[u], sum(window), len(window)))
+        total, n = st.tested[u]
+        days.append((st.counts[u], total, n))
     return days
 
 
-def _sums(days: Sequence[tuple[int, int, int]]) -> tuple[int, float]:
+def _sums(days: Sequence[tuple[int, int, float]]) -> tuple[int, float]:
     """(observed sum, expected sum) of a window."""
     return sum(y for y, _s, _n in days), sum(s / n for _y, s, n in days)
 
