@@ -4,30 +4,20 @@ Every series (a source, an incident type, a state...) is a sequence of daily cou
 tests every series on one day and controls the false-discovery rate across all the tests of that
 run, as the hourly job does; :func:`detect` replays runs day by day over a whole history.
 
-Per series and day ``t``:
+Per series and day ``t`` (docs/monitoring.md, "The method", says why each step):
 
-* **Expected count**: the mean of the same weekday in the previous 4–8 weeks (``min_weeks`` ..
-  ``max_weeks``), leaving out days that alerted (an outbreak must not raise its own baseline).
-* **Overdispersion** per series: ``Var = mu + alpha * mu**2``. ``alpha`` solves the Pearson
-  equation over the series' last 8 weeks of tested, non-alerted days, ``sum (y - mu)**2 /
-  ((mu + alpha mu**2)(1 + 1/n)) = N`` (out-of-sample residuals against the baseline mean of ``n``
-  values, so the ``1 + 1/n`` is the baseline mean's own error and no degrees of freedom are
-  lost); while fewer than 14 such days exist, the moments of the week's seven same-weekday
-  windows stand in. That estimate is then shrunk toward the run's pooled estimate over all
-  series (weights: its number of days against ``PRIOR_DAYS``), which steadies short or quiet
-  series without erasing real differences.
-* **negbin** test: the upper-tail p-value ``P(Y >= y)`` of a negative binomial with that mean and
-  the predictive variance ``(mu + alpha * mu**2) * (1 + 1/n)`` (a Poisson when that variance is
-  not above the mean).
-* **cusum** test for sustained rises: a negative-binomial CUSUM for a doubling (``S = max(0, S +
-  llr(y))``, ``llr`` the log-likelihood ratio of mean ``2 mu`` against ``mu`` at the series'
-  ``alpha``; a Poisson CUSUM when ``alpha`` is 0); when it has been above zero for at least 2
-  days and exceeds ``cusum_h`` (calibrated on the simulation's tuning seeds), the sum of the
-  current excursion (its last 2–7 days) is tested like one day, and its p-value multiplied by the
-  6 window lengths the CUSUM could have chosen (Bonferroni), so the choice does not flatter it.
-* Benjamini–Hochberg across all tests of the run gives q-values; a test alerts when
-  ``q <= fdr`` and the observed count (for cusum: the window's sum) is at least ``min_count``.
-  At most one alert per series and day (negbin before cusum).
+* **Expected count**: the series' level over the kept days of the last ``max_weeks`` weeks
+  times its weekday factor, shrunk toward all series' factors (:mod:`weekdays`); or, with
+  ``shared_weekdays=False``, the mean of the same weekday in the previous 4–8 weeks. Days that
+  alerted or were outliers are left out of every baseline.
+* **Tests** conditional on the total of the day and its baseline (:func:`polya_pmf`: a
+  beta-binomial, exact whatever the unknown mean): the day (``negbin``, 1 day), the last two
+  days' sum (``negbin``, 2 days) and, when a negative-binomial CUSUM for a doubling signals,
+  its excursion's last 3–7 days (``cusum``); combined per series by Simes into one p-value.
+* **Overdispersion** per series by the lower-part Pearson equation under the same
+  conditional law (:func:`conditional_alpha`), blind to outbreaks hiding in the history.
+* Benjamini–Hochberg across the series of the run gives q-values; a series alerts when
+  ``q <= fdr`` and the reported test's observed count is at least ``min_count``.
 * **new_series**: a series with no count at all in the history before ``t`` (which must span at
   least ``min_weeks`` weeks) reaching ``new_series_k`` in one day alerts with method
   ``new_series``; it has no model, so no p- or q-value.
