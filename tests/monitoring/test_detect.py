@@ -221,7 +221,7 @@ def _conditional_by_sum(total: int, n: int, alpha: float, mean: float) -> np.nda
     r = 1 / alpha
     # The sum of n i.i.d. NB(r, p) is NB(n r, p); the mean enters p, which must cancel.
     joint = nb(k, r) * nb(total - k, n * r)
-    return joint / joint.sum()
+    return np.asarray(joint / joint.sum())
 
 
 @pytest.mark.parametrize(("total", "n", "alpha"), [(30, 8, 0.2), (12, 4, 1.5), (200, 6, 0.05)])
