@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,6 +215,8 @@ class Post:
     report_id: str = ""
     committed_at: float = 0.0
     errors: list[str] = field(default_factory=list)
+    retries: int = 0  # answers 429/503 (overload) that were sent again
+    server_errors: int = 0  # answers 5xx other than 503
 
 
 def viral_posts(
@@ -332,6 +334,8 @@ async def background(
             answer = await client.post("/api/v1/reports", json=payload, headers=headers)
             counts["sent"] += 1
             counts["errors"] += answer.status_code >= 400
+            counts["overloaded"] += answer.status_code in RETRY_STATUSES
+            counts["server_errors"] += answer.status_code >= 500 and answer.status_code != 503
         except httpx.HTTPError:
             counts["errors"] += 1
 
@@ -342,29 +346,54 @@ async def background(
     await asyncio.gather(*tasks)
 
 
+RETRY_STATUSES = (429, 503)
+MAX_TRIES = 6
+
+
+async def _asked(post: Post, send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+    """One request as a platform sends it: answered 429 or 503 (overload, nothing stored),
+    it waits the Retry-After and sends the same request again (intake is idempotent)."""
+    for _ in range(MAX_TRIES - 1):
+        answer = await send()
+        if answer.status_code not in RETRY_STATUSES:
+            break
+        post.retries += 1
+        wait = answer.headers.get("Retry-After", "5")
+        await asyncio.sleep(float(wait) if wait.isdigit() else 5.0)
+    else:
+        answer = await send()
+    if answer.status_code >= 500 and answer.status_code != 503:
+        post.server_errors += 1
+    answer.raise_for_status()
+    return answer
+
+
 async def send_post(client: httpx.AsyncClient, key: str, post: Post) -> None:
     """Declare, upload, finish: the report's last commit is the finish's answer."""
     auth = {"Authorization": f"Bearer {key}"}
     payload = body(post.platform, post.account, declaration("photo.jpg", post.content))
+    idempotency = f"viral-{post.group}-{post.index}-{secrets.token_hex(3)}"
     try:
-        made = await client.post(
-            "/api/v1/reports",
-            json=payload,
-            headers={
-                **auth,
-                "Idempotency-Key": f"viral-{post.group}-{post.index}-{secrets.token_hex(3)}",
-            },
+        made = await _asked(
+            post,
+            lambda: client.post(
+                "/api/v1/reports",
+                json=payload,
+                headers={**auth, "Idempotency-Key": idempotency},
+            ),
         )
-        made.raise_for_status()
         post.report_id = made.json()["report_id"]
-        put = await client.put(
-            f"/api/v1/reports/{post.report_id}/files/photo.jpg",
-            content=post.content,
-            headers={**auth, "Content-Type": "image/jpeg"},
+        await _asked(
+            post,
+            lambda: client.put(
+                f"/api/v1/reports/{post.report_id}/files/photo.jpg",
+                content=post.content,
+                headers={**auth, "Content-Type": "image/jpeg"},
+            ),
         )
-        put.raise_for_status()
-        done = await client.post(f"/api/v1/reports/{post.report_id}/finish", headers=auth)
-        done.raise_for_status()
+        await _asked(
+            post, lambda: client.post(f"/api/v1/reports/{post.report_id}/finish", headers=auth)
+        )
         post.committed_at = time.time()
     except httpx.HTTPError as exc:
         post.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
@@ -390,7 +419,7 @@ async def viral_load(
 async def load(
     base: str, key: str, groups: list[list[Post]], rate: float, duration: float, spacing: float
 ) -> dict[str, int]:
-    counts = {"sent": 0, "errors": 0}
+    counts = {"sent": 0, "errors": 0, "overloaded": 0, "server_errors": 0}
     limits = httpx.Limits(max_connections=48)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60, trust_env=False) as c:
         await asyncio.gather(
@@ -453,19 +482,42 @@ def stored(url: str) -> tuple[dict[str, int], dict[str, tuple[str, float]]]:
     return clusters, alerts
 
 
-def jobs_waiting(url: str) -> int:
+# Jobs due now: todo jobs scheduled for later (SLA timers, takedown re-notices hours away) are
+# not work this run waits for.
+_DUE_SQL = text(
+    "SELECT (SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'"
+    "   OR (status = 'todo' AND (scheduled_at IS NULL OR scheduled_at <= now()))),"
+    " (SELECT count(*) FROM viral_alert)"
+)
+
+
+def backlog(url: str) -> tuple[int, int]:
+    """(jobs due or running, alerts stored)."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return int(
-                connection.execute(
-                    text(
-                        "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
-                    )
-                ).scalar_one()
-            )
+            due, alerts = connection.execute(_DUE_SQL).one()
+            return int(due), int(alerts)
     finally:
         engine.dispose()
+
+
+def drain(url: str, arrivals: dict[str, float], seconds: float) -> float:
+    """Wait until the work is done: no job due or running for 3 s in a row and every stored
+    alert seen by the subscriber (or ``seconds`` passed). Returns the seconds waited."""
+    began = time.monotonic()
+    quiet_since: float | None = None
+    while time.monotonic() - began < seconds:
+        due, alerts = backlog(url)
+        now = time.monotonic()
+        if due or len(arrivals) < alerts:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= 3.0:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - began
 
 
 def join_rate(groups: list[list[Post]], clusters: dict[str, int]) -> tuple[int, int, int]:
@@ -527,6 +579,7 @@ class Run:
     names: list[str]
     counts: dict[str, int]
     load_seconds: float
+    drain_seconds: float
     arrivals: dict[str, float]
     clusters: dict[str, int]
     alerts: dict[str, tuple[str, float]]  # alert -> (crossing report, raised at)
@@ -535,6 +588,8 @@ class Run:
 def simulate(args: argparse.Namespace, groups: list[list[Post]], names: list[str]) -> Run:
     with tempfile.TemporaryDirectory(prefix="perisai-viral-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        logs = Path(args.logs) if args.logs else tmp
+        logs.mkdir(parents=True, exist_ok=True)
         with scratch_database(f"perisai_bench_viral_{os.getpid()}") as url:
             env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
             env.update(
@@ -547,7 +602,7 @@ def simulate(args: argparse.Namespace, groups: list[list[Post]], names: list[str
             submit = str(cli(env, *new_key, "reports:submit")["key"])
             reader = str(cli(env, *new_key, "events:read", "--agency", "SECRETARIAT")["key"])
             arrivals: dict[str, float] = {}
-            with processes(env, tmp, args.concurrency) as base:
+            with processes(env, logs, args.concurrency) as base:
                 stop = threading.Event()
                 threading.Thread(
                     target=follow_sse, args=(base, reader, arrivals, stop), daemon=True
@@ -558,14 +613,10 @@ def simulate(args: argparse.Namespace, groups: list[list[Post]], names: list[str
                     load(base, submit, groups, args.rate, args.duration, args.spacing)
                 )
                 load_seconds = time.monotonic() - began
-                deadline = time.monotonic() + args.drain
-                while time.monotonic() < deadline and (
-                    len(arrivals) < len(groups) or jobs_waiting(url)
-                ):
-                    time.sleep(0.5)
+                drained = drain(url, arrivals, args.drain)
                 stop.set()
                 clusters, alerts = stored(url)
-    return Run(groups, names, counts, load_seconds, arrivals, clusters, alerts)
+    return Run(groups, names, counts, load_seconds, drained, arrivals, clusters, alerts)
 
 
 def latencies(run: Run) -> tuple[list[float], list[float]]:
@@ -603,10 +654,18 @@ def report(args: argparse.Namespace, run: Run, photos: int) -> bool:
         f"{len(PLATFORMS)} platforms, {args.spacing:g} s apart; half spread as re-shares of "
         "re-shares, half as edits of the first post (star)"
     )
+    posts = [p for posts in run.groups for p in posts]
     print(
         f"  background: {run.counts['sent']} reports at {args.rate:g}/s for {args.duration:g} s "
-        f"({run.counts['errors']} errors; sending took {run.load_seconds:.0f} s); "
-        f"viral posts failed: {len(failures)}"
+        f"({run.counts['errors']} errors, of which {run.counts['overloaded']} overload answers "
+        f"429/503 and {run.counts['server_errors']} other 5xx; sending took "
+        f"{run.load_seconds:.0f} s, at {run.counts['sent'] / max(run.load_seconds, 1e-9):.1f}/s)"
+    )
+    print(
+        f"  viral posts: {len(posts)}, failed: {len(failures)}; answers 429/503 sent again: "
+        f"{sum(p.retries for p in posts)}; other 5xx answers: "
+        f"{sum(p.server_errors for p in posts)}; drained in {run.drain_seconds:.0f} s; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     for failure in failures[:5]:
         print(f"    {failure}")
@@ -647,6 +706,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="worker job slots per lane")
     parser.add_argument("--drain", type=float, default=240.0, help="s to wait for the backlog")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--logs", help="keep the server's and worker's logs in this folder")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.photos = 30.0, 2
