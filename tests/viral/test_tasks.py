@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 from tests.enrichment.factories import report_with_copy
 from tests.viral.factories import COPIES, ORIGINAL, image_bytes, report_of
 
+from perisai.audit import service as audit_service
 from perisai.enrichment.pipeline import enrich_report
 from perisai.runtime import Runtime
+from perisai.testing.database import session_on
 from perisai.viral import clustering, tasks
 from perisai.viral.index import ClusterIndex
 from perisai.viral.models import ViralMedia, ViralPending
@@ -92,3 +94,38 @@ def test_a_failing_report_does_not_hold_up_the_batch(
     taken, _ = tasks.cluster_pending(db, index, Thresholds())
     assert taken == 2
     assert db.scalars(select(ViralMedia.report_id)).all() == [good.id]
+
+
+def test_a_batch_takes_the_audit_chain_lock_only_at_its_commit(
+    db: Session,
+    connection: Connection,
+    runtime: Runtime,
+    index: ClusterIndex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The audit hook takes the chain's advisory lock when entries are pending, also when a
+    # savepoint is released. Taken mid-batch (an alert audited, then a triage job deferred in
+    # a savepoint), the lock was held while the batch went on to wait for report rows that web
+    # requests held while waiting for that lock at their commit: a deadlock, answered 500.
+    reports = [
+        report_of(db, runtime.keyring, image_bytes(p), platform=f"P{n}")
+        for n, p in enumerate([ORIGINAL, *COPIES])
+    ]
+    for report in reports:
+        request_clustering(db, report_id=report.id)
+    db.flush()
+    writes: list[str] = []
+    real = audit_service.flush_pending
+
+    def spy(session: Session) -> None:
+        if session.info.get(audit_service._PENDING):
+            writes.append("in a savepoint" if session.in_nested_transaction() else "at commit")
+        real(session)
+
+    monkeypatch.setattr(audit_service, "flush_pending", spy)
+    # The job's own session (this test's session has audit entries of its own pending).
+    with session_on(connection) as job:
+        taken, raised = tasks.cluster_pending(job, index, Thresholds())
+        assert taken == len(reports) and len(raised) == 1
+        job.commit()
+    assert writes == ["at commit"]

@@ -183,21 +183,34 @@ def _raise(
     proposals = _propose(session, cluster, alert)
     session.flush()
     _emit(session, cluster, alert)
-    record(
-        session,
-        actor=SYSTEM,
-        action="viral.alert",
-        object_type="viral_cluster",
-        object_id=cluster.public_id,
-        details={
-            "alert": alert.public_id,
-            "rule": alert.rule,
-            "platforms": len(alert.platforms),
-            "accounts": len(alert.accounts),
-            "reports": alert.report_count,
-        },
-    )
     return Raised(alert, cluster, proposals)
+
+
+def audit_raised(session: Session, raised: list[Raised]) -> None:
+    """Audit the alerts raised (one entry each), last thing before the transaction commits.
+
+    Not as each is raised: SQLAlchemy runs the audit's before-commit hook when a savepoint is
+    released too (job deferrals use savepoints), and that hook takes the audit chain's advisory
+    lock for the rest of the transaction. Taken mid-batch, the lock was held while clustering
+    the next reports waited on report rows that web requests held while waiting for the same
+    lock at their commit: a deadlock, answered 500 (docs/viral.md).
+    """
+    for item in raised:
+        alert, cluster = item.alert, item.cluster
+        record(
+            session,
+            actor=SYSTEM,
+            action="viral.alert",
+            object_type="viral_cluster",
+            object_id=cluster.public_id,
+            details={
+                "alert": alert.public_id,
+                "rule": alert.rule,
+                "platforms": len(alert.platforms),
+                "accounts": len(alert.accounts),
+                "reports": alert.report_count,
+            },
+        )
 
 
 def _retriage(session: Session, report_ids: list[int]) -> None:
