@@ -22,6 +22,7 @@ from perisai.audit.service import SYSTEM
 from perisai.crypto import Keyring
 from perisai.enrichment.results import ReportFileSignal
 from perisai.media import pdq_of_image
+from perisai.media.hashing import image_crop_set
 from perisai.reports.models import Report
 from perisai.reports.schemas import ReportIn
 from perisai.reports.service import canonical_sha256, submit
@@ -82,6 +83,7 @@ def report_of(
     account: str | None = None,
     received_at: datetime | None = None,
     pdq: bool = True,
+    crops: bool = True,
     url: str | None = None,
 ) -> Report:
     """A report from ``platform`` naming ``account``, with one picture whose PDQ is stored as
@@ -95,20 +97,23 @@ def report_of(
     if received_at is not None:
         report.received_at = received_at
     if pdq:
-        add_pdq(db, report, content)
+        add_pdq(db, report, content, crops=crops)
     db.flush()
     return report
 
 
-def add_pdq(db: Session, report: Report, content: bytes) -> None:
-    """Store the picture's PDQ for the report's first file, as enrichment does after upload."""
+def add_pdq(db: Session, report: Report, content: bytes, *, crops: bool = True) -> None:
+    """Store the picture's PDQ (and crop set) for the report's first file, as enrichment does
+    after upload (``crops=False``: a row hashed before crop sets were computed)."""
     hashed = pdq_of_image(content)
+    crop_set = image_crop_set(content) if crops else None
     db.add(
         ReportFileSignal(
             report_file_id=report.files[0].id,
             kind="image",
             pdq=hashed.hex,
             pdq_quality=hashed.quality,
+            pdq_crops=crop_set.pack() if crop_set is not None else None,
             hashed_at=report.received_at,
         )
     )

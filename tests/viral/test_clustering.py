@@ -4,14 +4,24 @@ harmless."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tests.datasets import PDQ
 from tests.viral.factories import COPIES, ORIGINAL, OTHER, add_pdq, image_bytes, recoded, report_of
 
+from perisai.media import pdq_of_image
+from perisai.media.hashing import image_crop_set
+from perisai.media.pdq import PDQ_MATCH_THRESHOLD, hamming_hex
 from perisai.runtime import Runtime
 from perisai.viral.clustering import cluster_report, live_cluster
 from perisai.viral.index import ClusterIndex
 from perisai.viral.models import ViralCluster, ViralMedia, ViralMerge
+
+LABELME = sorted((PDQ / "reg-test-input" / "labelme-subset").glob("*.jpg"))
 
 
 def cluster_of(db: Session, report_id: int) -> int:
@@ -122,3 +132,74 @@ def test_a_fresh_index_follows_what_other_processes_clustered(
     copy = report_of(db, runtime.keyring, image_bytes(COPIES[2]), platform="B")
     cluster_report(db, elsewhere, copy)
     assert cluster_of(db, copy.id) == cluster_of(db, first.id)
+
+
+def cut(path: Path, cuts: tuple[float, float, float, float], *, scale: float = 1.0) -> bytes:
+    """The picture with ``cuts`` (fractions of the left, top, right, bottom sides) cut off,
+    scaled and re-encoded: a re-post cropped by hand."""
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    w, h = image.size
+    left, top, right, bottom = cuts
+    box = (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
+    image = image.crop(box)
+    image = image.resize((round(image.width * scale), round(image.height * scale)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def test_copies_cropped_differently_join_by_their_crop_sets(
+    db: Session, runtime: Runtime, index: ClusterIndex
+) -> None:
+    one, other = cut(ORIGINAL, (0.04, 0.02, 0, 0)), cut(ORIGINAL, (0, 0, 0.04, 0.03), scale=0.6)
+    assert hamming_hex(pdq_of_image(one).hex, pdq_of_image(other).hex) > PDQ_MATCH_THRESHOLD
+    first = report_of(db, runtime.keyring, one, platform="ExampleChat")
+    second = report_of(db, runtime.keyring, other, platform="PhotoShare")
+    cluster_report(db, index, first)
+    cluster_report(db, index, second)
+    assert cluster_of(db, first.id) == cluster_of(db, second.id)
+    row = db.scalars(select(ViralMedia).where(ViralMedia.report_id == second.id)).one()
+    assert row.joined_by == "pdq_crops" and row.distance is not None
+    assert row.distance <= PDQ_MATCH_THRESHOLD
+    assert row.pdq_crops is not None  # found by its own stored crops in turn
+    # A process starting afresh finds the first copy by its stored crops too.
+    fresh = ClusterIndex()
+    fresh.sync(db.connection())
+    asked = image_crop_set(other)
+    assert asked is not None
+    near = fresh.query([], asked.pack())
+    assert {(n.media_id, n.signal_type) for n in near} == {
+        (row.id, "pdq_crops"),  # itself
+        (row.joined_media_id, "pdq_crops"),
+    }
+
+
+def test_without_crop_sets_those_copies_stay_apart(
+    db: Session, runtime: Runtime, index: ClusterIndex
+) -> None:
+    one, other = cut(ORIGINAL, (0.04, 0.02, 0, 0)), cut(ORIGINAL, (0, 0, 0.04, 0.03), scale=0.6)
+    first = report_of(db, runtime.keyring, one, platform="ExampleChat", crops=False)
+    second = report_of(db, runtime.keyring, other, platform="PhotoShare", crops=False)
+    cluster_report(db, index, first)
+    cluster_report(db, index, second)
+    assert cluster_of(db, first.id) != cluster_of(db, second.id)
+
+
+def test_different_photos_cropped_alike_do_not_join(
+    db: Session, runtime: Runtime, index: ClusterIndex
+) -> None:
+    photos = [*LABELME, ORIGINAL]
+    reports = []
+    for n, path in enumerate(photos):
+        for cuts in ((0, 0, 0, 0), (0.05, 0, 0, 0.05)):
+            if pdq_of_image(cut(path, cuts)).quality < 50:
+                continue
+            content = cut(path, cuts)
+            reports.append((path, report_of(db, runtime.keyring, content, platform=f"P{n}")))
+    for _, report in reports:
+        cluster_report(db, index, report)
+    owner: dict[int, Path] = {}
+    for path, report in reports:
+        assert owner.setdefault(cluster_of(db, report.id), path) == path
+    assert len(owner) >= 6

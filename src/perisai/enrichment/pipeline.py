@@ -49,8 +49,9 @@ def _plaintext_copy(runtime: Runtime, item: ReportFile, folder: Path) -> Path:
 def _signal(item: ReportFile, path: Path) -> ReportFileSignal:
     row = ReportFileSignal(report_file_id=item.id, kind="other", hashed_at=datetime.now(UTC))
     try:
-        # TMK where the media registry computes it (videos): it is bankable and matched.
-        hashed = hash_file(path, tmk=COMPUTE_TMK)
+        # TMK where the media registry computes it (videos): it is bankable and matched. The
+        # crop set of an image (viral clustering's crop-tolerant signal) comes from the same decode.
+        hashed = hash_file(path, tmk=COMPUTE_TMK, crops=True)
     except MediaError as exc:
         row.error = str(exc)
         return row
@@ -64,6 +65,7 @@ def _signal(item: ReportFile, path: Path) -> ReportFileSignal:
     if hashed.vpdq:
         row.vpdq = [{"t": f.t, "pdq": f.pdq, "quality": f.quality} for f in hashed.vpdq]
     row.tmk = hashed.tmk
+    row.pdq_crops = hashed.pdq_crops
     return row
 
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Identity, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,6 +68,9 @@ class ReportFileSignal(Base):
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     # A video's TMK-like signature (`perisai.media.tmk`, ~17 KB of text), when computed.
     tmk: Mapped[str | None] = mapped_column(Text, deferred=True)
+    # An image's crop set (`perisai.media.crops`, packed: 256 crops' PDQs, ~8 KB): how viral
+    # clustering finds copies cut differently. NULL for other files and rows hashed before it.
+    pdq_crops: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
     hashed_at: Mapped[datetime]
 

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
+from perisai.media.crops import CropSet, crop_set_from_luma
 from perisai.media.decodebudget import PROCESS_BUDGET, DecodeBudget
 from perisai.media.errors import (
     CorruptMedia,
@@ -56,6 +57,7 @@ __all__ = [
     "crypto_hashes_of_path",
     "crypto_hashes_of_stream",
     "hash_file",
+    "image_crop_set",
     "image_pdqs",
     "pdq_dihedral",
     "pdq_of_image",
@@ -389,6 +391,19 @@ def image_pdqs(
         return ImagePdqs(pdq_from_luma(luma, full), raw, orientation)
 
 
+def image_crop_set(
+    source: Path | str | bytes | BinaryIO,
+    *,
+    fast: bool = True,
+    max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+) -> CropSet | None:
+    """An image's crop set (``perisai.media.crops``), EXIF orientation applied, as
+    ``hash_file(..., crops=True)`` computes it; None for a picture too small to cut."""
+    with _image_luma(source, fast, max_pixels, max_decoded_bytes) as (luma, _full, _orientation):
+        return crop_set_from_luma(luma)
+
+
 def pdq_dihedral(
     source: Path | str | bytes | BinaryIO,
     *,
@@ -431,6 +446,8 @@ class FileReport:
     pdq_raw: str | None = None
     pdq_raw_quality: int | None = None
     tmk: str | None = None
+    # The crop set of an image (``perisai.media.crops``, packed), when asked for.
+    pdq_crops: bytes | None = None
     error: str | None = None
     error_kind: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -487,12 +504,16 @@ def hash_file(
     rotations: bool = False,
     fps: float = 1.0,
     tmk: bool = False,
+    crops: bool = False,
     fast: bool = True,
     max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
     max_video_seconds: float = DEFAULT_MAX_VIDEO_SECONDS,
     max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> FileReport:
-    """Hash one file completely; never raises for a bad file, the report carries the error."""
+    """Hash one file completely; never raises for a bad file, the report carries the error.
+
+    ``crops``: an image also gets its crop set (``perisai.media.crops``) from the same decode.
+    """
     p = Path(path)
     report = FileReport(path=str(path))
     try:
@@ -524,6 +545,9 @@ def hash_file(
                     raw = pdq_from_luma(*_stored(luma, full_size, orientation))
                     report.exif_orientation = orientation
                     report.pdq_raw, report.pdq_raw_quality = raw.hex, raw.quality
+                if crops:
+                    crop_set = crop_set_from_luma(luma)
+                    report.pdq_crops = crop_set.pack() if crop_set is not None else None
         elif report.kind == "video":
             found = video_signals(
                 p, fps=fps, tmk=tmk, max_seconds=max_video_seconds, max_pixels=max_pixels

@@ -15,11 +15,13 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from perisai.banks.matching import file_queries
 from perisai.enrichment.results import ReportFileSignal
 from perisai.identity.models import ApiKey
+from perisai.media.crops import CROP_VERSION, CropSet
+from perisai.media.errors import InvalidSignal
 from perisai.media.signals import exact_signal_type_names
 from perisai.reports.models import Report, ReportFile
 from perisai.viral.index import ClusterIndex, MediaSignals, Near
@@ -106,12 +108,30 @@ class _FileSignals:
     pdq_quality: int | None
     pdq_raw: str | None
     vpdq: list[dict[str, Any]] | None
+    crops: bytes | None  # the image's crop set (every crop: what it asks with)
 
     @property
     def stored_pdq(self) -> str | None:
         # The index holds a PDQ only where matching would use it (quality floor of the matcher).
         queries, _, _ = file_queries({}, pdq=self.pdq, pdq_quality=self.pdq_quality)
         return self.pdq if queries else None
+
+    @property
+    def asked_crops(self) -> bytes | None:
+        """The crop set, under the same quality floor as the PDQ (a featureless picture's
+        crops are as unreliable as its PDQ)."""
+        return self.crops if self.crops and self.stored_pdq else None
+
+    @property
+    def stored_crops(self) -> bytes | None:
+        """The crops the file is found by (the coarse grid), packed."""
+        asked = self.asked_crops
+        if asked is None:
+            return None
+        try:
+            return bytes([CROP_VERSION]) + CropSet.stored_of(asked).tobytes()
+        except InvalidSignal:  # another grid's crop set: clustered by its PDQ alone
+            return None
 
     def queries(self) -> list[Any]:
         queries, _, _ = file_queries(
@@ -131,6 +151,7 @@ class _FileSignals:
             "pdq": self.stored_pdq,
             "pdq_raw": self.pdq_raw if self.stored_pdq else None,
             "vpdq": self.vpdq or None,
+            "pdq_crops": self.stored_crops,
         }
 
 
@@ -142,6 +163,7 @@ def _signals(item: ReportFile, signal: ReportFileSignal | None) -> _FileSignals:
         pdq_quality=signal.pdq_quality if signal else None,
         pdq_raw=signal.pdq_raw if signal else None,
         vpdq=signal.vpdq if signal else None,
+        crops=signal.pdq_crops if signal else None,
     )
 
 
@@ -300,7 +322,11 @@ def _cluster_file(
     queries = signals.queries()
     if not queries:
         return
-    near = [n for n in index.query(queries) if existing is None or n.media_id != existing.id]
+    near = [
+        n
+        for n in index.query(queries, signals.asked_crops)
+        if existing is None or n.media_id != existing.id
+    ]
     roots = _roots(session, near)
     own = existing.cluster_id if existing is not None else None
     cluster, merges = _union(session, roots, own, item.id, report.received_at)
@@ -327,6 +353,7 @@ def _index_columns(row: ViralMedia) -> dict[str, Any]:
         "sha256": row.sha256,
         "pdq": row.pdq,
         "vpdq": row.vpdq,
+        "pdq_crops": row.pdq_crops,
     }
 
 
@@ -355,9 +382,9 @@ def cluster_report(
     stored = {
         row.report_file_id: row
         for row in session.scalars(
-            select(ReportFileSignal).where(
-                ReportFileSignal.report_file_id.in_([f.id for f in files])
-            )
+            select(ReportFileSignal)
+            .options(undefer(ReportFileSignal.pdq_crops))
+            .where(ReportFileSignal.report_file_id.in_([f.id for f in files]))
         )
     }
     existing = {

@@ -13,28 +13,33 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import text
 
 from perisai.banks.matching import Query
+from perisai.media.crops import CropIndex, CropSet
+from perisai.media.errors import InvalidSignal
 from perisai.media.index import VideoMatch
-from perisai.media.pdq import FrameHash, frames_to_signal
+from perisai.media.pdq import PDQ_MATCH_THRESHOLD, FrameHash, frames_to_signal
 from perisai.media.signals import SignalIndex, get_signal_type
 
 if TYPE_CHECKING:
     from perisai.banks.indexes import Executor
     from perisai.runtime import Runtime
 
-#: The signal types a report file is clustered by (TMK is a bank-side signal only).
+#: The signal types a report file is clustered by (TMK is a bank-side signal only), and an
+#: image's crop set (`perisai.media.crops`: copies cut differently).
 SIGNALS: Final = ("md5", "sha1", "sha256", "pdq", "vpdq")
+CROPS: Final = "pdq_crops"
 BANK: Final = "viral"
 LOAD_BATCH: Final = 20_000
 _EXTENSION_KEY: Final = "viral.index"
 _index_lock = threading.Lock()
 _FEED_SQL = text(
-    "SELECT id, seq, md5, sha1, sha256, pdq, vpdq FROM viral_media"
+    "SELECT id, seq, md5, sha1, sha256, pdq, vpdq, pdq_crops FROM viral_media"
     " WHERE seq > :after ORDER BY seq LIMIT :limit"
 )
 
@@ -56,6 +61,7 @@ class MediaSignals:
     sha256: str | None = None
     pdq: str | None = None
     vpdq: Sequence[dict[str, Any]] | None = None
+    pdq_crops: bytes | None = None
 
     def signals(self) -> list[tuple[str, str]]:
         found = [(kind, getattr(self, kind)) for kind in ("md5", "sha1", "sha256", "pdq")]
@@ -75,6 +81,9 @@ class ClusterIndex:
         }
         if pdq_threshold is not None:
             self.indexes["pdq"].set_threshold(BANK, pdq_threshold)
+        self.crops = CropIndex(
+            threshold=PDQ_MATCH_THRESHOLD if pdq_threshold is None else pdq_threshold
+        )
         self.last_seq = 0
         self._lock = threading.Lock()
 
@@ -88,7 +97,10 @@ class ClusterIndex:
             while True:
                 rows = list(db.execute(_FEED_SQL, {"after": self.last_seq, "limit": batch}))
                 for row in rows:
-                    self._put(MediaSignals(int(row[0]), *row[2:7]))
+                    media_id, _, md5, sha1, sha256, pdq, vpdq, crops = row
+                    self._put(
+                        MediaSignals(int(media_id), md5, sha1, sha256, pdq, vpdq, _bytes(crops))
+                    )
                     self.last_seq = max(self.last_seq, int(row[1]))
                 applied += len(rows)
                 if len(rows) < batch:
@@ -103,11 +115,17 @@ class ClusterIndex:
         # A row re-written (an upload added its PDQ) replaces what each index held for it.
         for index in self.indexes.values():
             index.remove(media.media_id)
+        self.crops.remove(media.media_id)
         for kind, signal in media.signals():
             self.indexes[kind].add(media.media_id, signal, BANK)
+        if media.pdq_crops:
+            # Another grid's crops (InvalidSignal): the file is found by its PDQ alone.
+            with suppress(InvalidSignal):
+                self.crops.add(media.media_id, CropSet.stored_of(media.pdq_crops), BANK)
 
-    def query(self, queries: Sequence[Query]) -> list[Near]:
-        """Every clustered file near any query, each once at its smallest distance."""
+    def query(self, queries: Sequence[Query], crops: bytes | None = None) -> list[Near]:
+        """Every clustered file near any query, or whose stored crops are near any of the
+        ``crops`` (a packed crop set), each once at its smallest distance."""
         nearest: dict[int, Near] = {}
         for kind, signal in queries:
             index = self.indexes.get(kind)
@@ -121,7 +139,24 @@ class ClusterIndex:
                 found = nearest.get(hit.entry_id)
                 if found is None or distance < found.distance:
                     nearest[hit.entry_id] = Near(hit.entry_id, kind, distance)
+        # Crops find what the file's own hashes miss (a copy its hashes find is said to have
+        # joined by them, whatever its crops' distance).
+        for near in self._crop_hits(crops):
+            nearest.setdefault(near.media_id, near)
         return sorted(nearest.values(), key=lambda n: (n.distance, n.media_id))
+
+    def _crop_hits(self, crops: bytes | None) -> list[Near]:
+        if not crops:
+            return []
+        try:
+            codes = CropSet.unpack(crops)
+        except InvalidSignal:
+            return []
+        return [Near(hit.entry_id, CROPS, hit.distance) for hit in self.crops.query(codes)]
+
+
+def _bytes(value: object) -> bytes | None:
+    return bytes(value) if isinstance(value, bytes | bytearray | memoryview) else None
 
 
 def cluster_index_of(runtime: Runtime) -> ClusterIndex:

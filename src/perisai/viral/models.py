@@ -20,6 +20,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     Sequence,
     String,
     Text,
@@ -89,7 +90,11 @@ class ViralMedia(Base):
     pdq: Mapped[str | None] = mapped_column(String(64))
     pdq_raw: Mapped[str | None] = mapped_column(String(64))
     vpdq: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
-    # How it joined: "new" (started its cluster), or the signal type of its nearest earlier copy.
+    # The 16 crops an image is found by (`perisai.media.crops`, packed; ~0.5 KB): what finds a
+    # copy cut differently from this one.
+    pdq_crops: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # How it joined: "new" (started its cluster), or the signal type of its nearest earlier copy
+    # ("pdq_crops": a crop of one within PDQ's threshold of a crop of the other).
     joined_by: Mapped[str] = mapped_column(String(16))
     joined_media_id: Mapped[int | None] = mapped_column(BigInteger)
     distance: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,225 @@
+"""Crop sets: a crop-tolerant image signal made of PDQ hashes of crops of one picture.
+
+PDQ survives re-encoding and scaling but not cropping: on the shared test photos a 2% cut from
+one side moves it 10-28 bits, 5% 30-72 (docs/viral.md), past the match threshold of 31. Two
+copies of one picture cut differently still show one common region, though; a copy that lost
+``a`` of its width on the left and the other ``b`` meet when the one with more left is cut by
+``|a - b|``. So every image gets the PDQ of a fixed grid of crops, each side cut by each of
+``QUERY_CUTS`` (4 per side: 256 crops), and keeps the coarser ``STORED_CUTS`` grid (2 per side:
+16 crops) to be found by. A new picture asks with its 256 crops for the 16 of every earlier
+one: the differences of the two grids, per side, are 0, +-1.7%, +-3.3% and +-5% of a side, so
+two copies whose cuts differ by up to ~6% on every side, in any direction, have a pair of
+crops showing nearly the same region, within ~0.8% per side. Their distance is the smallest
+over those pairs (:func:`crop_distance`), matched at PDQ's own threshold.
+
+Pure numpy over the luminance PDQ already decodes (no second decode): the box filter and
+decimation of each crop reuse PDQ's per-axis maps, one row pass per top/bottom pair and one
+column pass per crop, then one batched DCT. ~15-40 ms an image (benchmarks/viral_sim.py).
+
+A crop set is an entry's packed bytes: a version byte, then 32 bytes per crop in grid order
+(left, top, right, bottom cuts, the last varying fastest). Not a bank signal: banks and
+platforms exchange single PDQs; crop sets are compared among report media (viral clustering).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from perisai.media.errors import InvalidSignal
+from perisai.media.index import Match, PdqIndex
+from perisai.media.pdq import _DCT, PDQ_MATCH_THRESHOLD, _decimator
+
+__all__ = [
+    "CROP_VERSION",
+    "QUERY_CUTS",
+    "STORED_CUTS",
+    "CropIndex",
+    "CropSet",
+    "crop_distance",
+    "crop_set_from_luma",
+]
+
+#: Fractions of a side cut by the crops an image asks with (4 a side: 256 crops).
+QUERY_CUTS: Final = (0.0, 1 / 60, 2 / 60, 0.05)
+#: Fractions of a side cut by the crops an image is found by (a subset of QUERY_CUTS).
+STORED_CUTS: Final = (0.0, 0.05)
+#: Version byte of the packed form (the grids above); another grid is another version.
+CROP_VERSION: Final = 1
+CODE_BYTES: Final = 32
+#: A crop needs this many pixels a side at least (below, the picture is too small to cut).
+MIN_CROP_SIDE: Final = 32
+#: Work on a luminance of at most about twice this on its long side (see ``_reduced``).
+WORK_SIDE: Final = 256
+#: Entry ids in the index are ``entry * SLOTS + crop``: room for every stored crop.
+SLOTS: Final = 32
+
+_GRID: Final = tuple(itertools.product(QUERY_CUTS, repeat=4))  # (left, top, right, bottom)
+_STORED: Final = np.array(
+    [i for i, cuts in enumerate(_GRID) if all(c in STORED_CUTS for c in cuts)], dtype=np.intp
+)
+_BIT_ORDER: Final = np.arange(255, -1, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class CropSet:
+    """An image's crops' PDQs in grid order (``codes``: one row of 32 bytes per crop)."""
+
+    codes: npt.NDArray[np.uint8]
+
+    @property
+    def stored(self) -> npt.NDArray[np.uint8]:
+        """The crops the image is found by (the STORED_CUTS grid)."""
+        return self.codes[_STORED]
+
+    def pack(self) -> bytes:
+        return bytes([CROP_VERSION]) + self.codes.tobytes()
+
+    def pack_stored(self) -> bytes:
+        return bytes([CROP_VERSION]) + self.stored.tobytes()
+
+    @staticmethod
+    def stored_of(data: bytes) -> npt.NDArray[np.uint8]:
+        """The stored crops of packed bytes of either grid."""
+        codes = CropSet.unpack(data)
+        return codes[_STORED] if len(codes) == len(_GRID) else codes
+
+    @staticmethod
+    def unpack(data: bytes) -> npt.NDArray[np.uint8]:
+        """The codes of packed bytes (either grid); ``InvalidSignal`` when malformed."""
+        if not data or data[0] != CROP_VERSION or (len(data) - 1) % CODE_BYTES:
+            raise InvalidSignal("not a crop set of this version")
+        count = (len(data) - 1) // CODE_BYTES
+        if count not in (len(_GRID), len(_STORED)):
+            raise InvalidSignal(f"a crop set holds {len(_GRID)} or {len(_STORED)} crops")
+        return np.frombuffer(data, dtype=np.uint8, offset=1).reshape(count, CODE_BYTES)
+
+
+def _axis_cuts(n: int) -> list[tuple[int, int]]:
+    """(start, stop) of every (before, after) pair of cuts along an axis of ``n`` samples."""
+    return [(round(n * a), n - round(n * b)) for a, b in itertools.product(QUERY_CUTS, repeat=2)]
+
+
+def _pass(
+    values: npt.NDArray[np.float32], start: int, stop: int, axis: int
+) -> npt.NDArray[np.float32]:
+    """PDQ's box filter and 64-sample decimation of samples ``start:stop`` along ``axis``
+    (0: the rows of an image; else the columns of a stack of row passes)."""
+    index, weights = _decimator(stop - start)
+    # Rows: (rows, cols) -> (64, cols); else the last axis of a stack of row passes:
+    # (..., 64, cols) -> (..., 64, 64).
+    spec, picked = (
+        ("ik,ikw->iw", values[start + index])
+        if axis == 0
+        else ("jk,...ijk->...ij", values[..., start + index])
+    )
+    out: npt.NDArray[np.float32] = np.einsum(spec, weights, picked)
+    return out
+
+
+def _bits(coefficients: npt.NDArray[np.float32]) -> npt.NDArray[np.uint8]:
+    """PDQ's thresholding, batched: bit k set when coefficient k exceeds the crop's median."""
+    flat = coefficients.reshape(coefficients.shape[0], 256)
+    median = np.partition(flat, 127, axis=1)[:, 127:128]
+    bits = (flat > median).astype(np.uint8)[:, _BIT_ORDER]  # bit 255 first, as PDQ's hex
+    return np.packbits(bits, axis=1)
+
+
+def _reduced(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``values`` averaged over square blocks until its long side is below 2 * WORK_SIDE: PDQ
+    keeps 64 samples a side, so the crops lose nothing that matters, and cost a few ms."""
+    factor = max(1, max(values.shape) // WORK_SIDE)
+    if factor == 1:
+        return values
+    rows, cols = (values.shape[0] // factor) * factor, (values.shape[1] // factor) * factor
+    blocks = values[:rows, :cols].reshape(rows // factor, factor, cols // factor, factor)
+    reduced: npt.NDArray[np.float32] = blocks.mean(axis=(1, 3), dtype=np.float32)
+    return reduced
+
+
+def crop_set_from_luma(luma: npt.NDArray[Any]) -> CropSet | None:
+    """The crop set of a 2-D luminance array (0-255), or None when it is too small to cut."""
+    values = np.asarray(luma, dtype=np.float32)
+    if values.ndim != 2:
+        raise ValueError("luma must be a 2-D array")
+    values = _reduced(values)
+    rows, cols = values.shape
+    if min(rows, cols) * (1 - 2 * max(QUERY_CUTS)) < MIN_CROP_SIDE:
+        return None
+    # One row pass per (top, bottom) pair, then one column pass per (left, right) pair over
+    # all of them at once: (top, bottom, 64, cols) -> (left, right, top, bottom, 64, 64).
+    tall = np.stack([_pass(values, *cut, axis=0) for cut in _axis_cuts(rows)])
+    size = len(QUERY_CUTS)
+    wide = np.stack([_pass(tall, *cut, axis=2) for cut in _axis_cuts(cols)])
+    wide = wide.reshape(size, size, size, size, 64, 64)  # left, right, top, bottom
+    blocks = wide.transpose(0, 2, 1, 3, 4, 5).reshape(len(_GRID), 64, 64)  # grid order
+    coefficients = _DCT @ blocks @ _DCT.T  # (crops, 16, 16)
+    return CropSet(_bits(coefficients))
+
+
+_POPCOUNT: Final = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint16)
+
+
+def crop_distance(query: npt.NDArray[np.uint8], stored: npt.NDArray[np.uint8]) -> int:
+    """Brute force: the smallest Hamming distance between any query crop and stored crop."""
+    if not len(query) or not len(stored):
+        return 256
+    pairs = query[:, None, :] ^ stored[None, :, :]
+    return int(_POPCOUNT[pairs].sum(axis=2).min())
+
+
+class CropIndex:
+    """Entries' stored crops in one PDQ multi-index hash; a query asks with every crop of a
+    picture and answers each entry once, at its smallest distance (the same as
+    :func:`crop_distance` over every entry: tests check it)."""
+
+    def __init__(self, *, threshold: int = PDQ_MATCH_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.pdq = PdqIndex(default_threshold=threshold)
+        self._crops: dict[int, int] = {}  # entry -> crops filed
+
+    def __len__(self) -> int:
+        return len(self._crops)
+
+    def add(self, entry_id: int, codes: npt.NDArray[np.uint8], bank: str = "default") -> None:
+        """File (or replace) an entry's stored crops."""
+        if len(codes) > SLOTS:
+            raise ValueError(f"at most {SLOTS} crops an entry")
+        self.remove(entry_id)
+        if not len(codes):
+            return
+        ids = entry_id * SLOTS + np.arange(len(codes), dtype=np.int64)
+        self.pdq.add_many(ids, np.ascontiguousarray(codes, dtype=np.uint8), bank)
+        self._crops[entry_id] = len(codes)
+
+    def remove(self, entry_id: int) -> bool:
+        filed = self._crops.pop(entry_id, 0)
+        for crop in range(filed):
+            self.pdq.remove(entry_id * SLOTS + crop)
+        return bool(filed)
+
+    def query(self, codes: npt.NDArray[np.uint8]) -> list[Match]:
+        """Every entry with a stored crop within the threshold of any of ``codes``."""
+        nearest: dict[int, Match] = {}
+        for code in _distinct(codes):
+            for hit in self.pdq.query(code.tobytes().hex()):
+                entry = hit.entry_id // SLOTS
+                found = nearest.get(entry)
+                if found is None or hit.distance < found.distance:
+                    nearest[entry] = Match(entry, hit.distance, hit.bank)
+        return sorted(nearest.values(), key=lambda m: (m.distance, m.entry_id))
+
+    def entries(self) -> Iterable[int]:
+        return list(self._crops)
+
+
+def _distinct(codes: npt.NDArray[np.uint8]) -> Sequence[npt.NDArray[np.uint8]]:
+    """The distinct rows of ``codes`` (neighbouring crops often hash alike)."""
+    if not len(codes):
+        return []
+    return list(np.unique(np.asarray(codes, dtype=np.uint8), axis=0))
