@@ -17,9 +17,12 @@ picture). A re-post is a platform's report declaring the file, uploading it and 
 its commit (the finish's answer) is where latency counts from. Background load: reports at
 `--rate` per second, each declaring a file of its own (exact hashes, clustered alone).
 
-Figures, side by side with two baselines computed from the same re-posts' hashes:
+Figures, side by side with baselines computed from the same re-posts' hashes:
 - exact hashes only (a copy joins when its SHA-256 equals an earlier member's);
-- PDQ to the original only (a re-post within 31 bits of the first post, no transitivity).
+- PDQ to the original only (a re-post within 31 bits of the first post, no transitivity);
+- PDQ chains: PDQ within 31 of any member, transitively (the rule before crop sets);
+- ours by brute force (PDQ or crop sets, transitively), a check on the server's clusters.
+Also enrichment's hashing time of an image without and with its crop set (median).
 
 Run: .venv/bin/python benchmarks/viral_sim.py [--quick] [--duration 60] [--rate 50]
      [--photos 8] [--reposts 8]
@@ -35,6 +38,7 @@ import json
 import os
 import random
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,7 +54,8 @@ import httpx
 from PIL import Image, ImageDraw
 from sqlalchemy import create_engine, text
 
-from perisai.media import pdq_of_image
+from perisai.media import hash_file, pdq_of_image
+from perisai.media.crops import CropSet, crop_distance
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, hamming_hex
 from perisai.testing.database import scratch_database
 from perisai.testing.live import free_port
@@ -212,6 +217,8 @@ class Post:
     edits: list[str]
     parent: int = -1
     pdq: str = ""
+    quality: int = 0
+    crops: bytes | None = None  # the crop set enrichment computes (perisai.media.crops)
     report_id: str = ""
     committed_at: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -538,8 +545,43 @@ def join_rate(groups: list[list[Post]], clusters: dict[str, int]) -> tuple[int, 
     return total, joined, wrong
 
 
-def _components(posts: list[Post]) -> int:
-    """How many re-posts union-find over every pair (PDQ within 31) puts with the first."""
+def _near(one: Post, other: Post, *, crops: bool) -> bool:
+    """Our rule for two images: PDQ within 31, or (with crop sets) a crop of the later within
+    31 of a stored crop of the earlier; both above the quality floor, as the server asks."""
+    if min(one.quality, other.quality) < 50:
+        return False
+    if hamming_hex(one.pdq, other.pdq) <= PDQ_MATCH_THRESHOLD:
+        return True
+    if not crops or one.crops is None or other.crops is None:
+        return False
+    asked, stored = CropSet.unpack(one.crops), CropSet.stored_of(other.crops)
+    return crop_distance(asked, stored) <= PDQ_MATCH_THRESHOLD
+
+
+def hash_posts(groups: list[list[Post]]) -> tuple[float, float]:
+    """Each post's PDQ, quality and crop set as enrichment computes them (``hash_file`` on the
+    file); the median ms an image takes without and with its crop set."""
+    plain, cropped = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "post.jpg"
+        for post in (p for posts in groups for p in posts):
+            path.write_bytes(post.content)
+            began = time.perf_counter()
+            hash_file(path)
+            plain.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            found = hash_file(path, crops=True)
+            cropped.append(time.perf_counter() - began)
+            post.pdq, post.quality, post.crops = (
+                found.pdq or "",
+                found.pdq_quality or 0,
+                found.pdq_crops,
+            )
+    return 1000 * statistics.median(plain), 1000 * statistics.median(cropped)
+
+
+def _components(posts: list[Post], *, crops: bool) -> int:
+    """How many re-posts union-find over every pair (our rule) puts with the first."""
     parent = list(range(len(posts)))
 
     def find(i: int) -> int:
@@ -550,16 +592,17 @@ def _components(posts: list[Post]) -> int:
 
     for i in range(len(posts)):
         for j in range(i):
-            if hamming_hex(posts[i].pdq, posts[j].pdq) <= PDQ_MATCH_THRESHOLD:
+            if find(i) != find(j) and _near(posts[i], posts[j], crops=crops):
                 parent[find(i)] = find(j)
     return sum(find(i) == find(0) for i in range(1, len(posts)))
 
 
 def baselines(groups: list[list[Post]]) -> dict[str, float]:
     """Join rates of the same re-posts by other rules, computed here from their hashes:
-    exact hashes only; PDQ within 31 of the first post only (no chains); and our rule by brute
-    force (exact or PDQ within 31 of any member, transitively) as a check on the server."""
-    total = exact = star = brute = 0
+    exact hashes only; PDQ within 31 of the first post only (no chains); PDQ within 31 of any
+    member, transitively (the rule before crop sets), by brute force; and our rule (PDQ or crop
+    sets) by brute force, as a check on the server."""
+    total = exact = star = brute = cropped = 0
     for posts in groups:
         first = posts[0]
         members = [first]
@@ -568,9 +611,10 @@ def baselines(groups: list[list[Post]]) -> dict[str, float]:
             exact += any(post.content == m.content for m in members)
             star += hamming_hex(first.pdq, post.pdq) <= PDQ_MATCH_THRESHOLD
             members.append(post)
-        brute += _components(posts)
+        brute += _components(posts, crops=False)
+        cropped += _components(posts, crops=True)
     n = max(1, total)
-    return {"exact": exact / n, "star": star / n, "brute": brute / n}
+    return {"exact": exact / n, "star": star / n, "brute": brute / n, "cropped": cropped / n}
 
 
 @dataclass
@@ -583,6 +627,7 @@ class Run:
     arrivals: dict[str, float]
     clusters: dict[str, int]
     alerts: dict[str, tuple[str, float]]  # alert -> (crossing report, raised at)
+    hash_ms: tuple[float, float] = (0.0, 0.0)  # median per image: without, with crop sets
 
 
 def simulate(args: argparse.Namespace, groups: list[list[Post]], names: list[str]) -> Run:
@@ -637,7 +682,8 @@ def print_joins(label: str, groups: list[list[Post]], clusters: dict[str, int]) 
     ok = rate >= JOIN_TARGET and wrong == 0
     print(
         f"{label:<34}{rate:>8.1%}{other['exact']:>12.1%}{other['star']:>11.1%}"
-        f"{other['brute']:>14.1%}   {joined}/{total}, {wrong} in another picture's cluster"
+        f"{other['brute']:>12.1%}{other['cropped']:>14.1%}   {joined}/{total}, {wrong} in "
+        "another picture's cluster"
         f"   target >= {JOIN_TARGET:.0%} {'PASS' if ok else 'FAIL'}"
     )
     return ok
@@ -669,10 +715,15 @@ def report(args: argparse.Namespace, run: Run, photos: int) -> bool:
     )
     for failure in failures[:5]:
         print(f"    {failure}")
+    plain, cropped = run.hash_ms
+    print(
+        f"  enrichment's hashing of an image (hash_file, median of {len(posts)}): {plain:.1f} ms "
+        f"without crop sets, {cropped:.1f} ms with: {cropped - plain:+.1f} ms an image"
+    )
     print()
     print(
         f"{'re-posts joined to their cluster':<34}{'ours':>8}{'exact only':>12}"
-        f"{'PDQ star':>11}{'brute force':>14}"
+        f"{'PDQ star':>11}{'PDQ chains':>12}{'ours, brute':>14}"
     )
     ok = print_joins("  spread (re-shares of re-shares)", spread, run.clusters)
     print_joins("  star (edits of the first post)", star, run.clusters)
@@ -714,7 +765,9 @@ def main() -> None:
     star_groups, _ = viral_posts(args.photos, args.reposts, args.seed + 1, star=True)
     # Alternate pictures: even ones spread as re-shares of re-shares, odd ones as a star.
     groups = [spread_groups[g] if g % 2 == 0 else star_groups[g] for g in range(len(names))]
+    hash_ms = hash_posts(groups)
     run = simulate(args, groups, names)
+    run.hash_ms = hash_ms
     sys.exit(0 if report(args, run, args.photos) else 1)
 
 
