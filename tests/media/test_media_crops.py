@@ -164,3 +164,38 @@ def test_hash_file_gives_an_images_crop_set_and_none_for_a_tiny_one(tmp_path: Pa
     tiny = tmp_path / "tiny.png"
     Image.new("RGB", (24, 24), (200, 10, 10)).save(tiny)
     assert hash_file(tiny, crops=True).pdq_crops is None
+
+
+def _flipped(code: np.ndarray, bits: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.unpackbits(code.copy())
+    out[rng.choice(256, size=bits, replace=False)] ^= 1
+    return np.packbits(out)
+
+
+def test_the_index_answers_as_brute_force_past_its_rebuilds() -> None:
+    # Enough rows that the sorted tables are built (and built again) and queried, with
+    # entries near the query at every distance around the threshold, replaced and removed.
+    rng = np.random.default_rng(11)
+    asked = rng.integers(0, 256, (260, 32), dtype=np.uint8)
+    index, entries = CropIndex(), {}
+    for entry in range(400):
+        stored = rng.integers(0, 256, (20, 32), dtype=np.uint8)
+        if entry % 3 == 0:  # one crop near one of the asked crops
+            stored[entry % 20] = _flipped(asked[entry % 260], entry % 40, rng)
+        entries[entry] = stored
+        index.add(entry, stored)
+    for entry in range(0, 400, 7):
+        index.remove(entry)
+        del entries[entry]
+    for entry in range(1, 400, 11):
+        if entry in entries:
+            entries[entry] = rng.integers(0, 256, (20, 32), dtype=np.uint8)
+            index.add(entry, entries[entry])
+    expected = sorted(
+        (crop_distance(asked, stored), entry)
+        for entry, stored in entries.items()
+        if crop_distance(asked, stored) <= PDQ_MATCH_THRESHOLD
+    )
+    assert len(expected) > 20
+    assert [(m.distance, m.entry_id) for m in index.query(asked)] == expected
+    assert len(index) == len(entries)

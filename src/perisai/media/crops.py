@@ -26,7 +26,7 @@ platforms exchange single PDQs; crop sets are compared among report media (viral
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from perisai.media.errors import InvalidSignal
-from perisai.media.index import Match, PdqIndex
+from perisai.media.index import Match
 from perisai.media.pdq import _DCT, PDQ_MATCH_THRESHOLD, _decimator
 
 __all__ = [
@@ -56,10 +56,11 @@ CROP_VERSION: Final = 1
 CODE_BYTES: Final = 32
 #: A crop needs this many pixels a side at least (below, the picture is too small to cut).
 MIN_CROP_SIDE: Final = 32
+#: Rows added since the index's tables were built, paired with every asked crop, up to this
+#: many; past it the tables are built again (a few sorts of the rows: amortised over the adds).
+RECENT_ROWS: Final = 1024
 #: Work on a luminance of at most about twice this on its long side (see ``_reduced``).
 WORK_SIDE: Final = 256
-#: Entry ids in the index are ``entry * SLOTS + crop``: room for every stored crop.
-SLOTS: Final = 32
 
 #: One side cut by this much, the others not: what drops a logo or watermark stamped in a
 #: corner (up to ~15% of the shorter side) from both copies. Asked with and stored.
@@ -194,52 +195,144 @@ def crop_distance(query: npt.NDArray[np.uint8], stored: npt.NDArray[np.uint8]) -
 
 
 class CropIndex:
-    """Entries' stored crops in one PDQ multi-index hash; a query asks with every crop of a
-    picture and answers each entry once, at its smallest distance (the same as
-    :func:`crop_distance` over every entry: tests check it)."""
+    """Entries' stored crops, asked with every crop of a picture at once; each entry is
+    answered once, at its smallest distance (the same as :func:`crop_distance` over every
+    entry: tests check it).
+
+    A multi-index hash (as ``PdqIndex``: 16 chunks of 16 bits; two codes within ``r`` agree to
+    within ``r // 16`` bits on some chunk) queried in one batch: a picture asks with 260 crops,
+    and one vectorised pass over them costs about what one ``PdqIndex.query`` does. Rows are
+    filed in sorted tables, rebuilt when the rows added since (compared with every asked crop)
+    pass RECENT_ROWS; a removed entry's rows are masked until then. Not
+    thread-safe: the caller serialises (the cluster index holds its lock).
+    """
 
     def __init__(self, *, threshold: int = PDQ_MATCH_THRESHOLD) -> None:
+        if not 0 <= threshold < 16 * len(_FLIPS):
+            raise ValueError(f"threshold must be within 0..{16 * len(_FLIPS) - 1}")
         self.threshold = threshold
-        self.pdq = PdqIndex(default_threshold=threshold)
-        self._crops: dict[int, int] = {}  # entry -> crops filed
+        self._masks = _FLIPS[threshold // 16]
+        self._codes = np.zeros((0, CODE_BYTES), dtype=np.uint8)
+        self._owner = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._rows = 0  # rows in use (the arrays above have room beyond)
+        self._sorted = 0  # rows [0, _sorted) are in the sorted tables
+        self._order = np.zeros((16, 0), dtype=np.int64)  # per chunk: rows by chunk value
+        self._starts = np.zeros((16, (1 << 16) + 1), dtype=np.int64)  # value -> first in order
+        self._entries: dict[int, npt.NDArray[np.int64]] = {}  # entry -> its rows
 
     def __len__(self) -> int:
-        return len(self._crops)
+        return len(self._entries)
 
     def add(self, entry_id: int, codes: npt.NDArray[np.uint8], bank: str = "default") -> None:
-        """File (or replace) an entry's stored crops."""
-        if len(codes) > SLOTS:
-            raise ValueError(f"at most {SLOTS} crops an entry")
+        """File (or replace) an entry's stored crops (``bank`` is not used: one threshold)."""
+        del bank
         self.remove(entry_id)
+        codes = np.ascontiguousarray(codes, dtype=np.uint8).reshape(-1, CODE_BYTES)
         if not len(codes):
             return
-        ids = entry_id * SLOTS + np.arange(len(codes), dtype=np.int64)
-        self.pdq.add_many(ids, np.ascontiguousarray(codes, dtype=np.uint8), bank)
-        self._crops[entry_id] = len(codes)
+        if self._rows + len(codes) > len(self._codes):
+            self._grow(self._rows + len(codes))
+        rows = np.arange(self._rows, self._rows + len(codes), dtype=np.int64)
+        self._codes[rows], self._owner[rows], self._alive[rows] = codes, entry_id, True
+        self._rows += len(codes)
+        self._entries[entry_id] = rows
+        if self._rows - self._sorted > RECENT_ROWS:
+            self._rebuild()
 
     def remove(self, entry_id: int) -> bool:
-        filed = self._crops.pop(entry_id, 0)
-        for crop in range(filed):
-            self.pdq.remove(entry_id * SLOTS + crop)
-        return bool(filed)
+        rows = self._entries.pop(entry_id, None)
+        if rows is None:
+            return False
+        self._alive[rows] = False
+        return True
+
+    def _grow(self, needed: int) -> None:
+        size = max(needed, 2 * len(self._codes), 1024)
+        codes = np.zeros((size, CODE_BYTES), dtype=np.uint8)
+        owner = np.zeros(size, dtype=np.int64)
+        alive = np.zeros(size, dtype=bool)
+        codes[: self._rows] = self._codes[: self._rows]
+        owner[: self._rows] = self._owner[: self._rows]
+        alive[: self._rows] = self._alive[: self._rows]
+        self._codes, self._owner, self._alive = codes, owner, alive
+
+    def _rebuild(self) -> None:
+        """Drop removed rows and file every row in the sorted tables."""
+        live = np.flatnonzero(self._alive[: self._rows])
+        count = len(live)
+        self._codes[:count] = self._codes[live]
+        self._owner[:count] = self._owner[live]
+        self._alive[:count], self._alive[count:] = True, False
+        self._rows = self._sorted = count
+        by_owner = np.argsort(self._owner[:count], kind="stable").astype(np.int64)
+        owners, starts = np.unique(self._owner[:count][by_owner], return_index=True)
+        self._entries = dict(zip(owners.tolist(), np.split(by_owner, starts[1:]), strict=True))
+        chunks = self._codes[:count].view(">u2").astype(np.uint16).T  # (16, rows)
+        self._order = np.argsort(chunks, axis=1, kind="stable").astype(np.int64)
+        keys = np.take_along_axis(chunks, self._order, axis=1)
+        # Where each chunk value's rows start in its table (a bucket lookup, not a search).
+        self._starts = np.stack(
+            [np.searchsorted(keys[c], np.arange(1 << 16 | 1), side="left") for c in range(16)]
+        ).astype(np.int64)
+
+    def _pairs(self, codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+        """(code, row) pairs, as ``code * rows + row``, of sorted rows sharing a chunk (within
+        the flips) with an asked code: the only pairs that can be within the threshold."""
+        if not self._sorted:
+            return np.zeros(0, dtype=np.int64)
+        chunks = codes.view(">u2").astype(np.int64)  # (codes, 16)
+        which = np.repeat(np.arange(len(codes), dtype=np.int64), len(self._masks))
+        found = []
+        for chunk in range(16):
+            keys = (chunks[:, chunk, None] ^ self._masks[None, :]).ravel()
+            lo = self._starts[chunk][keys]
+            counts = self._starts[chunk][keys + 1] - lo
+            total = int(counts.sum())
+            if total:
+                offsets = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total)
+                rows = self._order[chunk][offsets]
+                found.append(np.repeat(which, counts) * self._rows + rows)
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(found)  # a pair found twice is only measured twice
 
     def query(self, codes: npt.NDArray[np.uint8]) -> list[Match]:
         """Every entry with a stored crop within the threshold of any of ``codes``."""
-        nearest: dict[int, Match] = {}
-        for code in _distinct(codes):
-            for hit in self.pdq.query(code.tobytes().hex()):
-                entry = hit.entry_id // SLOTS
-                found = nearest.get(entry)
-                if found is None or hit.distance < found.distance:
-                    nearest[entry] = Match(entry, hit.distance, hit.bank)
-        return sorted(nearest.values(), key=lambda m: (m.distance, m.entry_id))
+        flat = np.ascontiguousarray(codes, dtype=np.uint8).reshape(-1, CODE_BYTES)
+        asked = np.unique(flat, axis=0)
+        if not len(asked) or not self._entries:
+            return []
+        # The rows added since the tables were built are paired with every asked code.
+        recent = np.arange(self._sorted, self._rows, dtype=np.int64)
+        every = (np.arange(len(asked), dtype=np.int64)[:, None] * self._rows + recent).ravel()
+        pairs = np.concatenate([self._pairs(asked), every])
+        which, rows = np.divmod(pairs, max(self._rows, 1))
+        keep = self._alive[rows]
+        which, rows = which[keep], rows[keep]
+        distances = np.bitwise_count(
+            asked.view(np.uint64)[which] ^ self._codes[rows].view(np.uint64)
+        ).sum(axis=1, dtype=np.int64)
+        hit = distances <= self.threshold
+        nearest: dict[int, int] = {}
+        for owner, distance in zip(
+            self._owner[rows[hit]].tolist(), distances[hit].tolist(), strict=True
+        ):
+            if distance < nearest.get(owner, 257):
+                nearest[owner] = distance
+        return sorted(
+            (Match(owner, distance, "default") for owner, distance in nearest.items()),
+            key=lambda m: (m.distance, m.entry_id),
+        )
 
     def entries(self) -> Iterable[int]:
-        return list(self._crops)
+        return list(self._entries)
 
 
-def _distinct(codes: npt.NDArray[np.uint8]) -> Sequence[npt.NDArray[np.uint8]]:
-    """The distinct rows of ``codes`` (neighbouring crops often hash alike)."""
-    if not len(codes):
-        return []
-    return list(np.unique(np.asarray(codes, dtype=np.uint8), axis=0))
+def _flip_masks(max_bits: int) -> npt.NDArray[np.int64]:
+    values = np.arange(1 << 16, dtype=np.uint32)
+    return values[np.bitwise_count(values) <= max_bits].astype(np.int64)
+
+
+#: Chunk variants to look up for a threshold of up to 15, 31 or 47 bits (1, 17, 137 a chunk).
+_FLIPS: Final = tuple(_flip_masks(bits) for bits in range(3))

@@ -152,7 +152,9 @@ class ClusterIndex:
             codes = CropSet.unpack(crops)
         except InvalidSignal:
             return []
-        return [Near(hit.entry_id, CROPS, hit.distance) for hit in self.crops.query(codes)]
+        with self._lock:  # the crop index is not thread-safe on its own
+            hits = self.crops.query(codes)
+        return [Near(hit.entry_id, CROPS, hit.distance) for hit in hits]
 
 
 def _bytes(value: object) -> bytes | None:
