@@ -4,6 +4,7 @@ the rest."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -96,5 +97,51 @@ def test_worker_with_two_processes_runs_the_queue(pg_server: str, tmp_path: Path
             }
         assert statuses == {"succeeded": 40}
     finally:
+        engine.dispose()
+        drop_database(pg_server, name)
+
+
+def test_sigterm_stops_every_process_and_lane(pg_server: str, tmp_path: Path) -> None:
+    """Each lane used to install procrastinate's own handler: the last one stopped only its
+    lane and the process ran on. Now one handler stops them all, in every process."""
+    name = f"perisai_test_processes_stop_{os.getpid()}"
+    url = migrated_database(pg_server, name)
+    engine = create_engine(url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
+    env.update(PERISAI_DATABASE_URL=url, PERISAI_DATA_DIR=str(tmp_path / "var"))
+    log = tmp_path / "worker.log"
+    with log.open("wb") as stderr:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "perisai.cli", "worker", "--processes", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('default', 'triage.report', "
+                    "0, NULL, NULL, '{\"report_id\": -1}'::jsonb, "
+                    "NULL)::procrastinate_job_to_defer_v1])"
+                )
+            )
+        deadline = time.monotonic() + 300
+        ran = False
+        while not ran and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.5)
+            with engine.connect() as connection:
+                ran = bool(
+                    connection.scalar(
+                        text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'succeeded'")
+                    )
+                )
+        assert ran, "the worker did not run the job"
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=120) == 0, log.read_text(errors="replace")[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
         engine.dispose()
         drop_database(pg_server, name)

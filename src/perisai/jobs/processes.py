@@ -47,7 +47,11 @@ def run_processes(target: Callable[..., None], args: tuple[Any, ...], processes:
     for child in children:
         child.start()
 
+    stopping = False
+
     def stop_all(signum: int = signal.SIGTERM, frame: FrameType | None = None) -> None:
+        nonlocal stopping
+        stopping = True
         for child in children:
             if child.is_alive() and child.pid is not None:
                 with contextlib.suppress(ProcessLookupError):
@@ -62,7 +66,10 @@ def run_processes(target: Callable[..., None], args: tuple[Any, ...], processes:
             for child in [c for c in running if not c.is_alive()]:
                 running.remove(child)
                 child.join()
-                if child.exitcode and not failed:
+                # Stopped while still starting (before its own handler was in place): that is
+                # the stop asked for, not a failure.
+                stopped = stopping and child.exitcode == -signal.SIGTERM
+                if child.exitcode and not stopped and not failed:
                     failed = child.exitcode if child.exitcode > 0 else 1
                     log.error("job worker process %s ended with %s", child.name, child.exitcode)
                     stop_all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,16 +222,27 @@ def run_worker(
     global _runtime  # noqa: PLW0603 - the worker process has one runtime
     _runtime = runtime
     app = make_app(runtime.db.url)
-    asyncio.run(
-        _serve(
+
+    async def main() -> None:
+        stop: asyncio.Event | None = None
+        if wait and install_signal_handlers:
+            # One handler for the process that stops every lane: each lane's procrastinate
+            # worker would install its own, and the last one installed would stop only itself
+            # (SIGTERM left the other lanes, and the process, running).
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+        await _serve(
             app,
-            None,
+            stop,
             concurrency=concurrency,
             runtime=runtime,
             wait=wait,
-            install_signal_handlers=install_signal_handlers,
+            install_signal_handlers=install_signal_handlers and stop is None,
         )
-    )
+
+    asyncio.run(main())
 
 
 def start_worker_thread(runtime: Runtime) -> Callable[[], None]:
