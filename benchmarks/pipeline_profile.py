@@ -187,6 +187,9 @@ def main() -> None:
     parser.add_argument("--bank", type=int, default=10_000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--task", action="append", help="print only these tasks' profiles")
+    parser.add_argument(
+        "--sort", default="cumulative", help="profile order (pstats key, e.g. tottime)"
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     with (
@@ -252,9 +255,11 @@ def main() -> None:
         if args.task and name not in args.task:
             continue
         out = io.StringIO()
-        pstats.Stats(stats.profiles[name], stream=out).sort_stats("cumulative").print_stats(
-            "perisai/", args.top
-        )
+        shown = pstats.Stats(stats.profiles[name], stream=out).sort_stats(args.sort)
+        if args.sort == "cumulative":
+            shown.print_stats("perisai/", args.top)
+        else:
+            shown.print_stats(args.top)
         print(f"\n## {name}\n{out.getvalue()}")
         n = stats.count[name]
         print("| statement | per job | ms per job |\n|---|---:|---:|")
