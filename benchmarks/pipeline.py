@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -115,17 +116,32 @@ def cli(env: dict[str, str], *args: str) -> dict[str, object]:
 
 
 @contextmanager
-def job_worker(env: dict[str, str], log_dir: Path, processes: int) -> Iterator[None]:
+def job_worker(
+    env: dict[str, str], log_dir: Path, processes: int, concurrency: int
+) -> Iterator[None]:
     """`perisai worker --processes N` beside the server, niced as the server's own in-process
-    worker is (intake keeps the cores it needs); nothing when ``processes`` is 0."""
+    worker is (intake keeps the cores it needs), and running (every lane of every process
+    registered) before the load starts; nothing when ``processes`` is 0."""
     if processes == 0:
         yield
         return
     command = ["nice", "-n", str(WORKER_NICENESS), sys.executable, "-m", "perisai.cli"]
-    command += ["worker", "--processes", str(processes)]
+    command += ["worker", "--processes", str(processes), "--concurrency", str(concurrency)]
     log = (log_dir / "worker.log").open("wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    engine = create_engine(env["PERISAI_DATABASE_URL"])
     try:
+        deadline = time.monotonic() + 600
+        with engine.connect() as connection:
+            while time.monotonic() < deadline:
+                running = connection.scalar(text("SELECT count(*) FROM procrastinate_workers"))
+                connection.rollback()
+                if (running or 0) >= processes * 3:  # three lanes a process
+                    break
+                time.sleep(0.5)
+            else:
+                raise RuntimeError("the job worker did not start")
+        engine.dispose()
         yield
     finally:
         process.terminate()
@@ -264,8 +280,12 @@ class Watch:
                         str(queue): int(count)
                         for queue, count in connection.execute(
                             text(
+                                # Timers scheduled for later (SLA checks, retries) are
+                                # not backlog: only jobs due now or running.
                                 "SELECT queue_name, count(*) FROM procrastinate_jobs "
-                                "WHERE status IN ('todo', 'doing') GROUP BY queue_name"
+                                "WHERE status = 'doing' OR (status = 'todo' AND "
+                                "(scheduled_at IS NULL OR scheduled_at <= now())) "
+                                "GROUP BY queue_name"
                             )
                         )
                     }
@@ -406,8 +426,13 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
         help="`perisai worker --processes N` beside the server (0: the server's own "
         "in-process worker thread, as before)",
     )
+    parser.add_argument(
+        "--job-concurrency", type=int, default=2, help="`perisai worker --concurrency`"
+    )
     parser.add_argument("--sample", type=float, default=2.0, help="seconds between samples")
     args = parser.parse_args()
+    # A SIGTERM (e.g. `timeout`) unwinds normally: the server, worker and database are cleaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     steady, burst = (60.0, 10.0) if args.quick else (args.steady, args.burst)
     load_at_start = os.getloadavg()
 
@@ -445,7 +470,7 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
             cli(env, "sharing", "webhook", "add", "--agency", "SECRETARIAT", "--url", receiver.url)
             with (
                 server(env, tmp, args.server_workers) as base,
-                job_worker(env, tmp, args.job_processes),
+                job_worker(env, tmp, args.job_processes, args.job_concurrency),
             ):
                 started = time.time()
                 stop_watch, stop_probe = threading.Event(), threading.Event()
@@ -505,7 +530,8 @@ def main() -> None:  # noqa: PLR0915 - one straight run, printed
         f"accounts from a pool of {args.accounts}, bank of {BANK_ENTRIES:,} PDQ entries, "
         f"`perisai serve --workers {args.server_workers}` "
         + (
-            f"and `nice perisai worker --processes {args.job_processes}`\n"
+            f"and `nice perisai worker --processes {args.job_processes} "
+            f"--concurrency {args.job_concurrency}`\n"
             if args.job_processes
             else "with its in-process worker\n"
         )
