@@ -51,14 +51,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from PIL import Image, ImageDraw
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import create_engine, text
 
+from perisai.banks.matching import file_queries
 from perisai.media import hash_file, pdq_of_image
-from perisai.media.crops import CropSet, crop_distance
+from perisai.media.crops import CROP_VERSION, CropIndex, CropSet, crop_distance
+from perisai.media.crops import MIN_QUALITY as CROP_MIN_QUALITY
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, hamming_hex
 from perisai.testing.database import scratch_database
 from perisai.testing.live import free_port
+from perisai.viral.index import ClusterIndex, MediaSignals
 
 JOIN_TARGET = 0.95
 LATENCY_TARGET_P95 = 60.0
@@ -252,6 +256,141 @@ def viral_posts(
             post.pdq = pdq_of_image(post.content).hex
         groups.append(posts)
     return groups, names
+
+
+# --- look-alike negatives (offline) ------------------------------------------------------------
+
+NEGATIVE_PHOTOS = [
+    *sorted((SHARED / "pdq" / "reg-test-input" / "labelme-subset").glob("*.jpg")),
+    SHARED / "c2pa" / "c2pa-python__C.jpg",
+    SHARED / "c2pa" / "c2pa-rs__libpng-test.png",
+    SHARED / "pdq" / "misc-images" / "small.jpg",
+]
+WIDE_THRESHOLD = 47  # how far the closest different pictures are looked for (crop index limit)
+
+
+def synthetic(rng: random.Random, count: int) -> list[tuple[str, Image.Image]]:
+    """Benign synthetic pictures: smooth random fields, coloured shapes, blurred stripes."""
+    found = []
+    for i in range(count):
+        w, h = rng.choice([(640, 480), (480, 640), (800, 600), (512, 512)])
+        if i % 3 == 0:
+            cells = np.random.default_rng(rng.getrandbits(32)).uniform(0, 255, (6, 8, 3))
+            image = Image.fromarray(cells.astype(np.uint8)).resize((w, h), Image.Resampling.BICUBIC)
+        elif i % 3 == 1:
+            image = Image.new("RGB", (w, h), tuple(rng.randrange(256) for _ in range(3)))
+            draw = ImageDraw.Draw(image)
+            for _ in range(12):
+                x, y = rng.randrange(w), rng.randrange(h)
+                box = (x, y, x + rng.randrange(40, 300), y + rng.randrange(40, 300))
+                colour = tuple(rng.randrange(256) for _ in range(3))
+                (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour)
+        else:
+            image = Image.new("RGB", (w, h))
+            draw = ImageDraw.Draw(image)
+            step = rng.randrange(20, 90)
+            for x in range(0, w + h, step):
+                colour = tuple(rng.randrange(256) for _ in range(3))
+                draw.line((x, 0, x - h, h), fill=colour, width=step // 2)
+            image = image.filter(ImageFilter.GaussianBlur(3))
+        found.append((f"synthetic{i}", image))
+    return found
+
+
+def negative_groups(seed: int, reposts: int = 3) -> list[list[Post]]:
+    """Pictures that are not the viral ones (each photo with its mirrors and turns, and
+    synthetic ones), each posted once and re-posted edited ``reposts`` times."""
+    rng = random.Random(seed)
+    pictures: list[tuple[str, Image.Image]] = []
+    for path in NEGATIVE_PHOTOS:
+        with Image.open(path) as opened:
+            photo = opened.convert("RGB")
+        for turn in DIHEDRAL:
+            name = f"{path.stem}/{turn.name if turn else 'orig'}"
+            pictures.append((name, photo if turn is None else photo.transpose(turn)))
+    pictures += synthetic(rng, 45)
+    groups = []
+    for k, (name, image) in enumerate(pictures):
+        first = jpeg(image, 90)
+        with Image.open(io.BytesIO(first)) as decoded:
+            picture = Picture(decoded.convert("RGB"))
+        posts = [Post(NEGATIVE_GROUP + k, 0, "X", "n", first, [name])]
+        for i in range(1, reposts + 1):
+            _, content, edits = repost(picture, rng, per_side=0.05)
+            posts.append(Post(NEGATIVE_GROUP + k, i, "X", "n", content, edits, 0))
+        groups.append(posts)
+    return groups
+
+
+NEGATIVE_GROUP = 1000
+
+
+@dataclass
+class Offline:
+    """Our rule replayed offline over the viral posts and the negatives, in one stream."""
+
+    pictures: int
+    posts: int
+    joined: dict[str, tuple[int, int]]
+    false_joins: int
+    closest: int  # smallest crop-set distance between posts of different pictures (<= 47)
+    closest_pdq: int
+
+
+def offline_check(groups: list[list[Post]], negatives: list[list[Post]], seed: int) -> Offline:
+    """The cluster index (PDQ and crop sets, at the server's thresholds) over every post in a
+    shuffled stream: joins between different pictures, and how close different pictures come."""
+    stream = [p for posts in [*groups, *negatives] for p in posts]
+    random.Random(seed).shuffle(stream)
+    index, wide = ClusterIndex(), CropIndex(threshold=WIDE_THRESHOLD)
+    parent = list(range(len(stream)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    false_joins, closest, closest_pdq = 0, 257, 257
+    for n, post in enumerate(stream):
+        usable = post.quality >= 50
+        queries, _, _ = file_queries(
+            {"sha256": hashlib.sha256(post.content).hexdigest()},
+            pdq=post.pdq,
+            pdq_quality=post.quality,
+        )
+        crops = post.crops if usable and post.quality >= CROP_MIN_QUALITY else None
+        for near in index.query(queries, crops):
+            false_joins += stream[near.media_id].group != post.group
+            parent[find(n)] = find(near.media_id)
+        if crops is not None:
+            asked = CropSet.unpack(crops)
+            for hit in wide.query(asked):
+                if stream[hit.entry_id].group != post.group:
+                    closest = min(closest, hit.distance)
+            wide.add(n, CropSet.stored_of(crops))
+        for m in range(n) if usable else ():
+            if stream[m].group != post.group and stream[m].quality >= 50:
+                closest_pdq = min(closest_pdq, hamming_hex(post.pdq, stream[m].pdq))
+        stored = bytes([CROP_VERSION]) + CropSet.stored_of(crops).tobytes() if crops else None
+        index.put(
+            MediaSignals(
+                n,
+                sha256=hashlib.sha256(post.content).hexdigest(),
+                pdq=post.pdq if usable else None,
+                pdq_crops=stored,
+            )
+        )
+    position = {id(p): n for n, p in enumerate(stream)}
+    joined = {}
+    for label, parity in (("spread", 0), ("star", 1)):
+        chosen = [g for g in groups if g[0].group % 2 == parity]
+        total = sum(len(g) - 1 for g in chosen)
+        hits = sum(find(position[id(p)]) == find(position[id(g[0])]) for g in chosen for p in g[1:])
+        joined[label] = (hits, total)
+    return Offline(
+        len(groups) + len(negatives), len(stream), joined, false_joins, closest, closest_pdq
+    )
 
 
 # --- the servers -------------------------------------------------------------------------------
@@ -547,12 +686,14 @@ def join_rate(groups: list[list[Post]], clusters: dict[str, int]) -> tuple[int, 
 
 def _near(one: Post, other: Post, *, crops: bool) -> bool:
     """Our rule for two images: PDQ within 31, or (with crop sets) a crop of the later within
-    31 of a stored crop of the earlier; both above the quality floor, as the server asks."""
+    31 of a stored crop of the earlier; both above the quality floors, as the server asks."""
     if min(one.quality, other.quality) < 50:
         return False
     if hamming_hex(one.pdq, other.pdq) <= PDQ_MATCH_THRESHOLD:
         return True
     if not crops or one.crops is None or other.crops is None:
+        return False
+    if min(one.quality, other.quality) < CROP_MIN_QUALITY:
         return False
     asked, stored = CropSet.unpack(one.crops), CropSet.stored_of(other.crops)
     return crop_distance(asked, stored) <= PDQ_MATCH_THRESHOLD
@@ -746,6 +887,23 @@ def report(args: argparse.Namespace, run: Run, photos: int) -> bool:
     return ok and ok_latency
 
 
+def print_offline(offline: Offline, viral: int, negatives: int) -> None:
+    joined = ", ".join(
+        f"{label} {hits}/{total} = {hits / max(total, 1):.1%}"
+        for label, (hits, total) in offline.joined.items()
+    )
+    print(
+        f"offline, our rule over {offline.posts} posts of {offline.pictures} pictures ({viral} "
+        f"viral, {negatives} look-alike negatives: labelme photos with their mirrors and turns, "
+        f"other sample photos, synthetic pictures; each re-posted 3 times):\n"
+        f"  re-posts joined {joined}; joins between different pictures: "
+        f"{offline.false_joins} (target 0); closest different pictures: crop sets "
+        f"{offline.closest if offline.closest <= WIDE_THRESHOLD else f'> {WIDE_THRESHOLD}'} "
+        f"bits, PDQ {offline.closest_pdq} bits (threshold {PDQ_MATCH_THRESHOLD})"
+    )
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="30 s, 2 photos")
@@ -758,6 +916,9 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=240.0, help="s to wait for the backlog")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--logs", help="keep the server's and worker's logs in this folder")
+    parser.add_argument(
+        "--offline", action="store_true", help="only the offline join and false-join check"
+    )
     args = parser.parse_args()
     if args.quick:
         args.duration, args.photos = 30.0, 2
@@ -766,6 +927,12 @@ def main() -> None:
     # Alternate pictures: even ones spread as re-shares of re-shares, odd ones as a star.
     groups = [spread_groups[g] if g % 2 == 0 else star_groups[g] for g in range(len(names))]
     hash_ms = hash_posts(groups)
+    negatives = negative_groups(args.seed)
+    hash_posts(negatives)
+    offline = offline_check(groups, negatives, args.seed)
+    print_offline(offline, len(groups), len(negatives))
+    if args.offline:
+        sys.exit(0 if offline.false_joins == 0 else 1)
     run = simulate(args, groups, names)
     run.hash_ms = hash_ms
     sys.exit(0 if report(args, run, args.photos) else 1)

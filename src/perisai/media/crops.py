@@ -51,6 +51,11 @@ __all__ = [
 QUERY_CUTS: Final = (0.0, 1 / 60, 2 / 60, 0.05)
 #: Fractions of a side cut by the crops an image is found by (a subset of QUERY_CUTS).
 STORED_CUTS: Final = (0.0, 0.05)
+#: A picture's crops are asked with and stored only when its PDQ quality is at least this
+#: (PDQ's own floor is 50). Crops compare many more pairs than one PDQ does, and a nearly
+#: featureless picture carrying a caption bar or a logo (quality 50-60) is mostly that overlay:
+#: two different such pictures came within 2 bits (benchmarks/viral_sim.py --offline).
+MIN_QUALITY: Final = 80
 #: Version byte of the packed form (the grids above); another grid is another version.
 CROP_VERSION: Final = 1
 CODE_BYTES: Final = 32

@@ -21,6 +21,7 @@ from perisai.banks.matching import file_queries
 from perisai.enrichment.results import ReportFileSignal
 from perisai.identity.models import ApiKey
 from perisai.media.crops import CROP_VERSION, CropSet
+from perisai.media.crops import MIN_QUALITY as CROP_MIN_QUALITY
 from perisai.media.errors import InvalidSignal
 from perisai.media.signals import exact_signal_type_names
 from perisai.reports.models import Report, ReportFile
@@ -118,9 +119,11 @@ class _FileSignals:
 
     @property
     def asked_crops(self) -> bytes | None:
-        """The crop set, under the same quality floor as the PDQ (a featureless picture's
-        crops are as unreliable as its PDQ)."""
-        return self.crops if self.crops and self.stored_pdq else None
+        """The crop set, when the picture's PDQ is in the index and of the crops' quality
+        (``perisai.media.crops.MIN_QUALITY``: a nearly featureless picture is mostly its
+        overlays, which many crops compare)."""
+        good = self.pdq_quality is not None and self.pdq_quality >= CROP_MIN_QUALITY
+        return self.crops if self.crops and self.stored_pdq and good else None
 
     @property
     def stored_crops(self) -> bytes | None:
