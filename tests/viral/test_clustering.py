@@ -7,13 +7,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.datasets import PDQ
 from tests.viral.factories import COPIES, ORIGINAL, OTHER, add_pdq, image_bytes, recoded, report_of
 
 from perisai.media import pdq_of_image
+from perisai.media.crops import MIN_QUALITY as CROP_MIN_QUALITY
+from perisai.media.crops import crop_distance
 from perisai.media.hashing import image_crop_set
 from perisai.media.pdq import PDQ_MATCH_THRESHOLD, hamming_hex
 from perisai.runtime import Runtime
@@ -203,3 +205,36 @@ def test_different_photos_cropped_alike_do_not_join(
     for path, report in reports:
         assert owner.setdefault(cluster_of(db, report.id), path) == path
     assert len(owner) >= 6
+
+
+def captioned(image: Image.Image) -> bytes:
+    """The picture with a meme's white caption bar along its bottom."""
+    image = image.convert("RGB")
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, h - 20, w, h), fill=(255, 255, 255))
+    draw.text((4, h - 18), "tengok ni", fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def test_nearly_featureless_pictures_with_one_caption_are_not_joined_by_their_crops(
+    db: Session, runtime: Runtime, index: ClusterIndex
+) -> None:
+    # A featureless picture (PDQ quality 0) and its transpose, each under the same caption bar:
+    # the caption is most of what their crops see, so their crops are near, but the pictures
+    # are different. Crops are used only from PDQ quality 80 up.
+    with Image.open(OTHER) as opened:
+        one = captioned(opened)
+        other = captioned(opened.transpose(Image.Transpose.TRANSPOSE))
+    qualities = (pdq_of_image(one).quality, pdq_of_image(other).quality)
+    assert all(50 <= q < CROP_MIN_QUALITY for q in qualities)
+    asked, stored = image_crop_set(other), image_crop_set(one)
+    assert asked is not None and stored is not None
+    assert crop_distance(asked.codes, stored.stored) <= PDQ_MATCH_THRESHOLD
+    first = report_of(db, runtime.keyring, one, platform="ExampleChat")
+    second = report_of(db, runtime.keyring, other, platform="PhotoShare")
+    cluster_report(db, index, first)
+    cluster_report(db, index, second)
+    assert cluster_of(db, first.id) != cluster_of(db, second.id)
