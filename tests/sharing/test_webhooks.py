@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from tests.sharing.conftest import Receiver
 
 from perisai.jobs.worker import run_worker
@@ -259,6 +259,17 @@ def test_first_attempts_of_a_batch_take_the_same_statements_whatever_its_size(
     failed = next(d for d in latest if d.status == "pending")
     assert failed.attempts == 1 and failed.last_status_code == 500
     assert failed.next_attempt_at is not None
+    with live_runtime.db.transaction() as session:  # on the sharing lane, not behind bulk work
+        queues = set(
+            session.scalars(
+                text(
+                    "SELECT queue_name FROM procrastinate_jobs WHERE task_name = "
+                    "'sharing.deliver' AND (args->>'delivery_id')::bigint = :id"
+                ),
+                {"id": failed.id},
+            )
+        )
+    assert queues == {"sharing"}
     work_until(
         live_runtime,
         lambda: (

@@ -63,6 +63,9 @@ class RetryPolicy:
 
 
 RETRY = RetryPolicy()
+# Deliveries run on the sharing lane (perisai.jobs.worker.LANES), never behind bulk work in the
+# default queue: a job's queue is where it is deferred, not where its task was registered.
+DELIVER_QUEUE = "sharing"
 # A first attempt the dispatcher has not made after this long gets a job of its own.
 SAFETY_NET = timedelta(seconds=30)
 
@@ -198,6 +201,7 @@ def _queue_deliveries(session: Session, pairs: list[tuple[int, int]], *, inline:
             [
                 JobSpec(
                     task=DELIVER_TASK,
+                    queue=DELIVER_QUEUE,
                     args={"delivery_id": delivery_id, "attempt": 0},
                     priority=SHARING_PRIORITY,
                 )
@@ -293,6 +297,7 @@ def sweep_stalled(session: Session) -> int:
         defer(
             session,
             task=DELIVER_TASK,
+            queue=DELIVER_QUEUE,
             args={"delivery_id": delivery.id, "attempt": 0},
             priority=SHARING_PRIORITY,
         )
@@ -335,6 +340,7 @@ def replay(session: Session, *, subscription_id: int, from_event_id: int) -> int
                 defer(
                     session,
                     task=DELIVER_TASK,
+                    queue=DELIVER_QUEUE,
                     args={"delivery_id": delivery_id, "attempt": 0},
                     priority=SHARING_PRIORITY,
                 )
@@ -572,6 +578,7 @@ def record_attempts(
             retries.append(
                 JobSpec(
                     task=DELIVER_TASK,
+                    queue=DELIVER_QUEUE,
                     args={"delivery_id": delivery.id, "attempt": delivery.attempts},
                     scheduled_at=delivery.next_attempt_at,
                     priority=SHARING_PRIORITY,
