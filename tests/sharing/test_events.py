@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from perisai.runtime import Runtime
 from perisai.sharing.events import emit
 from perisai.sharing.models import OutboxEvent, Tlp
 
@@ -60,3 +61,36 @@ def test_one_waiting_dispatch_serves_many_events(db: Session) -> None:
             emit(db, type="t", subject_type="t", subject_id=n, payload={}, audience=["JKM"])
         assert db.scalar(waiting) == 1
         savepoint.rollback()
+
+
+def test_an_emitter_never_waits_for_another_open_one_and_a_rolled_back_wake_is_covered(
+    live_runtime: Runtime,
+) -> None:
+    """Two open transactions emit: the second neither waits for the first (which holds the
+    wake-up) nor is left without a dispatch when the first rolls back."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    dispatches = text(
+        "SELECT queueing_lock, scheduled_at FROM procrastinate_jobs "
+        "WHERE status = 'todo' AND task_name = 'sharing.dispatch'"
+    )
+    db = live_runtime.db
+    with db.transaction() as session:  # start from no dispatch waiting or planned
+        session.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'sharing.dispatch'"))
+    first = db.sessions()
+    first.begin()
+    try:
+        emit(first, type="t", subject_type="t", subject_id=1, payload={}, audience=["JKM"])
+        with db.transaction() as session:  # would wait for `first` forever if it blocked
+            session.execute(text("SET LOCAL lock_timeout = '20s'"))
+            emit(session, type="t", subject_type="t", subject_id=2, payload={}, audience=["JKM"])
+    finally:
+        first.rollback()
+        first.close()
+    with db.transaction() as session:
+        planned = session.execute(dispatches).all()
+    assert len(planned) == 1  # the rolled-back wake-up is gone; the second's plan is there
+    ((lock, when),) = planned
+    assert lock is None and when <= datetime.now(UTC) + timedelta(seconds=5)

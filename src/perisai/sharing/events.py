@@ -6,12 +6,13 @@ them, so a missed notification delays an event but never loses it.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from perisai.jobs.queue import defer_once
+from perisai.jobs.queue import defer, defer_once
 from perisai.sharing.models import OutboxEvent, Tlp
 from perisai.sharing.names import DISPATCH_TASK
 
@@ -22,20 +23,51 @@ SHARING_PRIORITY = 10
 _ANNOUNCED = "perisai.sharing.announced"
 
 
+# Held by the one open transaction that is queuing the waiting dispatch (two-int advisory keys
+# are apart from the one-bigint keys by which `_announce` announces outbox ids).
+_WAKE_LOCK = text("SELECT pg_try_advisory_xact_lock(1346, 1)")
+# A dispatch planned for the next few seconds (no queueing lock: see below).
+_SOON_PLANNED = text(
+    "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo' "
+    "AND task_name = :task AND queueing_lock IS NULL "
+    "AND scheduled_at <= now() + interval '5 seconds')"
+).bindparams(task=DISPATCH_TASK)
+# How soon a dispatch runs for events whose wake-up another transaction was queuing.
+WAKE_FALLBACK = timedelta(seconds=2)
+
+
 def wake_dispatcher(session: Session) -> None:
     """Queue a dispatch unless one is waiting already (it will see this transaction's events).
 
     A dispatch already running may miss them; it looks again for ids drawn meanwhile.
+
+    Never waits for another transaction: two open transactions inserting the same queueing lock
+    would make the second wait for the first to end (PostgreSQL's unique check), which chained
+    every emitter behind the oldest open one and could deadlock two of them. So only the holder
+    of a transaction-scoped advisory lock queues the waiting dispatch; an emitter that finds it
+    taken plans one a few seconds ahead instead (at most one planned at a time), in case that
+    holder rolls back.
     """
-    # The queueing lock keeps one waiting at most: one run serves every event committed before it.
-    defer_once(
-        session,
-        task=DISPATCH_TASK,
-        args={},
-        queue="sharing",
-        priority=SHARING_PRIORITY,
-        queueing_lock=DISPATCH_TASK,
-    )
+    if session.scalar(_WAKE_LOCK):
+        # The queueing lock keeps one waiting at most: one run serves every event committed
+        # before it.
+        defer_once(
+            session,
+            task=DISPATCH_TASK,
+            args={},
+            queue="sharing",
+            priority=SHARING_PRIORITY,
+            queueing_lock=DISPATCH_TASK,
+        )
+    elif not session.scalar(_SOON_PLANNED):
+        defer(
+            session,
+            task=DISPATCH_TASK,
+            args={},
+            queue="sharing",
+            priority=SHARING_PRIORITY,
+            scheduled_at=datetime.now(UTC) + WAKE_FALLBACK,
+        )
 
 
 def _root_transaction_marker(session: Session) -> int | None:
