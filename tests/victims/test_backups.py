@@ -233,7 +233,7 @@ def test_a_backup_taken_before_erasure_cannot_be_read_after_it(
         perisai_cli, ["victims", "keys", "reconcile", "--json"], env=deployment.env(restored)
     )
     assert done.exit_code == 0, done.output
-    counts = json.loads(done.output)
+    counts = json.loads(done.stdout)  # stdout: the JSON; logs go to stderr
     assert (counts["records_erased"], counts["keys_destroyed"]) == (1, 3)
     seen = _read_restored(deployment, restored, report_id)
     assert seen == {"status": "erased", "report_victim": None, "details": None,

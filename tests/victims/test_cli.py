@@ -61,7 +61,7 @@ def test_create_show_erase_and_the_audit_chain_still_verifies() -> None:
     made = runner.invoke(app, ["create", "--report", report_id, "--json"])
     assert made.exit_code == 0, made.output
     assert CHILD_NAME not in made.output
-    victim_id = str(_record(made.output)["public_id"])
+    victim_id = str(_record(made.stdout)["public_id"])
     shown = runner.invoke(app, ["show", victim_id])
     assert shown.exit_code == 0 and f"{report_id}#0" in shown.output
     assert CHILD_NAME not in shown.output
@@ -69,7 +69,7 @@ def test_create_show_erase_and_the_audit_chain_still_verifies() -> None:
     assert wrong.exit_code == 2 and "--confirm" in wrong.output
     erased = runner.invoke(app, ["erase", victim_id, "--confirm", victim_id, "--json"])
     assert erased.exit_code == 0, erased.output
-    assert _record(erased.output)["status"] == "erased"
+    assert _record(erased.stdout)["status"] == "erased"
     again = runner.invoke(app, ["erase", victim_id, "--confirm", victim_id])
     assert again.exit_code == 2 and "already erased" in again.output
     with cli_runtime() as runtime, runtime.db.transaction() as db:
@@ -96,12 +96,12 @@ def test_keys_verify_backup_and_garbage(tmp_path: Path) -> None:
     _report("cli-keys-1")  # its victim's key goes to the store under this test's data dir
     verified = runner.invoke(app, ["keys", "verify", "--json"])
     assert verified.exit_code == 0, verified.output
-    counts = json.loads(verified.output.splitlines()[-1])
+    counts = json.loads(verified.stdout.splitlines()[-1])  # logs go to stderr
     assert counts["keys"] >= 1
     target = tmp_path / "keys-copy"
     copied = runner.invoke(app, ["keys", "backup", str(target), "--json"])
     assert copied.exit_code == 0, copied.output
-    assert json.loads(copied.output.splitlines()[-1])["keys"] == counts["keys"]
+    assert json.loads(copied.stdout.splitlines()[-1])["keys"] == counts["keys"]
     assert sorted(p.name for p in (tmp_path / "var" / "subject-keys").glob("*.pks")) == sorted(
         p.name for p in target.iterdir()
     )
