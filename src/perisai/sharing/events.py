@@ -60,14 +60,19 @@ def wake_dispatcher(session: Session) -> None:
             queueing_lock=DISPATCH_TASK,
         )
     elif not session.scalar(_SOON_PLANNED):
-        defer(
-            session,
-            task=DISPATCH_TASK,
-            args={},
-            queue="sharing",
-            priority=SHARING_PRIORITY,
-            scheduled_at=datetime.now(UTC) + WAKE_FALLBACK,
-        )
+        dispatch_later(session, WAKE_FALLBACK)
+
+
+def dispatch_later(session: Session, delay: timedelta) -> None:
+    """Plan a dispatch `delay` from now (no queueing lock: it may join one already waiting)."""
+    defer(
+        session,
+        task=DISPATCH_TASK,
+        args={},
+        queue="sharing",
+        priority=SHARING_PRIORITY,
+        scheduled_at=datetime.now(UTC) + delay,
+    )
 
 
 def _root_transaction_marker(session: Session) -> int | None:

@@ -9,13 +9,11 @@ delivers: at least once.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from procrastinate import RetryStrategy
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from perisai.jobs.queue import defer
 from perisai.jobs.worker import current_runtime, job
 from perisai.runtime import Runtime
 from perisai.sharing import events, webhooks
@@ -74,17 +72,6 @@ _SWEEP_PLANNED = text(
 ).bindparams(task=DISPATCH_TASK)
 
 
-def _dispatch_later(session: Session, delay: timedelta) -> None:
-    defer(
-        session,
-        task=DISPATCH_TASK,
-        args={},
-        queue="sharing",
-        priority=events.SHARING_PRIORITY,
-        scheduled_at=datetime.now(UTC) + delay,
-    )
-
-
 @job(DISPATCH_TASK, queue="sharing", retry=_CRASH_RETRY)
 def dispatch_events() -> None:
     runtime = current_runtime()
@@ -93,10 +80,10 @@ def dispatch_events() -> None:
             done = webhooks.dispatch(session, limit=BATCH, first_attempt_inline=True)
             if done.unsettled:
                 # Nothing else would wake us for them if no further event comes.
-                _dispatch_later(session, RECHECK)
+                events.dispatch_later(session, RECHECK)
             if done.queued and not session.scalar(_SWEEP_PLANNED):
                 # Should the first attempts below not happen, a later dispatch sweeps them up.
-                _dispatch_later(session, webhooks.SAFETY_NET + timedelta(seconds=1))
+                events.dispatch_later(session, webhooks.SAFETY_NET + timedelta(seconds=1))
         if done.queued:
             first_attempts(runtime, done.queued)
         if done.events_read < BATCH:
