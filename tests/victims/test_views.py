@@ -131,3 +131,24 @@ def test_the_case_page_links_records_and_makes_one_from_a_report_victim(
     as_user(client, db, runtime, world.ngo)
     ngo_page = client.get(f"/workspace/cases/{world.case.public_id}", params={"lang": "en"})
     assert world.victim.public_id in ngo_page.text and "Create victim record" not in ngo_page.text
+
+
+def test_a_record_is_opened_by_its_id_and_an_unseen_one_is_not_found_alike(
+    client: TestClient, db: Session, runtime: Runtime
+) -> None:
+    world = make_world(db, runtime.keyring)
+    as_user(client, db, runtime, world.jkm)
+    page = client.get(PAGES, params={"lang": "en"})
+    assert page.status_code == 200 and 'id="find-form"' in page.text
+    assert CHILD_NAME not in page.text and world.victim.public_id not in page.text
+    opened = client.get(
+        PAGES, params={"id": world.victim.public_id.lower()}, follow_redirects=False
+    )
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"{PAGES}/{world.victim.public_id}"
+    unknown = client.get(PAGES, params={"id": "VIC-NOTHERE", "lang": "ms"})
+    assert unknown.status_code == 404 and "Tiada rekod dengan ID itu" in unknown.text
+    as_user(client, db, runtime, world.moe)
+    unseen = client.get(PAGES, params={"id": world.victim.public_id, "lang": "en"})
+    assert unseen.status_code == 404 and "no record with that id" in unseen.text
+    assert unseen.text.count("no record with that id") == unknown.text.count("Tiada rekod")

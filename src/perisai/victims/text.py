@@ -7,6 +7,21 @@ from perisai.web.i18n import register
 register(
     {
         "vi.title": {"ms": "Rekod mangsa {id}", "en": "Victim record {id}"},
+        "vi.find.title": {"ms": "Buka rekod mangsa", "en": "Open a victim record"},
+        "vi.find.intro": {
+            "ms": "Rekod mangsa dibuka dari kes atau laporan yang anda kendalikan, atau dengan "
+            "ID rekod (VIC-…) yang diberikan kepada anda. Tiada senarai kanak-kanak: hanya "
+            "yang perlu tahu melihat rekod.",
+            "en": "A victim record is opened from a case or report you work on, or by the "
+            "record id (VIC-…) you were given. There is no list of children: only those who "
+            "need to know see a record.",
+        },
+        "vi.find.id": {"ms": "ID rekod", "en": "Record id"},
+        "vi.find.open": {"ms": "Buka", "en": "Open"},
+        "vi.find.none": {
+            "ms": "Tiada rekod dengan ID itu yang boleh anda lihat.",
+            "en": "There is no record with that id that you may see.",
+        },
         "vi.status.active": {"ms": "Aktif", "en": "Active"},
         "vi.status.erased": {"ms": "Dipadam", "en": "Erased"},
         "vi.facts": {"ms": "Maklumat rekod", "en": "Record facts"},

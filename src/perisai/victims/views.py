@@ -127,6 +127,31 @@ def _page(
     )
 
 
+@router.get("")
+def find_page(request: Request, db: DbDep, principal: Principal = READ) -> Response:
+    """Open a record by its id (VIC-…). There is no list of children on purpose: a record is
+    reached from a case or report one works on, or by an id one was given. An unknown id and a
+    record one may not see get the same answer."""
+    wanted = request.query_params.get("id", "").strip().upper()[:32]
+    error: dict[str, str] = {}
+    if wanted:
+        try:
+            victim = victims.victim_by_public_id(db, wanted)
+        except victims.VictimNotFound:
+            victim = None
+        if victim is not None and can_see_victim_record(
+            viewer_of(principal), victims.victim_facts(db, victim)
+        ):
+            return RedirectResponse(f"/workspace/victims/{victim.public_id}", status_code=303)
+        error = {"field": "id", "message": translate("vi.find.none", language_of(request))}
+    return render(
+        request,
+        "victims/find.html",
+        {**staff_context(principal), "wanted": wanted, "form_error": error},
+        status_code=404 if error else 200,
+    )
+
+
 @router.get("/{public_id}")
 def victim_page(
     request: Request,
