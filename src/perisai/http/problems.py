@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from perisai.http.refusals import audited_refusal
 from perisai.identity.deps import NEXT_COOKIE, BadCsrf, LoginRequired, NotAllowed, safe_next
 from perisai.requestctx import current_request_id
 
@@ -142,10 +143,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
         if _wants_html(request):
-            return await _page(request, exc.status, kind=exc.kind, headers=exc.headers)
-        return problem_response(
-            exc.status, exc.title, exc.detail, exc.errors, exc.kind, exc.headers
-        )
+            response = await _page(request, exc.status, kind=exc.kind, headers=exc.headers)
+        else:
+            response = problem_response(
+                exc.status, exc.title, exc.detail, exc.errors, exc.kind, exc.headers
+            )
+        return audited_refusal(request, response, reason=exc.detail or exc.title, kind=exc.kind)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -168,8 +171,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers) if exc.headers else None
         if _wants_html(request):
-            return await _page(request, exc.status_code, headers=headers)
-        return problem_response(exc.status_code, str(exc.detail), headers=headers)
+            response = await _page(request, exc.status_code, headers=headers)
+        else:
+            response = problem_response(exc.status_code, str(exc.detail), headers=headers)
+        return audited_refusal(request, response, reason=str(exc.detail))
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -197,16 +202,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAllowed)
     async def _forbidden(request: Request, exc: NotAllowed) -> Response:
         if _wants_html(request):
-            return await _page(request, 403)
-        return problem_response(403, "Not allowed", f"This needs {exc}.")
+            response = await _page(request, 403)
+        else:
+            response = problem_response(403, "Not allowed", f"This needs {exc}.")
+        return audited_refusal(request, response, reason=f"needs {exc}", kind="permission")
 
     @app.exception_handler(BadCsrf)
     async def _csrf(request: Request, exc: BadCsrf) -> Response:
         if _wants_html(request):
-            return await _page(request, 403, kind="csrf")
-        return problem_response(
-            403, "Form expired or forged", "Reload the page and submit the form again.", kind="csrf"
-        )
+            response = await _page(request, 403, kind="csrf")
+        else:
+            response = problem_response(
+                403,
+                "Form expired or forged",
+                "Reload the page and submit the form again.",
+                kind="csrf",
+            )
+        return audited_refusal(request, response, reason="form token missing or wrong", kind="csrf")
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -120,6 +120,13 @@ class Principal:
         return self.actor.agency
 
 
+def _known(request: Request, actor: Actor) -> Actor:
+    """Remember who is calling, so that a refusal of this request is audited under their name
+    (`http/refusals.py`)."""
+    request.state.actor = actor
+    return actor
+
+
 class Requires:
     """Dependency: a logged-in user whose role holds ``permission``."""
 
@@ -130,9 +137,10 @@ class Requires:
         found = _user_session(request, runtime, db)
         if found is None:
             raise LoginRequired
+        actor = _known(request, user_actor(found.user))
         if not role_has(found.user.role, self.permission):
             raise NotAllowed(self.permission.value)
-        return Principal(actor=user_actor(found.user), user=found.user, user_session=found)
+        return Principal(actor=actor, user=found.user, user_session=found)
 
 
 class RequiresScope:
@@ -148,9 +156,10 @@ class RequiresScope:
             key = authenticate_api_key(db, token)
             if key is None:
                 raise LoginRequired
+            actor = _known(request, apikey_actor(key))
             if self.scope.value not in key.scopes:
                 raise NotAllowed(self.scope.value)
-            return Principal(actor=apikey_actor(key), api_key=key)
+            return Principal(actor=actor, api_key=key)
         if self.or_permission is not None:
             return Requires(self.or_permission)(request, runtime, db)
         raise LoginRequired
@@ -178,6 +187,7 @@ class RequiresKeyScope:
             if key is None:
                 raise LoginRequired
             cache.put(token, key)
+        _known(request, key.actor)
         if self.scope.value not in key.scopes:
             raise NotAllowed(self.scope.value)
         return key
