@@ -14,6 +14,7 @@ a byte search could miss, so every row of every table is also searched through S
 from __future__ import annotations
 
 import io
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,15 +91,19 @@ def rows_holding(url: str, needle: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    data_dir = tmp_path / "var"
-    pgdata = data_dir / "pg"
-    url = start_embedded(pgdata)
-    try:
-        upgrade(url)
-        yield data_dir, url
-    finally:
-        _stop(pgdata)
+def own_server() -> Iterator[tuple[Path, str]]:
+    # Not under pytest's tmp_path: run as root, the server runs as another user that must
+    # traverse the path, and every new pytest session on the machine makes pytest's root
+    # private again (0700), which stopped a server starting there.
+    with tempfile.TemporaryDirectory(prefix="perisai-disk-proof-") as tmp:
+        data_dir = Path(tmp) / "var"
+        pgdata = data_dir / "pg"
+        url = start_embedded(pgdata)
+        try:
+            upgrade(url)
+            yield data_dir, url
+        finally:
+            _stop(pgdata)
 
 
 def _stop(pgdata: Path) -> None:
