@@ -66,6 +66,8 @@ class JobSpec:
     # Periodic jobs: procrastinate's cron (5 fields, or 6 with seconds last); the worker defers
     # them itself and calls the function with `timestamp` (the scheduled time, Unix seconds).
     cron: str | None = None
+    # Jobs of a higher priority are fetched first within their queue (procrastinate's default 0).
+    priority: int = 0
 
 
 JOBS: dict[str, JobSpec] = {}
@@ -77,15 +79,19 @@ def job(
     queue: str = "default",
     retry: RetryStrategy = DEFAULT_RETRY,
     cron: str | None = None,
+    priority: int = 0,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a synchronous job function under a stable name (the name is what is queued).
 
     With `cron` the worker also defers it on that schedule (once per tick across all workers:
     procrastinate records each periodic defer) and passes `timestamp=` to the function.
+    With `priority` above 0 its jobs run before the queue's backlog of ordinary jobs.
     """
 
     def register(func: Callable[..., None]) -> Callable[..., None]:
-        JOBS[name] = JobSpec(name=name, func=func, queue=queue, retry=retry, cron=cron)
+        JOBS[name] = JobSpec(
+            name=name, func=func, queue=queue, retry=retry, cron=cron, priority=priority
+        )
         return func
 
     return register
@@ -115,6 +121,7 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
             queue=spec.queue,
             retry=spec.retry,
             queueing_lock=spec.name if spec.cron else None,
+            priority=spec.priority,
         )(spec.func)
         if spec.cron:
             app.periodic(cron=spec.cron)(task)

@@ -5,7 +5,7 @@ from perisai.enrichment.names import REPORTS_ENRICHED
 from perisai.jobs.names import JOBS_COMMANDS
 from perisai.manifest import Hook, Manifest
 from perisai.reports.names import PUBLIC_STAGE
-from perisai.triage.names import EVENTS, SLA_CHECK_TASK, TRIAGE_TASK
+from perisai.triage.names import EVENTS, SLA_CHECK_TASK, SLA_SWEEP_TASK, TRIAGE_TASK
 
 MANIFEST = Manifest(
     name="triage",
@@ -13,7 +13,7 @@ MANIFEST = Manifest(
     routers=("perisai.triage.api:router",),
     models=("perisai.triage.models",),
     jobs=("perisai.triage.jobs",),
-    tasks=(TRIAGE_TASK, SLA_CHECK_TASK),
+    tasks=(TRIAGE_TASK, SLA_SWEEP_TASK, SLA_CHECK_TASK),
     events=EVENTS,
     hooks=(
         Hook(PUBLIC_STAGE, "perisai.triage.public_status:public_stage"),

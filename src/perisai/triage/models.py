@@ -21,11 +21,20 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from perisai.db.base import Base, CreatedAt
+
+# (clock, level, the time it is due, the column that stops the clock, the flag once raised).
+SLA_CHECK_COLUMNS = (
+    ("review", "warning", "review_warning_due_at", "reviewed_at", "review_warned_at"),
+    ("review", "breached", "review_due_at", "reviewed_at", "review_breached_at"),
+    ("action", "warning", "action_warning_due_at", "actioned_at", "action_warned_at"),
+    ("action", "breached", "action_due_at", "actioned_at", "action_breached_at"),
+)
 
 
 class TriageRecord(Base):
@@ -35,6 +44,19 @@ class TriageRecord(Base):
         CheckConstraint("computed_priority BETWEEN 1 AND 4", name="computed_priority"),
         # The queue: priority, then the review clock, then id (keyset pagination).
         Index("ix_triage_record_queue", "priority", "review_due_at", "report_id"),
+        # The SLA sweep (triage/sla.py): one index per check, holding only the clocks still
+        # running whose warning or breach has not been raised, so the sweep reads the due ones
+        # by range and never walks the alerted, stopped or future ones.
+        *(
+            Index(
+                f"ix_triage_record_sla_{clock}_{level}",
+                column,
+                postgresql_where=text(
+                    f"{stop} IS NULL AND {flag} IS NULL AND {column} IS NOT NULL"
+                ),
+            )
+            for clock, level, column, stop, flag in SLA_CHECK_COLUMNS
+        ),
     )
 
     report_id: Mapped[int] = mapped_column(
@@ -56,6 +78,9 @@ class TriageRecord(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by: Mapped[str | None] = mapped_column(String(128))
     overridden_at: Mapped[datetime | None]
+    # 75% of each clock (policy.warning_time), set with the due times (sla.restart_clocks).
+    review_warning_due_at: Mapped[datetime | None]
+    action_warning_due_at: Mapped[datetime | None]
     review_warned_at: Mapped[datetime | None]
     review_breached_at: Mapped[datetime | None]
     action_warned_at: Mapped[datetime | None]

@@ -43,7 +43,7 @@ from perisai.triage.policy import (
     link_priority,
 )
 from perisai.triage.queue import queue_triage
-from perisai.triage.sla import record_review, schedule_checks
+from perisai.triage.sla import record_review, restart_clocks
 
 MIN_OVERRIDE_REASON = 10
 MAX_OVERRIDE_REASON = 2000
@@ -218,8 +218,8 @@ def _store(
     reasons: list[Reason],
     grooming: list[dict[str, Any]] | None,
     now: datetime,
-) -> tuple[TriageRecord, bool]:
-    """Write the record; return it and whether its due times changed."""
+) -> TriageRecord:
+    """Write the record (new due times restart the SLA clocks); return it."""
     record_ = existing or TriageRecord(report_id=report.id, received_at=report.received_at, runs=0)
     effective = Priority(record_.override_priority) if record_.override_priority else priority
     review_due, action_due = due_times(effective, report.received_at)
@@ -233,19 +233,13 @@ def _store(
     record_.grooming = grooming
     record_.review_due_at, record_.action_due_at = review_due, action_due
     if moved:
-        reset_sla_flags(record_)
+        restart_clocks(record_)
     record_.runs += 1
     record_.triaged_at = now
     if existing is None:
         session.add(record_)
     session.flush()
-    return record_, moved
-
-
-def reset_sla_flags(record_: TriageRecord) -> None:
-    """New due times: earlier warnings and breaches were about clocks that no longer apply."""
-    record_.review_warned_at = record_.review_breached_at = None
-    record_.action_warned_at = record_.action_breached_at = None
+    return record_
 
 
 def triage_report(
@@ -282,11 +276,9 @@ def triage_report(
     )
     priority, reasons = evaluate(facts)
     before = existing.priority if existing else None
-    record_, moved = _store(
+    record_ = _store(
         session, report, existing, priority, reasons, grooming if own_grooming else None, now
     )
-    if moved:
-        schedule_checks(session, record_)
     attached = _attach_to_open_case(session, report, matches, open_cases, actor)
     holding = cases.case_of_report(session, report.id)
     # At most one waiting re-triage per report, however many new reports link to it, and only
@@ -445,12 +437,10 @@ def override_priority(
     moved = (record_.review_due_at, record_.action_due_at) != (review_due, action_due)
     record_.review_due_at, record_.action_due_at = review_due, action_due
     if moved:
-        reset_sla_flags(record_)
+        restart_clocks(record_)
     session.flush()
     record_review(session, [report.id], now)
     session.refresh(record_)
-    if moved:
-        schedule_checks(session, record_)
     holding = cases.case_of_report(session, report.id)
     if holding is not None:
         cases.refresh_priority(session, holding)

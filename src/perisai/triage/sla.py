@@ -1,103 +1,140 @@
-"""SLA clocks of a triaged report: scheduling the warning/breach checks and stopping the clocks.
+"""SLA clocks of a triaged report: raising warnings and breaches, and stopping the clocks.
 
 Two clocks per report (TRIAGE.md): first human review and first action, both started at intake.
-Each triage run that changes the due times schedules four checks (`triage.sla_check` jobs at 75%
-and 100% of each clock); a check whose due time no longer matches the record is stale and does
-nothing, so re-triage never needs to cancel jobs. Each warning or breach is emitted once, as an
-`sla.warning` / `sla.breached` event.
+Each clock has two checks, a warning at 75 % of its time and a breach at 100 %, and each is
+raised once, as an `sla.warning` / `sla.breached` event (audience: the secretariat and the
+case's agencies) with an audit record.
+
+The times live on the triage record (`*_warning_due_at`, `*_due_at`) beside the flags of the
+alerts raised (`*_warned_at`, `*_breached_at`). One periodic job, `triage.sla_sweep`
+(`SWEEP_CRON`), raises every check whose time has come: one partial index per check holds only
+the clocks still running whose alert is not raised yet, so the sweep reads the due ones by range.
+No job per report waits in procrastinate's queue: four timers per triage run had made every job
+fetch walk and filter tens of thousands of future jobs (issue #12).
+
+A triage run or override that moves the due times restarts the clocks (`restart_clocks`: new
+warning times, flags cleared); a stopped clock leaves the indexes. The sweep locks the records
+it raises alerts for (`FOR UPDATE SKIP LOCKED`): two sweeps share the work and never raise one
+alert twice, and a review committed before the sweep locks the record is honoured. An alert
+comes at most one sweep period plus the sweep's run time after its time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, record
+from perisai.cases.service import case_of_report
 from perisai.identity.agencies import SECRETARIAT
-from perisai.jobs.queue import JobSpec, defer_many
 from perisai.reports.models import Report
 from perisai.sharing.events import emit
-from perisai.triage.models import TriageRecord
-from perisai.triage.names import SLA_CHECK_TASK
+from perisai.triage.models import SLA_CHECK_COLUMNS, TriageRecord
 from perisai.triage.policy import Priority, warning_time
 
 CLOCKS = ("review", "action")
 LEVELS = ("warning", "breached")
+# Every 15 seconds (procrastinate's cron, seconds last): P1's review warning comes 11¼ minutes
+# after intake, so a quarter of a minute late at most is well inside what supervisors need.
+SWEEP_CRON = "* * * * * */15"
+# Records locked and alerted per transaction: short transactions, so a triage run or review
+# waiting for one of these records waits briefly.
+SWEEP_BATCH = 50
 
 
-def _due(record: TriageRecord, clock: str) -> datetime | None:
-    return record.review_due_at if clock == "review" else record.action_due_at
+@dataclass(frozen=True)
+class Check:
+    """One of a record's four checks, with the columns that hold its state."""
+
+    clock: str
+    level: str
+    at_column: str  # when it is due
+    stop_column: str  # set when the clock stops
+    flag_column: str  # set when the alert is raised
 
 
-def _stopped(record: TriageRecord, clock: str) -> bool:
-    return (record.reviewed_at if clock == "review" else record.actioned_at) is not None
+CHECKS = tuple(Check(*columns) for columns in SLA_CHECK_COLUMNS)
 
 
-def _flag_column(clock: str, level: str) -> str:
-    return f"{clock}_{'warned' if level == 'warning' else 'breached'}_at"
+@dataclass(frozen=True)
+class Alert:
+    """An alert raised: the report, the check, the clock's due time."""
+
+    report_id: int
+    clock: str
+    level: str
+    due_at: datetime
 
 
-def schedule_checks(session: Session, record: TriageRecord) -> list[int]:
-    """Queue the four checks of the record's current due times (one statement); return the
-    job ids."""
-    jobs: list[JobSpec] = []
-    for clock in CLOCKS:
-        due = _due(record, clock)
-        if due is None or _stopped(record, clock):
-            continue
-        for level in LEVELS:
-            at = warning_time(record.received_at, due) if level == "warning" else due
-            jobs.append(
-                JobSpec(
-                    task=SLA_CHECK_TASK,
-                    args={
-                        "report_id": record.report_id,
-                        "clock": clock,
-                        "level": level,
-                        "due_at": due.isoformat(),
-                    },
-                    scheduled_at=at,
-                )
-            )
-    return defer_many(session, jobs)
+@dataclass(frozen=True)
+class SweepBatch:
+    records: int  # records locked (each had a check due when read)
+    alerts: list[Alert]
 
 
-def check(
+def restart_clocks(record_: TriageRecord) -> None:
+    """The record's due times are new: set their warning times and clear earlier alerts (they
+    were about clocks that no longer apply)."""
+    record_.review_warning_due_at = warning_time(record_.received_at, record_.review_due_at)
+    record_.action_warning_due_at = (
+        warning_time(record_.received_at, record_.action_due_at)
+        if record_.action_due_at is not None
+        else None
+    )
+    record_.review_warned_at = record_.review_breached_at = None
+    record_.action_warned_at = record_.action_breached_at = None
+
+
+def _is_due(check: Check, now: datetime) -> ColumnElement[bool]:
+    """The check's time has come, its clock runs and its alert is not raised: in the words of
+    its partial index's predicate, so that the planner reads that index."""
+    at = getattr(TriageRecord, check.at_column)
+    return and_(
+        getattr(TriageRecord, check.stop_column).is_(None),
+        getattr(TriageRecord, check.flag_column).is_(None),
+        at.is_not(None),
+        at <= now,
+    )
+
+
+def _due_checks(record_: TriageRecord, now: datetime) -> list[Check]:
+    """The record's due checks, each clock's warning before its breach."""
+    return [
+        check
+        for check in CHECKS
+        if getattr(record_, check.stop_column) is None
+        and getattr(record_, check.flag_column) is None
+        and (at := getattr(record_, check.at_column)) is not None
+        and at <= now
+    ]
+
+
+def _raise(
     session: Session,
+    record_: TriageRecord,
+    check: Check,
     *,
-    report_id: int,
-    clock: str,
-    level: str,
-    due_at: datetime,
     now: datetime,
-    audience: Collection[str] = (),
-    case_id: int | None = None,
-) -> bool:
-    """Emit the warning or breach if it is still due; return whether an event was emitted."""
-    if clock not in CLOCKS or level not in LEVELS:
-        raise ValueError(f"unknown SLA check {clock}/{level}")
-    record_ = session.get(TriageRecord, report_id, with_for_update=True)
-    if record_ is None or _stopped(record_, clock) or _due(record_, clock) != due_at:
-        return False
-    column = _flag_column(clock, level)
-    threshold = warning_time(record_.received_at, due_at) if level == "warning" else due_at
-    if getattr(record_, column) is not None or now < threshold:
-        return False
-    setattr(record_, column, now)
-    public_id = session.scalar(select(Report.public_id).where(Report.id == report_id))
+    public_id: str | None,
+    audience: Collection[str],
+    case_id: int | None,
+) -> Alert:
+    setattr(record_, check.flag_column, now)
+    due_at: datetime = getattr(record_, f"{check.clock}_due_at")
     total = (due_at - record_.received_at).total_seconds()
     emit(
         session,
-        type=f"sla.{level}",
+        type=f"sla.{check.level}",
         subject_type="report",
-        subject_id=public_id or report_id,
+        subject_id=public_id or record_.report_id,
         payload={
             "report_public_id": public_id,
             "priority": Priority(record_.priority).label,
-            "clock": clock,
+            "clock": check.clock,
             "due_at": due_at.isoformat(),
             "elapsed_fraction": round((now - record_.received_at).total_seconds() / total, 3)
             if total > 0
@@ -109,12 +146,64 @@ def check(
     record(
         session,
         actor=SYSTEM,
-        action=f"sla.{level}",
+        action=f"sla.{check.level}",
         object_type="report",
         object_id=public_id,
-        details={"clock": clock, "due_at": due_at.isoformat()},
+        details={"clock": check.clock, "due_at": due_at.isoformat()},
     )
-    return True
+    return Alert(record_.report_id, check.clock, check.level, due_at)
+
+
+def _raise_due(session: Session, records: Sequence[TriageRecord], now: datetime) -> list[Alert]:
+    """Raise the due checks of records this transaction has locked."""
+    due = [(record_, checks) for record_ in records if (checks := _due_checks(record_, now))]
+    if not due:
+        return []
+    public_ids = {
+        row.id: row.public_id
+        for row in session.execute(
+            select(Report.id, Report.public_id).where(
+                Report.id.in_([record_.report_id for record_, _ in due])
+            )
+        )
+    }
+    alerts: list[Alert] = []
+    for record_, checks in due:
+        case = case_of_report(session, record_.report_id)
+        for check in checks:
+            alerts.append(
+                _raise(
+                    session,
+                    record_,
+                    check,
+                    now=now,
+                    public_id=public_ids.get(record_.report_id),
+                    audience=case.agencies if case else (),
+                    case_id=case.id if case else None,
+                )
+            )
+    session.flush()
+    return alerts
+
+
+def sweep(session: Session, *, now: datetime, limit: int = SWEEP_BATCH) -> SweepBatch:
+    """One batch of the sweep: lock up to `limit` records with a check due at `now` (records
+    another transaction holds are left to the next batch or sweep) and raise their alerts."""
+    records = session.scalars(
+        select(TriageRecord)
+        .where(or_(*(_is_due(check, now) for check in CHECKS)))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        # The session may hold these records from before the lock: read what the lock saw.
+        .execution_options(populate_existing=True)
+    ).all()
+    return SweepBatch(records=len(records), alerts=_raise_due(session, records, now))
+
+
+def check_report(session: Session, report_id: int, *, now: datetime) -> list[Alert]:
+    """Raise the report's checks due at `now` (what the sweep would do for it)."""
+    record_ = session.get(TriageRecord, report_id, with_for_update=True, populate_existing=True)
+    return [] if record_ is None else _raise_due(session, [record_], now)
 
 
 def record_review(session: Session, report_ids: Collection[int], at: datetime) -> None:
