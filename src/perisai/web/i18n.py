@@ -104,6 +104,10 @@ register(
             "then enter a code to confirm.",
         },
         "totp.secret": {"ms": "Rahsia", "en": "Secret"},
+        "totp.qr_alt": {
+            "ms": "Kod QR untuk aplikasi pengesah",
+            "en": "QR code for the authenticator app",
+        },
         "totp.enrol_shown": {
             "ms": "Kod QR aplikasi pengesah anda telah dipaparkan sekali, semasa log masuk "
             "pertama. Masukkan kod daripada aplikasi itu. Jika anda tidak menyimpannya, "
