@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import flush_pending, set_default_chain_key
@@ -44,6 +44,7 @@ from perisai.testing.database import (
     test_server_url,
 )
 from perisai.triage import sla
+from perisai.triage.models import TriageRecord
 
 BASELINE_MS = 7.5
 BASELINE_TIMERS = 18_500
@@ -101,8 +102,7 @@ SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('default', 'triage.report', 0, NULL
     '{"report_id": 1}'::jsonb, NULL)::procrastinate_job_to_defer_v1])
 """
 # The candidate query of procrastinate 3.10's procrastinate_fetch_job_v2 (sql/schema.sql).
-CANDIDATE_EXPLAIN = """
-EXPLAIN (ANALYZE, FORMAT JSON)
+CANDIDATE = """
 SELECT jobs.* FROM procrastinate_jobs AS jobs
 WHERE NOT EXISTS (
         SELECT 1 FROM procrastinate_jobs AS other_jobs
@@ -169,18 +169,27 @@ def fetch(worker: int) -> Callable[[Connection], object]:
     return run
 
 
-def removed_by_filter(connection: Connection) -> int:
-    """EXPLAIN ANALYZE of the fetch's candidate query (procrastinate_fetch_job_v2's, copied):
-    the waiting jobs it read and threw away before finding the one due."""
-    plan = connection.execute(text(CANDIDATE_EXPLAIN)).scalar_one()
-    return sum(_removed(node) for node in plan)
+def explained(connection: Connection, statement: str) -> tuple[int, float]:
+    """EXPLAIN ANALYZE of `statement`: rows its plan read and threw away by filter, and the
+    server's execution time in ms (the database's share, apart from the client and round trip)."""
+    (result,) = connection.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}")).scalar_one()
+    return _removed(result["Plan"]), float(result["Execution Time"])
 
 
 def _removed(node: dict[str, Any]) -> int:
     own = int(node.get("Rows Removed by Filter", 0))
-    inner = node.get("Plan")
-    children = [inner] if inner else node.get("Plans", [])
-    return own + sum(_removed(child) for child in children)
+    return own + sum(_removed(child) for child in node.get("Plans", []))
+
+
+def sweep_statement(engine: Engine) -> str:
+    """The sweep's look for due checks at this moment, as SQL."""
+    query = (
+        select(TriageRecord)
+        .where(sla.any_due(datetime.now(UTC)))
+        .limit(sla.SWEEP_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    return str(query.compile(engine, compile_kwargs={"literal_binds": True}))
 
 
 def idle_sweep(connection: Connection) -> object:
@@ -208,7 +217,7 @@ def measure(server: str, n: int, repeat: int) -> dict[str, object]:
         worker = worker_id(engine)
         before = median_ms(engine, repeat, fetch(worker))
         with engine.connect() as connection:
-            before_removed = removed_by_filter(connection)
+            before_removed, before_server = explained(connection, CANDIDATE)
             connection.rollback()
         with engine.begin() as connection:
             connection.execute(
@@ -217,7 +226,8 @@ def measure(server: str, n: int, repeat: int) -> dict[str, object]:
         analyze(engine)
         after = median_ms(engine, repeat, fetch(worker))
         with engine.connect() as connection:
-            after_removed = removed_by_filter(connection)
+            after_removed, after_server = explained(connection, CANDIDATE)
+            _, idle_server = explained(connection, sweep_statement(engine))
             connection.rollback()
         idle = median_ms(engine, repeat, idle_sweep)
         busy = median_ms(engine, max(3, repeat // 5), busy_sweep)
@@ -231,6 +241,9 @@ def measure(server: str, n: int, repeat: int) -> dict[str, object]:
         "after": after,
         "before_removed": before_removed,
         "after_removed": after_removed,
+        "before_server": before_server,
+        "after_server": after_server,
+        "idle_server": idle_server,
         "idle": idle,
         "busy": busy,
         "alerts": alerts,
@@ -264,10 +277,13 @@ def main() -> None:
             f"| {r['reports']:,} | {r['timers']:,} | {r['before']:.2f} ms | {r['after']:.3f} ms | "
             f"{r['idle']:.2f} ms | {r['busy']:.0f} ms ({r['alerts']} alerts) |"
         )
+    print("\nServer side (EXPLAIN ANALYZE execution time, rows removed by filter):")
     for r in results:
         print(
-            f"{r['reports']:,} reports: the fetch's candidate scan removed "
-            f"{r['before_removed']:,} rows by filter before, {r['after_removed']:,} now"
+            f"{r['reports']:,} reports: fetch's candidate scan {r['before_server']:.2f} ms, "
+            f"{r['before_removed']:,} rows removed before; {r['after_server']:.3f} ms, "
+            f"{r['after_removed']:,} now; the sweep's look with nothing due "
+            f"{r['idle_server']:.3f} ms"
         )
 
 

@@ -101,6 +101,11 @@ def _is_due(check: Check, now: datetime) -> ColumnElement[bool]:
     )
 
 
+def any_due(now: datetime) -> ColumnElement[bool]:
+    """A record with a check due at `now` (the sweep's condition: a range over each index)."""
+    return or_(*(_is_due(check, now) for check in CHECKS))
+
+
 def _due_checks(record_: TriageRecord, now: datetime) -> list[Check]:
     """The record's due checks, each clock's warning before its breach."""
     return [
@@ -191,7 +196,7 @@ def sweep(session: Session, *, now: datetime, limit: int = SWEEP_BATCH) -> Sweep
     another transaction holds are left to the next batch or sweep) and raise their alerts."""
     records = session.scalars(
         select(TriageRecord)
-        .where(or_(*(_is_due(check, now) for check in CHECKS)))
+        .where(any_due(now))
         .limit(limit)
         .with_for_update(skip_locked=True)
         # The session may hold these records from before the lock: read what the lock saw.
