@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from perisai import urlguard
 from perisai.app import create_app
@@ -21,6 +24,46 @@ from perisai.runtime import Runtime
 from perisai.sharing.stream import close_waker
 from perisai.testing.database import drop_database, migrated_database
 from perisai.testing.live import free_port
+
+
+@contextmanager
+def younger_writer_behind_an_older_one(
+    db: Database, emit_one: Callable[[Session, str], int]
+) -> Iterator[tuple[int, int, Session]]:
+    """Two writers of the outbox: a younger transaction draws the smaller id and keeps running,
+    an older one (it began first) draws the larger id and commits; yields (smaller, larger,
+    the younger session), which the caller commits.
+
+    Staged until the older transaction is older than every transaction still running in the
+    whole cluster (PostgreSQL's xmin), as on a server with no other writer: that is when a rule
+    "settled once older than every running transaction" would take the larger id. Tests of other
+    sessions sharing the server hold transactions open, so a try may need repeating; on a server
+    kept busy throughout (a shared development machine) the test is skipped, saying so.
+    """
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        older, younger = db.sessions(), db.sessions()
+        older.begin()
+        younger.begin()
+        try:
+            older_xid = int(older.scalar(text("SELECT pg_current_xact_id()::text::bigint")))
+            smaller = emit_one(younger, "younger")
+            larger = emit_one(older, "older")
+            older.commit()
+            with db.transaction() as session:
+                staged = session.scalar(
+                    text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > :xid"),
+                    {"xid": older_xid},
+                )
+            if staged:
+                yield smaller, larger, younger
+                return
+            younger.rollback()
+        finally:
+            older.close()
+            younger.close()
+        time.sleep(0.1)
+    pytest.skip("not staged in 60 s: other transactions on the server stayed older throughout")
 
 
 class FakeDns:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from tests.sharing.conftest import younger_writer_behind_an_older_one
 
 from perisai.runtime import Runtime
 from perisai.sharing.events import emit
@@ -81,3 +82,23 @@ def test_an_older_writer_with_a_larger_id_does_not_hold_back_smaller_ids(
     finally:
         long_running.rollback()
         long_running.close()
+
+
+def test_an_older_transaction_committing_a_larger_id_does_not_pass_a_smaller_id_still_running(
+    live_runtime: Runtime,
+) -> None:
+    """A transaction older than every running one may commit an id larger than one a younger
+    transaction drew and has not committed yet: the cursor must not pass the younger one's."""
+    db = live_runtime.db
+    with db.transaction() as session:
+        start = latest_event_id(session)
+    with younger_writer_behind_an_older_one(
+        db, lambda session, name: _emit(session, len(name))
+    ) as (smaller, larger, younger):
+        held = read_batch(db, Viewer.system(), start)
+        assert held.cursor < smaller, "passed an id that a running transaction may commit"
+        younger.commit()
+    batch = read_batch(db, Viewer.system(), start)
+    # (Tries that did not stage it committed an older event each: read too, before these.)
+    read = [frame.split("\n")[0] for frame in batch.frames]
+    assert read[-2:] == [f"id: {smaller}", f"id: {larger}"]

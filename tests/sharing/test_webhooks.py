@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import event, select, text
-from tests.sharing.conftest import Receiver
+from sqlalchemy.orm import Session
+from tests.sharing.conftest import Receiver, younger_writer_behind_an_older_one
 
 from perisai.jobs.worker import run_worker
 from perisai.runtime import Runtime
@@ -283,3 +284,37 @@ def test_first_attempts_of_a_batch_take_the_same_statements_whatever_its_size(
             sub = session.get(WebhookSubscription, sub_id)
             assert sub is not None
             sub.active = False
+
+
+def test_dispatch_keeps_an_event_whose_younger_transaction_commits_after_an_older_ones(
+    live_runtime: Runtime,
+) -> None:
+    """Under load a transaction that began first (a triage job) may draw its outbox id after a
+    younger one (a short emitter such as the benchmark's probe) and commit before it. The
+    dispatcher must still queue the younger one's event once it commits: its cursor may not
+    pass the smaller id meanwhile (probes went undelivered so)."""
+    with live_runtime.db.transaction() as session:
+        while webhooks.dispatch(session).events_read:  # events of earlier tests
+            pass
+    sub_id, _ = subscribe(live_runtime, "SECRETARIAT", "http://127.0.0.1:9/hook")
+
+    def emit_one(session: Session, name: str) -> int:
+        return emit(
+            session,
+            type="report.prioritised",
+            subject_type="report",
+            subject_id=f"R-{name}",
+            payload={},
+            audience=["SECRETARIAT"],
+            tlp=Tlp.AMBER,
+        ).id
+
+    db = live_runtime.db
+    with younger_writer_behind_an_older_one(db, emit_one) as (smaller, larger, younger):
+        with db.transaction() as session:
+            webhooks.dispatch(session)
+        younger.commit()
+    with db.transaction() as session:
+        webhooks.dispatch(session)
+    queued = {d.event_id for d in deliveries(live_runtime, sub_id)}
+    assert {smaller, larger} <= queued
