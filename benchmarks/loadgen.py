@@ -145,6 +145,7 @@ class Target:
 # connections each waits ~13 s between requests, and every reuse found it closed (half the
 # requests of a first run failed with IncompleteReadError). Reconnect before that instead.
 IDLE_RECONNECT_S = 4.0
+LATE_SEND_S = 0.05
 
 
 class Connection:
@@ -232,6 +233,9 @@ class PhaseResult:
     due_ms: list[float] = field(default_factory=list)  # due -> answer (open loop)
     service_ms: list[float] = field(default_factory=list)  # sent -> answer
     acknowledged: list[str] = field(default_factory=list)  # receipts' report ids
+    # Sent more than LATE_SEND_S after due: every connection was busy waiting for an answer
+    # (the server's answers, not the generator's CPU, set the pace then).
+    late_sends: int = 0
     send_span_s: float = 0.0  # first counted due -> last counted send
     elapsed_s: float = 0.0  # first counted due -> last counted answer
     client_cpu_s: float = 0.0
@@ -254,7 +258,8 @@ class PhaseResult:
             f"phase {self.name}: offered {self.offered_rate:.1f}/s ({self.planned:,} requests), "
             f"sent {self.sent_rate:.1f}/s, answered 201 {self.achieved_rate:.1f}/s "
             f"({self.ok:,} in {self.elapsed_s:.1f} s), {errors:,} errors; from due time p50 "
-            f"{p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms; generator CPU "
+            f"{p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms; {self.late_sends:,} sent over "
+            f"{LATE_SEND_S * 1000:.0f} ms late (no connection free); generator CPU "
             f"{self.client_cpu_s:.1f} s"
         )
 
@@ -320,6 +325,7 @@ async def drive(
                 result.errors[f"warm-up: {outcome}"] += 1
             return
         result.sent += 1
+        result.late_sends += sent - due > LATE_SEND_S
         last_sent, last_done = max(last_sent, sent), max(last_done, done)
         if outcome != "ok":
             result.errors[outcome] += 1
