@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -25,6 +27,7 @@ from perisai.enrichment.ipintel import enrich_ip_events
 from perisai.enrichment.matches import match_report_files
 from perisai.enrichment.names import ENRICH_QUEUE, ENRICH_TASK
 from perisai.enrichment.results import ReportFileProvenance, ReportFileSignal
+from perisai.jobs.batch import run_batch
 from perisai.jobs.worker import current_runtime, job
 from perisai.media import MediaError, hash_file
 from perisai.media.provenance import TrustList, TrustListError, load_trust_list, read_provenance
@@ -154,24 +157,55 @@ def analyse_files(
 
 def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     """Run every enrichment step for one report inside the caller's transaction."""
+    enrich_reports(session, runtime, [report_id])
+
+
+def _enrich_one(session: Session, runtime: Runtime, report_id: int) -> Report | None:
     report = session.get(Report, report_id, with_for_update=True)
     if report is None or report.status == "retracted":
-        return
+        return None
     score_conversations(session, report)
     analyse_files(session, runtime, report)
     session.flush()  # the signals just computed are what the files are matched by
     match_report_files(session, runtime, report)
     enrich_ip_events(session, runtime, report)
     session.flush()
+    return report
+
+
+def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
+    """As :func:`enrich_report` for each report in turn, then one hook call for them all."""
+    enriched = [
+        report
+        for report in (_enrich_one(session, runtime, report_id) for report_id in report_ids)
+        if report is not None
+    ]
+    if not enriched:
+        return
     # Triage runs on the finished enrichment, in a job of its own (triage's hook); so does
     # clustering of the report's media (viral's hook: it may raise the report to P1).
-    hooks.reports_enriched(session, [report.id])
-    if report.files:
-        hooks.signals_stored(session, [report.id])
+    hooks.reports_enriched(session, [report.id for report in enriched])
+    with_files = [report.id for report in enriched if report.files]
+    if with_files:
+        hooks.signals_stored(session, with_files)
+
+
+# Reports an enrichment job takes from the waiting ones (its own included; `jobs/batch.py`).
+BATCH = 20
 
 
 @job(ENRICH_TASK, queue=ENRICH_QUEUE)
 def enrich_report_job(report_id: int) -> None:
     runtime = current_runtime()
-    with runtime.db.transaction() as session:
-        enrich_report(session, runtime, report_id)
+
+    def work(session: Session, jobs: list[dict[str, Any]]) -> None:
+        enrich_reports(session, runtime, [int(args["report_id"]) for args in jobs])
+
+    run_batch(
+        runtime,
+        task=ENRICH_TASK,
+        queue=ENRICH_QUEUE,
+        args={"report_id": report_id},
+        limit=BATCH,
+        work=work,
+    )

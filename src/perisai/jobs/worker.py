@@ -21,6 +21,7 @@ from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
 from perisai.db.engine import application_name, renice_backend
+from perisai.jobs.batch import running_job
 from perisai.jobs.stalled import HEARTBEAT_SECONDS, RECOVERY_INTERVAL_SECONDS, recover_stalled
 from perisai.manifest import import_all
 from perisai.runtime import Runtime
@@ -122,10 +123,24 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
             retry=spec.retry,
             queueing_lock=spec.name if spec.cron else None,
             priority=spec.priority,
-        )(spec.func)
+            pass_context=True,
+        )(_with_job_id(spec.func))
         if spec.cron:
             app.periodic(cron=spec.cron)(task)
     return app
+
+
+def _with_job_id(func: Callable[..., None]) -> Callable[..., None]:
+    """The task as procrastinate calls it: with the running job's id known to the code it runs
+    (batches claim more jobs under it, `jobs/batch.py`)."""
+
+    def run(context: procrastinate.JobContext, **kwargs: Any) -> None:
+        with running_job(context.job.id):
+            func(**kwargs)
+
+    run.__name__ = run.__qualname__ = getattr(func, "__name__", "task")
+    run.__module__ = func.__module__
+    return run
 
 
 def _load_task_modules() -> None:
