@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from perisai.jobs.queue import defer, defer_once
 from perisai.sharing.models import OutboxEvent, Tlp
@@ -126,6 +126,30 @@ def emit(
     session.execute(
         text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(event.id)}
     )
-    # Webhooks: the dispatcher turns the event into deliveries once it has committed.
-    wake_dispatcher(session)
+    # Webhooks: the dispatcher turns the event into deliveries once it has committed. One
+    # wake-up serves every event of the transaction (a batch job emits one per report).
+    if not _woken(session):
+        wake_dispatcher(session)
+        session.info[_WOKEN] = _innermost(session)
     return event
+
+
+_WOKEN = "perisai.sharing.woken"
+
+
+def _innermost(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _woken(session: Session) -> bool:
+    """Whether this transaction has woken the dispatcher already: in it or in a savepoint of it
+    that is still open or was released (one rolled back took its wake-up with it)."""
+    woken = session.info.get(_WOKEN)
+    if woken is None or not woken.is_active:
+        return False
+    transaction = _innermost(session)
+    while transaction is not None:
+        if transaction is woken:
+            return True
+        transaction = transaction.parent
+    return False
