@@ -8,7 +8,7 @@ back, and score a conversation themselves only while enrichment has stored nothi
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,18 +120,36 @@ def stored_rows(session: Session, report_id: int) -> list[ReportGrooming]:
     )
 
 
+def _as_assessment(row: ReportGrooming) -> dict[str, Any]:
+    return {
+        "conversation": row.conversation_index,
+        "risk": row.risk,
+        "flag": row.flag,
+        "stage": row.stage,
+        "signals": list(row.signals or []),
+    }
+
+
 def stored_assessments(session: Session, report_id: int) -> list[dict[str, Any]] | None:
     """What enrichment stored, in the engine's JSON shape; None when it stored nothing."""
     rows = stored_rows(session, report_id)
     if not rows:
         return None
-    return [
-        {
-            "conversation": row.conversation_index,
-            "risk": row.risk,
-            "flag": row.flag,
-            "stage": row.stage,
-            "signals": list(row.signals or []),
-        }
-        for row in rows
-    ]
+    return [_as_assessment(row) for row in rows]
+
+
+def stored_assessments_of(
+    session: Session, report_ids: Collection[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """As :func:`stored_assessments` for several reports, with one statement (reports with
+    nothing stored: absent)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    if not report_ids:
+        return found
+    for row in session.scalars(
+        select(ReportGrooming)
+        .where(ReportGrooming.report_id.in_(report_ids))
+        .order_by(ReportGrooming.report_id, ReportGrooming.conversation_index)
+    ):
+        found.setdefault(row.report_id, []).append(_as_assessment(row))
+    return found

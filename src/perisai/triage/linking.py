@@ -141,9 +141,12 @@ def _ip_matches(session: Session, report: Report, keys: list[str]) -> list[tuple
     return found
 
 
-def find_matches(session: Session, report: Report) -> list[Match]:
-    """Every (other report, shared key) pair for ``report``, oldest other report first."""
-    keys = [row.key for row in keys_of_reports(session, [report.id])]
+def find_matches(session: Session, report: Report, keys: list[str] | None = None) -> list[Match]:
+    """Every (other report, shared key) pair for ``report``, oldest other report first.
+
+    `keys`: the report's keys (`linkage.queries.keys_of_reports`), if read already."""
+    if keys is None:
+        keys = [row.key for row in keys_of_reports(session, [report.id])]
     ip_keys = [k for k in keys if k.startswith("ip:")]
     media_keys = [k for k in keys if k.partition(":")[0] in MEDIA_KINDS]
     identifier_keys = [k for k in keys if k not in ip_keys and k not in media_keys]
