@@ -6,9 +6,13 @@ ten minutes at 20/s from a pool of 1,000 does).
 Set-up: a fresh database (PERISAI_TEST_DATABASE_URL's server, or an embedded one), a bank of
 `--bank` PDQ entries, a webhook subscription to a receiver in this process. Reports are stored
 through the intake service in batches of `--batch`; after each batch every waiting job is run,
-in id order, by calling its task function as the worker would (scheduled jobs, e.g. the SLA
-checks and the dispatcher's safety sweep, are left alone). Prints per task: jobs run, CPU and
-wall time per job, and the top of its profile (`--top` functions by cumulative time).
+in id order, by calling its task function as the worker would, as the running job (so that a
+job claims waiting jobs of its task into its batch, `jobs/batch.py`, as under the worker);
+scheduled jobs (the dispatcher's recheck and safety sweep) are left alone. Prints per task: jobs
+run, CPU and wall time per job, and the top of its profile (`--top` functions by cumulative
+time); per report: this process's CPU, the CPU of its PostgreSQL server processes (read from
+/proc: the server must run on this machine; intake's statements left out), jobs run and
+statements (the runner's own fetch and finish statements not counted).
 
 Run: .venv/bin/python benchmarks/pipeline_profile.py [--reports 600 --accounts 50 --batch 20]
 """
@@ -33,6 +37,7 @@ from sqlalchemy import Engine, event, text
 from perisai.audit.service import SYSTEM
 from perisai.config import Settings
 from perisai.jobs import worker
+from perisai.jobs.batch import running_job
 from perisai.reports.schemas import ReportIn
 from perisai.reports.service import canonical_sha256, submit
 from perisai.runtime import Runtime
@@ -136,9 +141,19 @@ class Stats:
         self.statements: dict[str, dict[str, list[float]]] = defaultdict(
             lambda: defaultdict(lambda: [0, 0.0])
         )
+        # The server processes of this process's connections (their CPU is the database's
+        # share of the work: every statement here is a job's or the job runner's).
+        self.backends: set[int] = set()
 
     def watch(self, engine: Engine) -> None:
         """Time every statement the engine runs, under the task running it."""
+
+        @event.listens_for(engine, "connect")
+        def connected(dbapi_connection: Any, record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backends.add(int(cursor.fetchone()[0]))
+            cursor.close()
 
         @event.listens_for(engine, "before_cursor_execute")
         def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -152,6 +167,19 @@ class Stats:
             entry = self.statements[self.task][key]
             entry[0] += 1
             entry[1] += time.perf_counter() - conn.info.pop("started", time.perf_counter())
+
+
+def backend_cpu(pids: set[int]) -> float:
+    """CPU seconds (user + system) used so far by these server processes (same machine)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def run_waiting(runtime: Runtime, stats: Stats) -> None:
@@ -168,7 +196,8 @@ def run_waiting(runtime: Runtime, stats: Stats) -> None:
         stats.task = row.task_name
         profile.enable()
         try:
-            spec.func(**row.args)
+            with running_job(row.id):  # as the worker runs it (batches claim under its id)
+                spec.func(**row.args)
         finally:
             profile.disable()
             stats.task = None
@@ -208,6 +237,7 @@ def main() -> None:
         worker.make_app(url)  # registers every task module's jobs
         worker._runtime = runtime  # the jobs read the worker's runtime
         fill_bank(runtime, args.bank)
+        backends_at_start = backend_cpu(stats.backends)
         receiver = Receiver()
         with runtime.db.transaction() as session:
             create_subscription(
@@ -218,7 +248,9 @@ def main() -> None:
                 guard=guard_for(settings),
             )
         started = time.perf_counter()
+        intake_backend = 0.0
         for first in range(0, args.reports, args.batch):
+            before_intake = backend_cpu(stats.backends)
             with runtime.db.transaction() as session:
                 for index in range(first, min(args.reports, first + args.batch)):
                     raw = report_body(index, args.accounts)
@@ -231,15 +263,30 @@ def main() -> None:
                         client_id="bench",
                         idempotency_key=f"profile-{index}",
                     )
+            intake_backend += backend_cpu(stats.backends) - before_intake
             run_waiting(runtime, stats)
         elapsed = time.perf_counter() - started
+        # The server's CPU for this run's statements, less intake's (the worker's share).
+        server = backend_cpu(stats.backends) - backends_at_start - intake_backend
         receiver.http.shutdown()
         runtime.db.dispose()
-    end = os.getloadavg()
+    summary(args, stats, elapsed=elapsed, server=server, load=(load[0], os.getloadavg()[0]))
+
+
+def summary(
+    args: argparse.Namespace,
+    stats: Stats,
+    *,
+    elapsed: float,
+    server: float,
+    load: tuple[float, float],
+) -> None:
+    """Per task: jobs, CPU and wall; per report: CPU (ours and the server's), jobs, statements;
+    then each task's profile and its statements."""
     print(
         f"# {args.reports} reports, accounts from a pool of {args.accounts}, bank of "
         f"{args.bank:,} PDQ entries; {elapsed:.1f} s; load {load[0]:.1f} at start, "
-        f"{end[0]:.1f} at the end"
+        f"{load[1]:.1f} at the end"
     )
     print("\n| task | jobs | CPU per job | wall per job | total wall |")
     print("|---|---:|---:|---:|---:|")
@@ -249,23 +296,37 @@ def main() -> None:
             f"| {name} | {n} | {stats.cpu[name] / n * 1e3:.1f} ms "
             f"| {stats.wall[name] / n * 1e3:.1f} ms | {stats.wall[name]:.1f} s |"
         )
-    per_report = sum(stats.cpu.values()) / max(1, args.reports)
+    reports = max(1, args.reports)
+    per_report = sum(stats.cpu.values()) / reports
+    jobs = sum(stats.count.values())
+    statements = sum(c for task in stats.statements.values() for c, _ in task.values())
     print(f"\nCPU of this process per report, all jobs: {per_report * 1e3:.1f} ms")
+    print(
+        f"PostgreSQL CPU per report (this process's connections, intake's left out): "
+        f"{server / reports * 1e3:.1f} ms; both: {(per_report + server / reports) * 1e3:.1f} ms"
+    )
+    print(
+        f"Jobs run per report: {jobs / reports:.2f}; statements per report: "
+        f"{statements / reports:.1f} (job runner's fetch and finish not counted)"
+    )
     for name in sorted(stats.count, key=lambda n: -stats.wall[n]):
-        if args.task and name not in args.task:
-            continue
-        out = io.StringIO()
-        shown = pstats.Stats(stats.profiles[name], stream=out).sort_stats(args.sort)
-        if args.sort == "cumulative":
-            shown.print_stats("perisai/", args.top)
-        else:
-            shown.print_stats(args.top)
-        print(f"\n## {name}\n{out.getvalue()}")
-        n = stats.count[name]
-        print("| statement | per job | ms per job |\n|---|---:|---:|")
-        ranked = sorted(stats.statements[name].items(), key=lambda kv: -kv[1][1])
-        for statement, (calls, seconds) in ranked[: args.top]:
-            print(f"| `{statement}` | {calls / n:.2f} | {seconds / n * 1e3:.2f} |")
+        if not args.task or name in args.task:
+            profile_of(args, stats, name)
+
+
+def profile_of(args: argparse.Namespace, stats: Stats, name: str) -> None:
+    out = io.StringIO()
+    shown = pstats.Stats(stats.profiles[name], stream=out).sort_stats(args.sort)
+    if args.sort == "cumulative":
+        shown.print_stats("perisai/", args.top)
+    else:
+        shown.print_stats(args.top)
+    print(f"\n## {name}\n{out.getvalue()}")
+    n = stats.count[name]
+    print("| statement | per job | ms per job |\n|---|---:|---:|")
+    ranked = sorted(stats.statements[name].items(), key=lambda kv: -kv[1][1])
+    for statement, (calls, seconds) in ranked[: args.top]:
+        print(f"| `{statement}` | {calls / n:.2f} | {seconds / n * 1e3:.2f} |")
 
 
 if __name__ == "__main__":
