@@ -63,6 +63,40 @@ def test_one_waiting_dispatch_serves_many_events(db: Session) -> None:
         savepoint.rollback()
 
 
+def test_a_transaction_wakes_the_dispatcher_once_and_again_after_a_rolled_back_savepoint(
+    db: Session,
+) -> None:
+    from sqlalchemy import event, text
+
+    waiting = text(
+        "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' "
+        "AND task_name = 'sharing.dispatch'"
+    )
+    tries: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "pg_try_advisory_xact_lock" in statement:
+            tries.append(statement)
+
+    with db.begin_nested() as outer:
+        db.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'sharing.dispatch'"))
+        with db.begin_nested() as inner:
+            emit(db, type="t", subject_type="t", subject_id=1, payload={}, audience=["JKM"])
+            assert db.scalar(waiting) == 1
+            inner.rollback()  # the wake-up went with it
+        assert db.scalar(waiting) == 0
+        bind = db.connection()
+        event.listen(bind, "before_cursor_execute", seen)
+        try:
+            for n in range(3):
+                emit(db, type="t", subject_type="t", subject_id=n, payload={}, audience=["JKM"])
+        finally:
+            event.remove(bind, "before_cursor_execute", seen)
+        assert db.scalar(waiting) == 1
+        assert len(tries) == 1  # one wake-up for the transaction's three events
+        outer.rollback()
+
+
 def test_an_emitter_never_waits_for_another_open_one_and_a_rolled_back_wake_is_covered(
     live_runtime: Runtime,
 ) -> None:
