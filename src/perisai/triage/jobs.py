@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM
@@ -30,6 +31,12 @@ SWEEP_PRIORITY = 10
 # Reports a triage job takes from the waiting ones (its own included; `jobs/batch.py`): each
 # is triaged as its own job would, in report order, in one transaction.
 BATCH = 20
+# One triage job's transaction at a time (a two-int advisory key: one-bigint keys announce
+# outbox ids, `sharing/stream.py`). Reports of one suspect are triaged in different batches and
+# each triage writes the links of both sides: two batches at once waited on each other's link
+# rows until commit, or deadlocked, and a batch holds its rows for all its reports. One at a
+# time, in batches, costs less CPU than several that wait.
+_TRIAGE_LOCK = text("SELECT pg_advisory_xact_lock(1347, 1)")
 
 
 def triage_each(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
@@ -55,6 +62,7 @@ def run_triage(runtime: Runtime, report_id: int) -> None:
     """Triage the report, and up to BATCH - 1 others whose triage waits (in the worker)."""
 
     def work(session: Session, jobs: list[dict[str, Any]]) -> None:
+        session.execute(_TRIAGE_LOCK)
         triage_each(session, runtime, [int(args["report_id"]) for args in jobs])
 
     run_batch(
