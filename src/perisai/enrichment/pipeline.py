@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
 
 from perisai.banks.matching import COMPUTE_TMK
 from perisai.enrichment import hooks
@@ -160,26 +160,38 @@ def enrich_report(session: Session, runtime: Runtime, report_id: int) -> None:
     enrich_reports(session, runtime, [report_id])
 
 
-def _enrich_one(session: Session, runtime: Runtime, report_id: int) -> Report | None:
-    report = session.get(Report, report_id, with_for_update=True)
-    if report is None or report.status == "retracted":
-        return None
+def _enrich_one(session: Session, runtime: Runtime, report: Report) -> None:
     score_conversations(session, report)
     analyse_files(session, runtime, report)
     session.flush()  # the signals just computed are what the files are matched by
-    match_report_files(session, runtime, report)
+    if report.files:
+        match_report_files(session, runtime, report)
+    # else: nothing to match, and no match to replace (a match is of one of the report's files)
     enrich_ip_events(session, runtime, report)
     session.flush()
-    return report
 
 
 def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
     """As :func:`enrich_report` for each report in turn, then one hook call for them all."""
-    enriched = [
-        report
-        for report in (_enrich_one(session, runtime, report_id) for report_id in report_ids)
-        if report is not None
-    ]
+    # The reports locked and read (with their files) for the lot, in id order, as each job
+    # locked its own (two enrichments of one report never run at once).
+    loaded = {
+        report.id: report
+        for report in session.scalars(
+            select(Report)
+            .where(Report.id.in_(report_ids))
+            .order_by(Report.id)
+            .options(selectinload(Report.files))
+            .with_for_update(of=Report)
+        )
+    }
+    enriched: list[Report] = []
+    for report_id in report_ids:
+        report = loaded.get(report_id)
+        if report is None or report.status == "retracted" or report in enriched:
+            continue
+        _enrich_one(session, runtime, report)
+        enriched.append(report)
     if not enriched:
         return
     # Triage runs on the finished enrichment, in a job of its own (triage's hook); so does
