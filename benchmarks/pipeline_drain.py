@@ -1,0 +1,201 @@
+"""CPU per report of the pipeline as the worker runs it: a backlog of reports drained by
+`perisai worker`, with the CPU of the worker processes and of PostgreSQL counted.
+
+`benchmarks/pipeline_profile.py` shows where a job's time goes but runs the jobs itself, so it
+leaves out what procrastinate costs around each job (fetch, status updates, LISTEN/NOTIFY,
+heartbeats) and most of the server's share. Here: reports like `pipeline_profile.py`'s
+(accounts from a pool, so they link; a conversation each) are stored through the intake service
+while no worker runs, as a burst leaves them; then `perisai worker --processes P --concurrency
+C` drains enrichment → triage → webhook dispatch (to a receiver in this process) and is
+stopped once every report is triaged, every event delivered and no job is due.
+
+Counted: the worker processes' CPU (the worker and its children, from the OS once they are
+reaped) and the CPU of an embedded PostgreSQL server of its own (postmaster with every backend,
+live and exited, read from /proc) during the drain only. Jobs run and their statuses come from
+`procrastinate_jobs`.
+
+Run: .venv/bin/python benchmarks/pipeline_drain.py [--reports 2000 --accounts 200]
+(PERISAI_TEST_DATABASE_URL is ignored: the server's CPU must be this run's alone.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from perisai.audit.service import SYSTEM
+from perisai.config import Settings
+from perisai.db.embedded import start_embedded, stop_embedded
+from perisai.reports.schemas import ReportIn
+from perisai.reports.service import canonical_sha256, submit
+from perisai.runtime import Runtime
+from perisai.sharing.webhooks import create_subscription, guard_for
+from perisai.testing.database import migrated_database
+from pipeline_profile import (  # type: ignore[import-not-found]  # run as a script, beside it
+    Receiver,
+    fill_bank,
+    report_body,
+)
+
+# Done: every report triaged, no job due or running, every event dispatched (the dispatcher's
+# cursor at the last event) and every delivery made.
+_LEFT = text(
+    "SELECT (SELECT count(*) FROM report r WHERE NOT EXISTS (SELECT 1 FROM triage_record t "
+    "WHERE t.report_id = r.id)) AS untriaged, "
+    "(SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' OR (status = 'todo' "
+    "AND (scheduled_at IS NULL OR scheduled_at <= now()))) AS due, "
+    "(SELECT count(*) FROM webhook_delivery WHERE status = 'pending') "
+    "+ (SELECT count(*) FROM outbox_event WHERE id > coalesce((SELECT max(last_event_id) "
+    "FROM sharing_dispatch_cursor), 0)) AS undelivered"
+)
+_JOBS = text(
+    "SELECT task_name, status, count(*) AS n FROM procrastinate_jobs "
+    "GROUP BY task_name, status ORDER BY task_name, status"
+)
+
+
+def server_cpu(pgdata: Path) -> float:
+    """CPU seconds of the embedded server: the postmaster, its reaped children, its live ones."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+        elif ppid == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def store_reports(runtime: Runtime, reports: int, accounts: int) -> None:
+    for first in range(0, reports, 50):
+        with runtime.db.transaction() as session:
+            for index in range(first, min(reports, first + 50)):
+                raw = report_body(index, accounts)
+                submit(
+                    session,
+                    keyring=runtime.keyring,
+                    actor=SYSTEM,
+                    data=ReportIn.model_validate(raw),
+                    body_sha256=canonical_sha256({**raw, "_n": index}),
+                    client_id="bench",
+                    idempotency_key=f"drain-{index}",
+                )
+
+
+def drain(
+    runtime: Runtime, env: dict[str, str], args: argparse.Namespace
+) -> tuple[float, float, bool]:
+    """Run the worker until the backlog is gone; (worker CPU s, wall s, drained)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "perisai.cli",
+            "worker",
+            "--processes",
+            str(args.processes),
+            "--concurrency",
+            str(args.concurrency),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(env["PERISAI_DATA_DIR"]) / "worker.log", "w"),  # noqa: SIM115
+    )
+    drained = False
+    try:
+        while time.perf_counter() - started < args.timeout:
+            time.sleep(1.0)
+            with runtime.db.transaction() as session:
+                left = session.execute(_LEFT).one()
+            if (left.untriaged, left.due, left.undelivered) == (0, 0, 0):
+                drained = True
+                break
+        wall = time.perf_counter() - started
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, drained
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--bank", type=int, default=10_000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--timeout", type=float, default=900.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="perisai-drain-") as tmp:
+        pgdata = Path(tmp) / "pg"
+        server = start_embedded(pgdata)
+        try:
+            url = migrated_database(server, "perisai_drain")
+            settings = Settings(
+                database_url=url, data_dir=Path(tmp) / "data", webhook_allow_hosts="127.0.0.1"
+            )
+            runtime = Runtime.start(settings)
+            fill_bank(runtime, args.bank)
+            receiver = Receiver()
+            with runtime.db.transaction() as session:
+                create_subscription(
+                    session,
+                    runtime.keyring,
+                    agency="SECRETARIAT",
+                    url=receiver.url,
+                    guard=guard_for(settings),
+                )
+            store_reports(runtime, args.reports, args.accounts)
+            env = {
+                **os.environ,
+                "PERISAI_DATABASE_URL": url,
+                "PERISAI_DATA_DIR": str(settings.data_dir),
+                "PERISAI_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
+            }
+            load = os.getloadavg()[0]
+            pg_before = server_cpu(pgdata)
+            cpu, wall, drained = drain(runtime, env, args)
+            pg = server_cpu(pgdata) - pg_before
+            with runtime.db.transaction() as session:
+                jobs = session.execute(_JOBS).all()
+            receiver.http.shutdown()
+            runtime.db.dispose()
+        finally:
+            stop_embedded(pgdata)
+    n = args.reports
+    print(
+        f"# {n} reports waiting, accounts from a pool of {args.accounts}; worker --processes "
+        f"{args.processes} --concurrency {args.concurrency}; load {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end; {'drained' if drained else 'NOT drained'} in "
+        f"{wall:.0f} s"
+    )
+    print(
+        f"\nCPU per report: worker processes {cpu / n * 1e3:.1f} ms, PostgreSQL "
+        f"{pg / n * 1e3:.1f} ms, both **{(cpu + pg) / n * 1e3:.1f} ms**"
+    )
+    print("\n| task | status | jobs | per report |\n|---|---|---:|---:|")
+    for row in jobs:
+        print(f"| {row.task_name} | {row.status} | {row.n} | {row.n / n:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
