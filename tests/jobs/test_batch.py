@@ -15,7 +15,7 @@ from tests.triage.factories import make_report
 
 from perisai.config import Settings
 from perisai.db.engine import Database
-from perisai.jobs.batch import claim, run_batch, running_job
+from perisai.jobs.batch import claim, retry_later, run_batch, running_job
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import run_worker
 from perisai.runtime import Runtime
@@ -188,3 +188,36 @@ def test_the_worker_enriches_and_triages_every_report_in_batches(own_database: R
         ).one()
         assert (left.due, left.failed) == (0, 0)
         assert left.triage_jobs >= len(reports)  # every report's job ended as succeeded
+
+
+def test_a_retried_job_gives_up_its_queueing_lock_when_another_of_it_waits(
+    db: Session, runtime: Runtime
+) -> None:
+    """A failed (or stalled) job whose queueing lock another waiting job holds by now is retried
+    without it: the retry would break the lock's unique index, fail, and leave the job `doing`
+    for good (seen with coalesced triage jobs)."""
+    from perisai.jobs.stalled import recover_stalled
+
+    own, claimed = _queue(db, 2)
+    for job_id in (own, claimed):
+        db.execute(
+            text("UPDATE procrastinate_jobs SET queueing_lock = 'test:q' || id WHERE id = :id"),
+            {"id": job_id},
+        )
+    _fetch(db, own)
+    assert [c.job_id for c in claim(db, own=own, task=TASK, queue="default", limit=5)] == [claimed]
+    # Both now `doing`; a new job of each one's queueing lock waits meanwhile.
+    for job_id in (own, claimed):
+        defer(db, task=TASK, args={"n": 9}, queueing_lock=f"test:q{job_id}")
+    retry_later(db, claimed)
+    db.execute(text("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 day'"))
+    found = recover_stalled(db, stalled_seconds=60)
+    assert own in {job_id for job_id, _ in found.retried}
+    rows = db.execute(
+        text("SELECT id, status, queueing_lock FROM procrastinate_jobs WHERE id = ANY(:ids)"),
+        {"ids": [own, claimed]},
+    )
+    assert {(row.id, row.status, row.queueing_lock) for row in rows} == {
+        (own, "todo", None),
+        (claimed, "todo", None),
+    }

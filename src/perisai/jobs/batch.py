@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from perisai.jobs.stalled import RELEASE_QUEUEING_LOCK
 from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def finish(session: Session, job_ids: Sequence[int]) -> None:
 
 
 def retry_later(session: Session, job_id: int, delay: timedelta = RETRY_DELAY) -> None:
+    session.execute(RELEASE_QUEUEING_LOCK, {"id": job_id})
     session.execute(_RETRY, {"id": job_id, "delay": delay.total_seconds()})
 
 

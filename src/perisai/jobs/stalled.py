@@ -34,6 +34,16 @@ _STALLED = text(
     "ORDER BY job.id FOR UPDATE OF job SKIP LOCKED"
 )
 _RETRY = text("SELECT procrastinate_retry_job_v2(:id, now(), NULL, NULL, NULL)")
+# A job goes back to `todo` with its queueing lock: if another job of that lock waits already
+# (a coalesced triage queued meanwhile), the retry would break the lock's unique index and fail
+# (procrastinate then leaves the job `doing` for good). The waiting one does the same work, so
+# the retried job gives its lock up instead; both run.
+RELEASE_QUEUEING_LOCK = text(
+    "UPDATE procrastinate_jobs job SET queueing_lock = NULL WHERE job.id = :id "
+    "AND job.queueing_lock IS NOT NULL AND EXISTS (SELECT 1 FROM procrastinate_jobs other "
+    "WHERE other.queueing_lock = job.queueing_lock AND other.status = 'todo' "
+    "AND other.id <> job.id)"
+)
 _FAIL = text("SELECT procrastinate_finish_job_v1(:id, 'failed', false)")
 
 
@@ -53,6 +63,7 @@ def recover_stalled(
             session.execute(_FAIL, {"id": job_id})
             found.failed.append((job_id, task))
         else:
+            session.execute(RELEASE_QUEUEING_LOCK, {"id": job_id})
             session.execute(_RETRY, {"id": job_id})
             found.retried.append((job_id, task))
     return found

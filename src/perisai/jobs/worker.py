@@ -22,7 +22,12 @@ from sqlalchemy.engine import make_url
 
 from perisai.db.engine import application_name, renice_backend
 from perisai.jobs.batch import running_job
-from perisai.jobs.stalled import HEARTBEAT_SECONDS, RECOVERY_INTERVAL_SECONDS, recover_stalled
+from perisai.jobs.stalled import (
+    HEARTBEAT_SECONDS,
+    RECOVERY_INTERVAL_SECONDS,
+    RELEASE_QUEUEING_LOCK,
+    recover_stalled,
+)
 from perisai.manifest import import_all
 from perisai.runtime import Runtime
 
@@ -136,11 +141,25 @@ def _with_job_id(func: Callable[..., None]) -> Callable[..., None]:
 
     def run(context: procrastinate.JobContext, **kwargs: Any) -> None:
         with running_job(context.job.id):
-            func(**kwargs)
+            try:
+                func(**kwargs)
+            except Exception:
+                if context.job.queueing_lock is not None and context.job.id is not None:
+                    _release_queueing_lock(context.job.id)
+                raise  # procrastinate retries it
 
     run.__name__ = run.__qualname__ = getattr(func, "__name__", "task")
     run.__module__ = func.__module__
     return run
+
+
+def _release_queueing_lock(job_id: int) -> None:
+    """Before procrastinate retries a failed job: see `stalled.RELEASE_QUEUEING_LOCK`."""
+    try:
+        with current_runtime().db.transaction() as session:
+            session.execute(RELEASE_QUEUEING_LOCK, {"id": job_id})
+    except Exception:  # the retry may still work; the job's own error is what to report
+        log.exception("job %d: could not check its queueing lock before the retry", job_id)
 
 
 def _load_task_modules() -> None:
