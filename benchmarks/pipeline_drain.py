@@ -5,14 +5,15 @@
 leaves out what procrastinate costs around each job (fetch, status updates, LISTEN/NOTIFY,
 heartbeats) and most of the server's share. Here: reports like `pipeline_profile.py`'s
 (accounts from a pool, so they link; a conversation each) are stored through the intake service
-while no worker runs, as a burst leaves them; then `perisai worker --processes P --concurrency
-C` drains enrichment → triage → webhook dispatch (to a receiver in this process) and is
-stopped once every report is triaged, every event delivered and no job is due.
+in one transaction, so that the whole backlog appears at once as after a burst, while `perisai
+worker --processes P --concurrency C` (started first, measured from once every lane listens:
+start-up is not counted) drains enrichment → triage → webhook dispatch (to a receiver in this
+process) until every report is triaged, every event dispatched and delivered, and no job is due.
 
-Counted: the worker processes' CPU (the worker and its children, from the OS once they are
-reaped) and the CPU of an embedded PostgreSQL server of its own (postmaster with every backend,
-live and exited, read from /proc) during the drain only. Jobs run and their statuses come from
-`procrastinate_jobs`.
+Counted from /proc: the CPU of the worker's processes, and of an embedded PostgreSQL server of
+its own (the postmaster with every backend, live and exited), less the server's CPU during the
+intake transaction. Jobs and their statuses come from `procrastinate_jobs` (a job claimed into
+a batch counts as a job).
 
 Run: .venv/bin/python benchmarks/pipeline_drain.py [--reports 2000 --accounts 200]
 (PERISAI_TEST_DATABASE_URL is ignored: the server's CPU must be this run's alone.)
@@ -22,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -82,27 +83,48 @@ def server_cpu(pgdata: Path) -> float:
 
 
 def store_reports(runtime: Runtime, reports: int, accounts: int) -> None:
-    for first in range(0, reports, 50):
-        with runtime.db.transaction() as session:
-            for index in range(first, min(reports, first + 50)):
-                raw = report_body(index, accounts)
-                submit(
-                    session,
-                    keyring=runtime.keyring,
-                    actor=SYSTEM,
-                    data=ReportIn.model_validate(raw),
-                    body_sha256=canonical_sha256({**raw, "_n": index}),
-                    client_id="bench",
-                    idempotency_key=f"drain-{index}",
-                )
+    with runtime.db.transaction() as session:
+        for index in range(reports):
+            raw = report_body(index, accounts)
+            submit(
+                session,
+                keyring=runtime.keyring,
+                actor=SYSTEM,
+                data=ReportIn.model_validate(raw),
+                body_sha256=canonical_sha256({**raw, "_n": index}),
+                client_id="bench",
+                idempotency_key=f"drain-{index}",
+            )
 
 
-def drain(
-    runtime: Runtime, env: dict[str, str], args: argparse.Namespace
-) -> tuple[float, float, bool]:
-    """Run the worker until the backlog is gone; (worker CPU s, wall s, drained)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a live process and its live descendants (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    total = 0.0
+    for pid, cpu in times.items():
+        ancestor = pid
+        while ancestor not in (0, 1, root):
+            ancestor = parents.get(ancestor, 0)
+        total += cpu if ancestor == root else 0.0
+    return total
+
+
+_LANES_UP = text("SELECT count(*) FROM procrastinate_workers")
+
+
+def start_worker(runtime: Runtime, env: dict[str, str], args: argparse.Namespace) -> Any:
+    """Start the worker and wait until every lane of every process listens (start-up, the
+    bank's index loaded, is not what is measured)."""
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -115,25 +137,30 @@ def drain(
             str(args.concurrency),
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(Path(env["PERISAI_DATA_DIR"]) / "worker.log", "w"),  # noqa: SIM115
+        stdout=open(Path(env["PERISAI_DATA_DIR"]) / "worker.log", "w"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
     )
-    drained = False
-    try:
-        while time.perf_counter() - started < args.timeout:
-            time.sleep(1.0)
-            with runtime.db.transaction() as session:
-                left = session.execute(_LEFT).one()
-            if (left.untriaged, left.due, left.undelivered) == (0, 0, 0):
-                drained = True
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        time.sleep(1.0)
+        with runtime.db.transaction() as session:
+            if session.scalar(_LANES_UP) >= 3 * args.processes:
                 break
-        wall = time.perf_counter() - started
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=60)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, wall, drained
+    time.sleep(5.0)  # the lanes' first polls and the processes' bank loads settle
+    return worker
+
+
+def drain(runtime: Runtime, args: argparse.Namespace) -> tuple[float, bool]:
+    """Wait until the backlog is gone; (wall s, drained)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < args.timeout:
+        time.sleep(0.5)
+        with runtime.db.transaction() as session:
+            left = session.execute(_LEFT).one()
+        print(f"  {time.perf_counter() - started:5.0f} s: {tuple(left)}", file=sys.stderr)
+        if (left.untriaged, left.due, left.undelivered) == (0, 0, 0):
+            return time.perf_counter() - started, True
+    return time.perf_counter() - started, False
 
 
 def main() -> None:
@@ -144,6 +171,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--log", type=Path, help="keep the worker's log here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perisai-drain-") as tmp:
         pgdata = Path(tmp) / "pg"
@@ -164,21 +192,31 @@ def main() -> None:
                     url=receiver.url,
                     guard=guard_for(settings),
                 )
-            store_reports(runtime, args.reports, args.accounts)
             env = {
                 **os.environ,
                 "PERISAI_DATABASE_URL": url,
                 "PERISAI_DATA_DIR": str(settings.data_dir),
                 "PERISAI_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
             }
-            load = os.getloadavg()[0]
-            pg_before = server_cpu(pgdata)
-            cpu, wall, drained = drain(runtime, env, args)
-            pg = server_cpu(pgdata) - pg_before
+            worker = start_worker(runtime, env, args)
+            try:
+                load = os.getloadavg()[0]
+                worker_before, pg_before = tree_cpu(worker.pid), server_cpu(pgdata)
+                # One transaction: the whole backlog appears at once, as after a burst.
+                store_reports(runtime, args.reports, args.accounts)
+                intake_pg = server_cpu(pgdata) - pg_before
+                wall, drained = drain(runtime, args)
+                cpu = tree_cpu(worker.pid) - worker_before
+                pg = server_cpu(pgdata) - pg_before - intake_pg
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=60)
             with runtime.db.transaction() as session:
                 jobs = session.execute(_JOBS).all()
             receiver.http.shutdown()
             runtime.db.dispose()
+            if args.log:
+                args.log.write_bytes((settings.data_dir / "worker.log").read_bytes())
         finally:
             stop_embedded(pgdata)
     n = args.reports
