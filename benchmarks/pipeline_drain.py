@@ -150,17 +150,23 @@ def start_worker(runtime: Runtime, env: dict[str, str], args: argparse.Namespace
     return worker
 
 
-def drain(runtime: Runtime, args: argparse.Namespace) -> tuple[float, bool]:
-    """Wait until the backlog is gone; (wall s, drained)."""
-    started = time.perf_counter()
+def drain(runtime: Runtime, args: argparse.Namespace) -> tuple[float, bool, tuple[int, ...]]:
+    """Wait until the backlog is gone, or has not moved for `--stuck` seconds; (wall s,
+    drained, what was left: untriaged reports, jobs due or running, events not delivered)."""
+    started = moved = time.perf_counter()
+    last: tuple[int, ...] = ()
     while time.perf_counter() - started < args.timeout:
         time.sleep(0.5)
         with runtime.db.transaction() as session:
-            left = session.execute(_LEFT).one()
-        print(f"  {time.perf_counter() - started:5.0f} s: {tuple(left)}", file=sys.stderr)
-        if (left.untriaged, left.due, left.undelivered) == (0, 0, 0):
-            return time.perf_counter() - started, True
-    return time.perf_counter() - started, False
+            left = tuple(session.execute(_LEFT).one())
+        print(f"  {time.perf_counter() - started:5.0f} s: {left}", file=sys.stderr)
+        if left == (0, 0, 0):
+            return time.perf_counter() - started, True, left
+        if left != last:
+            last, moved = left, time.perf_counter()
+        elif time.perf_counter() - moved > args.stuck:
+            break
+    return time.perf_counter() - started, False, last
 
 
 def main() -> None:
@@ -171,6 +177,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--stuck", type=float, default=30.0, help="stop when nothing moves")
     parser.add_argument("--log", type=Path, help="keep the worker's log here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perisai-drain-") as tmp:
@@ -205,7 +212,7 @@ def main() -> None:
                 # One transaction: the whole backlog appears at once, as after a burst.
                 store_reports(runtime, args.reports, args.accounts)
                 intake_pg = server_cpu(pgdata) - pg_before
-                wall, drained = drain(runtime, args)
+                wall, drained, left = drain(runtime, args)
                 cpu = tree_cpu(worker.pid) - worker_before
                 pg = server_cpu(pgdata) - pg_before - intake_pg
             finally:
@@ -223,8 +230,14 @@ def main() -> None:
     print(
         f"# {n} reports waiting, accounts from a pool of {args.accounts}; worker --processes "
         f"{args.processes} --concurrency {args.concurrency}; load {load:.1f} at the start, "
-        f"{os.getloadavg()[0]:.1f} at the end; {'drained' if drained else 'NOT drained'} in "
-        f"{wall:.0f} s"
+        f"{os.getloadavg()[0]:.1f} at the end; "
+        + (
+            f"drained in {wall:.0f} s"
+            if drained
+            else f"NOT drained, stopped after {wall:.0f} s "
+            f"with {left[0]} reports untriaged, {left[1]} jobs due or running, {left[2]} "
+            "events not delivered"
+        )
     )
     print(
         f"\nCPU per report: worker processes {cpu / n * 1e3:.1f} ms, PostgreSQL "
