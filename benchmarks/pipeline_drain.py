@@ -41,7 +41,7 @@ from perisai.reports.service import canonical_sha256, submit
 from perisai.runtime import Runtime
 from perisai.sharing.webhooks import create_subscription, guard_for
 from perisai.testing.database import migrated_database
-from pipeline_profile import (  # type: ignore[import-not-found]  # run as a script, beside it
+from pipeline_profile import (  # type: ignore[import-not-found,unused-ignore]  # a script beside it
     Receiver,
     fill_bank,
     report_body,
