@@ -18,12 +18,15 @@ from perisai.monitoring.detect import (
     DetectConfig,
     benjamini_hochberg,
     conditional_alpha,
+    conditional_alpha_se,
     conditional_tail,
     detect,
     moment_alpha,
     nb_llr,
     polya_pmf,
+    predictive_band,
     predictive_params,
+    replay,
     simes,
     upper_tail,
     window_tail,
@@ -165,9 +168,10 @@ def test_a_rise_over_two_days_is_caught_by_their_sum() -> None:
 
 
 def test_a_sustained_rise_is_caught_by_the_cusum() -> None:
-    # Six days at 4 (twice the usual 2): no day, nor two days together, stand out enough;
-    # the CUSUM's longer window does.
-    alerts = detect({"s": _quiet(4, range(70, 76))}, DetectConfig(min_count=7))
+    # A week at 4 (twice the usual 2): no day, nor two days together, stand out enough;
+    # the CUSUM's longer window does (a lone series cannot borrow an overdispersion from
+    # others, so its own is raised by its standard error: six days are not quite enough).
+    alerts = detect({"s": _quiet(4, range(70, 77))}, DetectConfig(min_count=7))
     assert alerts, "the sustained rise went unnoticed"
     assert {a.method for a in alerts} == {CUSUM}
     first = alerts[0]
@@ -332,3 +336,72 @@ def test_without_outbreaks_runs_rarely_alert() -> None:
 def test_the_estimate_with_a_noisy_baseline_is_unbiased(alpha: float) -> None:
     estimates = [conditional_alpha(_rows(alpha, 112, 8, seed=s)[0]) for s in range(40)]
     assert float(np.mean(estimates)) == pytest.approx(alpha, rel=0.1)
+
+
+def _drifting_null(series: int, days: int, seed: int) -> dict[str, dict[date, int]]:
+    """Seeded null series as the benchmark's empirical scenario makes them: NB2 with alpha
+    0.02-0.06, means 5-60, each its own weekday pattern, a slow drift of the level."""
+    rng = np.random.default_rng(seed)
+    week = np.array([1.25, 1.15, 1.0, 1.0, 0.95, 0.8, 0.85])
+    out: dict[str, dict[date, int]] = {}
+    for s in range(series):
+        mean = float(np.exp(rng.uniform(np.log(5.0), np.log(60.0))))
+        alpha = float(rng.uniform(0.02, 0.06))
+        own = week * np.exp(rng.normal(0.0, 0.1, 7))
+        level = mean * np.exp(np.cumsum(rng.normal(0.0, 0.01, days)))
+        mu = level * own[np.arange(days) % 7] * 7 / own.sum()
+        draws = rng.negative_binomial(1 / alpha, (1 / alpha) / (1 / alpha + mu))
+        out[f"s{s:02d}"] = {START + timedelta(days=i): int(v) for i, v in enumerate(draws)}
+    return out
+
+
+def test_p_values_are_calibrated_on_null_series() -> None:
+    # No outbreak anywhere: the share of p-values below c must not exceed c by much (counts
+    # are discrete, so a little below is expected). Before the overdispersion was pooled and
+    # raised by its standard error, p < 0.001 came 3-4 times too often on such series.
+    models = replay(_drifting_null(24, 280, seed=31)).models
+    late = [m for m in models if (m.day - START).days >= 112]
+    assert len(late) > 3000
+    for values in ([m.day_p for m in late], [m.p_value for m in late]):
+        arr = np.array(values)
+        assert float(np.mean(arr < 0.001)) <= 0.0025
+        assert float(np.mean(arr < 0.01)) <= 0.015
+        assert 0.02 <= float(np.mean(arr < 0.05)) <= 0.065  # neither too light nor inert
+
+
+def test_the_models_are_what_the_alerts_were_tested_against() -> None:
+    counts = {f"s{i}": _series(120, 8.0, seed=i) for i in range(6)}
+    spike_day = START + timedelta(days=100)
+    counts["s3"][spike_day] = 44
+    result = replay(counts)
+    alert = next(a for a in result.alerts if a.series == "s3" and a.day == spike_day)
+    model = next(m for m in result.models if m.series == "s3" and m.day == spike_day)
+    assert model.expected == pytest.approx(alert.expected, rel=1e-12)
+    assert model.p_value == alert.p_value
+    low, high = model.band()
+    assert low <= model.expected <= high < alert.observed
+    assert result.alerts == detect(counts)
+
+
+@pytest.mark.parametrize(("mean", "alpha", "n"), [(8.0, 0.1, 20.0), (40.0, 0.03, 35.5)])
+def test_the_band_is_the_predictive_negative_binomial(mean: float, alpha: float, n: float) -> None:
+    var = (mean + alpha * mean * mean) * (1 + 1 / n)
+    size = mean * mean / (var - mean)
+    low, high = stats.nbinom.ppf([0.025, 0.975], size, size / (size + mean))
+    assert predictive_band(mean, alpha, n) == (int(low), int(high))
+    assert predictive_band(5.0, 0.0, 1e9) == tuple(
+        int(v) for v in stats.poisson.ppf([0.025, 0.975], 5.0)
+    )
+
+
+def test_the_overdispersion_standard_error_matches_its_spread() -> None:
+    # 40 replications of 112 days: the sandwich standard error is the estimates' own spread,
+    # and above the full-data maximum-likelihood one (the estimator reads only lower parts).
+    discrete = pytest.importorskip("statsmodels.discrete.discrete_model")
+    found = [conditional_alpha_se(_rows(0.15, 112, 8, seed=s)[0]) for s in range(40)]
+    spread = float(np.std([a for a, _se in found], ddof=1))
+    assert float(np.mean([se for _a, se in found])) == pytest.approx(spread, rel=0.35)
+    rows, mus = _rows(0.15, 112, 8, seed=3)
+    y = np.array([r[0] for r in rows], dtype=float)
+    fit = discrete.NegativeBinomial(y, np.ones((len(y), 1)), offset=np.log(mus)).fit(disp=0)
+    assert conditional_alpha_se(rows)[1] > float(fit.bse[-1])

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 import numpy as np
 from scipy import optimize, signal, stats
 
+from perisai.monitoring.dispersion import Dispersion, pooled
 from perisai.monitoring.weekdays import WEEKDAYS, History, series_factors, shared_factors
 
 NEGBIN = "negbin"
@@ -43,11 +44,14 @@ ALPHA_CAP = 10.0  # overdispersion above this is a broken series, not a model
 # Below this overdispersion the beta-binomial's huge parameters lose precision; it is a
 # binomial (a Poisson's conditional law) to well within that.
 POISSON_BELOW = 1e-5
+ALPHA_SE_Z = 1.0  # the overdispersion used is its estimate plus this many standard errors
 OUTLIER_P = 0.001  # a day this far in the upper tail is kept out of later baselines
-_RESIDUAL_DAYS = 56
+_RESIDUAL_DAYS = 112  # 16 weeks of tested days for the overdispersion
 _MIN_RESIDUALS = 14
 _REFRESH_DAYS = 7
 _MAX_WINDOW = 7
+_EARLY_SE = 0.1  # the standard error of an overdispersion from the first weeks' moments
+_SE_STEP = 1e-3  # finite-difference step of the estimating equation's slope
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,51 @@ class Alert:
         }
 
 
-def predictive_params(mean: float, alpha: float, n: int) -> tuple[float, float]:
+@dataclass(frozen=True)
+class DayModel:
+    """What the detector expected of a series on a day it tested: the expected count, the
+    overdispersion its tests used and the baseline's worth in days. The trend charts draw
+    their band from it, so a chart and the alerts rest on one model."""
+
+    series: str
+    day: date
+    expected: float
+    alpha: float
+    baseline_days: float
+    baseline_weeks: int
+    day_p: float  # the day's own test
+    p_value: float  # the series' combined p-value of the run (what BH reads)
+
+    def band(self, level: float = 0.95) -> tuple[int, int]:
+        return predictive_band(self.expected, self.alpha, self.baseline_days, level)
+
+
+@dataclass(frozen=True)
+class Replay:
+    alerts: list[Alert]  # day, then series order
+    models: list[DayModel]  # every tested series-day
+
+
+def predictive_params(mean: float, alpha: float, n: float) -> tuple[float, float]:
     """Mean and variance of the next count given a baseline mean of ``n`` values."""
     inflate = 1.0 + 1.0 / n
     return mean, (mean + alpha * mean * mean) * inflate
+
+
+def predictive_band(mean: float, alpha: float, n: float, level: float = 0.95) -> tuple[int, int]:
+    """The central ``level`` range of the next count: a negative binomial of the expected count
+    ``mean`` and the variance of :func:`predictive_params` (the day's own noise and the error of
+    a baseline worth ``n`` days); Poisson when there is no overdispersion."""
+    if mean <= 0:
+        return 0, 0
+    mean, variance = predictive_params(mean, alpha, n)
+    tail = (1.0 - level) / 2.0
+    if variance <= mean * (1 + 1e-9):
+        low, high = stats.poisson.ppf([tail, 1.0 - tail], mean)
+    else:
+        size = mean * mean / (variance - mean)
+        low, high = stats.nbinom.ppf([tail, 1.0 - tail], size, size / (size + mean))
+    return int(low), int(high)
 
 
 def upper_tail(observed: int, mean: float, variance: float) -> float:
@@ -194,8 +239,15 @@ def pooled_alpha(windows: Sequence[Sequence[int]]) -> float:
 
 
 def conditional_alpha(rows: Sequence[tuple[int, int, float]]) -> float:
+    """Overdispersion from past tested days ``(y, S, n)``: :func:`conditional_alpha_se`'s
+    estimate alone."""
+    return conditional_alpha_se(rows)[0]
+
+
+def conditional_alpha_se(rows: Sequence[tuple[int, int, float]]) -> tuple[float, float]:
     """Overdispersion from past tested days ``(y, S, n)`` (the day's count, its baseline's sum
-    and size), blind to outbreaks hiding among them and free of the baselines' error.
+    and size), blind to outbreaks hiding among them and free of the baselines' error; and its
+    standard error.
 
     Each row is read through the same conditional law as the tests (``polya_pmf``: given
     ``T = y + S``, ``y`` is beta-binomial with mean ``e = T / (n + 1)``), and only its lower
@@ -204,10 +256,15 @@ def conditional_alpha(rows: Sequence[tuple[int, int, float]]) -> float:
     variance, which does not depend on ``alpha``, so the equation is monotone). A rise only
     adds counts above ``c``, which this never reads; both sides are exact expectations of one
     another, so the estimate is unbiased up to the root's nonlinearity. 0 when even a Poisson
-    over-explains the lower spread, ``ALPHA_CAP`` at most."""
+    over-explains the lower spread, ``ALPHA_CAP`` at most.
+
+    The standard error is the estimating equation's sandwich: the rows' own spread of
+    ``observed - expected`` over the equation's slope in ``alpha`` (also at 0, where a small
+    series' estimate often lands: a Poisson fit on 8 weeks does not prove there is no
+    overdispersion)."""
     kept = [(y, s, n) for y, s, n in rows if y + s > 0]
     if not kept:
-        return 0.0
+        return 0.0, 0.0
     y = np.array([r[0] for r in kept], dtype=float)
     total = np.array([r[0] + r[1] for r in kept], dtype=float)
     n = np.array([r[2] for r in kept], dtype=float)
@@ -215,23 +272,35 @@ def conditional_alpha(rows: Sequence[tuple[int, int, float]]) -> float:
     centre = total * p
     cut = np.ceil(centre)
     weight = 1.0 / (total * p * (1.0 - p))
-    seen = float(np.sum(np.where(y < cut, weight * (y - centre) ** 2, 0.0)))
+    seen_rows = np.where(y < cut, weight * (y - centre) ** 2, 0.0)
+    seen = float(np.sum(seen_rows))
     k = np.arange(int(cut.max()))[:, None]
     inside = k < cut
     sq = np.where(inside, (k - centre) ** 2, 0.0)
 
-    def expected(a: float) -> float:
+    def expected_rows(a: float) -> np.ndarray:
         if a < POISSON_BELOW:
             pmf = stats.binom.pmf(k, total, p)
         else:
             pmf = stats.betabinom.pmf(k, total, 1.0 / a, n / a)
-        return float(np.sum(weight * np.sum(np.where(inside, pmf, 0.0) * sq, axis=0)))
+        return np.asarray(weight * np.sum(np.where(inside, pmf, 0.0) * sq, axis=0))
+
+    def expected(a: float) -> float:
+        return float(np.sum(expected_rows(a)))
 
     if seen <= expected(0.0):
-        return 0.0
-    if seen >= expected(ALPHA_CAP):
-        return ALPHA_CAP
-    return float(optimize.brentq(lambda a: seen - expected(a), 0.0, ALPHA_CAP, xtol=1e-5))
+        estimate = 0.0
+    elif seen >= expected(ALPHA_CAP):
+        return ALPHA_CAP, 0.0
+    else:
+        estimate = float(optimize.brentq(lambda a: seen - expected(a), 0.0, ALPHA_CAP, xtol=1e-5))
+    at = expected_rows(estimate)
+    step = max(_SE_STEP, 0.1 * estimate)
+    slope = (expected(estimate + step) - float(np.sum(at))) / step
+    if slope <= 0:
+        return estimate, 0.0
+    spread = float(np.sum((seen_rows - at) ** 2))
+    return estimate, math.sqrt(spread) / slope
 
 
 def nb_llr(observed: int, mean: float, alpha: float, ratio: float) -> float:
@@ -255,18 +324,20 @@ class _SeriesState:
     cusum: float = 0.0
     run_days: int = 0
     seen: bool = False
-    estimate: float | None = None  # overdispersion, refreshed once a week
+    estimate: Dispersion | None = None  # own overdispersion, refreshed once a week
     estimated_at: int = -_REFRESH_DAYS
 
-    def alpha(self, t: int, windows: Sequence[Sequence[int]]) -> float:
-        """The series' own overdispersion: from its past tested days once it has 14, before
-        that by moments over the week's seven same-weekday windows."""
+    def alpha(self, t: int, windows: Sequence[Sequence[int]]) -> Dispersion:
+        """The series' own overdispersion and its standard error: from its past tested days
+        once it has 14, before that by moments over the week's seven same-weekday windows
+        (with a standard error as large as the estimate: a few weeks say little)."""
         recent = self.residuals[-_RESIDUAL_DAYS:]
         if len(recent) < _MIN_RESIDUALS:
-            return pooled_alpha(windows)
+            early = pooled_alpha(windows)
+            return Dispersion(early, max(early, _EARLY_SE))
         # Overdispersion moves slowly and its estimate costs a root-finding: weekly is enough.
         if self.estimate is None or t - self.estimated_at >= _REFRESH_DAYS:
-            self.estimate = conditional_alpha(recent)
+            self.estimate = Dispersion(*conditional_alpha_se(recent))
             self.estimated_at = t
         return self.estimate
 
@@ -292,14 +363,25 @@ def detect(
 ) -> list[Alert]:
     """Replay one run per day from ``start`` to ``end`` (default: the span of the data) over
     every series; counts missing for a day are zero. Alerts are in day, then series order."""
+    return replay(counts, config, start=start, end=end).alerts
+
+
+def replay(
+    counts: Mapping[str, Mapping[date, int]],
+    config: DetectConfig | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> Replay:
+    """:func:`detect`'s alerts, and the model of every series-day it tested."""
     cfg = config or DetectConfig()
     all_days = [d for per in counts.values() for d in per]
     if not all_days:
-        return []
+        return Replay([], [])
     first = start or min(all_days)
     last = end or max(all_days)
     if last < first:
-        return []
+        return Replay([], [])
     span = (last - first).days + 1
     states = {
         name: _SeriesState(
@@ -312,9 +394,10 @@ def detect(
         for name, per in counts.items()
     }
     alerts: list[Alert] = []
+    models: list[DayModel] = []
     for t in range(span):
-        alerts += _run_day(states, t, first + timedelta(days=t), cfg)
-    return alerts
+        alerts += _run_day(states, t, first + timedelta(days=t), cfg, models)
+    return Replay(alerts, models)
 
 
 def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
@@ -326,9 +409,12 @@ def _dense(per: Mapping[date, int], first: date, span: int) -> list[int]:
     return out
 
 
-def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig) -> list[Alert]:
+def _run_day(
+    states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConfig, models: list[DayModel]
+) -> list[Alert]:
     rule_alerts: list[Alert] = []
-    candidates: dict[str, tuple[list[int], float]] = {}  # same-weekday window, alpha
+    windows: dict[str, list[int]] = {}  # same-weekday window
+    own: dict[str, Dispersion] = {}
     history_ok = t >= 7 * cfg.min_weeks
     for name in sorted(states):
         st = states[name]
@@ -345,9 +431,16 @@ def _run_day(states: dict[str, _SeriesState], t: int, day: date, cfg: DetectConf
         if window is not None:
             # Early on, the week's seven same-weekday windows estimate the overdispersion.
             week = [_baseline(st, u, cfg) for u in range(max(0, t - 6), t + 1)]
-            candidates[name] = (window, st.alpha(t, week))
+            windows[name] = window
+            own[name] = st.alpha(t, week)
+    candidates = _overdispersions(states, windows, own, t, cfg)
     baselines = _baselines(states, candidates, t, cfg)
     tests = [_series_test(name, states[name], t, baselines[name], cfg) for name in candidates]
+    for test in sorted(tests, key=lambda x: x.series):
+        b = baselines[test.series]
+        models.append(
+            DayModel(test.series, day, b.mu, b.alpha, b.n, b.weeks, test.day_p, test.p_value)
+        )
     alerted_today = _decide(tests, day, cfg)
     for test in tests:
         st = states[test.series]
@@ -394,6 +487,31 @@ def _decide(tests: Sequence[_Test], day: date, cfg: DetectConfig) -> dict[str, A
             test.baseline_weeks,
         )
     return alerted
+
+
+def _overdispersions(
+    states: Mapping[str, _SeriesState],
+    windows: Mapping[str, list[int]],
+    own: Mapping[str, Dispersion],
+    t: int,
+    cfg: DetectConfig,
+) -> dict[str, tuple[list[int], float]]:
+    """Each testable series' window and the overdispersion its tests use: its own estimate
+    shrunk toward all series' (:mod:`dispersion`), raised by ``ALPHA_SE_Z`` standard errors
+    (an underestimate costs far more in the far tail than an overestimate)."""
+    names = list(windows)
+    levels = [_level(states[name], t, cfg) for name in names]
+    shrunk = pooled(levels, [own[name] for name in names])
+    return {
+        name: (windows[name], min(ALPHA_CAP, d.alpha + ALPHA_SE_Z * d.se))
+        for name, d in zip(names, shrunk, strict=True)
+    }
+
+
+def _level(st: _SeriesState, t: int, cfg: DetectConfig) -> float:
+    """Counts a day over the kept days of the last ``max_weeks`` weeks."""
+    kept = [st.counts[u] for u in range(max(0, t - 7 * cfg.max_weeks), t) if u not in st.left_out]
+    return sum(kept) / len(kept) if kept else 0.0
 
 
 def _baseline(st: _SeriesState, t: int, cfg: DetectConfig) -> list[int]:
@@ -476,16 +594,20 @@ def _series_test(name: str, st: _SeriesState, t: int, base: _Baseline, cfg: Dete
     st.tested[t] = (base.total, base.n)
     day_p = conditional_tail(y, base.total, base.n, alpha)
     found = [(day_p, NEGBIN, y, base.mu, 1)]
+    # Window tests only while the day itself is above its expectation: an alert on day t
+    # says that day is part of a rise, not that an earlier one (tested on its own day) is
+    # still inside the window. Dropping a test never adds a false alert.
+    rising = y > base.mu
     # The last two days' sum: a rise spread over two days that neither day shows alone.
     # Not when yesterday alerted (its evidence was used) or could not be tested.
-    pair = _window_days(st, t, 2)
+    pair = _window_days(st, t, 2) if rising else None
     if pair is not None and (t - 1) not in st.alerted:
         found.append((window_tail(pair, alpha), NEGBIN, *_sums(pair), 2))
     # Negative-binomial CUSUM for a doubling of the expected count.
     st.cusum = max(0.0, st.cusum + nb_llr(y, base.mu, alpha, 2.0))
     st.run_days = st.run_days + 1 if st.cusum > 0 else 0
     width = min(st.run_days, _MAX_WINDOW)
-    if width >= 3 and st.cusum > cfg.cusum_h:
+    if rising and width >= 3 and st.cusum > cfg.cusum_h:
         days = _window_days(st, t, width)
         if days is not None:
             # Bonferroni over the window lengths (3-7) the excursion could have chosen.
