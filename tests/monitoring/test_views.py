@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 from tests.workspace.factories import log_in
 
 from perisai.audit.models import AuditEntry
-from perisai.monitoring import rollups
+from perisai.monitoring import alerts, rollups
+from perisai.monitoring.alerts import refresh_expectations
+from perisai.monitoring.detect import DayModel
+from perisai.monitoring.models import MonitoringExpectation
 from perisai.monitoring.rollups import MALAYSIA
 from perisai.monitoring.views import csv_cell
 from perisai.runtime import Runtime
@@ -36,6 +39,7 @@ def _history(db: Session, key: str = "source:platform:=HYPERLINK(1)") -> None:
         counts[("total", day, 9)] += 7 + back % 3
     counts[(key, today, 10)] += 30  # a rise today
     rollups.apply_counts(db, counts)
+    refresh_expectations(db)  # the daily band is the detector's model, as the hourly job stores it
 
 
 def test_supervisors_see_charts_with_an_expected_band_and_a_table(
@@ -211,3 +215,30 @@ def test_offence_series_are_named_by_the_offence_list_in_the_readers_language(
     assert "act792.s4: Child sexual abuse material" in english
     malay = client.get("/workspace/monitoring?lang=ms&dimension=offence").text
     assert "act792.s4: Bahan penderaan seksual kanak-kanak" in malay
+
+
+def test_the_daily_band_is_the_detectors_model_so_the_chart_and_the_alert_agree(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    _history(db)
+    run = alerts.run_spikes(db)
+    today = _today()
+    key = "source:platform:=HYPERLINK(1)"
+    alert = next(a for a in run.raised if a.series_key == key and a.day == today)
+    assert alert.method == "negbin" and alert.window_days == 1
+    log_in(client, runtime, db, role="auditor", agency="SECRETARIAT")
+    answer = client.get(
+        f"/api/v1/monitoring/trends?dimension=source&from={today - timedelta(days=13)}&to={today}"
+    )
+    points = {s["series"]: s["points"] for s in answer.json()["series"]}[key]
+    last = points[-1]
+    # The chart's expectation is the one the alert was tested against, and the alerted day is
+    # above the band (the plain same-weekday mean, 5-7 here, is not what the chart shows).
+    assert last["expected"] == pytest.approx(alert.expected, rel=1e-9)
+    assert last["observed"] > last["high"] and last["alert"]
+    stored = db.get(MonitoringExpectation, (key, today))
+    assert stored is not None and (stored.low, stored.high) == (last["low"], last["high"])
+    model = DayModel(key, today, stored.expected, stored.alpha, stored.baseline_days, 8, 1, 1)
+    assert model.band() == (stored.low, stored.high)
+    # Every day of the period has the detector's model (70 days of history, 28 needed).
+    assert all(p["expected"] is not None for p in points)

@@ -32,8 +32,9 @@ from sqlalchemy.orm import Session
 
 from perisai.audit.service import SYSTEM, Actor, record
 from perisai.identity.agencies import SECRETARIAT
+from perisai.monitoring import expectations
 from perisai.monitoring.alert_models import MAX_REASON, AlertStatus, SpikeAlert
-from perisai.monitoring.detect import NEW_SERIES, Alert, DetectConfig, detect, group_counts
+from perisai.monitoring.detect import NEW_SERIES, Alert, DetectConfig, Replay, group_counts, replay
 from perisai.monitoring.models import MonitoringCount
 from perisai.monitoring.names import SPIKE_EVENT
 from perisai.monitoring.rollups import MALAYSIA, daily_counts, series_first_seen
@@ -119,9 +120,7 @@ def run_spikes(
     if not counts:
         return SpikeRun(today, 0, [])
     start = _rollups_start(session)
-    history_from = max(start, today - timedelta(days=HISTORY_DAYS)) if start else today
-    # The replay begins where the rollups do: days before that are unknown, not zero.
-    found = detect(counts, cfg, start=history_from, end=today)
+    found = _replay(session, counts, today, start, cfg, now).alerts
     first_seen = series_first_seen(session)
     enough = start if start and (today - start).days >= 7 * cfg.min_weeks else None
     wanted = [
@@ -135,6 +134,39 @@ def run_spikes(
         if alert is not None
     ]
     return SpikeRun(today, len(counts), raised)
+
+
+def refresh_expectations(
+    session: Session, *, now: datetime | None = None, config: DetectConfig | None = None
+) -> int:
+    """Replay the detector and store its model of every tested series-day (the charts' band),
+    without storing or announcing alerts (the demo's seeding; the hourly run does both)."""
+    now = now or datetime.now(UTC)
+    today = today_myt(now)
+    counts = _history(session, today)
+    if not counts:
+        return 0
+    return len(
+        _replay(
+            session, counts, today, _rollups_start(session), config or DetectConfig(), now
+        ).models
+    )
+
+
+def _replay(
+    session: Session,
+    counts: dict[str, dict[date, int]],
+    today: date,
+    start: date | None,
+    cfg: DetectConfig,
+    now: datetime,
+) -> Replay:
+    """The detector over the history, its models stored for the charts."""
+    history_from = max(start, today - timedelta(days=HISTORY_DAYS)) if start else today
+    # The replay begins where the rollups do: days before that are unknown, not zero.
+    result = replay(counts, cfg, start=history_from, end=today)
+    expectations.store(session, result.models, recent_from=today - timedelta(days=1), now=now)
+    return result
 
 
 def _store(

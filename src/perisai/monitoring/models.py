@@ -9,6 +9,8 @@
   migration ``monitoring_0001``) in the transaction that changed them — triage stored, a match
   added or removed (retro-hunt), a report's status changed — and emptied by the rollup job.
 * ``monitoring_watermark`` — how far the catch-up sweep has seen every report tallied.
+* ``monitoring_expectation`` — the spike detector's expected count and 95% range per series and
+  day, written by the hourly spike job; the daily charts draw their band from it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    DateTime,
+    Float,
     Index,
     Integer,
     SmallInteger,
@@ -73,3 +77,25 @@ class MonitoringWatermark(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     report_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class MonitoringExpectation(Base):
+    """What the spike detector expected of a series on a day (its model, written by the hourly
+    spike job): the daily trend charts draw their expected count and band from it, so a chart
+    and the alerts rest on one model. Written once for a day, then rewritten while the day is
+    today or yesterday (its own runs); older days keep the model of the run that tested them."""
+
+    __tablename__ = "monitoring_expectation"
+    __table_args__ = (
+        CheckConstraint("low <= high", name="band"),
+        Index("ix_monitoring_expectation_day", "day"),
+    )
+
+    series_key: Mapped[str] = mapped_column(String(SERIES_KEY_LENGTH), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # Malaysia time
+    expected: Mapped[float] = mapped_column(Float)
+    low: Mapped[int] = mapped_column(Integer)  # the central 95% range
+    high: Mapped[int] = mapped_column(Integer)
+    alpha: Mapped[float] = mapped_column(Float)  # the overdispersion the tests used
+    baseline_days: Mapped[float] = mapped_column(Float)  # the baseline's worth in days
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

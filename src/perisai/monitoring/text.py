@@ -9,10 +9,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "mon.home": {"ms": "Pemantauan trend", "en": "Trend monitoring"},
     "mon.intro": {
         "ms": "Bilangan laporan mengikut hari atau jam (waktu Malaysia, MYT), dengan julat "
-        "jangkaan 95% daripada 4–8 minggu sebelumnya pada hari (dan jam) yang sama dalam "
-        "minggu.",
-        "en": "Report counts per day or hour (Malaysia time, MYT), with the 95% expected range "
-        "from the same weekday (and hour) of the previous 4–8 weeks.",
+        "jangkaan 95%: bagi hari, model pengesan lonjakan sendiri (8 minggu sebelumnya, corak "
+        "hari dalam minggu dikongsi antara siri; dikemas kini setiap jam); bagi jam, jam yang "
+        "sama pada hari yang sama dalam 4–8 minggu sebelumnya.",
+        "en": "Report counts per day or hour (Malaysia time, MYT), with the 95% expected range: "
+        "per day, the spike detector's own model (the previous 8 weeks, weekday pattern shared "
+        "across series; refreshed every hour); per hour, the same hour and weekday of the "
+        "previous 4–8 weeks.",
     },
     "mon.filters": {"ms": "Tapis", "en": "Filters"},
     "mon.dimension": {"ms": "Siri mengikut", "en": "Series by"},

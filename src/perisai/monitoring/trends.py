@@ -1,9 +1,12 @@
 """Trend series for the supervisor page and its CSV: observed counts with an expected range.
 
-The expectation is the spike detector's (``perisai.monitoring.detect``): the mean of the same
-period of the previous 4–8 weeks (the same weekday for days; the same hour of the same weekday
-for hours), overdispersion by moments over that window, and the negative binomial's central 95%
-predictive range around it. A point without 4 weeks of history has no expectation.
+Daily: the spike detector's own model of each day as the hourly spike job stored it
+(:mod:`perisai.monitoring.expectations`): its expected count and the central 95% range of its
+predictive law, so the band and the alerts agree; a day the detector has not tested (too little
+history, or before the job first ran) has no expectation. Hourly (the detector is daily): the
+mean of the same hour of the same weekday of the previous 4–8 weeks, overdispersion by moments
+over that window, and the negative binomial's central 95% predictive range around it
+(:func:`expectation`); without 4 weeks of history, none.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
-from scipy import stats
-
-from perisai.monitoring.detect import pooled_alpha, predictive_params
+from perisai.monitoring.detect import pooled_alpha, predictive_band
 from perisai.monitoring.rollups import MALAYSIA
 
 Granularity = Literal["day", "hour"]
@@ -73,14 +74,8 @@ def expectation(history: Sequence[int], index: int, period: int) -> Expectation 
     mu = sum(window) / len(window)
     if mu <= 0:
         return Expectation(0.0, 0, 0)
-    mean, variance = predictive_params(mu, pooled_alpha([window]), len(window))
-    tail = (1 - BAND) / 2
-    if variance <= mean * (1 + 1e-9):
-        low, high = stats.poisson.ppf([tail, 1 - tail], mean)
-    else:
-        size = mean * mean / (variance - mean)
-        low, high = stats.nbinom.ppf([tail, 1 - tail], size, size / (size + mean))
-    return Expectation(mean, int(low), int(high))
+    low, high = predictive_band(mu, pooled_alpha([window]), len(window), BAND)
+    return Expectation(mu, low, high)
 
 
 def bucket_starts(since: date, until: date, granularity: Granularity) -> list[datetime]:
@@ -104,9 +99,13 @@ def build_trend(
     until: date,
     granularity: Granularity,
     alerts: Mapping[datetime, str] | None = None,
+    models: Mapping[datetime, Expectation] | None = None,
 ) -> Trend:
     """The series over ``since <= day < until`` with expectations; `counts` by bucket start
-    (Malaysia time) from :func:`history_start` on; missing buckets are zero."""
+    (Malaysia time) from :func:`history_start` on; missing buckets are zero. With ``models``
+    (the spike detector's stored model per day, :mod:`perisai.monitoring.expectations`) the
+    expectation is the detector's, and a bucket it has none for has none; without, the plain
+    same-period model (:func:`expectation`: hourly charts)."""
     starts = bucket_starts(history_start(since), until, granularity)
     history = [counts.get(start, 0) for start in starts]
     shown_from = len(starts) - len(bucket_starts(since, until, granularity))
@@ -115,7 +114,9 @@ def build_trend(
         Point(
             start=starts[i],
             observed=history[i],
-            expectation=expectation(history, i, period),
+            expectation=(
+                expectation(history, i, period) if models is None else models.get(starts[i])
+            ),
             alert=(alerts or {}).get(starts[i]),
         )
         for i in range(shown_from, len(starts))

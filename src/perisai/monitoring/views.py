@@ -25,12 +25,20 @@ from perisai.audit.service import record
 from perisai.identity.deps import DbDep, Principal, Public, require, staff_context
 from perisai.identity.permissions import Permission
 from perisai.identity.views import add_home_link
+from perisai.monitoring import expectations
 from perisai.monitoring import text as _text  # noqa: F401 - registers the strings
 from perisai.monitoring.charts import LineChart, line_chart
 from perisai.monitoring.rollups import MALAYSIA, daily_counts, hourly_counts, pending_since
 from perisai.monitoring.series import DIMENSIONS, dimension_of, value_of
 from perisai.monitoring.statistics import OTHER, public_statistics
-from perisai.monitoring.trends import GRANULARITIES, Granularity, Trend, build_trend, history_start
+from perisai.monitoring.trends import (
+    GRANULARITIES,
+    Expectation,
+    Granularity,
+    Trend,
+    build_trend,
+    history_start,
+)
 from perisai.reports.models import OffenceCode
 from perisai.reports.states import STATES, state_name
 from perisai.web.codes import code_label
@@ -212,6 +220,23 @@ def alert_marks(
     return marks, True
 
 
+def _detector_models(
+    db: DbDep, ask: Ask, series: Sequence[str]
+) -> dict[str, dict[datetime, Expectation]]:
+    """The spike detector's stored model of each shown day (daily charts draw their band from
+    it, so the band and the alerts agree)."""
+    stored = expectations.between(db, since=ask.since, until=ask.until, series=series)
+    return {
+        key: {
+            datetime(day.year, day.month, day.day, tzinfo=MALAYSIA): Expectation(
+                row.expected, row.low, row.high
+            )
+            for day, row in per.items()
+        }
+        for key, per in stored.items()
+    }
+
+
 def _bucket_of_alert(alert: Any, granularity: Granularity) -> datetime:
     hour = getattr(alert, "hour", None)
     if isinstance(hour, datetime):
@@ -261,6 +286,7 @@ def trends_for(
     marks, alerts_known = alert_marks(db, ask, shown if limit is None else shown[:limit], lang)
     if ask.granularity == "hour":
         marks = {key: _at_peak_hours(found, counts.get(key, {})) for key, found in marks.items()}
+    models = _detector_models(db, ask, shown) if ask.granularity == "day" else {}
     trends = [
         build_trend(
             key,
@@ -269,6 +295,7 @@ def trends_for(
             until=ask.until,
             granularity=ask.granularity,
             alerts=marks.get(key),
+            models=models.get(key, {}) if ask.granularity == "day" else None,
         )
         for key in shown
     ]
