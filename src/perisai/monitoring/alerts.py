@@ -42,7 +42,7 @@ from perisai.monitoring.series import dimension_of
 from perisai.sharing.events import emit
 from perisai.sharing.models import Tlp
 
-# Long enough for 8 weeks of baseline plus 8 weeks of residuals for the overdispersion, and
+# Long enough for 8 weeks of baseline plus 16 weeks of residuals for the overdispersion, and
 # for the replay to settle which older days alerted (they stay out of later baselines).
 HISTORY_DAYS: Final = 182
 # Who is told in full (which series): the secretariat and the regulator that writes to
