@@ -334,27 +334,35 @@ class Watch:
                 writer.writerow(row)
 
 
+# Batched tasks (jobs/batch.py) finish the jobs a batch claimed in the batch's transaction:
+# they share one 'succeeded' time, so jobs grouped by it are one run (a batch, or a lone job).
 TASK_TIMES = """
-SELECT j.task_name, count(*),
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.at - st.at)),
-    sum(extract(epoch FROM s.at - st.at)),
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM st.at - d.at))
-FROM procrastinate_jobs j
-JOIN procrastinate_events d ON d.job_id = j.id AND d.type = 'deferred'
-JOIN procrastinate_events st ON st.job_id = j.id AND st.type = 'started'
-JOIN procrastinate_events s ON s.job_id = j.id AND s.type = 'succeeded'
-GROUP BY j.task_name ORDER BY 4 DESC
+WITH jobs AS (
+    SELECT j.task_name, s.at AS done_at, extract(epoch FROM s.at - st.at) AS run,
+        extract(epoch FROM st.at - d.at) AS wait
+    FROM procrastinate_jobs j
+    JOIN procrastinate_events d ON d.job_id = j.id AND d.type = 'deferred'
+    JOIN procrastinate_events st ON st.job_id = j.id AND st.type = 'started'
+    JOIN procrastinate_events s ON s.job_id = j.id AND s.type = 'succeeded'
+), runs AS (
+    SELECT task_name, count(*) AS jobs, max(run) AS run FROM jobs GROUP BY task_name, done_at
+)
+SELECT r.task_name, sum(r.jobs), count(*),
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY r.run), sum(r.run),
+    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY j.wait) FROM jobs j
+     WHERE j.task_name = r.task_name)
+FROM runs r GROUP BY r.task_name ORDER BY 5 DESC
 """
 
 
-def task_times(url: str) -> list[tuple[str, int, float, float, float]]:
-    """Per task: jobs done, median run time, total run time, median wait before starting."""
+def task_times(url: str) -> list[tuple[str, int, int, float, float, float]]:
+    """Per task: jobs done, runs (batches or lone jobs), median run, total run, median wait."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             return [
-                (str(name), int(n), float(median), float(total), float(wait))
-                for name, n, median, total, wait in connection.execute(text(TASK_TIMES))
+                (str(name), int(n), int(runs), float(median), float(total), float(wait))
+                for name, n, runs, median, total, wait in connection.execute(text(TASK_TIMES))
             ]
     finally:
         engine.dispose()
@@ -480,7 +488,7 @@ class Run:
     receiver: Receiver
     wait_end: float
     load_at_start: tuple[float, float, float]
-    tasks: list[tuple[str, int, float, float, float]]
+    tasks: list[tuple[str, int, int, float, float, float]]
     state: dict[str, Any]
 
 
@@ -618,10 +626,13 @@ def print_report(run: Run) -> None:
     print(f"webhook receiver: {run.receiver.posts} posts received\n")
     print_samples(run)
     print_verdicts(run)
-    print("\n| task | jobs done | median run | total run | median wait to start |")
-    print("|---|---:|---:|---:|---:|")
-    for name, n, median, total, wait in run.tasks:
-        print(f"| {name} | {n} | {median * 1e3:.0f} ms | {total:.0f} s | {wait:.1f} s |")
+    print(
+        "\n| task | jobs done | runs (batches or lone jobs) | median run | total run "
+        "| median wait to start |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, n, runs, median, total, wait in run.tasks:
+        print(f"| {name} | {n} | {runs} | {median * 1e3:.0f} ms | {total:.0f} s | {wait:.1f} s |")
     state = run.state
     print(
         f"\nat the end: {len(state['undelivered'])} deliveries not delivered, "
