@@ -65,6 +65,17 @@ def _written(db: Session) -> tuple[int, int, list[int]]:
     )
 
 
+def _take_jobs(db: Session, report_ids: list[int]) -> None:
+    """The reports' waiting triage jobs start (as fetched or claimed: they wait no longer)."""
+    db.execute(
+        text(
+            "DELETE FROM procrastinate_jobs WHERE task_name = 'triage.report' "
+            "AND status = 'todo' AND (args->>'report_id')::bigint = ANY(:ids)"
+        ),
+        {"ids": report_ids},
+    )
+
+
 def test_a_batch_triages_as_one_by_one_does(db: Session, runtime: Runtime) -> None:
     reports = [make_report(db, runtime.keyring, **fields) for fields in BODIES]
     # Some enriched (stored grooming), some not (triage scores them itself), one in a case.
@@ -72,9 +83,11 @@ def test_a_batch_triages_as_one_by_one_does(db: Session, runtime: Runtime) -> No
     service.triage_report(db, report_id=reports[2].id, actor=SYSTEM)
     cases.create_case(db, title="Suspect D", report_ids=[reports[2].id], actor=SYSTEM)
     ids = [r.id for r in reports]
+    triage_enriched(db, ids, coalesce=True)  # each report's job waits, as after enrichment
     before = _written(db)
 
     savepoint = db.begin_nested()
+    _take_jobs(db, ids)  # one job claims them all
     triage_each(db, runtime, ids)
     batched, batched_written = _records(db, reports), _written(db)
     savepoint.rollback()
@@ -82,6 +95,7 @@ def test_a_batch_triages_as_one_by_one_does(db: Session, runtime: Runtime) -> No
     assert _written(db) == before
 
     for report_id in ids:  # each alone, as a job of its own would
+        _take_jobs(db, [report_id])
         triage_each(db, runtime, [report_id])
     assert _records(db, reports) == batched
     assert _written(db) == batched_written
@@ -132,3 +146,26 @@ def test_batched_pipeline_ends_where_triaging_every_report_afresh_does(
         service.triage_report(db, report_id=report.id, actor=SYSTEM)
     assert waiting(db) == []
     assert [_outcome(db, report) for report in reports] == after_pipeline
+
+
+def test_a_linked_report_whose_job_waits_for_the_triage_lock_is_not_queued_again(
+    db: Session, runtime: Runtime
+) -> None:
+    """Its job (claimed by a batch that waits for the lock) reads this triage's links: a second
+    job would repeat it. A triage outside the jobs (no lock held) still queues it."""
+    first = make_report(db, runtime.keyring, phone=PHONE)
+    second = make_report(db, runtime.keyring, phone=PHONE)
+    triage_enriched(db, [second.id], coalesce=True)
+    db.execute(
+        text(
+            "UPDATE procrastinate_jobs SET status = 'doing' WHERE task_name = 'triage.report' "
+            "AND (args->>'report_id')::bigint = :id"
+        ),
+        {"id": second.id},
+    )
+    savepoint = db.begin_nested()
+    triage_each(db, runtime, [first.id])
+    assert second.id not in waiting(db)
+    savepoint.rollback()
+    service.triage_report(db, report_id=first.id, actor=SYSTEM)
+    assert second.id in waiting(db)  # never triaged, and its job may be running: queued

@@ -41,10 +41,13 @@ _TRIAGE_LOCK = text("SELECT pg_advisory_xact_lock(1347, 1)")
 
 def triage_each(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
     """Triage the reports one after the other in the caller's transaction, each as if alone:
-    a later one reads what the earlier ones wrote, as it would after their commits."""
+    a later one reads what the earlier ones wrote, as it would after their commits. Under the
+    triage lock, taken here: one triage job's transaction at a time."""
+    session.execute(_TRIAGE_LOCK)
     # Read at once for the lot: what triaging them does not change.
     known = service.prefetch(session, report_ids) if len(report_ids) > 1 else None
-    for report_id in report_ids:
+    ids = frozenset(report_ids)
+    for index, report_id in enumerate(report_ids):
         try:
             service.triage_report(
                 session,
@@ -53,6 +56,7 @@ def triage_each(session: Session, runtime: Runtime, report_ids: Sequence[int]) -
                 keyring=runtime.keyring,
                 with_links=False,
                 known=known,
+                batch=service.InBatch(ids, frozenset(report_ids[index + 1 :]) - {report_id}),
             )
         except (service.ReportNotFound, service.TriageError):
             continue  # deleted or retracted since the job was queued: nothing to triage
@@ -62,7 +66,6 @@ def run_triage(runtime: Runtime, report_id: int) -> None:
     """Triage the report, and up to BATCH - 1 others whose triage waits (in the worker)."""
 
     def work(session: Session, jobs: list[dict[str, Any]]) -> None:
-        session.execute(_TRIAGE_LOCK)
         triage_each(session, runtime, [int(args["report_id"]) for args in jobs])
 
     run_batch(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from perisai.jobs.queue import JobSpec, defer_many, defer_once_many
@@ -54,3 +55,23 @@ def triage_enriched(session: Session, report_ids: Sequence[int], *, coalesce: bo
     """
     del coalesce  # one waiting triage per report is right for every caller
     queue_triage(session, report_ids, coalesce=True)
+
+
+_STARTING_LATER = text(
+    "SELECT lock FROM procrastinate_jobs WHERE status = 'doing' AND task_name = :task "
+    "AND lock = ANY(CAST(:locks AS text[]))"
+).bindparams(task=TRIAGE_TASK)
+
+
+def triaged_after(session: Session, report_ids: Sequence[int]) -> set[int]:
+    """Of these reports, those a triage job will triage after this transaction commits: their
+    job is `doing` but waits for the triage lock (`triage/jobs.py`), which the caller holds.
+
+    Only for callers holding that lock: then no other triage job has read anything yet.
+    """
+    if not report_ids:
+        return set()
+    locks = [f"triage:{rid}" for rid in report_ids]
+    return {
+        int(lock.partition(":")[2]) for lock in session.scalars(_STARTING_LATER, {"locks": locks})
+    }

@@ -44,7 +44,7 @@ from perisai.triage.policy import (
     evaluate,
     link_priority,
 )
-from perisai.triage.queue import queue_triage
+from perisai.triage.queue import queue_triage, triaged_after
 from perisai.triage.sla import record_review, restart_clocks
 
 MIN_OVERRIDE_REASON = 10
@@ -141,6 +141,24 @@ class Prefetched:
 
     def covers(self, report_id: int) -> bool:
         return report_id in self.reports
+
+
+@dataclass(frozen=True)
+class InBatch:
+    """A triage job's view, under the triage lock (`triage/jobs.py`): a linked report that
+    will be triaged after this one's writes are visible needs no re-triage for them, as its
+    waiting job would be coalesced with in one job after another. Those are the reports this
+    transaction triages later (`later`), and those whose triage job is `doing` elsewhere but
+    waits for the lock (`queue.triaged_after`). The batch's earlier reports (`ids`, triaged
+    already in this transaction) are treated as always."""
+
+    ids: frozenset[int]
+    later: frozenset[int]
+
+    def still_to_queue(self, session: Session, others: list[int]) -> list[int]:
+        rest = [other for other in others if other not in self.later]
+        waiting = triaged_after(session, [other for other in rest if other not in self.ids])
+        return [other for other in rest if other not in waiting]
 
 
 def prefetch(session: Session, report_ids: Collection[int]) -> Prefetched:
@@ -297,6 +315,7 @@ def triage_report(
     now: datetime | None = None,
     with_links: bool = True,
     known: Prefetched | None = None,
+    batch: InBatch | None = None,
 ) -> TriageResult:
     """(Re-)triage one report (by id or public id) and return the outcome.
 
@@ -304,6 +323,7 @@ def triage_report(
     age rules cannot fire. Reports newly linked to this one are queued for re-triage.
     ``with_links=False`` leaves the result's `links` empty (the job, which shows no one the
     result, saves reading them back). ``known``: :func:`prefetch` of a batch holding it.
+    ``batch``: set by triage jobs, which hold the triage lock (see :class:`InBatch`).
     """
     now = now or _now()
     report = _load_report(session, report_id)
@@ -333,7 +353,10 @@ def triage_report(
     holding = cases.case_of_report(session, report.id)
     # At most one waiting re-triage per report, however many new reports link to it, and only
     # of the reports whose outcome the new link can change.
-    queue_triage(session, _outcome_may_change(session, new_links, holding), coalesce=True)
+    others = _outcome_may_change(session, new_links, holding)
+    if batch is not None:
+        others = batch.still_to_queue(session, others)
+    queue_triage(session, others, coalesce=True)
     if holding is not None:
         cases.refresh_priority(session, holding)
     _announce(session, report, record_, before, holding, actor, len(new_links))
