@@ -174,7 +174,9 @@ def _enrich_one(session: Session, runtime: Runtime, report: Report) -> None:
 def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
     """As :func:`enrich_report` for each report in turn, then one hook call for them all."""
     # The reports locked and read (with their files) for the lot, in id order, as each job
-    # locked its own (two enrichments of one report never run at once).
+    # locked its own (two enrichments of one report never run at once). FOR NO KEY UPDATE: it
+    # excludes another enrichment all the same, but not a triage inserting links to the report
+    # (the foreign key's KEY SHARE lock), which FOR UPDATE made wait and could deadlock with.
     loaded = {
         report.id: report
         for report in session.scalars(
@@ -182,7 +184,7 @@ def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]
             .where(Report.id.in_(report_ids))
             .order_by(Report.id)
             .options(selectinload(Report.files))
-            .with_for_update(of=Report)
+            .with_for_update(of=Report, key_share=True)
         )
     }
     enriched: list[Report] = []
