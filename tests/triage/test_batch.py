@@ -134,6 +134,14 @@ def test_batched_pipeline_ends_where_triaging_every_report_afresh_does(
     reports: list[Report] = []
     for index, fields in enumerate(BODIES):
         reports.append(make_report(db, runtime.keyring, **fields))
+        # Its enrichment has run (its job done) and queues its triage.
+        db.execute(
+            text(
+                "DELETE FROM procrastinate_jobs WHERE task_name = 'enrich.report' "
+                "AND (args->>'report_id')::bigint = :id"
+            ),
+            {"id": reports[-1].id},
+        )
         triage_enriched(db, [reports[-1].id], coalesce=False)
         if index == 3:
             run_waiting_in_batches(db, runtime)
@@ -169,3 +177,26 @@ def test_a_linked_report_whose_job_waits_for_the_triage_lock_is_not_queued_again
     savepoint.rollback()
     service.triage_report(db, report_id=first.id, actor=SYSTEM)
     assert second.id in waiting(db)  # never triaged, and its job may be running: queued
+
+
+def test_a_linked_report_still_being_enriched_is_not_queued_by_a_triage_job(
+    db: Session, runtime: Runtime
+) -> None:
+    """Its enrichment queues its first triage when it commits (after this one, which holds the
+    triage lock): queuing it here too raced that insert."""
+    first = make_report(db, runtime.keyring, phone=PHONE)
+    second = make_report(db, runtime.keyring, phone=PHONE)  # its enrichment job waits
+    db.execute(
+        text("DELETE FROM procrastinate_jobs WHERE (args->>'report_id')::bigint = :id"),
+        {"id": first.id},
+    )
+    savepoint = db.begin_nested()
+    triage_each(db, runtime, [first.id])
+    assert second.id not in waiting(db)
+    savepoint.rollback()
+    db.execute(
+        text("DELETE FROM procrastinate_jobs WHERE (args->>'report_id')::bigint = :id"),
+        {"id": second.id},
+    )  # enriched and its triage lost: a triage job queues it
+    triage_each(db, runtime, [first.id])
+    assert second.id in waiting(db)

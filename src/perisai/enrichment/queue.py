@@ -10,12 +10,17 @@ from perisai.enrichment.names import ENRICH_QUEUE, ENRICH_TASK
 from perisai.jobs.queue import JobSpec, defer_many
 
 
+def enrichment_lock(report_id: int) -> str:
+    """The lock of the report's enrichment jobs (two never run at once)."""
+    return f"report:{report_id}"
+
+
 def _job(report_id: int) -> JobSpec:
     return JobSpec(
         task=ENRICH_TASK,
         args={"report_id": report_id},
         queue=ENRICH_QUEUE,
-        lock=f"report:{report_id}",
+        lock=enrichment_lock(report_id),
     )
 
 

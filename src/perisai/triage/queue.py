@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from perisai.enrichment.names import ENRICH_TASK
+from perisai.enrichment.queue import enrichment_lock
 from perisai.jobs.queue import JobSpec, defer_many, defer_once_many
 from perisai.triage.names import TRIAGE_TASK
 
@@ -58,20 +60,26 @@ def triage_enriched(session: Session, report_ids: Sequence[int], *, coalesce: bo
 
 
 _STARTING_LATER = text(
-    "SELECT lock FROM procrastinate_jobs WHERE status = 'doing' AND task_name = :task "
-    "AND lock = ANY(CAST(:locks AS text[]))"
-).bindparams(task=TRIAGE_TASK)
+    "SELECT (args->>'report_id')::bigint FROM procrastinate_jobs WHERE "
+    "(status = 'doing' AND task_name = :task AND lock = ANY(CAST(:locks AS text[]))) OR "
+    "(status IN ('todo', 'doing') AND task_name = :enrich AND lock = ANY(CAST(:enriching AS "
+    "text[])))"
+).bindparams(task=TRIAGE_TASK, enrich=ENRICH_TASK)
 
 
 def triaged_after(session: Session, report_ids: Sequence[int]) -> set[int]:
     """Of these reports, those a triage job will triage after this transaction commits: their
-    job is `doing` but waits for the triage lock (`triage/jobs.py`), which the caller holds.
+    job is `doing` but waits for the triage lock (`triage/jobs.py`), which the caller holds; or
+    their enrichment waits or runs, which queues their triage when it commits. (Queuing one here
+    as well raced enrichment's own insert of it and could deadlock on the queueing lock.)
 
     Only for callers holding that lock: then no other triage job has read anything yet.
     """
     if not report_ids:
         return set()
     locks = [f"triage:{rid}" for rid in report_ids]
+    enriching = [enrichment_lock(rid) for rid in report_ids]
     return {
-        int(lock.partition(":")[2]) for lock in session.scalars(_STARTING_LATER, {"locks": locks})
+        int(rid)
+        for rid in session.scalars(_STARTING_LATER, {"locks": locks, "enriching": enriching})
     }
