@@ -33,18 +33,15 @@ from typing import Any
 
 from sqlalchemy import text
 
-from perisai.audit.service import SYSTEM
+from loadgen import fill_bank  # type: ignore[import-not-found,unused-ignore]  # a script beside it
 from perisai.config import Settings
 from perisai.db.embedded import start_embedded, stop_embedded
-from perisai.reports.schemas import ReportIn
-from perisai.reports.service import canonical_sha256, submit
 from perisai.runtime import Runtime
 from perisai.sharing.webhooks import create_subscription, guard_for
 from perisai.testing.database import migrated_database
 from pipeline_profile import (  # type: ignore[import-not-found,unused-ignore]  # a script beside it
     Receiver,
-    fill_bank,
-    report_body,
+    store_reports,
 )
 
 # Done: every report triaged, no job due or running, every event dispatched (the dispatcher's
@@ -80,21 +77,6 @@ def server_cpu(pgdata: Path) -> float:
         elif ppid == postmaster:
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
-
-
-def store_reports(runtime: Runtime, reports: int, accounts: int) -> None:
-    with runtime.db.transaction() as session:
-        for index in range(reports):
-            raw = report_body(index, accounts)
-            submit(
-                session,
-                keyring=runtime.keyring,
-                actor=SYSTEM,
-                data=ReportIn.model_validate(raw),
-                body_sha256=canonical_sha256({**raw, "_n": index}),
-                client_id="bench",
-                idempotency_key=f"drain-{index}",
-            )
 
 
 def tree_cpu(root: int) -> float:
@@ -189,7 +171,7 @@ def main() -> None:
                 database_url=url, data_dir=Path(tmp) / "data", webhook_allow_hosts="127.0.0.1"
             )
             runtime = Runtime.start(settings)
-            fill_bank(runtime, args.bank)
+            fill_bank(runtime.db.url, args.bank, name="bench")
             receiver = Receiver()
             with runtime.db.transaction() as session:
                 create_subscription(
@@ -210,7 +192,7 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 worker_before, pg_before = tree_cpu(worker.pid), server_cpu(pgdata)
                 # One transaction: the whole backlog appears at once, as after a burst.
-                store_reports(runtime, args.reports, args.accounts)
+                store_reports(runtime, range(args.reports), args.accounts)
                 intake_pg = server_cpu(pgdata) - pg_before
                 wall, drained, left = drain(runtime, args)
                 cpu = tree_cpu(worker.pid) - worker_before

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 
+from loadgen import fill_bank  # type: ignore[import-not-found,unused-ignore]  # a script beside it
 from perisai.audit.service import SYSTEM
 from perisai.config import Settings
 from perisai.jobs import worker
@@ -102,24 +103,21 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
 
 
-def fill_bank(runtime: Runtime, entries: int) -> None:
+def store_reports(runtime: Runtime, indexes: range, accounts: int) -> None:
+    """Reports ``indexes`` (see :func:`report_body`) submitted in one transaction, as intake
+    stores them."""
     with runtime.db.transaction() as session:
-        bank_id = session.scalar(
-            text(
-                "INSERT INTO bank (name, description, kind, enabled, pdq_threshold, source,"
-                " created_by, owner, shared) VALUES ('bench', '', 'positive', true, 31, 'bench',"
-                " 'system', 'agency:SECRETARIAT', true) RETURNING id"
+        for index in indexes:
+            raw = report_body(index, accounts)
+            submit(
+                session,
+                keyring=runtime.keyring,
+                actor=SYSTEM,
+                data=ReportIn.model_validate(raw),
+                body_sha256=canonical_sha256({**raw, "_n": index}),
+                client_id="bench",
+                idempotency_key=f"bench-{index}",
             )
-        )
-        session.execute(
-            text(
-                "INSERT INTO bank_entry (bank_id, signal_type, signal_key, label, category,"
-                " source, note, metadata, added_by, enabled, disabled_reason)"
-                " SELECT :bank, 'pdq', md5(g::text) || md5((-g)::text), '', '', '', '', '{}',"
-                " 'system', true, '' FROM generate_series(1, :n) AS g"
-            ),
-            {"bank": bank_id, "n": entries},
-        )
 
 
 _DUE = text(
@@ -236,7 +234,7 @@ def main() -> None:
         stats.watch(runtime.db.engine)
         worker.make_app(url)  # registers every task module's jobs
         worker._runtime = runtime  # the jobs read the worker's runtime
-        fill_bank(runtime, args.bank)
+        fill_bank(url, args.bank, name="bench")
         backends_at_start = backend_cpu(stats.backends)
         receiver = Receiver()
         with runtime.db.transaction() as session:
@@ -251,18 +249,9 @@ def main() -> None:
         intake_backend = 0.0
         for first in range(0, args.reports, args.batch):
             before_intake = backend_cpu(stats.backends)
-            with runtime.db.transaction() as session:
-                for index in range(first, min(args.reports, first + args.batch)):
-                    raw = report_body(index, args.accounts)
-                    submit(
-                        session,
-                        keyring=runtime.keyring,
-                        actor=SYSTEM,
-                        data=ReportIn.model_validate(raw),
-                        body_sha256=canonical_sha256({**raw, "_n": index}),
-                        client_id="bench",
-                        idempotency_key=f"profile-{index}",
-                    )
+            store_reports(
+                runtime, range(first, min(args.reports, first + args.batch)), args.accounts
+            )
             intake_backend += backend_cpu(stats.backends) - before_intake
             run_waiting(runtime, stats)
         elapsed = time.perf_counter() - started
