@@ -69,12 +69,18 @@ def _csrf(principal: Principal, presented: str) -> None:
     check_csrf(principal.user_session.csrf_token, presented)
 
 
-def _visible(db: DbDep, viewer: Viewer, public_id: str) -> Victim:
+def _seen(db: DbDep, viewer: Viewer, public_id: str) -> Victim | None:
+    """The record if this viewer may see it; None for an unknown one and an unseen one alike."""
     try:
         victim = victims.victim_by_public_id(db, public_id)
     except victims.VictimNotFound:
-        raise HTTPException(404) from None
-    if not can_see_victim_record(viewer, victims.victim_facts(db, victim)):
+        return None
+    return victim if can_see_victim_record(viewer, victims.victim_facts(db, victim)) else None
+
+
+def _visible(db: DbDep, viewer: Viewer, public_id: str) -> Victim:
+    victim = _seen(db, viewer, public_id)
+    if victim is None:
         raise HTTPException(404)
     return victim
 
@@ -135,13 +141,8 @@ def find_page(request: Request, db: DbDep, principal: Principal = READ) -> Respo
     wanted = request.query_params.get("id", "").strip().upper()[:32]
     error: dict[str, str] = {}
     if wanted:
-        try:
-            victim = victims.victim_by_public_id(db, wanted)
-        except victims.VictimNotFound:
-            victim = None
-        if victim is not None and can_see_victim_record(
-            viewer_of(principal), victims.victim_facts(db, victim)
-        ):
+        victim = _seen(db, viewer_of(principal), wanted)
+        if victim is not None:
             return RedirectResponse(f"/workspace/victims/{victim.public_id}", status_code=303)
         error = {"field": "id", "message": translate("vi.find.none", language_of(request))}
     return render(
