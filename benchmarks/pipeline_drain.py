@@ -37,11 +37,10 @@ from loadgen import fill_bank  # type: ignore[import-not-found,unused-ignore]  #
 from perisai.config import Settings
 from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.runtime import Runtime
-from perisai.sharing.webhooks import create_subscription, guard_for
 from perisai.testing.database import migrated_database
 from pipeline_profile import (  # type: ignore[import-not-found,unused-ignore]  # a script beside it
-    Receiver,
     store_reports,
+    subscribed_receiver,
 )
 
 # Done: every report triaged, no job due or running, every event dispatched (the dispatcher's
@@ -172,15 +171,7 @@ def main() -> None:
             )
             runtime = Runtime.start(settings)
             fill_bank(runtime.db.url, args.bank, name="bench")
-            receiver = Receiver()
-            with runtime.db.transaction() as session:
-                create_subscription(
-                    session,
-                    runtime.keyring,
-                    agency="SECRETARIAT",
-                    url=receiver.url,
-                    guard=guard_for(settings),
-                )
+            receiver = subscribed_receiver(runtime, settings)
             env = {
                 **os.environ,
                 "PERISAI_DATABASE_URL": url,

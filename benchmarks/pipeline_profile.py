@@ -103,6 +103,20 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
 
 
+def subscribed_receiver(runtime: Runtime, settings: Settings) -> Receiver:
+    """A webhook receiver in this process, subscribed for the Secretariat's events."""
+    receiver = Receiver()
+    with runtime.db.transaction() as session:
+        create_subscription(
+            session,
+            runtime.keyring,
+            agency="SECRETARIAT",
+            url=receiver.url,
+            guard=guard_for(settings),
+        )
+    return receiver
+
+
 def store_reports(runtime: Runtime, indexes: range, accounts: int) -> None:
     """Reports ``indexes`` (see :func:`report_body`) submitted in one transaction, as intake
     stores them."""
@@ -236,15 +250,7 @@ def main() -> None:
         worker._runtime = runtime  # the jobs read the worker's runtime
         fill_bank(url, args.bank, name="bench")
         backends_at_start = backend_cpu(stats.backends)
-        receiver = Receiver()
-        with runtime.db.transaction() as session:
-            create_subscription(
-                session,
-                runtime.keyring,
-                agency="SECRETARIAT",
-                url=receiver.url,
-                guard=guard_for(settings),
-            )
+        receiver = subscribed_receiver(runtime, settings)
         started = time.perf_counter()
         intake_backend = 0.0
         for first in range(0, args.reports, args.batch):
