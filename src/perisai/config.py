@@ -119,6 +119,22 @@ class Settings(BaseSettings):
         description="A running job whose worker has sent no heartbeat for this long (or is gone) "
         "is retried by the other workers.",
     )
+    worker_yield_rate: float = Field(
+        100.0,
+        ge=0,
+        le=1_000_000,
+        description="While reports arrive faster than this (per second, across every server "
+        "process), the job worker holds enrichment and triage back so that intake keeps the "
+        "cores; webhook delivery and the SLA sweep run as usual. 0: never.",
+    )
+    worker_yield_max_seconds: float = Field(
+        90.0,
+        ge=1,
+        le=3_600,
+        description="After holding enrichment and triage back this long, the job worker lets "
+        "one batch through and counts again, so a flood that never ends slows triage down but "
+        "never stops it.",
+    )
     ipintel_mmdb: str = Field(
         "", description="Colon-separated MaxMind-format databases used by IP enrichment."
     )

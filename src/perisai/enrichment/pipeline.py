@@ -208,7 +208,8 @@ def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]
 BATCH = 20
 
 
-@job(ENRICH_TASK, queue=ENRICH_QUEUE)
+# Waits while intake is busy (`jobs/gate.py`): a report's enrichment can wait, its receipt not.
+@job(ENRICH_TASK, queue=ENRICH_QUEUE, yields_to_intake=True)
 def enrich_report_job(report_id: int) -> None:
     runtime = current_runtime()
 

@@ -412,7 +412,9 @@ def retrohunt(
     return result
 
 
-@job(RETROHUNT_TASK, queue=RETROHUNT_QUEUE)
+# Matching a bank's new entries against every stored report is the heaviest CPU work there is;
+# it waits while intake is busy (`jobs/gate.py`).
+@job(RETROHUNT_TASK, queue=RETROHUNT_QUEUE, yields_to_intake=True)
 def retrohunt_job(bank_id: int, first_entry_id: int, last_entry_id: int) -> None:
     runtime = current_runtime()
     with runtime.db.transaction() as session:

@@ -9,3 +9,7 @@ from typing import Final
 # `function(app: typer.Typer)`: adds commands to the `perisai jobs` group (triage adds
 # `check`: stalled jobs and reports the pipeline never triaged).
 JOBS_COMMANDS: Final = "jobs.commands"
+# `function() -> str`: SQL returning one integer that grows by one for every report taken in
+# (reports gives its id sequence). The worker's pipeline jobs yield while it grows fast
+# (`jobs/gate.py`); with nothing registered they never yield.
+INTAKE_COUNTER: Final = "jobs.intake_counter"

@@ -20,15 +20,18 @@ import psycopg
 from procrastinate import RetryStrategy
 from sqlalchemy.engine import make_url
 
+from perisai.config import Settings
 from perisai.db.engine import application_name, renice_backend
 from perisai.jobs.batch import running_job
+from perisai.jobs.gate import GatedJobManager, IntakeGate, counter_reader
+from perisai.jobs.names import INTAKE_COUNTER
 from perisai.jobs.stalled import (
     HEARTBEAT_SECONDS,
     RECOVERY_INTERVAL_SECONDS,
     RELEASE_QUEUEING_LOCK,
     recover_stalled,
 )
-from perisai.manifest import import_all
+from perisai.manifest import hooks, import_all
 from perisai.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -74,6 +77,9 @@ class JobSpec:
     cron: str | None = None
     # Jobs of a higher priority are fetched first within their queue (procrastinate's default 0).
     priority: int = 0
+    # Work that follows intake (enrichment, triage): waits while reports arrive fast
+    # (`jobs/gate.py`).
+    yields_to_intake: bool = False
 
 
 JOBS: dict[str, JobSpec] = {}
@@ -86,17 +92,25 @@ def job(
     retry: RetryStrategy = DEFAULT_RETRY,
     cron: str | None = None,
     priority: int = 0,
+    yields_to_intake: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a synchronous job function under a stable name (the name is what is queued).
 
     With `cron` the worker also defers it on that schedule (once per tick across all workers:
     procrastinate records each periodic defer) and passes `timestamp=` to the function.
     With `priority` above 0 its jobs run before the queue's backlog of ordinary jobs.
+    With `yields_to_intake` its jobs wait before starting while intake is busy (`jobs/gate.py`).
     """
 
     def register(func: Callable[..., None]) -> Callable[..., None]:
         JOBS[name] = JobSpec(
-            name=name, func=func, queue=queue, retry=retry, cron=cron, priority=priority
+            name=name,
+            func=func,
+            queue=queue,
+            retry=retry,
+            cron=cron,
+            priority=priority,
+            yields_to_intake=yields_to_intake,
         )
         return func
 
@@ -133,6 +147,32 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
         if spec.cron:
             app.periodic(cron=spec.cron)(task)
     return app
+
+
+def install_intake_gate(
+    app: procrastinate.App, settings: Settings, *, counter_sql: str | None = None
+) -> IntakeGate | None:
+    """Make the worker's fetch yield to intake (`jobs/gate.py`); None when it never would (the
+    rate set to 0, no job that yields, no counter registered). `counter_sql` defaults to the
+    `jobs.intake_counter` hook's."""
+    yielding = {spec.name for spec in JOBS.values() if spec.yields_to_intake}
+    if counter_sql is None:
+        counters = hooks(INTAKE_COUNTER)
+        counter_sql = counters[0]() if counters else None
+    if settings.worker_yield_rate <= 0 or not yielding or counter_sql is None:
+        return None
+    tasks_by_queue: dict[str, set[str]] = {}
+    for spec in JOBS.values():
+        tasks_by_queue.setdefault(spec.queue, set()).add(spec.name)
+    gate = IntakeGate(
+        read_counter=counter_reader(app.connector, counter_sql),
+        rate_threshold=settings.worker_yield_rate,
+        max_seconds=settings.worker_yield_max_seconds,
+    )
+    app.job_manager = GatedJobManager(
+        app.connector, gate, yielding_tasks=yielding, tasks_by_queue=tasks_by_queue
+    )
+    return gate
 
 
 def _with_job_id(func: Callable[..., None]) -> Callable[..., None]:
@@ -212,6 +252,10 @@ async def _serve(
 ) -> None:
     runtime = runtime or current_runtime()
     stalled = runtime.settings.job_stalled_seconds
+    if options.get("wait", True):
+        # Not with `--once`: it stops when nothing is fetched, and would leave the pipeline's
+        # jobs behind whenever intake happened to be busy.
+        install_intake_gate(app, runtime.settings)
     # First the jobs that dead workers left (so that `--once` runs them too), then the workers.
     try:
         await asyncio.to_thread(_recover_once, runtime)

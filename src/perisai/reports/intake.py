@@ -184,6 +184,12 @@ class IntakeWriter:
         return outcomes
 
 
+def intake_counter_sql() -> str:
+    """The `jobs.intake_counter` hook: every report taken in (API, hotline, imports) draws an id
+    from this sequence, so its advance is intake's rate, readable without a lock or a write."""
+    return "SELECT last_value FROM report_id_seq"
+
+
 def _settle(future: asyncio.Future[service.Submitted], outcome: Outcome | Exception) -> None:
     if future.done():  # pragma: no cover - only a cancelled waiter, which shield prevents
         return
