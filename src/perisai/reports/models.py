@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Identity,
     Integer,
     LargeBinary,
@@ -49,6 +50,8 @@ class Report(CreatedAt, Base):
         UniqueConstraint("client_id", "idempotency_key", name="uq_report_client_idempotency"),
         CheckConstraint("status IN ('received', 'finished', 'retracted')", name="status"),
         CheckConstraint("reporter_kind IN ('apikey', 'hotline', 'import')", name="reporter_kind"),
+        # Triage's duplicate check: the earliest report with the same canonical body.
+        Index("ix_report_body_sha256_id", "body_sha256", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)

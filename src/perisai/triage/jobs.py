@@ -7,7 +7,8 @@ finishes; triage itself defers it for reports that a new link touches.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,21 +32,41 @@ SWEEP_PRIORITY = 10
 # Reports a triage job takes from the waiting ones (its own included; `jobs/batch.py`): each
 # is triaged as its own job would, in report order, in one transaction.
 BATCH = 20
-# One triage job's transaction at a time (a two-int advisory key: one-bigint keys announce
-# outbox ids, `sharing/stream.py`). Reports of one suspect are triaged in different batches and
-# each triage writes the links of both sides: two batches at once waited on each other's link
-# rows until commit, or deadlocked, and a batch holds its rows for all its reports. One at a
-# time, in batches, costs less CPU than several that wait.
-_TRIAGE_LOCK = text("SELECT pg_advisory_xact_lock(1347, 1)")
+# Triage transactions that could touch the same links take turns: each takes a lock per linking
+# key its reports carry (an account identifier, a media hash, an IP address; two-int advisory
+# keys: one-bigint keys announce outbox ids, `sharing/stream.py`), in one sorted order, so two
+# batches never wait on each other in a circle. Two reports link only through a key both
+# carry, so two batches that would write the same link rows (each triage writes both sides)
+# hold a lock in common and run one after the other; the later one reads what the earlier
+# wrote. Batches of unrelated reports run side by side on every core (one global lock before:
+# triage used one core, 17-19 reports/s in a drain, issue #12).
+_KEY_LOCK_SPACE = 1348
+_TAKE_KEY_LOCKS = text(
+    "SELECT count(pg_advisory_xact_lock(:space, k.lock_id)) "
+    "FROM unnest(CAST(:ids AS int[])) WITH ORDINALITY AS k(lock_id, n)"
+)
+
+
+def key_lock_ids(keys: Iterable[str]) -> list[int]:
+    """The advisory lock ids (signed 32-bit, sorted, distinct) of linking keys. A collision of
+    two keys only makes their batches take turns."""
+    return sorted({zlib.crc32(key.encode()) - 2**31 for key in keys})
+
+
+def lock_linking_keys(session: Session, keys: Iterable[str]) -> None:
+    ids = key_lock_ids(keys)
+    if ids:
+        # One statement, the locks taken row by row in the array's (sorted) order.
+        session.execute(_TAKE_KEY_LOCKS, {"space": _KEY_LOCK_SPACE, "ids": ids})
 
 
 def triage_each(session: Session, runtime: Runtime, report_ids: Sequence[int]) -> None:
     """Triage the reports one after the other in the caller's transaction, each as if alone:
     a later one reads what the earlier ones wrote, as it would after their commits. Under the
-    triage lock, taken here: one triage job's transaction at a time."""
-    session.execute(_TRIAGE_LOCK)
-    # Read at once for the lot: what triaging them does not change.
-    known = service.prefetch(session, report_ids) if len(report_ids) > 1 else None
+    locks of the reports' linking keys, taken here."""
+    # Read at once for the lot: what triaging them does not change (the keys among it).
+    known = service.prefetch(session, report_ids)
+    lock_linking_keys(session, (key for keys in known.keys.values() for key in keys))
     ids = frozenset(report_ids)
     for index, report_id in enumerate(report_ids):
         try:

@@ -69,11 +69,12 @@ _STARTING_LATER = text(
 
 def triaged_after(session: Session, report_ids: Sequence[int]) -> set[int]:
     """Of these reports, those a triage job will triage after this transaction commits: their
-    job is `doing` but waits for the triage lock (`triage/jobs.py`), which the caller holds; or
-    their enrichment waits or runs, which queues their triage when it commits. (Queuing one here
-    as well raced enrichment's own insert of it and could deadlock on the queueing lock.)
+    job is `doing` but waits for a linking key's lock (`triage/jobs.py`), which the caller holds;
+    or their enrichment waits or runs, which queues their triage when it commits. (Queuing one
+    here as well raced enrichment's own insert of it and could deadlock on the queueing lock.)
 
-    Only for callers holding that lock: then no other triage job has read anything yet.
+    Only for callers holding the locks of the keys linking them: then no other triage of them
+    has read anything yet.
     """
     if not report_ids:
         return set()

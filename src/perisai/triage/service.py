@@ -145,12 +145,13 @@ class Prefetched:
 
 @dataclass(frozen=True)
 class InBatch:
-    """A triage job's view, under the triage lock (`triage/jobs.py`): a linked report that
-    will be triaged after this one's writes are visible needs no re-triage for them, as its
-    waiting job would be coalesced with in one job after another. Those are the reports this
-    transaction triages later (`later`), and those whose triage job is `doing` elsewhere but
-    waits for the lock (`queue.triaged_after`). The batch's earlier reports (`ids`, triaged
-    already in this transaction) are treated as always."""
+    """A triage job's view, under the locks of its reports' linking keys (`triage/jobs.py`): a
+    linked report that will be triaged after this one's writes are visible needs no re-triage
+    for them, as its waiting job would be coalesced with in one job after another. Those are
+    the reports this transaction triages later (`later`), and those whose triage job is `doing`
+    elsewhere (`queue.triaged_after`): a linked report shares a key with this one, so its batch
+    waits for that key's lock and reads after this commit. The batch's earlier reports (`ids`,
+    triaged already in this transaction) are treated as always."""
 
     ids: frozenset[int]
     later: frozenset[int]
@@ -323,7 +324,7 @@ def triage_report(
     age rules cannot fire. Reports newly linked to this one are queued for re-triage.
     ``with_links=False`` leaves the result's `links` empty (the job, which shows no one the
     result, saves reading them back). ``known``: :func:`prefetch` of a batch holding it.
-    ``batch``: set by triage jobs, which hold the triage lock (see :class:`InBatch`).
+    ``batch``: set by triage jobs, which hold their keys' locks (see :class:`InBatch`).
     """
     now = now or _now()
     report = _load_report(session, report_id)
