@@ -15,6 +15,7 @@ from tests.triage.factories import make_report
 
 from perisai.config import Settings
 from perisai.db.engine import Database
+from perisai.jobs import batch
 from perisai.jobs.batch import claim, retry_later, run_batch, running_job
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import run_worker
@@ -74,6 +75,69 @@ def test_a_batch_runs_waiting_jobs_with_its_own_and_marks_them_done(
         ("todo", 0),  # beyond the limit: left for the next job
         ("todo", 0),
     ]
+
+
+def test_a_batch_gathers_jobs_while_they_keep_arriving(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own, *waiting = _queue(db, 2)
+    _fetch(db, own)
+    arriving: list[int] = []
+
+    def meanwhile(seconds: float) -> None:  # a job arrives while the batch waits
+        arriving.append(defer(db, task=TASK, args={"n": 10 + len(arriving)}))
+
+    monkeypatch.setattr(batch.time, "sleep", meanwhile)
+    seen: list[list[int]] = []
+
+    def work(session: Session, jobs: list[dict[str, Any]]) -> None:
+        seen.append([int(args["n"]) for args in jobs])
+
+    with running_job(own):
+        ran = run_batch(
+            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=work, gather=60
+        )
+
+    assert ran == 5  # stopped gathering at the limit: no wait after the third arrival
+    assert seen == [[0, 1, 10, 11, 12]]
+    assert len(arriving) == 3
+
+
+def test_a_batch_stops_gathering_when_nothing_more_arrives(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own, _ = _queue(db, 2)
+    _fetch(db, own)
+    waits: list[float] = []
+    monkeypatch.setattr(batch.time, "sleep", waits.append)
+    ran = 0
+    with running_job(own):
+        ran = run_batch(
+            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=60
+        )
+    assert ran == 2
+    assert len(waits) == 1  # one more look found nothing: no further wait
+
+
+def test_a_job_with_nothing_waiting_runs_at_once(
+    db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (own,) = _queue(db, 1)
+    _fetch(db, own)
+
+    def no_wait(seconds: float) -> None:
+        raise AssertionError("a lone job waited")
+
+    monkeypatch.setattr(batch.time, "sleep", no_wait)
+    with running_job(own):
+        ran = run_batch(
+            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=60
+        )
+    assert ran == 1
+
+
+def _nothing(session: Session, jobs: list[dict[str, Any]]) -> None:
+    del session, jobs
 
 
 def test_a_failing_job_does_not_stop_the_others(db: Session, runtime: Runtime) -> None:

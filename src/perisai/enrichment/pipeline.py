@@ -206,6 +206,9 @@ def enrich_reports(session: Session, runtime: Runtime, report_ids: Sequence[int]
 
 # Reports an enrichment job takes from the waiting ones (its own included; `jobs/batch.py`).
 BATCH = 20
+# While enrichment jobs keep arriving (intake's trickle), a job gathers them this long into its
+# batch (`jobs/batch.py`); a report's enrichment starts at most this late.
+GATHER_SECONDS = 0.3
 
 
 # Waits while intake is busy (`jobs/gate.py`): a report's enrichment can wait, its receipt not.
@@ -223,4 +226,5 @@ def enrich_report_job(report_id: int) -> None:
         args={"report_id": report_id},
         limit=BATCH,
         work=work,
+        gather=GATHER_SECONDS,
     )

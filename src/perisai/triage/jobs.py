@@ -32,6 +32,9 @@ SWEEP_PRIORITY = 10
 # Reports a triage job takes from the waiting ones (its own included; `jobs/batch.py`): each
 # is triaged as its own job would, in report order, in one transaction.
 BATCH = 20
+# While triage jobs keep arriving (enrichment finishing a trickle of reports), a job gathers
+# them this long into its batch (`jobs/batch.py`); a report's triage starts at most this late.
+GATHER_SECONDS = 0.3
 # Triage transactions that could touch the same links take turns: each takes a lock per linking
 # key its reports carry (an account identifier, a media hash, an IP address; two-int advisory
 # keys: one-bigint keys announce outbox ids, `sharing/stream.py`), in one sorted order, so two
@@ -96,6 +99,7 @@ def run_triage(runtime: Runtime, report_id: int) -> None:
         args={"report_id": report_id},
         limit=BATCH,
         work=work,
+        gather=GATHER_SECONDS,
     )
 
 
