@@ -38,6 +38,7 @@ from perisai.config import Settings
 from perisai.db.embedded import start_embedded, stop_embedded
 from perisai.runtime import Runtime
 from perisai.testing.database import migrated_database
+from pipeline import TASK_TIMES  # type: ignore[import-not-found,unused-ignore]  # beside it
 from pipeline_profile import (  # type: ignore[import-not-found,unused-ignore]  # a script beside it
     store_reports,
     subscribed_receiver,
@@ -193,6 +194,7 @@ def main() -> None:
                 worker.wait(timeout=60)
             with runtime.db.transaction() as session:
                 jobs = session.execute(_JOBS).all()
+                runs = session.execute(text(TASK_TIMES)).all()
             receiver.http.shutdown()
             runtime.db.dispose()
             if args.log:
@@ -219,6 +221,15 @@ def main() -> None:
     print("\n| task | status | jobs | per report |\n|---|---|---:|---:|")
     for row in jobs:
         print(f"| {row.task_name} | {row.status} | {row.n} | {row.n / n:.2f} |")
+    print(
+        "\n| task | jobs done | runs (batches or lone jobs) | jobs per run | median run | "
+        "total run | median wait to start |\n|---|---:|---:|---:|---:|---:|---:|"
+    )
+    for name, done, count, median, total, wait in runs:
+        print(
+            f"| {name} | {done} | {count} | {done / count:.1f} | {median * 1e3:.0f} ms | "
+            f"{total:.0f} s | {wait:.2f} s |"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from tests.sharing.conftest import younger_writer_behind_an_older_one
 
 from perisai.runtime import Runtime
 from perisai.sharing.events import emit
+from perisai.sharing.jobs import run_dispatch
 from perisai.sharing.models import Tlp
 from perisai.sharing.redaction import Viewer
 from perisai.sharing.stream import latest_event_id, read_batch
@@ -102,3 +103,32 @@ def test_an_older_transaction_committing_a_larger_id_does_not_pass_a_smaller_id_
     # (Tries that did not stage it committed an older event each: read too, before these.)
     read = [frame.split("\n")[0] for frame in batch.frames]
     assert read[-2:] == [f"id: {smaller}", f"id: {larger}"]
+
+
+_PLANNED_SOON = text(
+    "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'sharing.dispatch' "
+    "AND status = 'todo' AND queueing_lock IS NULL AND scheduled_at <= now() + interval '1 second'"
+)
+
+
+def test_dispatches_held_back_by_a_running_transaction_plan_one_look_again(
+    live_runtime: Runtime,
+) -> None:
+    db = live_runtime.db
+    with db.transaction() as session:
+        session.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'sharing.dispatch'"))
+    slow = db.sessions()
+    slow.begin()
+    try:
+        _emit(slow, 1)  # running: events after it are held back
+        with db.transaction() as session:
+            _emit(session, 2)
+        for _ in range(3):  # three dispatches see the same held-back event
+            run_dispatch(live_runtime)
+        with db.transaction() as session:
+            assert session.scalar(_PLANNED_SOON) == 1  # one look again, not one per dispatch
+        slow.commit()
+    finally:
+        slow.close()
+    with db.transaction() as session:
+        session.execute(text("DELETE FROM procrastinate_jobs WHERE task_name = 'sharing.dispatch'"))

@@ -74,13 +74,17 @@ _SWEEP_PLANNED = text(
 
 @job(DISPATCH_TASK, queue="sharing", retry=_CRASH_RETRY)
 def dispatch_events() -> None:
-    runtime = current_runtime()
+    run_dispatch(current_runtime())
+
+
+def run_dispatch(runtime: Runtime) -> None:
+    """Fan committed events out to subscriptions until none is left to read."""
     while True:
         with runtime.db.transaction() as session:
             done = webhooks.dispatch(session, limit=BATCH, first_attempt_inline=True)
             if done.unsettled:
                 # Nothing else would wake us for them if no further event comes.
-                events.dispatch_later(session, RECHECK)
+                events.dispatch_within(session, RECHECK)
             if done.queued and not session.scalar(_SWEEP_PLANNED):
                 # Should the first attempts below not happen, a later dispatch sweeps them up.
                 events.dispatch_later(session, webhooks.SAFETY_NET + timedelta(seconds=1))
