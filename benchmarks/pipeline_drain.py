@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from loadgen import fill_bank  # type: ignore[import-not-found,unused-ignore]  # a script beside it
 from perisai.config import Settings
@@ -54,6 +54,9 @@ _LEFT = text(
     "(SELECT count(*) FROM webhook_delivery WHERE status = 'pending') "
     "+ (SELECT count(*) FROM outbox_event WHERE id > coalesce((SELECT max(last_event_id) "
     "FROM sharing_dispatch_cursor), 0)) AS undelivered"
+)
+_FORGET_FINISHED_JOBS = text(
+    "DELETE FROM procrastinate_jobs WHERE status IN ('succeeded', 'failed', 'cancelled')"
 )
 _JOBS = text(
     "SELECT task_name, status, count(*) AS n FROM procrastinate_jobs "
@@ -151,7 +154,30 @@ def drain(runtime: Runtime, args: argparse.Namespace) -> tuple[float, bool, tupl
     return time.perf_counter() - started, False, last
 
 
-def main() -> None:
+_TOP_STATEMENTS = text(
+    "SELECT calls, total_exec_time AS total_ms, mean_exec_time AS mean_ms, rows, "
+    "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements "
+    "ORDER BY total_exec_time DESC LIMIT 25"
+)
+
+
+def with_statement_stats(pgdata: Path, url: str) -> str:
+    """Restart the embedded server with pg_stat_statements loaded; its URL."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"))
+        connection.execute(text("ALTER SYSTEM SET pg_stat_statements.track = 'all'"))
+    engine.dispose()
+    stop_embedded(pgdata)
+    url = start_embedded(pgdata)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+    engine.dispose()
+    return url
+
+
+def main() -> None:  # noqa: PLR0915 - one straight run
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--accounts", type=int, default=200)
@@ -161,10 +187,24 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--stuck", type=float, default=30.0, help="stop when nothing moves")
     parser.add_argument("--log", type=Path, help="keep the worker's log here")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="print the statements that took PostgreSQL's time (pg_stat_statements)",
+    )
+    parser.add_argument(
+        "--before",
+        type=int,
+        default=0,
+        help="reports stored and drained first, not measured: the backlog then links to them "
+        "(as a burst after pipeline.py's steady phase: 12,000 there)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perisai-drain-") as tmp:
         pgdata = Path(tmp) / "pg"
         server = start_embedded(pgdata)
+        if args.statements:
+            server = with_statement_stats(pgdata, server)
         try:
             url = migrated_database(server, "perisai_drain")
             settings = Settings(
@@ -181,10 +221,21 @@ def main() -> None:
             }
             worker = start_worker(runtime, env, args)
             try:
+                if args.before:
+                    store_reports(runtime, range(args.before), args.accounts)
+                    wall, drained, left = drain(runtime, args)
+                    print(f"# {args.before} reports before: drained {drained} in {wall:.0f} s")
+                    with runtime.db.transaction() as session:
+                        session.execute(_FORGET_FINISHED_JOBS)
+                if args.statements:
+                    with runtime.db.transaction() as session:
+                        session.execute(text("SELECT pg_stat_statements_reset()"))
                 load = os.getloadavg()[0]
                 worker_before, pg_before = tree_cpu(worker.pid), server_cpu(pgdata)
                 # One transaction: the whole backlog appears at once, as after a burst.
-                store_reports(runtime, range(args.reports), args.accounts)
+                store_reports(
+                    runtime, range(args.before, args.before + args.reports), args.accounts
+                )
                 intake_pg = server_cpu(pgdata) - pg_before
                 wall, drained, left = drain(runtime, args)
                 cpu = tree_cpu(worker.pid) - worker_before
@@ -195,6 +246,7 @@ def main() -> None:
             with runtime.db.transaction() as session:
                 jobs = session.execute(_JOBS).all()
                 runs = session.execute(text(TASK_TIMES)).all()
+                top = session.execute(_TOP_STATEMENTS).all() if args.statements else []
             receiver.http.shutdown()
             runtime.db.dispose()
             if args.log:
@@ -203,7 +255,8 @@ def main() -> None:
             stop_embedded(pgdata)
     n = args.reports
     print(
-        f"# {n} reports waiting, accounts from a pool of {args.accounts}; worker --processes "
+        f"# {n} reports waiting ({args.before} before them), accounts from a pool of "
+        f"{args.accounts}; worker --processes "
         f"{args.processes} --concurrency {args.concurrency}; load {load:.1f} at the start, "
         f"{os.getloadavg()[0]:.1f} at the end; "
         + (
@@ -229,6 +282,19 @@ def main() -> None:
         print(
             f"| {name} | {done} | {count} | {done / count:.1f} | {median * 1e3:.0f} ms | "
             f"{total:.0f} s | {wait:.2f} s |"
+        )
+    if top:
+        print_statements(top, n)
+
+
+def print_statements(top: list[Any], n: int) -> None:
+    print(
+        "\n| calls | total | mean | rows | per report | statement |\n|---:|---:|---:|---:|---:|---|"
+    )
+    for row in top:
+        print(
+            f"| {row.calls} | {row.total_ms / 1e3:.1f} s | {row.mean_ms:.2f} ms | {row.rows} | "
+            f"{row.total_ms / n:.2f} ms | `{row.query}` |"
         )
 
 
