@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from perisai.audit.models import AuditEntry
+from perisai.audit.service import _CHAIN_LOCK_KEY as CHAIN_LOCK
 from perisai.audit.service import SYSTEM, Actor, chain_head, flush_pending, record, verify_chain
 from perisai.audit.signing import load_or_create_signing_key, sign_payload, verify_signed
 from perisai.testing.database import as_owner, drop_database, migrated_database
@@ -52,6 +53,36 @@ def test_entries_are_written_at_commit_with_the_change(db: Session) -> None:
         record(db, actor=SYSTEM, action="x")
     db.commit()  # commits the savepoint created by join_transaction_mode
     assert db.scalar(select(func.count()).select_from(AuditEntry)) == (count or 0) + 1
+
+
+def test_a_savepoint_leaves_its_entries_and_the_chain_lock_to_the_commit(
+    db: Session, database_url: str
+) -> None:
+    """Releasing a savepoint neither writes the entries nor takes the chain's lock: held from
+    there to the commit, it made every transaction with savepoints (a triage batch) wait for
+    all the others."""
+    count = db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    record(db, actor=SYSTEM, action="x")
+    with db.begin_nested():
+        record(db, actor=SYSTEM, action="y")
+    assert db.scalar(select(func.count()).select_from(AuditEntry)) == count
+    assert _chain_lock_free(database_url)
+    flush_pending(db)  # as the commit does
+    assert db.scalar(select(func.count()).select_from(AuditEntry)) == count + 2
+    assert not _chain_lock_free(database_url)
+
+
+def _chain_lock_free(database_url: str) -> bool:
+    other = create_engine(database_url)
+    try:
+        with other.connect() as connection:
+            free = bool(
+                connection.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
+            )
+            connection.rollback()
+            return free
+    finally:
+        other.dispose()
 
 
 def test_trigger_refuses_update_and_delete(db: Session) -> None:
