@@ -104,6 +104,7 @@ def test_the_pipeline_yields_and_delivery_and_the_sla_sweep_do_not() -> None:
     _load_task_modules()
     assert JOBS["enrich.report"].yields_to_intake
     assert JOBS["bank.retrohunt"].yields_to_intake
+    assert JOBS["triage.report"].yields_to_intake
     for name in ("sharing.dispatch", "sharing.deliver", "triage.sla_sweep"):
         assert not JOBS[name].yields_to_intake, name
 

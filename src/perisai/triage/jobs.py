@@ -127,7 +127,7 @@ def run_sla_check(runtime: Runtime, report_id: int) -> None:
         sla.check_report(session, report_id, now=datetime.now(UTC))
 
 
-@job(TRIAGE_TASK)
+@job(TRIAGE_TASK, yields_to_intake=True)
 def triage_report_job(report_id: int) -> None:
     run_triage(current_runtime(), report_id)
 
