@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from tests.triage.factories import make_report
 
-from perisai.config import Settings
-from perisai.db.engine import Database
 from perisai.runtime import Runtime
-from perisai.testing.database import drop_database, migrated_database
 from perisai.triage.jobs import key_lock_ids, triage_each
 from perisai.triage.models import ReportLink, TriageRecord
 
@@ -28,26 +24,9 @@ OTHER_EMAIL = "someone.else@example.org"
 BOUND = 60.0  # seconds: generous, for a loaded machine; the tests wait for conditions
 
 
-@pytest.fixture(scope="module")
-def own_runtime(
-    pg_server: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> Iterator[Runtime]:
-    name = f"perisai_test_triage_locks_{worker_id}"
-    url = migrated_database(pg_server, name)
-    database = Database(url)
-    data_dir: Path = tmp_path_factory.mktemp("triage-locks")
-    try:
-        yield Runtime(settings=Settings(data_dir=data_dir, demo=False), db=database)
-    finally:
-        database.dispose()
-        drop_database(pg_server, name)
-
-
 @pytest.fixture
-def runtime(own_runtime: Runtime) -> Iterator[Runtime]:
-    yield own_runtime
-    with own_runtime.db.transaction() as session:  # the next test starts from no report
-        session.execute(text("TRUNCATE report, outbox_event CASCADE"))
+def runtime(committed_runtime: Runtime) -> Runtime:
+    return committed_runtime
 
 
 def stored(runtime: Runtime, *bodies: dict[str, str]) -> list[int]:

@@ -4,9 +4,7 @@ one alert twice: committed data, so a database of the module's own."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -14,35 +12,15 @@ from sqlalchemy.orm import Session
 from tests.triage.factories import make_report
 
 from perisai.audit.service import SYSTEM
-from perisai.config import Settings
-from perisai.db.engine import Database
 from perisai.runtime import Runtime
 from perisai.sharing.models import OutboxEvent
-from perisai.testing.database import drop_database, migrated_database
 from perisai.triage import service, sla
 from perisai.triage.jobs import run_sla_sweep
 
 
-@pytest.fixture(scope="module")
-def own_runtime(
-    pg_server: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> Iterator[Runtime]:
-    name = f"perisai_test_sla_sweep_{worker_id}"
-    url = migrated_database(pg_server, name)
-    database = Database(url)
-    data_dir: Path = tmp_path_factory.mktemp("sla")
-    try:
-        yield Runtime(settings=Settings(data_dir=data_dir, demo=False), db=database)
-    finally:
-        database.dispose()
-        drop_database(pg_server, name)
-
-
 @pytest.fixture
-def runtime(own_runtime: Runtime) -> Iterator[Runtime]:
-    yield own_runtime
-    with own_runtime.db.transaction() as session:  # the next test starts from no report
-        session.execute(text("TRUNCATE report, outbox_event CASCADE"))
+def runtime(committed_runtime: Runtime) -> Runtime:
+    return committed_runtime
 
 
 def triaged(runtime: Runtime, count: int) -> tuple[set[int], datetime]:
