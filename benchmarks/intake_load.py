@@ -177,6 +177,28 @@ def stored_figures(env: dict[str, str], acknowledged: list[str]) -> tuple[int, i
     return int(row[0]), int(row[1]), int(found)
 
 
+# Issue #12's case (`--accounts 1000 --bank 1000000`, 300/s for 60 s, machine PostgreSQL), measured
+# before the worker yielded to intake: (job worker on?) -> (answered/s, p99 ms, CPU ms/report).
+BASELINE_MATCHING_ON = {
+    True: (163.7, 45_000.0, 6.69),  # 2026-12-06 05:06 UTC, main c6b10c3
+    False: (299.9, 298.0, 3.98),  # 2026-12-06 05:09 UTC, main c6b10c3
+}
+ISSUE_INDEPENDENT_P99_MS = 251.0
+
+
+def print_baseline(phase: PhaseResult, server: ServerFigures, args: argparse.Namespace) -> None:
+    """This run beside issue #12's figures for the same case (only for that case)."""
+    if args.accounts != 1000 or args.bank != 1_000_000:
+        return
+    rate, p99, cpu = BASELINE_MATCHING_ON[not args.no_job_worker]
+    ours_cpu = server.cpu_s / (phase.ok + args.warmup) * 1000 if phase.ok else 0.0
+    print(f"{'against the baseline':<22}{'now':>10}{'before':>10}")
+    print(f"{'reports/s answered':<22}{phase.achieved_rate:>10.1f}{rate:>10.1f}")
+    print(f"{'p99 ms':<22}{percentile(phase.due_ms, 99):>10.1f}{p99:>10.1f}")
+    print(f"{'perisai CPU ms/report':<22}{ours_cpu:>10.2f}{cpu:>10.2f}")
+    print(f"(the issue's independent run: p99 {ISSUE_INDEPENDENT_P99_MS:.0f} ms)")
+
+
 def report(phase: PhaseResult, server: ServerFigures, args: argparse.Namespace) -> bool:
     rate = phase.achieved_rate
     errors = sum(phase.errors.values())
@@ -326,6 +348,7 @@ def main() -> None:
         )
         log_tail = log_path.read_text(errors="replace")[-2000:]
     passed = report(result, server, args)
+    print_baseline(result, server, args)
     if result.errors:
         print("server log tail:\n" + log_tail)
     sys.exit(0 if passed else 1)
