@@ -191,6 +191,12 @@ def main() -> None:  # noqa: PLR0915 - one straight run
         help="print the statements that took PostgreSQL's time (pg_stat_statements)",
     )
     parser.add_argument(
+        "--keep-jobs",
+        action="store_true",
+        help="keep the earlier reports' finished jobs in procrastinate_jobs (as a server that "
+        "never prunes them; the per-task tables then count them too)",
+    )
+    parser.add_argument(
         "--before",
         type=int,
         default=0,
@@ -223,8 +229,9 @@ def main() -> None:  # noqa: PLR0915 - one straight run
                     store_reports(runtime, range(args.before), args.accounts)
                     wall, drained, left = drain(runtime, args)
                     print(f"# {args.before} reports before: drained {drained} in {wall:.0f} s")
-                    with runtime.db.transaction() as session:
-                        session.execute(_FORGET_FINISHED_JOBS)
+                    if not args.keep_jobs:
+                        with runtime.db.transaction() as session:
+                            session.execute(_FORGET_FINISHED_JOBS)
                 if args.statements:
                     with runtime.db.transaction() as session:
                         session.execute(text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
