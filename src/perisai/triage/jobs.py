@@ -46,7 +46,7 @@ GATHER_SECONDS = 0.3
 _KEY_LOCK_SPACE = 1348
 _TAKE_KEY_LOCKS = text(
     "SELECT count(pg_advisory_xact_lock(:space, k.lock_id)) "
-    "FROM unnest(CAST(:ids AS int[])) WITH ORDINALITY AS k(lock_id, n)"
+    "FROM unnest(CAST(:ids AS int[])) AS k(lock_id)"
 )
 
 
