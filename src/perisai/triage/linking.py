@@ -12,15 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from perisai.enrichment.ipintel import ip_events
 from perisai.linkage.queries import keys_of_reports
-from perisai.reports.models import Report, ReportFile, ReportIdentifier, ReportStatus
+from perisai.reports.models import Report, ReportFile, ReportStatus
 from perisai.triage.models import ReportLink
 
 # Carrier-grade NAT shares addresses widely: only an address used close in time says much.
@@ -65,24 +63,21 @@ def _live_reports(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {row.id: row.public_id for row in rows}
 
 
+# The most recent MAX_REPORTS_PER_KEY other reports per key. Written out once: built with the
+# expression language on every call it cost a tenth of a triage's CPU in a drain (issue #12).
+_IDENTIFIER_MATCHES = text(
+    "SELECT DISTINCT ranked.report_id, ranked.key FROM (SELECT report_id, key, "
+    "dense_rank() OVER (PARTITION BY key ORDER BY report_id DESC) AS rank "
+    "FROM report_identifier WHERE key = ANY(CAST(:keys AS varchar[])) AND report_id <> :own"
+    ") AS ranked WHERE ranked.rank <= :most"
+)
+
+
 def _identifier_matches(session: Session, report: Report, keys: list[str]) -> list[tuple[int, str]]:
     if not keys:
         return []
-    ranked = (
-        select(
-            ReportIdentifier.report_id,
-            ReportIdentifier.key,
-            func.dense_rank()
-            .over(partition_by=ReportIdentifier.key, order_by=ReportIdentifier.report_id.desc())
-            .label("rank"),
-        )
-        .where(ReportIdentifier.key.in_(keys), ReportIdentifier.report_id != report.id)
-        .subquery()
-    )
     rows = session.execute(
-        select(ranked.c.report_id, ranked.c.key)
-        .where(ranked.c.rank <= MAX_REPORTS_PER_KEY)
-        .distinct()
+        _IDENTIFIER_MATCHES, {"keys": keys, "own": report.id, "most": MAX_REPORTS_PER_KEY}
     )
     return [(row.report_id, row.key) for row in rows]
 
@@ -164,43 +159,38 @@ def find_matches(session: Session, report: Report, keys: list[str] | None = None
     return sorted(matches, key=lambda m: (m.other_id, m.key))
 
 
-def store_links(session: Session, report: Report, matches: list[Match]) -> list[Match]:
-    """Write both directions of each link; return the matches that were not stored before.
+# Both directions of every link in one statement, from arrays (one parameter per column):
+# a report can match a few hundred others, and SQLAlchemy's multi-row VALUES built each row's
+# parameters in Python, a third of a triage's CPU in a drain (issue #12). Only a new row comes
+# back (DO NOTHING returns no row for a link stored before).
+_STORE_LINKS = text(
+    "INSERT INTO report_link (report_id, other_report_id, kind, key, reason) "
+    "SELECT * FROM unnest(CAST(:report_ids AS bigint[]), CAST(:other_ids AS bigint[]), "
+    "CAST(:kinds AS varchar[]), CAST(:keys AS varchar[]), CAST(:reasons AS text[])) "
+    "ON CONFLICT ON CONSTRAINT uq_report_link_pair_key DO NOTHING "
+    "RETURNING report_id, other_report_id, key"
+)
 
-    Set-based (a report can match a few hundred others on each of its keys): one statement per
-    direction, not two per match.
-    """
+
+def store_links(session: Session, report: Report, matches: list[Match]) -> list[Match]:
+    """Write both directions of each link; return the matches that were not stored before."""
     if not matches:
         return []
-    forward = [
-        {
-            "report_id": report.id,
-            "other_report_id": match.other_id,
-            "kind": match.kind,
-            "key": match.key,
-            "reason": match.reason(),
-        }
+    backward_reasons = [
+        Match(report.id, report.public_id, match.kind, match.key, match.display).reason()
         for match in matches
     ]
-    backward = [
+    returned = session.execute(
+        _STORE_LINKS,
         {
-            "report_id": match.other_id,
-            "other_report_id": report.id,
-            "kind": match.kind,
-            "key": match.key,
-            "reason": Match(
-                report.id, report.public_id, match.kind, match.key, match.display
-            ).reason(),
-        }
-        for match in matches
-    ]
-    # executemany with RETURNING: sent as multi-row INSERTs ("insertmanyvalues"); without it
-    # the backward rows went one statement each (34 per report in a drain, issue #12).
-    table = cast(Table, ReportLink.__table__)
-    upsert = insert(table).on_conflict_do_nothing(constraint="uq_report_link_pair_key")
-    returned = session.execute(upsert.returning(table.c.other_report_id, table.c.key), forward)
-    stored = {(row.other_report_id, row.key) for row in returned}
-    session.execute(upsert.returning(table.c.id), backward).all()
+            "report_ids": [report.id] * len(matches) + [m.other_id for m in matches],
+            "other_ids": [m.other_id for m in matches] + [report.id] * len(matches),
+            "kinds": [m.kind for m in matches] * 2,
+            "keys": [m.key for m in matches] * 2,
+            "reasons": [m.reason() for m in matches] + backward_reasons,
+        },
+    )
+    stored = {(row.other_report_id, row.key) for row in returned if row.report_id == report.id}
     new: list[Match] = []
     for match in matches:
         if (match.other_id, match.key) in stored:
