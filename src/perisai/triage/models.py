@@ -98,10 +98,11 @@ class ReportLink(CreatedAt, Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    other_report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), index=True
-    )
+    # No foreign keys: see migration triage_0003 (reports are never deleted; each key check
+    # share-locked both reports, two per row, dozens of rows per triage). Looked up by the
+    # unique constraint's index, which begins with report_id (no index of its own).
+    report_id: Mapped[int] = mapped_column(BigInteger)
+    other_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
     kind: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(600))
     reason: Mapped[str] = mapped_column(Text)
