@@ -32,11 +32,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, LiteralString
 
 from procrastinate import jobs as jobs_module
-from procrastinate import manager
 from procrastinate.connector import BaseConnector
+
+from perisai.jobs.fetch import QueueJobManager
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +46,6 @@ SAMPLE_SECONDS = 0.5
 # procrastinate's fetch (`procrastinate_fetch_job_v2`, 3.x) without the yielding tasks: the same
 # order and lock rules, so a job never overtakes an earlier job of its lock. It always returns
 # one row (of NULLs when nothing is due), as procrastinate's does.
-_FETCH_OTHERS: LiteralString = (
-    "WITH candidate AS (SELECT jobs.id FROM procrastinate_jobs AS jobs "
-    "WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs AS other WHERE jobs.lock IS NOT NULL "
-    "AND other.lock = jobs.lock AND (other.status = 'doing' OR (other.status = 'todo' "
-    "AND (other.priority > jobs.priority OR (other.priority = jobs.priority "
-    "AND other.id < jobs.id))))) "
-    "AND jobs.status = 'todo' "
-    "AND (%(queues)s::varchar[] IS NULL OR jobs.queue_name = ANY(%(queues)s::varchar[])) "
-    "AND jobs.task_name <> ALL(%(skip)s::varchar[]) "
-    "AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <= now()) "
-    "ORDER BY jobs.priority DESC, jobs.id ASC LIMIT 1 FOR UPDATE OF jobs SKIP LOCKED), "
-    "taken AS (UPDATE procrastinate_jobs SET status = 'doing', worker_id = %(worker_id)s "
-    "FROM candidate WHERE procrastinate_jobs.id = candidate.id "
-    "RETURNING procrastinate_jobs.*) "
-    "SELECT taken.id, taken.status, taken.task_name, taken.priority, taken.lock, "
-    "taken.queueing_lock, taken.args, taken.scheduled_at, taken.queue_name, taken.attempts, "
-    "taken.worker_id FROM (SELECT 1) AS one LEFT JOIN taken ON true"
-)
-
 ReadCounter = Callable[[], Awaitable[int | None]]
 
 
@@ -150,7 +131,7 @@ class IntakeGate:
         return True
 
 
-class GatedJobManager(manager.JobManager):
+class GatedJobManager(QueueJobManager):
     """procrastinate's job manager whose fetch asks the gate first (the worker's lanes share it)."""
 
     def __init__(
@@ -178,15 +159,10 @@ class GatedJobManager(manager.JobManager):
         skip = known & self.yielding_tasks
         lane = ",".join(names) if names is not None else "*"
         if not skip or not await self.gate.yielding(lane):
-            return await super().fetch_job(queues=names, worker_id=worker_id)
+            return await self.fetch_job_skipping(names, worker_id, skip=())
         if not known - skip:
             return None  # every task of this lane yields: no query at all
-        row: dict[str, Any] = await self.connector.execute_query_one_async(
-            query=_FETCH_OTHERS, queues=names, skip=sorted(skip), worker_id=worker_id
-        )
-        if row["id"] is None:
-            return None
-        return jobs_module.Job.from_row(row)
+        return await self.fetch_job_skipping(names, worker_id, skip=skip)
 
 
 def counter_reader(connector: BaseConnector, sql: str) -> ReadCounter:

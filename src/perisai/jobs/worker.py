@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from perisai.config import Settings
 from perisai.db.engine import application_name, renice_backend
 from perisai.jobs.batch import running_job
+from perisai.jobs.fetch import QueueJobManager
 from perisai.jobs.gate import GatedJobManager, IntakeGate, counter_reader
 from perisai.jobs.names import INTAKE_COUNTER
 from perisai.jobs.stalled import (
@@ -134,6 +135,8 @@ def make_app(sqlalchemy_url: str, *, backend_niceness: int | None = None) -> pro
             conninfo=conninfo(sqlalchemy_url), min_size=1, max_size=4, **options
         )
     )
+    # Each lane fetches from its own queue on an index by queue (`jobs/fetch.py`).
+    app.job_manager = QueueJobManager(app.connector)
     for spec in JOBS.values():
         # A periodic job waits at most once in the queue: a slow run is not piled up behind.
         task = app.task(
