@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 from tests.triage.factories import MEETING_CHAT, make_report
 from tests.triage.test_retriage import EMAIL, FILE, OTHER_PHONE, PHONE, _outcome, waiting
@@ -177,6 +177,44 @@ def test_a_linked_report_whose_job_waits_for_the_triage_lock_is_not_queued_again
     savepoint.rollback()
     service.triage_report(db, report_id=first.id, actor=SYSTEM)
     assert second.id in waiting(db)  # never triaged, and its job may be running: queued
+
+
+def test_a_linked_report_whose_triage_job_waits_is_left_to_it(
+    db: Session, runtime: Runtime
+) -> None:
+    """Its waiting job reads this triage's links when it runs (it must take a key lock this
+    batch holds): nothing is queued for it, not even a look at the queueing locks (after a
+    burst most linked reports are waiting so)."""
+    first = make_report(db, runtime.keyring, phone=PHONE)
+    second = make_report(db, runtime.keyring, phone=PHONE)
+    db.execute(
+        text("DELETE FROM procrastinate_jobs WHERE (args->>'report_id')::bigint = :id"),
+        {"id": first.id},
+    )
+    triage_enriched(db, [second.id], coalesce=True)  # its job waits
+    db.execute(
+        text(
+            "DELETE FROM procrastinate_jobs WHERE task_name = 'enrich.report' "
+            "AND (args->>'report_id')::bigint = :id"
+        ),
+        {"id": second.id},
+    )  # enriched
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    connection = db.connection()
+    event.listen(connection, "before_cursor_execute", seen)
+    try:
+        triage_each(db, runtime, [first.id])
+    finally:
+        event.remove(connection, "before_cursor_execute", seen)
+    assert waiting(db).count(second.id) == 1
+    assert statements, "the triage ran its statements"
+    # defer_once_many's look at the waiting queueing locks (`jobs.queue._WAITING_AMONG`)
+    looked = [s for s in statements if "queueing_lock = ANY(" in s]
+    assert not looked, "queued again"
 
 
 def test_a_linked_report_still_being_enriched_is_not_queued_by_a_triage_job(

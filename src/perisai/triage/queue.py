@@ -61,7 +61,8 @@ def triage_enriched(session: Session, report_ids: Sequence[int], *, coalesce: bo
 
 _STARTING_LATER = text(
     "SELECT (args->>'report_id')::bigint FROM procrastinate_jobs WHERE "
-    "(status = 'doing' AND task_name = :task AND lock = ANY(CAST(:locks AS text[]))) OR "
+    "(status IN ('todo', 'doing') AND task_name = :task AND lock = ANY(CAST(:locks AS text[]))) "
+    "OR "
     "(status IN ('todo', 'doing') AND task_name = :enrich AND lock = ANY(CAST(:enriching AS "
     "text[])))"
 ).bindparams(task=TRIAGE_TASK, enrich=ENRICH_TASK)
@@ -69,9 +70,12 @@ _STARTING_LATER = text(
 
 def triaged_after(session: Session, report_ids: Sequence[int]) -> set[int]:
     """Of these reports, those a triage job will triage after this transaction commits: their
-    job is `doing` but waits for a linking key's lock (`triage/jobs.py`), which the caller holds;
-    or their enrichment waits or runs, which queues their triage when it commits. (Queuing one
-    here as well raced enrichment's own insert of it and could deadlock on the queueing lock.)
+    triage job waits in the queue, or is `doing` but waits for a linking key's lock
+    (`triage/jobs.py`), which the caller holds (either way it has read nothing yet and will read
+    what this commits); or their enrichment waits or runs, which queues their triage when it
+    commits. (Queuing one here as well raced enrichment's own insert of it and could deadlock on
+    the queueing lock.) After a burst most linked reports are in one of these states; asking
+    here spares queueing (a look at the queueing locks, an insert) a job that exists already.
 
     Only for callers holding the locks of the keys linking them: then no other triage of them
     has read anything yet.

@@ -148,10 +148,10 @@ class InBatch:
     """A triage job's view, under the locks of its reports' linking keys (`triage/jobs.py`): a
     linked report that will be triaged after this one's writes are visible needs no re-triage
     for them, as its waiting job would be coalesced with in one job after another. Those are
-    the reports this transaction triages later (`later`), and those whose triage job is `doing`
-    elsewhere (`queue.triaged_after`): a linked report shares a key with this one, so its batch
-    waits for that key's lock and reads after this commit. The batch's earlier reports (`ids`,
-    triaged already in this transaction) are treated as always."""
+    the reports this transaction triages later (`later`), and those whose triage job waits or
+    is `doing` elsewhere (`queue.triaged_after`): a linked report shares a key with this one,
+    so its batch waits for that key's lock and reads after this commit. The batch's earlier
+    reports (`ids`, triaged already in this transaction) are treated as always."""
 
     ids: frozenset[int]
     later: frozenset[int]
