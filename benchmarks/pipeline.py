@@ -269,15 +269,20 @@ class Watch:
             with engine.connect() as connection:
                 while not stop.wait(self.period):
                     now = time.time()
+                    # Ids are drawn before commit, and two intake writers commit in either
+                    # order: a report may appear after a larger id did. Looking back
+                    # LOOK_BACK ids finds it (missed, the run of 10:25 counted 25 reports
+                    # triaged but never stored, and its drain could never be seen done).
                     for report_id, received in connection.execute(
                         text(
                             "SELECT id, extract(epoch FROM received_at) FROM report "
                             "WHERE id > :after ORDER BY id"
                         ),
-                        {"after": last_report},
+                        {"after": max(0, last_report - LOOK_BACK)},
                     ):
-                        self.received[int(report_id)] = float(received)
-                        self.phase_of[int(report_id)] = self.phase
+                        if int(report_id) not in self.received:
+                            self.received[int(report_id)] = float(received)
+                            self.phase_of[int(report_id)] = self.phase
                         last_report = max(last_report, int(report_id))
                     for (report_id,) in connection.execute(
                         text("SELECT report_id FROM triage_record WHERE report_id > :after"),
@@ -336,6 +341,9 @@ class Watch:
 
 # Batched tasks (jobs/batch.py) finish the jobs a batch claimed in the batch's transaction:
 # they share one 'succeeded' time, so jobs grouped by it are one run (a batch, or a lone job).
+# Report ids the sampler reads again each time (see Watch.run).
+LOOK_BACK = 2000
+
 TASK_TIMES = """
 WITH jobs AS (
     SELECT j.task_name, s.at AS done_at, extract(epoch FROM s.at - st.at) AS run,
