@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from perisai.jobs.fetch import LOCK_FREE
 from perisai.jobs.stalled import RELEASE_QUEUEING_LOCK
 from perisai.runtime import Runtime
 
@@ -56,16 +57,14 @@ RETRY_DELAY = timedelta(seconds=2)
 GATHER_STEP = 0.05
 
 _CLAIM = text(
-    "WITH picked AS MATERIALIZED (SELECT jobs.id FROM procrastinate_jobs jobs "
+    "WITH picked AS MATERIALIZED (SELECT jobs.id FROM procrastinate_jobs jobs "  # noqa: S608 - constants
     "WHERE jobs.status = 'todo' AND jobs.task_name = :task AND jobs.queue_name = :queue "
     "AND jobs.attempts = 0 AND jobs.id <> :own "
-    "AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <= now()) "
-    # As procrastinate's fetch: not while a job of the same lock runs or waits before it.
-    "AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs other WHERE jobs.lock IS NOT NULL "
-    "AND other.lock = jobs.lock AND (other.status = 'doing' OR (other.status = 'todo' "
-    "AND (other.priority > jobs.priority OR (other.priority = jobs.priority "
-    "AND other.id < jobs.id))))) "
-    "ORDER BY jobs.priority DESC, jobs.id LIMIT :limit FOR UPDATE OF jobs SKIP LOCKED) "
+    "AND (jobs.scheduled_at IS NULL OR jobs.scheduled_at <= now()) AND "
+    # As procrastinate's fetch (and the lanes', `jobs/fetch.py`): not while a job of the same
+    # lock runs or waits before it.
+    + LOCK_FREE
+    + "ORDER BY jobs.priority DESC, jobs.id LIMIT :limit FOR UPDATE OF jobs SKIP LOCKED) "
     "UPDATE procrastinate_jobs SET status = 'doing', "
     "worker_id = (SELECT own.worker_id FROM procrastinate_jobs own WHERE own.id = :own) "
     "FROM picked WHERE procrastinate_jobs.id = picked.id "

@@ -22,7 +22,7 @@ from procrastinate import jobs as jobs_module
 from procrastinate import manager
 
 # As procrastinate's fetch: not while a job of the same lock runs, or waits before this one.
-_LOCK_FREE: LiteralString = (
+LOCK_FREE: LiteralString = (
     "NOT EXISTS (SELECT 1 FROM procrastinate_jobs AS other WHERE jobs.lock IS NOT NULL "
     "AND other.lock = jobs.lock AND (other.status = 'doing' OR (other.status = 'todo' "
     "AND (other.priority > jobs.priority OR (other.priority = jobs.priority "
@@ -41,13 +41,13 @@ _TAKE: LiteralString = (
 )
 FETCH_FROM_QUEUE: LiteralString = (
     "WITH candidate AS (SELECT jobs.id FROM procrastinate_jobs AS jobs WHERE "  # noqa: S608 - constants
-    + _LOCK_FREE
+    + LOCK_FREE
     + "AND jobs.status = 'todo' AND jobs.queue_name = %(queue)s "
     + _TAKE
 )
 FETCH_FROM_QUEUES: LiteralString = (
     "WITH candidate AS (SELECT jobs.id FROM procrastinate_jobs AS jobs WHERE "  # noqa: S608 - constants
-    + _LOCK_FREE
+    + LOCK_FREE
     + "AND jobs.status = 'todo' "
     "AND (%(queues)s::varchar[] IS NULL OR jobs.queue_name = ANY(%(queues)s::varchar[])) " + _TAKE
 )
