@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from perisai.config import Settings, load_settings
+from perisai.heap import freeze_startup_objects
 from perisai.http.admission import BodyAdmissionMiddleware
 from perisai.http.logging import configure_logging
 from perisai.http.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -32,7 +33,20 @@ def _template_dirs() -> list[Path]:
     return [manifest.folder / folder for manifest in manifests() for folder in manifest.templates]
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+@asynccontextmanager
+async def _freeze_after_startup(app: FastAPI) -> AsyncIterator[None]:
+    """The last lifespan entered (routers' lifespans nest in the order they are included):
+    everything the process built at start-up is in place, so move it out of the garbage
+    collector's full passes (`perisai.heap`)."""
+    freeze_startup_objects()
+    yield
+
+
+def create_app(
+    settings: Settings | None = None, runtime: Runtime | None = None, *, freeze_heap: bool = False
+) -> FastAPI:
+    """The app; `freeze_heap` (a server process's own app, never a test's: a frozen object is
+    never collected) freezes what start-up built once every lifespan has started."""
     settings = settings or (runtime.settings if runtime else load_settings())
     configure_logging(settings.log_level)
 
@@ -60,6 +74,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.templates = make_templates(extra_dirs=_template_dirs())
     for router in _routers():
         app.include_router(router)  # type: ignore[arg-type]
+    if freeze_heap:
+        app.include_router(APIRouter(lifespan=_freeze_after_startup))
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )
@@ -101,4 +117,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 def app_from_environment() -> FastAPI:
     """Entry point for `uvicorn --factory perisai.app:app_from_environment`."""
-    return create_app()
+    return create_app(freeze_heap=True)

@@ -60,7 +60,7 @@ def _start_job_worker(settings: Settings, runtime: Runtime) -> Callable[[], None
         return None
     from perisai.jobs.worker import start_worker_thread
 
-    stop = start_worker_thread(_worker_runtime(settings, runtime))
+    stop = start_worker_thread(_worker_runtime(settings, runtime), freeze_heap=True)
     _lower_priority("perisai-worker")
     return stop
 
@@ -151,7 +151,7 @@ def run_server(
                 **uvicorn_options(settings),
             )
             return
-        app = create_app(settings, runtime=runtime)
+        app = create_app(settings, runtime=runtime, freeze_heap=True)
         app.state.demo_accounts = demo_accounts
         uvicorn.run(app, host=settings.host, port=settings.port, **uvicorn_options(settings))
     finally:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -50,6 +51,27 @@ def test_worker_runs_committed_jobs(pg_server: str, tmp_path: object) -> None:
     finally:
         database.dispose()
         drop_database(pg_server, "perisai_test_jobs")
+
+
+def test_a_worker_processs_run_freezes_its_start_up_objects(
+    pg_server: str, tmp_path: object
+) -> None:
+    """`perisai worker` runs with freeze_heap (perisai.heap); a test's run never freezes."""
+    url = migrated_database(pg_server, "perisai_test_jobs_freeze")
+    database = Database(url)
+    runtime = Runtime(settings=Settings(data_dir=str(tmp_path)), db=database)
+    assert gc.get_freeze_count() == 0
+    try:
+        run_worker(runtime, concurrency=1, wait=False, install_signal_handlers=False)
+        assert gc.get_freeze_count() == 0
+        run_worker(
+            runtime, concurrency=1, wait=False, install_signal_handlers=False, freeze_heap=True
+        )
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        database.dispose()
+        drop_database(pg_server, "perisai_test_jobs_freeze")
 
 
 def test_defer_once_keeps_one_waiting_job_per_lock(db: Session) -> None:

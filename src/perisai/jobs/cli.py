@@ -64,7 +64,7 @@ def run_one_worker(concurrency: int, once: bool, *, migrate: bool = False) -> No
     from perisai.jobs.worker import run_worker
 
     with cli_runtime(migrate=migrate) as runtime:
-        run_worker(runtime, concurrency=concurrency, wait=not once)
+        run_worker(runtime, concurrency=concurrency, wait=not once, freeze_heap=True)
 
 
 for register in hooks(JOBS_COMMANDS):

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from perisai.config import Settings
 from perisai.db.engine import application_name, renice_backend
+from perisai.heap import freeze_startup_objects
 from perisai.jobs.batch import running_job
 from perisai.jobs.fetch import QueueJobManager
 from perisai.jobs.gate import GatedJobManager, IntakeGate, counter_reader
@@ -305,11 +306,15 @@ def run_worker(
     concurrency: int = 2,
     install_signal_handlers: bool = True,
     wait: bool = True,
+    freeze_heap: bool = False,
 ) -> None:
-    """Run the worker in this thread until stopped (with wait=False: until the queue is empty)."""
+    """Run the worker in this thread until stopped (with wait=False: until the queue is empty).
+    `freeze_heap`: a worker process's own run (see `perisai.heap`), never a test's."""
     global _runtime  # noqa: PLW0603 - the worker process has one runtime
     _runtime = runtime
     app = make_app(runtime.db.url)
+    if freeze_heap:  # its tasks are imported now
+        freeze_startup_objects()
 
     async def main() -> None:
         stop: asyncio.Event | None = None
@@ -333,8 +338,9 @@ def run_worker(
     asyncio.run(main())
 
 
-def start_worker_thread(runtime: Runtime) -> Callable[[], None]:
-    """Run the worker beside the web server (demo and small deployments); return a stopper."""
+def start_worker_thread(runtime: Runtime, *, freeze_heap: bool = False) -> Callable[[], None]:
+    """Run the worker beside the web server (demo and small deployments); return a stopper.
+    `freeze_heap` as for `run_worker`."""
     global _runtime  # noqa: PLW0603
     _runtime = runtime
     loop = asyncio.new_event_loop()
@@ -343,6 +349,8 @@ def start_worker_thread(runtime: Runtime) -> Callable[[], None]:
     def target() -> None:
         asyncio.set_event_loop(loop)
         app = make_app(runtime.db.url, backend_niceness=runtime.db.backend_niceness)
+        if freeze_heap:
+            freeze_startup_objects()
         loop.run_until_complete(
             _serve(app, stop, concurrency=2, runtime=runtime, install_signal_handlers=False)
         )
