@@ -227,6 +227,7 @@ def report(phase: PhaseResult, server: ServerFigures, args: argparse.Namespace) 
         f"load average before {args.load_before:.2f}, after {load[0]:.2f}"
     )
     print(phase.line())
+    print(f"slowest seconds of the run: {phase.slowest_seconds()}")
     print(f"{'measure':<22}{'ours':>10}{'target':>10}  verdict")
     for name, ours, target, passed in rows:
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")

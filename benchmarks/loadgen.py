@@ -232,6 +232,7 @@ class PhaseResult:
     errors: Counter[str] = field(default_factory=Counter)
     due_ms: list[float] = field(default_factory=list)  # due -> answer (open loop)
     service_ms: list[float] = field(default_factory=list)  # sent -> answer
+    due_at_s: list[float] = field(default_factory=list)  # each due_ms's due time, from the start
     acknowledged: list[str] = field(default_factory=list)  # receipts' report ids
     # Sent more than LATE_SEND_S after due: every connection was busy waiting for an answer
     # (the server's answers, not the generator's CPU, set the pace then).
@@ -261,6 +262,18 @@ class PhaseResult:
             f"{p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms; {self.late_sends:,} sent over "
             f"{LATE_SEND_S * 1000:.0f} ms late (no connection free); generator CPU "
             f"{self.client_cpu_s:.1f} s"
+        )
+
+    def slowest_seconds(self, count: int = 5) -> str:
+        """The seconds of the run (by due time) whose slowest answers were slowest: whether the
+        tail is spread evenly or comes from a few stalls."""
+        worst: dict[int, list[float]] = {}
+        for at, ms in zip(self.due_at_s, self.due_ms, strict=True):
+            worst.setdefault(int(at), []).append(ms)
+        ranked = sorted(worst.items(), key=lambda item: -max(item[1]))[:count]
+        return ", ".join(
+            f"s{second}: max {max(values):.0f} ms, {sum(v > 250 for v in values)} over 250 ms"
+            for second, values in ranked
         )
 
 
@@ -334,6 +347,7 @@ async def drive(
         result.acknowledged.append(json.loads(answer)["report_id"])
         result.due_ms.append((done - due) * 1000)
         result.service_ms.append((done - sent) * 1000)
+        result.due_at_s.append(due - counted_from)
 
     async def client() -> None:
         connection = Connection(target.host, target.port)
