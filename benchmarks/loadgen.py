@@ -264,6 +264,13 @@ class PhaseResult:
             f"{self.client_cpu_s:.1f} s"
         )
 
+    def answered(self, due_s: float, sent_late_s: float, took_s: float) -> None:
+        """One answer: due `due_s` after the phase's start, sent `sent_late_s` after it was
+        due, answered `took_s` after it was due."""
+        self.due_ms.append(took_s * 1000)
+        self.service_ms.append((took_s - sent_late_s) * 1000)
+        self.due_at_s.append(due_s)
+
     def slowest_seconds(self, count: int = 5) -> str:
         """The seconds of the run (by due time) whose slowest answers were slowest: whether the
         tail is spread evenly or comes from a few stalls."""
@@ -345,9 +352,7 @@ async def drive(
             return
         result.ok += 1
         result.acknowledged.append(json.loads(answer)["report_id"])
-        result.due_ms.append((done - due) * 1000)
-        result.service_ms.append((done - sent) * 1000)
-        result.due_at_s.append(due - counted_from)
+        result.answered(due - counted_from, sent - due, done - due)
 
     async def client() -> None:
         connection = Connection(target.host, target.port)
