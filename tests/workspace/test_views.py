@@ -211,3 +211,76 @@ def test_dashboard_shows_referral_times_per_agency(
     assert page.text.count("<svg") == 4
     row = re.search(r'<th scope="row">JKM</th><td>(\d+)</td>', page.text)
     assert row and row.group(1) == "1"
+
+
+def test_ip_intelligence_reads_as_words_not_as_the_stored_answer(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    from perisai.enrichment.models import ReportIpIntel
+
+    report = store_report(runtime, db)
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    answer: dict[str, object] = {
+        "ip": "203.0.113.7",
+        "at": at.isoformat(),
+        "asn": 64500,
+        "as_org": "Example Transit Sdn Bhd",
+        "country": "MY",
+        "city": "Kuala Lumpur",
+        "flags": {"public_proxy": {"source": "proxies.csv", "date": "2026-11-30T00:00:00+00:00"}},
+        "notes": ["seen in 3 earlier reports"],
+    }
+    failed: dict[str, object] = {"ip": "198.51.100.9", "error": "source unreadable"}
+    for index, stored in enumerate((answer, failed)):
+        db.add(
+            ReportIpIntel(
+                report_id=report.id,
+                account_index=9,
+                event_index=index,
+                ip=str(stored["ip"]),
+                event="login",
+                at=at,
+                at_is_event_time=True,
+                answer=stored,
+                looked_up_at=at,
+            )
+        )
+    db.flush()
+    _analyst(client, runtime, db)
+    pages = {
+        lang: html.unescape(client.get(f"/workspace/reports/{report.public_id}?lang={lang}").text)
+        for lang in ("ms", "en")
+    }
+    for lang, flag, failure in (
+        ("ms", "Proksi awam", "Carian gagal"),
+        ("en", "Public proxy", "Lookup failed"),
+    ):
+        page = pages[lang]
+        assert "Kuala Lumpur, MY" in page and "AS64500 Example Transit Sdn Bhd" in page
+        assert flag in page and "proxies.csv, 2026-11-30" in page  # the flag's source on hover
+        assert "seen in 3 earlier reports" in page
+        assert f"{failure}: source unreadable" in page
+        assert "public_proxy" not in page and "'source'" not in page  # no raw answer
+
+
+def test_linked_reports_say_why_in_the_readers_language(
+    client: TestClient, runtime: Runtime, db: Session
+) -> None:
+    """Links are stored with an English reason (the API's); the page words them itself."""
+    from tests.reports.factories import example_body
+
+    from perisai.audit.service import SYSTEM
+    from perisai.triage.service import triage_report
+
+    first = store_report(runtime, db, example_body())
+    triage_report(db, report_id=first.id, actor=SYSTEM)
+    second = store_report(runtime, db, example_body())
+    triage_report(db, report_id=second.id, actor=SYSTEM)
+    log_in(client, runtime, db, role="supervisor", agency="SECRETARIAT")
+    url = f"/workspace/reports/{second.public_id}"
+    malay = html.unescape(client.get(f"{url}?lang=ms").text)
+    english = html.unescape(client.get(f"{url}?lang=en").text)
+    links = malay.split('id="links"', 1)[1].split("</ul>", 1)[0]
+    assert f"yang sama seperti laporan {first.public_id}" in links
+    assert "as report" not in links
+    assert f"as report {first.public_id}" in english.split('id="links"', 1)[1]

@@ -46,7 +46,8 @@ def _kind_name(kind: str) -> str:
     return {"sha256": "file (SHA-256)", "md5": "file (MD5)", "ip": "IP address"}.get(kind, kind)
 
 
-def _display(key: str) -> str:
+def key_display(key: str) -> str:
+    """A link key's value as reasons show it (a media hash shortened)."""
     kind, _, value = key.partition(":")
     return value[:16] + "…" if kind in MEDIA_KINDS else value
 
@@ -152,7 +153,7 @@ def find_matches(session: Session, report: Report, keys: list[str] | None = None
     }
     live = _live_reports(session, (rid for rid, _ in pairs))
     matches = [
-        Match(rid, live[rid], key.partition(":")[0], key, _display(key))
+        Match(rid, live[rid], key.partition(":")[0], key, key_display(key))
         for rid, key in pairs
         if rid in live
     ]

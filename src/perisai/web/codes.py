@@ -150,6 +150,15 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
         "apikey": ("Kunci API", "API key"),
         "system": ("Sistem", "System"),
     },
+    # perisai.ipintel.model.FLAG_NAMES: what an IP address was flagged as by a source.
+    "ipflag": {
+        "vpn": ("VPN", "VPN"),
+        "tor": ("Nod keluar Tor", "Tor exit node"),
+        "hosting": ("Penyedia pengehosan", "Hosting provider"),
+        "public_proxy": ("Proksi awam", "Public proxy"),
+        "residential_proxy": ("Proksi kediaman", "Residential proxy"),
+        "anonymous": ("Tanpa nama", "Anonymous"),
+    },
     "identifier": {
         "email": ("E-mel", "Email"),
         "phone": ("Telefon", "Phone"),

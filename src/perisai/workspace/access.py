@@ -26,7 +26,7 @@ from perisai.sharing.redaction import (
     redact_report,
 )
 from perisai.sharing.viewers import viewer_of
-from perisai.workspace.reasons import reason_text
+from perisai.workspace.reasons import link_text, reason_text
 from perisai.workspace.report import LinkView, LoadedReport, load_report
 
 # A report in no case: nobody is assigned, so nobody may reveal its evidence.
@@ -34,8 +34,9 @@ NO_CASE = CaseFacts(agencies=frozenset())
 
 
 def page_context(principal: Principal) -> dict[str, object]:
-    """What every workspace page needs: the staff context, and the words of triage reasons."""
-    return {**staff_context(principal), "reason_text": reason_text}
+    """What every workspace page needs: the staff context, and the words of triage reasons and
+    report links."""
+    return {**staff_context(principal), "reason_text": reason_text, "link_text": link_text}
 
 
 def access_of(case: Case | None) -> CaseAccess:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from perisai.linkage.queries import MEDIA_KINDS
+from perisai.triage.linking import key_display
 from perisai.web.codes import code_label
 from perisai.web.i18n import register, translate
 
@@ -78,6 +80,21 @@ def _key(rule: str, params: Mapping[str, Any]) -> str:
     if rule == "media.known" and params.get("banks"):
         return "reason.media.known.banks"
     return f"reason.{rule}"
+
+
+def link_text(kind: str, key: str, other: str, lang: str) -> str:
+    """Why two reports are linked (`same phone +60… as report R-…`) in `lang`, from the link's
+    stored kind and key (its stored `reason` is the English wording, for the API)."""
+    label = code_label("identifier", kind, lang)
+    if kind in MEDIA_KINDS:
+        label = translate("reason.link.file", lang, hash=label)
+    return translate(
+        "reason.link.same",
+        lang,
+        kind=_mid_sentence(label),
+        display=key_display(key),
+        other=other,
+    )
 
 
 def reason_text(reason: Mapping[str, Any], lang: str) -> str:
@@ -204,6 +221,11 @@ register(
             "ms": "hanya bahan yang diketahui ({n} fail dalam bank {banks})",
             "en": "known material only ({n} file(s) in bank {banks})",
         },
+        "reason.link.same": {
+            "ms": "{kind} {display} yang sama seperti laporan {other}",
+            "en": "same {kind} {display} as report {other}",
+        },
+        "reason.link.file": {"ms": "fail ({hash})", "en": "file ({hash})"},
         "reason.link.open_case": {
             "ms": "{kind} {display} yang sama seperti laporan {other} dalam kes terbuka "
             "{case_priority} {case}",

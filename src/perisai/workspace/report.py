@@ -82,7 +82,8 @@ class ConversationView:
 class LinkView:
     other_public_id: str
     kind: str
-    reason: str
+    key: str
+    reason: str  # as stored, in English (the API's wording)
 
 
 @dataclass(frozen=True)
@@ -316,12 +317,15 @@ def _files(session: Session, report_id: int) -> list[dict[str, Any]]:
 def _links(session: Session, report_id: int) -> list[LinkView]:
     other = aliased(Report)
     rows = session.execute(
-        select(other.public_id, ReportLink.kind, ReportLink.reason)
+        select(other.public_id, ReportLink.kind, ReportLink.key, ReportLink.reason)
         .join(other, other.id == ReportLink.other_report_id)
         .where(ReportLink.report_id == report_id)
         .order_by(ReportLink.id)
     )
-    return [LinkView(other_public_id=pid, kind=kind, reason=reason) for pid, kind, reason in rows]
+    return [
+        LinkView(other_public_id=pid, kind=kind, key=key, reason=reason)
+        for pid, kind, key, reason in rows
+    ]
 
 
 def _intel(session: Session, report_id: int) -> list[IntelView]:

@@ -112,6 +112,9 @@ register(
             "en": "PDQ as stored (EXIF orientation ignored)",
         },
         "ws.report.intel": {"ms": "Risikan IP", "en": "IP intelligence"},
+        "ws.intel.failed": {"ms": "Carian gagal", "en": "Lookup failed"},
+        "ws.intel.nothing": {"ms": "Tiada apa-apa diketahui", "en": "Nothing known"},
+        "ws.intel.flag_source": {"ms": "menurut {source}, {date}", "en": "per {source}, {date}"},
         "ws.report.no_intel": {
             "ms": "Tiada risikan IP disimpan.",
             "en": "No IP intelligence stored.",
