@@ -251,11 +251,12 @@ def test_ip_intelligence_reads_as_words_not_as_the_stored_answer(
         lang: html.unescape(client.get(f"/workspace/reports/{report.public_id}?lang={lang}").text)
         for lang in ("ms", "en")
     }
-    for lang, flag, failure in (
-        ("ms", "Proksi awam", "Carian gagal"),
-        ("en", "Public proxy", "Lookup failed"),
+    for lang, flag, failure, event in (
+        ("ms", "Proksi awam", "Carian gagal", "Log masuk"),
+        ("en", "Public proxy", "Lookup failed", "Login"),
     ):
-        page = pages[lang]
+        page = pages[lang].split('id="intel-h"', 1)[1]
+        assert f"<td>{event}</td>" in page
         assert "Kuala Lumpur, MY" in page and "AS64500 Example Transit Sdn Bhd" in page
         assert flag in page and "proxies.csv, 2026-11-30" in page  # the flag's source on hover
         assert "seen in 3 earlier reports" in page

@@ -150,6 +150,15 @@ _CODES: dict[str, dict[str, tuple[str, str]]] = {
         "apikey": ("Kunci API", "API key"),
         "system": ("Sistem", "System"),
     },
+    # reports.fields.IpEventName: what the account did from an IP address.
+    "ipevent": {
+        "login": ("Log masuk", "Login"),
+        "registration": ("Pendaftaran", "Registration"),
+        "purchase": ("Pembelian", "Purchase"),
+        "upload": ("Muat naik", "Upload"),
+        "other": ("Lain-lain", "Other"),
+        "unknown": ("Tidak diketahui", "Unknown"),
+    },
     # perisai.ipintel.model.FLAG_NAMES: what an IP address was flagged as by a source.
     "ipflag": {
         "vpn": ("VPN", "VPN"),
