@@ -47,7 +47,8 @@ def test_live_objects_are_frozen_and_garbage_is_collected_first() -> None:
     frozen = freeze_startup_objects()
 
     assert dropped_ref() is None, "garbage must be collected, not frozen for ever"
-    assert frozen == gc.get_freeze_count() > 0
+    # Not equal: a frozen object freed by reference counting meanwhile leaves the count.
+    assert frozen > 0 and gc.get_freeze_count() > 0
     assert not _tracked(kept), "a live start-up object must be out of the collector's passes"
     gc.unfreeze()
     assert _tracked(kept)
