@@ -250,6 +250,10 @@ STUCK = text(
 ).bindparams(after=STUCK_AFTER_S)
 
 
+# Report ids the sampler reads again each time (see Watch.run).
+LOOK_BACK = 2000
+
+
 @dataclass
 class Watch:
     """Samples of the pipeline's state, and when each report was first seen triaged."""
@@ -341,9 +345,6 @@ class Watch:
 
 # Batched tasks (jobs/batch.py) finish the jobs a batch claimed in the batch's transaction:
 # they share one 'succeeded' time, so jobs grouped by it are one run (a batch, or a lone job).
-# Report ids the sampler reads again each time (see Watch.run).
-LOOK_BACK = 2000
-
 TASK_TIMES = """
 WITH jobs AS (
     SELECT j.task_name, s.at AS done_at, extract(epoch FROM s.at - st.at) AS run,
