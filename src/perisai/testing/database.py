@@ -9,6 +9,9 @@ use savepoints within it).
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from perisai.db.approle import EMBEDDED_APP_ROLE
-from perisai.db.embedded import start_embedded, stop_embedded
+from perisai.db.embedded import start_embedded, stop_embedded, tools_dir
 from perisai.db.engine import Database, sqlalchemy_url
 from perisai.db.migrate import upgrade
 
@@ -63,6 +66,30 @@ def drop_database(server_url: str, name: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def client_tool(name: str, url: str) -> str:
+    """The path of PostgreSQL's client program `name` (pg_dump, pg_restore) of the same major
+    version as the server at `url`: pg_dump refuses a newer server, and a newer pg_dump's
+    output need not load into an older one. The embedded server's own tools come with its wheel
+    (PostgreSQL 18); an external server's are looked for on PATH (the machine's 15)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            major = int(connection.scalar(text("SHOW server_version_num")) or 0) // 10000
+    finally:
+        engine.dispose()
+    found: list[str] = []
+    for candidate in (str(tools_dir() / name), shutil.which(name)):
+        if candidate is None or not Path(candidate).is_file():
+            continue
+        version = subprocess.run(  # noqa: S603 - a PostgreSQL program found above, no input
+            [candidate, "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        found.append(version)
+        if re.search(rf"\) {major}\b", version):  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
+            return candidate
+    raise RuntimeError(f"no {name} of PostgreSQL {major} (the server's); found: {found}")
 
 
 def migrated_database(server_url: str, name: str) -> str:
